@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "smmuscope",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "smmuscope", targets: ["smmuscope"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .target(name: "SMMUModel"),
+    .target(name: "SMMUDriver", dependencies: ["SMMUModel"]),
+    .target(name: "Scenario", dependencies: ["SMMUModel", "SMMUDriver"]),
+    .target(name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
+    .systemLibrary(name: "CNcurses", path: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+    .target(name: "Terminal", dependencies: ["CNcurses", "Explorer"]),
+    .executableTarget(
+      name: "smmuscope",
+      dependencies: [
+        "SMMUModel", "SMMUDriver", "Scenario", "Explorer", "Terminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
+    .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver"]),
+    .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

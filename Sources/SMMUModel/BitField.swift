@@ -1,0 +1,52 @@
+/// A contiguous field of bits inside one qword of a 64-byte structure (an STE or a CD).
+///
+/// `word` is the qword index (0...7), `low`...`high` the inclusive bit range, as the
+/// architecture and the Linux header write them (e.g. STE word 0 S1ContextPtr is 51:6).
+public struct BitField: Sendable, Hashable {
+  public let name: String
+  public let word: Int
+  public let low: Int
+  public let high: Int
+
+  public init(_ name: String, word: Int, _ high: Int, _ low: Int) {
+    precondition(high >= low && high < 64 && low >= 0, "bad bit range \(high):\(low)")
+    self.name = name
+    self.word = word
+    self.low = low
+    self.high = high
+  }
+
+  /// Number of bits in the field.
+  public var width: Int { high - low + 1 }
+
+  /// The field's bits, in place, within its qword.
+  public var mask: UInt64 {
+    let ones: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
+    return ones << UInt64(low)
+  }
+
+  /// Reads the field's value (shifted down) from a qword.
+  public func get(_ qword: UInt64) -> UInt64 { (qword & mask) >> UInt64(low) }
+
+  /// Returns `qword` with the field replaced by `value` (excess high bits are dropped).
+  public func set(_ qword: UInt64, _ value: UInt64) -> UInt64 {
+    (qword & ~mask) | ((value << UInt64(low)) & mask)
+  }
+}
+
+/// Helpers shared by the 8-qword structures.
+extension Array where Element == UInt64 {
+  /// Reads a field from an 8-qword structure.
+  public func field(_ f: BitField) -> UInt64 { f.get(self[f.word]) }
+
+  /// Writes a field of an 8-qword structure.
+  public mutating func setField(_ f: BitField, _ value: UInt64) {
+    self[f.word] = f.set(self[f.word], value)
+  }
+}
+
+/// Formats a value as `0x…` hex with at least `digits` digits.
+public func hex(_ value: UInt64, digits: Int = 1) -> String {
+  let s = String(value, radix: 16)
+  return "0x" + String(repeating: "0", count: Swift.max(0, digits - s.count)) + s
+}

@@ -1,0 +1,114 @@
+/// A context-descriptor table's layout in simulated memory: linear (up to 1024 CDs), or
+/// 2-level 64K_L2 (an L1 of 8-byte descriptors, V + L2Ptr, and 1024-entry 64 KiB leaves
+/// allocated on demand). SSID width up to 20 bits.
+///
+/// The table allocates; the caller (the driver) writes the CDs and L1 descriptors, so every
+/// store is logged and seen by the hardware model.
+public struct CDTable: Sendable, Hashable {
+  public enum Format: String, Sendable, Codable {
+    case linear
+    case twoLevel = "64K_L2"
+  }
+
+  public static let cdBytes: UInt64 = 64
+  public static let leafEntries = 1024
+  public static let l1Valid = BitField("V", word: 0, 0, 0)
+  public static let l1L2Ptr = BitField("L2Ptr", word: 0, 51, 12)
+
+  public let format: Format
+  /// log2 of the number of CDs (the STE's S1CDMax).
+  public let s1cdmax: Int
+  /// Number of CDs if linear, of L1 descriptors if 2-level.
+  public let rootEntries: Int
+  /// The linear table or the L1 table.
+  public let root: Allocation
+  /// Who owns the table, e.g. "cd-table of nvme0".
+  public let owner: String
+  /// Leaves by L1 index.
+  public private(set) var leaves: [Int: Allocation] = [:]
+
+  /// Allocates the table for a master (or, in the legacy design, a domain) with
+  /// `ssidBits`. Linear when the SMMU lacks 2-level CD tables or 2^ssidBits <= 1024; a
+  /// one-entry table is allocated as exactly 64 bytes when `compact` is set.
+  public init(
+    ssidBits: Int, twoLevelSupported: Bool, compact: Bool, owner: String,
+    memory: inout PhysicalMemory
+  ) {
+    precondition(ssidBits >= 0 && ssidBits <= 20, "SSID width 0...20")
+    s1cdmax = ssidBits
+    self.owner = owner
+    let maxContexts = 1 << ssidBits
+    if !twoLevelSupported || maxContexts <= Self.leafEntries {
+      precondition(maxContexts <= Self.leafEntries, "linear CD tables hold at most 1024 CDs")
+      format = .linear
+      rootEntries = maxContexts
+      root = memory.allocate(
+        bytes: UInt64(maxContexts) * Self.cdBytes, align: 64, purpose: .cdTable, owner: owner,
+        granularity: compact && maxContexts == 1 ? .exact : .page)
+    } else {
+      format = .twoLevel
+      rootEntries = (maxContexts + Self.leafEntries - 1) / Self.leafEntries
+      root = memory.allocate(
+        bytes: UInt64(rootEntries * 8), align: 64, purpose: .cdTableL1, owner: owner + " L1")
+    }
+  }
+
+  /// Number of CDs the table can index.
+  public var capacity: Int { 1 << s1cdmax }
+
+  /// STE.S1Fmt for this table.
+  public var s1fmt: UInt64 {
+    format == .linear ? StreamTableEntry.s1fmtLinear : StreamTableEntry.s1fmt64KL2
+  }
+
+  /// Address of CD `ssid`, or nil when out of range or its leaf is not allocated.
+  public func cdAddress(_ ssid: UInt32) -> UInt64? {
+    guard Int(ssid) < capacity else { return nil }
+    switch format {
+    case .linear: return root.base + UInt64(ssid) * Self.cdBytes
+    case .twoLevel:
+      guard let leaf = leaves[Int(ssid) / Self.leafEntries] else { return nil }
+      return leaf.base + UInt64(Int(ssid) % Self.leafEntries) * Self.cdBytes
+    }
+  }
+
+  /// A newly allocated leaf and the L1 descriptor the caller must write (then sync, leaf=0).
+  public struct NewLeaf: Sendable, Hashable {
+    public let leaf: Allocation
+    public let descriptorAddress: UInt64
+    public let descriptor: UInt64
+  }
+
+  /// Allocates the 64 KiB leaf holding `ssid` if it is missing.
+  public mutating func ensureLeaf(for ssid: UInt32, memory: inout PhysicalMemory) -> NewLeaf? {
+    guard format == .twoLevel, Int(ssid) < capacity else { return nil }
+    let index = Int(ssid) / Self.leafEntries
+    if leaves[index] != nil { return nil }
+    let leaf = memory.allocate(
+      bytes: UInt64(Self.leafEntries) * Self.cdBytes, align: 4096, purpose: .cdTableLeaf,
+      owner: owner + " leaf[\(index)]",
+      firstIndex: UInt64(index * Self.leafEntries))
+    leaves[index] = leaf
+    let desc = Self.l1L2Ptr.set(0, leaf.base >> 12) | 1
+    return NewLeaf(leaf: leaf, descriptorAddress: root.base + UInt64(index * 8), descriptor: desc)
+  }
+
+  /// Every allocation of the table (root first, then leaves by index).
+  public var allocations: [Allocation] {
+    [root] + leaves.keys.sorted().compactMap { leaves[$0] }
+  }
+
+  /// Bytes the table occupies in memory.
+  public var occupiedBytes: UInt64 { allocations.reduce(0) { $0 + $1.occupied } }
+
+  /// Every SSID whose CD slot is backed by memory.
+  public var backedSSIDs: [UInt32] {
+    switch format {
+    case .linear: return (0..<UInt32(capacity)).map { $0 }
+    case .twoLevel:
+      return leaves.keys.sorted().flatMap { i in
+        (0..<UInt32(Self.leafEntries)).map { UInt32(i * Self.leafEntries) + $0 }
+      }
+    }
+  }
+}

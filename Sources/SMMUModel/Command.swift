@@ -1,0 +1,131 @@
+/// The range operands of a range TLBI (TG != 0): (NUM+1) * 2^SCALE granules from the address.
+public struct TLBIRange: Sendable, Hashable, Codable {
+  public var num: Int
+  public var scale: Int
+  /// Translation granule: 1 = 4K, 2 = 16K, 3 = 64K.
+  public var tg: Int
+  public var ttl: Int
+
+  public init(num: Int, scale: Int, tg: Int = 1, ttl: Int = 0) {
+    self.num = num
+    self.scale = scale
+    self.tg = tg
+    self.ttl = ttl
+  }
+
+  /// Bytes covered.
+  public var bytes: UInt64 {
+    let granule: UInt64 = [0, 4096, 16384, 65536][tg]
+    return UInt64(num + 1) << UInt64(scale) * granule
+  }
+}
+
+/// A command for the SMMU's command queue, with its operands. Encodes to and decodes from the
+/// architecture's 16-byte layout.
+public enum Command: Sendable, Hashable {
+  case prefetchConfig(sid: UInt32, ssid: UInt32?)
+  case cfgiSTE(sid: UInt32, leaf: Bool)
+  /// CFGI_STE_RANGE: 2^(range+1) SIDs from `sid` aligned down; range 31 is CFGI_ALL.
+  case cfgiSTERange(sid: UInt32, range: Int)
+  case cfgiCD(sid: UInt32, ssid: UInt32, leaf: Bool)
+  case cfgiCDAll(sid: UInt32)
+  case tlbiNHAll(vmid: UInt16)
+  case tlbiNHASID(vmid: UInt16, asid: UInt16)
+  case tlbiNHVA(vmid: UInt16, asid: UInt16, address: UInt64, leaf: Bool, range: TLBIRange?)
+  case tlbiNHVAA(vmid: UInt16, address: UInt64, leaf: Bool, range: TLBIRange?)
+  case tlbiEL2All
+  case tlbiEL2ASID(asid: UInt16)
+  case tlbiEL2VA(asid: UInt16, address: UInt64, leaf: Bool)
+  case tlbiEL2VAA(address: UInt64, leaf: Bool)
+  case tlbiS12VMAll(vmid: UInt16)
+  case tlbiS2IPA(vmid: UInt16, address: UInt64, leaf: Bool, range: TLBIRange?)
+  case tlbiNSNHAll
+  /// ATC_INV over 4 KiB * 2^size from the address; size 52 means everything. `ssid` nil: SSV=0.
+  case atcInv(sid: UInt32, ssid: UInt32?, address: UInt64, size: Int)
+  case sync
+
+  /// CFGI_ALL as the driver issues it.
+  public static let cfgiAll = Command.cfgiSTERange(sid: 0, range: 31)
+
+  /// The opcode byte.
+  public var opcode: UInt8 {
+    switch self {
+    case .prefetchConfig: 0x01
+    case .cfgiSTE: 0x03
+    case .cfgiSTERange: 0x04
+    case .cfgiCD: 0x05
+    case .cfgiCDAll: 0x06
+    case .tlbiNHAll: 0x10
+    case .tlbiNHASID: 0x11
+    case .tlbiNHVA: 0x12
+    case .tlbiNHVAA: 0x13
+    case .tlbiEL2All: 0x20
+    case .tlbiEL2ASID: 0x21
+    case .tlbiEL2VA: 0x22
+    case .tlbiEL2VAA: 0x23
+    case .tlbiS12VMAll: 0x28
+    case .tlbiS2IPA: 0x2A
+    case .tlbiNSNHAll: 0x30
+    case .atcInv: 0x40
+    case .sync: 0x46
+    }
+  }
+
+  /// The command's name as the Linux driver spells it (without CMDQ_OP_).
+  public var name: String {
+    switch self {
+    case .prefetchConfig: "PREFETCH_CFG"
+    case .cfgiSTE: "CFGI_STE"
+    case .cfgiSTERange(_, let r): r == 31 ? "CFGI_ALL" : "CFGI_STE_RANGE"
+    case .cfgiCD: "CFGI_CD"
+    case .cfgiCDAll: "CFGI_CD_ALL"
+    case .tlbiNHAll: "TLBI_NH_ALL"
+    case .tlbiNHASID: "TLBI_NH_ASID"
+    case .tlbiNHVA: "TLBI_NH_VA"
+    case .tlbiNHVAA: "TLBI_NH_VAA"
+    case .tlbiEL2All: "TLBI_EL2_ALL"
+    case .tlbiEL2ASID: "TLBI_EL2_ASID"
+    case .tlbiEL2VA: "TLBI_EL2_VA"
+    case .tlbiEL2VAA: "TLBI_EL2_VAA"
+    case .tlbiS12VMAll: "TLBI_S12_VMALL"
+    case .tlbiS2IPA: "TLBI_S2_IPA"
+    case .tlbiNSNHAll: "TLBI_NSNH_ALL"
+    case .atcInv: "ATC_INV"
+    case .sync: "CMD_SYNC"
+    }
+  }
+
+  /// Name and operands, as the command log shows them.
+  public var description: String {
+    func h(_ v: some BinaryInteger) -> String { hex(UInt64(v)) }
+    switch self {
+    case .prefetchConfig(let sid, let ssid):
+      return "\(name) sid=\(h(sid))" + (ssid.map { " ssid=\($0)" } ?? "")
+    case .cfgiSTE(let sid, let leaf): return "\(name) sid=\(h(sid)) leaf=\(leaf ? 1 : 0)"
+    case .cfgiSTERange(let sid, let r): return r == 31 ? name : "\(name) sid=\(h(sid)) range=\(r)"
+    case .cfgiCD(let sid, let ssid, let leaf):
+      return "\(name) sid=\(h(sid)) ssid=\(ssid) leaf=\(leaf ? 1 : 0)"
+    case .cfgiCDAll(let sid): return "\(name) sid=\(h(sid))"
+    case .tlbiNHAll(let vmid), .tlbiS12VMAll(let vmid): return "\(name) vmid=\(vmid)"
+    case .tlbiNHASID(let vmid, let asid): return "\(name) vmid=\(vmid) asid=\(asid)"
+    case .tlbiNHVA(let vmid, let asid, let a, let leaf, let r):
+      return "\(name) vmid=\(vmid) asid=\(asid) addr=\(h(a)) leaf=\(leaf ? 1 : 0)" + rangeText(r)
+    case .tlbiNHVAA(let vmid, let a, let leaf, let r):
+      return "\(name) vmid=\(vmid) addr=\(h(a)) leaf=\(leaf ? 1 : 0)" + rangeText(r)
+    case .tlbiEL2All, .tlbiNSNHAll, .sync: return name
+    case .tlbiEL2ASID(let asid): return "\(name) asid=\(asid)"
+    case .tlbiEL2VA(let asid, let a, _): return "\(name) asid=\(asid) addr=\(h(a))"
+    case .tlbiEL2VAA(let a, _): return "\(name) addr=\(h(a))"
+    case .tlbiS2IPA(let vmid, let a, let leaf, let r):
+      return "\(name) vmid=\(vmid) ipa=\(h(a)) leaf=\(leaf ? 1 : 0)" + rangeText(r)
+    case .atcInv(let sid, let ssid, let a, let size):
+      let scope = size >= 52 ? "all" : "addr=\(h(a)) size=\(size)"
+      return "\(name) sid=\(h(sid))" + (ssid.map { " ssv=1 ssid=\($0)" } ?? " ssv=0") + " \(scope)"
+    }
+  }
+
+  private func rangeText(_ r: TLBIRange?) -> String {
+    guard let r else { return "" }
+    return " num=\(r.num) scale=\(r.scale) tg=\(r.tg)"
+  }
+}

@@ -1,0 +1,98 @@
+/// The translation-table format the model walks: AArch64 long-descriptor, 4 KiB granule,
+/// 48-bit input addresses, four levels (0-3), pages only (no block mappings).
+/// Used by both the hardware walker and the driver's io-pgtable model.
+public enum PageTableFormat {
+  public static let granule: UInt64 = 4096
+  public static let levels = 4
+  public static let inputBits = 48
+  /// Bits 1:0 = 0b11: a table descriptor at levels 0-2, a page descriptor at level 3.
+  public static let validTable: UInt64 = 0b11
+  /// Output address, bits 47:12, in place.
+  public static let addressMask: UInt64 = 0x0000_FFFF_FFFF_F000
+  /// Access flag.
+  public static let af: UInt64 = 1 << 10
+  /// Stage 1: not-global (nG), set by io-pgtable on every stage-1 leaf.
+  public static let notGlobal: UInt64 = 1 << 11
+  /// Stage 1: AP[2] (read-only).
+  public static let readOnly: UInt64 = 1 << 7
+  /// Stage 2: S2AP bits 7:6 (bit 6 read, bit 7 write).
+  public static let s2Read: UInt64 = 1 << 6
+  public static let s2Write: UInt64 = 1 << 7
+
+  /// Index into the table at `level` for input address `address`.
+  public static func index(_ address: UInt64, level: Int) -> Int {
+    Int((address >> UInt64(12 + 9 * (3 - level))) & 0x1FF)
+  }
+
+  /// A stage-1 page descriptor.
+  public static func s1Page(_ pa: UInt64, writable: Bool, global: Bool = false) -> UInt64 {
+    (pa & addressMask) | validTable | af | (global ? 0 : notGlobal) | (writable ? 0 : readOnly)
+  }
+
+  /// A stage-2 page descriptor.
+  public static func s2Page(_ pa: UInt64, writable: Bool) -> UInt64 {
+    (pa & addressMask) | validTable | af | s2Read | (writable ? s2Write : 0)
+  }
+
+  /// A table descriptor pointing at the next level.
+  public static func table(_ next: UInt64) -> UInt64 { (next & addressMask) | validTable }
+}
+
+/// The outcome of one table walk.
+public struct WalkResult: Sendable, Hashable {
+  public enum Fault: String, Sendable, Hashable {
+    case translation = "F_TRANSLATION"
+    case access = "F_ACCESS"
+    case addressSize = "F_ADDR_SIZE"
+    case external = "F_WALK_EABT"
+  }
+  /// The page's output address (page aligned) when the walk succeeded.
+  public var outputPage: UInt64?
+  public var writable = false
+  public var global = false
+  /// Descriptor reads per level (index 0-3).
+  public var readsPerLevel = [0, 0, 0, 0]
+  public var fault: Fault?
+}
+
+/// Walks a 4-level table in simulated memory, reading one descriptor per level.
+public enum PageTableWalker {
+  public static func walk(
+    root: UInt64, address: UInt64, stage2: Bool, memory: PhysicalMemory
+  ) -> WalkResult {
+    var result = WalkResult()
+    guard address >> UInt64(PageTableFormat.inputBits) == 0 else {
+      result.fault = .addressSize
+      return result
+    }
+    var table = root
+    for level in 0..<PageTableFormat.levels {
+      let slot = table + UInt64(PageTableFormat.index(address, level: level) * 8)
+      result.readsPerLevel[level] += 1
+      guard let desc = try? memory.read(slot) else {
+        result.fault = .external
+        return result
+      }
+      guard desc & PageTableFormat.validTable == PageTableFormat.validTable else {
+        result.fault = .translation
+        return result
+      }
+      if level < PageTableFormat.levels - 1 {
+        table = desc & PageTableFormat.addressMask
+        continue
+      }
+      guard desc & PageTableFormat.af != 0 else {
+        result.fault = .access
+        return result
+      }
+      result.outputPage = desc & PageTableFormat.addressMask
+      if stage2 {
+        result.writable = desc & PageTableFormat.s2Write != 0
+      } else {
+        result.writable = desc & PageTableFormat.readOnly == 0
+        result.global = desc & PageTableFormat.notGlobal == 0
+      }
+    }
+    return result
+  }
+}

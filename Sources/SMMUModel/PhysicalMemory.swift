@@ -1,0 +1,168 @@
+/// One region handed out by the allocator.
+public struct Allocation: Sendable, Hashable, Codable {
+  /// First byte address.
+  public let base: UInt64
+  /// Bytes the caller asked for.
+  public let requested: UInt64
+  /// Bytes the region really occupies (a page multiple unless allocated exactly).
+  public let occupied: UInt64
+  public let purpose: MemoryPurpose
+  /// Who asked for it (for display), e.g. "cd-table of nvme0".
+  public let owner: String
+  /// Index of the first entry the region holds (the first SID of a stream-table L2 table,
+  /// the first SSID of a CD-table leaf); 0 otherwise.
+  public let firstIndex: UInt64
+
+  /// True when `address` lies inside the region.
+  public func contains(_ address: UInt64) -> Bool { address >= base && address < base + occupied }
+}
+
+/// How an allocation is sized.
+public enum AllocationGranularity: Sendable, Hashable {
+  /// Rounded up to whole 4 KiB pages, as the kernel's coherent DMA allocator does.
+  case page
+  /// Exactly the requested size (a sub-page allocator), aligned to `align`.
+  case exact
+}
+
+/// One 64-bit store to simulated memory, as logged.
+public struct QwordWrite: Sendable, Hashable, Codable {
+  public let address: UInt64
+  public let old: UInt64
+  public let new: UInt64
+  /// Who wrote it, e.g. "driver" or "pgtable".
+  public let writer: String
+}
+
+/// Errors of the simulated memory.
+public enum MemoryError: Error, Sendable, Equatable {
+  case unalignedAccess(UInt64)
+  case unmapped(UInt64)
+  case doubleFree(UInt64)
+  case badAlignment(UInt64)
+}
+
+/// Simulated DMA-coherent physical memory: an allocator plus sparse 64-bit storage.
+///
+/// Storage is sparse (only qwords ever written hold space), so a 2^20-SSID CD table or a
+/// 2^16-SID stream table costs host memory in proportion to what is used, while the byte
+/// accounting reports what the kernel would have allocated. Reads of allocated but never
+/// written memory return zero (coherent allocations are zeroed). Accesses outside any live
+/// allocation are external aborts, reported to the caller.
+public struct PhysicalMemory: Sendable {
+  public static let pageSize: UInt64 = 4096
+  /// Allocations start here, so address 0 is never valid.
+  public static let baseAddress: UInt64 = 0x4000_0000
+
+  private var storage: [UInt64: UInt64] = [:]
+  public private(set) var allocations: [UInt64: Allocation] = [:]
+  /// Bases of live allocations in increasing order (allocation addresses only grow).
+  private var sortedBases: [UInt64] = []
+  private var nextFree: UInt64 = PhysicalMemory.baseAddress
+  /// Every qword store, oldest first.
+  public private(set) var writeLog: [QwordWrite] = []
+  /// When false, the write log is not kept (for large benchmarks).
+  public var keepsWriteLog = true
+
+  public init() {}
+
+  /// Allocates a zeroed region. `align` must be a power of two.
+  public mutating func allocate(
+    bytes: UInt64, align: UInt64 = 64, purpose: MemoryPurpose, owner: String,
+    granularity: AllocationGranularity = .page, firstIndex: UInt64 = 0
+  ) -> Allocation {
+    precondition(bytes > 0, "zero-byte allocation")
+    precondition(align.nonzeroBitCount == 1, "alignment must be a power of two")
+    let occupied: UInt64
+    let alignment: UInt64
+    switch granularity {
+    case .page:
+      occupied = (bytes + Self.pageSize - 1) / Self.pageSize * Self.pageSize
+      alignment = Swift.max(align, Self.pageSize)
+    case .exact:
+      occupied = (bytes + 7) / 8 * 8
+      alignment = align
+    }
+    let base = (nextFree + alignment - 1) / alignment * alignment
+    nextFree = base + occupied
+    let region = Allocation(
+      base: base, requested: bytes, occupied: occupied, purpose: purpose, owner: owner,
+      firstIndex: firstIndex)
+    allocations[base] = region
+    sortedBases.append(base)
+    return region
+  }
+
+  /// Frees a region: its contents are forgotten and later accesses abort.
+  public mutating func free(_ base: UInt64) throws(MemoryError) {
+    guard let region = allocations.removeValue(forKey: base) else { throw .doubleFree(base) }
+    if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base { sortedBases.remove(at: i) }
+    if region.occupied / 8 > UInt64(storage.count) {
+      storage = storage.filter { !region.contains($0.key) }
+    } else {
+      var a = region.base
+      while a < region.base + region.occupied {
+        storage.removeValue(forKey: a)
+        a += 8
+      }
+    }
+  }
+
+  private func index(ofBaseAtOrBelow address: UInt64) -> Int? {
+    var lo = 0
+    var hi = sortedBases.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if sortedBases[mid] <= address { lo = mid + 1 } else { hi = mid }
+    }
+    return lo == 0 ? nil : lo - 1
+  }
+
+  /// The live allocation containing `address`, if any.
+  public func allocation(containing address: UInt64) -> Allocation? {
+    guard let i = index(ofBaseAtOrBelow: address), let region = allocations[sortedBases[i]],
+      region.contains(address)
+    else { return nil }
+    return region
+  }
+
+  /// A single-copy-atomic 64-bit read.
+  public func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
+    guard address % 8 == 0 else { throw .unalignedAccess(address) }
+    if let v = storage[address] { return v }
+    guard allocation(containing: address) != nil else { throw .unmapped(address) }
+    return 0
+  }
+
+  /// A single-copy-atomic 64-bit write, logged with its old value and writer.
+  @discardableResult
+  public mutating func write(_ address: UInt64, _ value: UInt64, writer: String) throws(MemoryError)
+    -> QwordWrite
+  {
+    let old = try read(address)
+    storage[address] = value
+    let w = QwordWrite(address: address, old: old, new: value, writer: writer)
+    if keepsWriteLog { writeLog.append(w) }
+    return w
+  }
+
+  /// Reads the 8 qwords of a 64-byte structure.
+  public func readEntry(_ address: UInt64) throws(MemoryError) -> [UInt64] {
+    var q = [UInt64](repeating: 0, count: 8)
+    for i in 0..<8 { q[i] = try read(address + UInt64(i * 8)) }
+    return q
+  }
+
+  /// Bytes occupied per purpose by live allocations.
+  public func occupiedBytes(_ purpose: MemoryPurpose) -> UInt64 {
+    allocations.values.filter { $0.purpose == purpose }.reduce(0) { $0 + $1.occupied }
+  }
+
+  /// Bytes requested per purpose by live allocations.
+  public func requestedBytes(_ purpose: MemoryPurpose) -> UInt64 {
+    allocations.values.filter { $0.purpose == purpose }.reduce(0) { $0 + $1.requested }
+  }
+
+  /// Number of qwords that hold a value (host-side cost of the sparse storage).
+  public var storedQwords: Int { storage.count }
+}

@@ -1,0 +1,94 @@
+extension SMMU {
+  /// Checks the STE/CD states stored since the last CMD_SYNC (hazard b, torn update) and
+  /// starts a new window. Every state memory held may have been fetched by the SMMU; each
+  /// valid one must equal, in the bits it uses itself, the entry as it was at the previous
+  /// sync or as it is now (the rule the upstream KUnit harness checks at each sync).
+  mutating func closeUpdateWindow() {
+    let window = updateWindow
+    updateWindow = [:]
+    for (address, states) in window.sorted(by: { $0.key < $1.key }) where states.count > 2 {
+      guard let region = memory.allocation(containing: address) else { continue }
+      let isSTE = region.purpose == .streamTable
+      let start = states[0]
+      let end = states[states.count - 1]
+      let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
+      for (i, state) in states.enumerated().dropFirst().dropLast() {
+        let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
+        guard state[0] & validBit != 0 else { continue }
+        let used = (isSTE ? UsedBits.ste(state) : UsedBits.cd(state)).enumerated().map { $1 & ~safe[$0] }
+        let matchesStart = (0..<8).allSatisfy { state[$0] & used[$0] == start[$0] & used[$0] }
+        let matchesEnd = (0..<8).allSatisfy { state[$0] & used[$0] == end[$0] & used[$0] }
+        if !matchesStart && !matchesEnd {
+          report(
+            Hazard(
+              kind: .tornUpdate, entry: describeEntry(at: address),
+              transaction: "any fetch after store \(i) of \(states.count - 1)",
+              missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)"))
+          break
+        }
+      }
+    }
+  }
+
+  /// Closes the update window without a sync (used at the end of a driver operation so a
+  /// sequence with no sync at all is still checked).
+  public mutating func settle() { closeUpdateWindow() }
+
+  /// Hazard (d): something live still points into memory about to be freed.
+  mutating func checkUseAfterFree(_ region: Allocation) {
+    var found: [String] = []
+    // Valid STEs pointing at the region, and CDs reachable through them.
+    for a in memory.allocations.values where a.purpose == .streamTable && !region.contains(a.base) {
+      var entry = a.base
+      while entry < a.base + a.occupied {
+        if let q = try? memory.readEntry(entry) {
+          let ste = StreamTableEntry(qwords: q)
+          if ste.isValid {
+            let cfg = ste.configValue
+            if (cfg == .s1Translate || cfg == .nested) && region.contains(ste.contextPointer) {
+              found.append("\(describeEntry(at: entry)) S1ContextPtr")
+            }
+            if (cfg == .s2Translate || cfg == .nested) && region.contains(ste.s2TableAddress) {
+              found.append("\(describeEntry(at: entry)) S2TTB")
+            }
+          }
+        }
+        entry += 64
+      }
+    }
+    for a in memory.allocations.values
+    where (a.purpose == .cdTable || a.purpose == .cdTableLeaf) && !region.contains(a.base) {
+      var entry = a.base
+      while entry < a.base + a.occupied {
+        if let q = try? memory.readEntry(entry) {
+          let cd = ContextDescriptor(qwords: q)
+          if cd.isValid && !cd.translationDisabled && region.contains(cd.tableAddress) {
+            found.append("\(describeEntry(at: entry)) TTB0")
+          }
+        }
+        entry += 64
+      }
+    }
+    for a in memory.allocations.values where a.purpose == .cdTableL1 && !region.contains(a.base) {
+      var d = a.base
+      while d < a.base + a.occupied {
+        if let v = try? memory.read(d), v & 1 == 1, region.contains(v & CDTable.l1L2Ptr.mask) {
+          found.append("L1CD at \(hex(d))")
+        }
+        d += 8
+      }
+    }
+    for (key, line) in configCache.entriesByRecency where region.contains(line.address) {
+      found.append("cached \(key)")
+    }
+    for (key, e) in tlb.entriesByRecency where region.contains(e.root) {
+      found.append("TLB \(key)")
+    }
+    for h in found.prefix(8) {
+      report(
+        Hazard(
+          kind: .useAfterFree, entry: h, transaction: nil,
+          missing: "unlink and invalidate before freeing \(region.owner) at \(hex(region.base))"))
+    }
+  }
+}

@@ -1,0 +1,374 @@
+extension SMMU {
+  enum STELocation {
+    case ste(address: UInt64, viaL1: Bool)
+    case badStreamID
+    case fetchAbort(UInt64)
+  }
+
+  /// Reads a structure through the configuration cache (or memory when `useCaches` is off).
+  /// Returns nil on an external abort (nothing is cached then).
+  func fetchLine(
+    _ key: ConfigCacheKey, address: UInt64, qwords: Int, useCaches: Bool,
+    _ lookup: inout ConfigLookup
+  ) -> [UInt64]? {
+    lookup.touched.append(key)
+    if useCaches, let line = configCache.peek(key) {
+      lookup.hits.append((key, line))
+      lookup.path.append("\(key) cached")
+      return line.qwords
+    }
+    var q: [UInt64] = []
+    for i in 0..<qwords {
+      guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
+      q.append(v)
+    }
+    switch key {
+    case .ste: lookup.steFetches += 1
+    case .l1std: lookup.l1stdFetches += 1
+    case .cd: lookup.cdFetches += 1
+    case .l1cd: lookup.l1cdFetches += 1
+    }
+    lookup.fills.append((key, ConfigCacheLine(address: address, qwords: q)))
+    lookup.path.append("\(key) fetched from \(hex(address))")
+    return q
+  }
+
+  /// Finds the STE's address: linear, or through the L1 descriptor (SPAN checks).
+  func locateSTE(sid: UInt32, useCaches: Bool, _ lookup: inout ConfigLookup) -> STELocation {
+    guard UInt64(sid) < UInt64(1) << UInt64(streamTableLog2Size) else { return .badStreamID }
+    guard streamTableFormatIsTwoLevel else {
+      return .ste(address: streamTableBase + UInt64(sid) * 64, viaL1: false)
+    }
+    let split = streamTableSplit
+    let index = Int(sid >> UInt32(split))
+    let l1Address = streamTableBase + UInt64(index * 8)
+    guard let d = fetchLine(.l1std(index: index), address: l1Address, qwords: 1, useCaches: useCaches, &lookup)
+    else { return .fetchAbort(l1Address) }
+    let span = Int(d[0] & 0x1F)
+    let low = Int(sid) & ((1 << split) - 1)
+    guard span >= 1, span <= 11, span <= split + 1, low < 1 << (span - 1) else { return .badStreamID }
+    let l2 = d[0] & StreamTable.l1L2Ptr.mask
+    return .ste(address: l2 + UInt64(low * 64), viaL1: true)
+  }
+
+  /// Outcome of the pure part of a translation.
+  struct Resolution {
+    var outcome: TranslationResult.Outcome = .aborted
+    var event: Event?
+    var lookup = ConfigLookup()
+    var servedBy = "-"
+    var tlbKey: TLBKey?
+    var tlbHit: TLBEntry?
+    var tlbFill: TLBEntry?
+    /// Translation-table root the final stage used.
+    var root: UInt64?
+    var walkReads = [0, 0, 0, 0]
+    var configError = false
+    /// The STE allows ATS (EATS = TRANS), so the endpoint may cache the result.
+    var atsAllowed = false
+  }
+
+  /// Resolves a transaction against the current memory and (optionally) caches, without
+  /// changing anything. The hazard checks run it a second time with caches off: the truth.
+  func resolve(_ t: Transaction, useCaches: Bool) -> Resolution {
+    var r = Resolution()
+    guard enabled else {
+      r.outcome = .bypassed(t.address)
+      r.servedBy = "bypass"
+      return r
+    }
+    func fail(_ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil, stage2: Bool = false) -> Resolution {
+      r.outcome = .aborted
+      r.configError = !type.isTranslationFault
+      if record {
+        r.event = Event(
+          type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch,
+          stage2: stage2, read: !t.write)
+      }
+      return r
+    }
+    // 1-2. Stream table.
+    let steAddress: UInt64
+    switch locateSTE(sid: t.sid, useCaches: useCaches, &r.lookup) {
+    case .badStreamID: return fail(.cBadStreamID, record: features.recordInvalidSID)
+    case .fetchAbort(let a): return fail(.fSTEFetch, fetch: a)
+    case .ste(let a, _): steAddress = a
+    }
+    guard let q = fetchLine(.ste(sid: t.sid), address: steAddress, qwords: 8, useCaches: useCaches, &r.lookup)
+    else { return fail(.fSTEFetch, fetch: steAddress) }
+    let ste = StreamTableEntry(qwords: q)
+    typealias S = StreamTableEntry
+    guard ste.isValid, steIllegality(ste) == nil else { return fail(.cBadSTE) }
+    let config = ste.configValue
+    r.atsAllowed = ste[S.eats] == S.eatsTrans
+    let s2 = config == .s2Translate || config == .nested
+    let vmid = UInt16(ste[S.s2vmid])
+    switch config {
+    case .abort:
+      r.outcome = .aborted
+      r.lookup.path.append("STE abort: no event")
+      return r
+    case .bypass:
+      if t.ssid != nil { return fail(.cBadSubstreamID) }
+      r.outcome = .bypassed(t.address)
+      r.servedBy = "bypass"
+      return r
+    case .s2Translate:
+      if t.ssid != nil { return fail(.cBadSubstreamID) }
+      return stage2(t, ste: ste, vmid: vmid, input: t.address, r)
+    case .s1Translate, .nested: break
+    }
+    // 3. Substream selection.
+    let s1cdmax = Int(ste[S.s1cdmax])
+    let substreams = features.ssidBits > 0 && s1cdmax > 0
+    var index: UInt32 = 0
+    if let ssid = t.ssid {
+      guard substreams, Int(ssid) < 1 << s1cdmax else { return fail(.cBadSubstreamID) }
+      if ste.s1dssValue == .ssid0 && ssid == 0 { return fail(.fStreamDisabled) }
+      index = ssid
+    } else if substreams {
+      switch ste[S.s1dss] {
+      case S.S1DSS.bypass.rawValue:
+        r.lookup.path.append("S1DSS bypass: stage 1 skipped")
+        if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
+        r.outcome = .bypassed(t.address)
+        r.servedBy = "bypass"
+        return r
+      case S.S1DSS.ssid0.rawValue: index = 0
+      default: return fail(.fStreamDisabled)
+      }
+    }
+    // 4. CD location.
+    let ptr = ste.contextPointer
+    var cdAddress = ptr + UInt64(index) * 64
+    if substreams, ste[S.s1fmt] == S.s1fmt64KL2 || ste[S.s1fmt] == S.s1fmt4KL2 {
+      let shift = ste[S.s1fmt] == S.s1fmt64KL2 ? 10 : 6
+      let l1i = Int(index) >> shift
+      let l1a = ptr + UInt64(l1i * 8)
+      guard let d = fetchLine(.l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
+      else { return fail(.fCDFetch, fetch: l1a) }
+      guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID) }
+      cdAddress = (d[0] & CDTable.l1L2Ptr.mask) + UInt64(Int(index) & ((1 << shift) - 1)) * 64
+    }
+    guard let cq = fetchLine(.cd(sid: t.sid, ssid: index), address: cdAddress, qwords: 8, useCaches: useCaches, &r.lookup)
+    else { return fail(.fCDFetch, fetch: cdAddress) }
+    let cd = ContextDescriptor(qwords: cq)
+    typealias C = ContextDescriptor
+    guard cd.isValid, cdIllegality(cd, ste: ste) == nil else { return fail(.cBadCD) }
+    // 5. Stage 1 TLB, then walk.
+    let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
+    let page = t.address >> 12
+    let key = TLBKey(kind: s2 ? .nested : .stage1, vmid: vmid, asid: cd.asidValue, page: page)
+    let globalKey = TLBKey(kind: .stage1Global, vmid: vmid, asid: 0, page: page)
+    r.root = cd.tableAddress
+    if useCaches, let hit = tlb.peek(key) ?? tlb.peek(globalKey) {
+      r.tlbKey = tlb.peek(key) != nil ? key : globalKey
+      r.tlbHit = hit
+      r.servedBy = "TLB"
+      r.lookup.path.append("TLB hit \(r.tlbKey!)")
+      if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
+      r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
+      return r
+    }
+    if cd.translationDisabled {
+      return fail(.fTranslation, record: recordS1, address: t.address)
+    }
+    let t0sz = Int(cd[C.t0sz])
+    if t0sz > 0, t0sz < 64, t.address >> UInt64(64 - t0sz) != 0 {
+      return fail(.fTranslation, record: recordS1, address: t.address)
+    }
+    let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
+    r.walkReads = w.readsPerLevel
+    r.lookup.path.append("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
+    if let fault = w.fault { return fail(Self.eventType(fault), record: recordS1, address: t.address) }
+    guard var out = w.outputPage else { return fail(.fTranslation, record: recordS1, address: t.address) }
+    if t.write && !w.writable { return fail(.fPermission, record: recordS1, address: t.address) }
+    if s2 {
+      let inner = stage2(t, ste: ste, vmid: vmid, input: out | (t.address & 0xFFF), r, fillTLB: false)
+      guard case .translated(let pa) = inner.outcome else { return inner }
+      r = inner
+      out = pa & ~0xFFF
+    }
+    r.tlbKey = w.global && !s2 ? globalKey : key
+    r.tlbFill = TLBEntry(outputPage: out, writable: w.writable, root: cd.tableAddress)
+    r.servedBy = "walk"
+    r.outcome = .translated(out | (t.address & 0xFFF))
+    return r
+  }
+
+  /// Stage-2 translation of `input` (an IPA) through the STE's S2 table.
+  func stage2(
+    _ t: Transaction, ste: StreamTableEntry, vmid: UInt16, input: UInt64, _ base: Resolution,
+    fillTLB: Bool = true
+  ) -> Resolution {
+    var r = base
+    typealias S = StreamTableEntry
+    let record = ste[S.s2r] == 1 || ste[S.s2s] == 1
+    func fail(_ type: EventType) -> Resolution {
+      r.outcome = .aborted
+      if record {
+        r.event = Event(type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
+      }
+      return r
+    }
+    let key = TLBKey(kind: .stage2, vmid: vmid, asid: 0, page: input >> 12)
+    let root = ste.s2TableAddress
+    if fillTLB { r.root = root }
+    if fillTLB, let hit = tlb.peek(key) {
+      r.tlbKey = key
+      r.tlbHit = hit
+      r.servedBy = "TLB"
+      r.lookup.path.append("TLB hit \(key)")
+      if t.write && !hit.writable { return fail(.fPermission) }
+      r.outcome = .translated(hit.outputPage | (input & 0xFFF))
+      return r
+    }
+    let w = PageTableWalker.walk(root: root, address: input, stage2: true, memory: memory)
+    for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
+    r.lookup.path.append("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
+    if let fault = w.fault { return fail(Self.eventType(fault)) }
+    guard let out = w.outputPage else { return fail(.fTranslation) }
+    if t.write && !w.writable { return fail(.fPermission) }
+    if fillTLB {
+      r.tlbKey = key
+      r.tlbFill = TLBEntry(outputPage: out, writable: w.writable, root: root)
+      r.servedBy = "walk"
+    }
+    r.outcome = .translated(out | (input & 0xFFF))
+    return r
+  }
+
+  static func eventType(_ f: WalkResult.Fault) -> EventType {
+    switch f {
+    case .translation: .fTranslation
+    case .access: .fAccess
+    case .addressSize: .fAddrSize
+    case .external: .fWalkEABT
+    }
+  }
+
+  /// Why an STE is ILLEGAL on this SMMU (a subset of IHI 0070 §5.2.2), or nil.
+  public func steIllegality(_ ste: StreamTableEntry) -> String? {
+    typealias S = StreamTableEntry
+    let cfg = ste.configValue
+    if (cfg == .s1Translate || cfg == .nested) && !features.stage1 { return "stage 1 not implemented" }
+    if (cfg == .s2Translate || cfg == .nested) && !features.stage2 { return "stage 2 not implemented" }
+    if cfg == .s1Translate || cfg == .nested {
+      if ste[S.s1stalld] == 1 && features.stallModel != .stallOrTerminate { return "S1STALLD with STALL_MODEL != 00" }
+      if features.ssidBits > 0 && Int(ste[S.s1cdmax]) > features.ssidBits { return "S1CDMax > SSIDSIZE" }
+      if features.ssidBits > 0 && ste[S.s1cdmax] > 0 && ste[S.s1fmt] != 0 && ste[S.s1fmt] != 3
+        && !features.twoLevelCDTable
+      {
+        return "2-level S1Fmt without CD2L"
+      }
+    }
+    return nil
+  }
+
+  /// Why a CD is ILLEGAL (a subset of IHI 0070 §5.4.2), or nil.
+  public func cdIllegality(_ cd: ContextDescriptor, ste: StreamTableEntry) -> String? {
+    typealias C = ContextDescriptor
+    if cd[C.aa64] == 0 { return "AArch32 format not modelled" }
+    if !features.asid16 && cd.asidValue > 0xFF { return "ASID[15:8] without ASID16" }
+    if cd[C.s] == 1 && ste[StreamTableEntry.s1stalld] == 1 { return "S=1 with S1STALLD" }
+    if cd[C.s] == 1 && features.stallModel == .terminateOnly { return "S=1 with STALL_MODEL=01" }
+    if cd[C.s] == 0 && features.stallModel == .stallForced { return "S=0 with STALL_MODEL=10" }
+    return nil
+  }
+
+  /// Runs a transaction through the SMMU: ATC (for ATS endpoints), configuration cache,
+  /// stream table, CD table, TLB and table walk. Updates caches, counters and events, and
+  /// checks the result against memory to report hazards.
+  @discardableResult
+  public mutating func translate(_ t: Transaction) -> TranslationResult {
+    counters.transactions += 1
+    var hazardsFound: [Hazard] = []
+    // The endpoint's ATC first.
+    let usesATS = atsEnabledStreams.contains(t.sid)
+    let atcKey = ATCKey(ssid: t.ssid, page: t.address >> 12)
+    if usesATS, let hit = atcs[t.sid]?.lookup(atcKey) {
+      let truth = resolve(t, useCaches: false)
+      if truth.outcome == .aborted || truth.outcome != .translated(hit.outputPage | (t.address & 0xFFF)) {
+        let h = Hazard(
+          kind: .missingInvalidation, entry: "ATC sid \(hex(UInt64(t.sid))) \(atcKey)",
+          transaction: t.description,
+          missing: "ATC_INV sid=\(hex(UInt64(t.sid)))" + (t.ssid.map { " ssid=\($0)" } ?? ""))
+        report(h)
+        hazardsFound.append(h)
+      }
+      if t.write && !hit.writable {
+        counters.aborted += 1
+        return TranslationResult(outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"], hazards: hazardsFound)
+      }
+      counters.translated += 1
+      return TranslationResult(
+        outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
+        path: ["ATC hit \(atcKey)"], hazards: hazardsFound)
+    }
+    let r = resolve(t, useCaches: true)
+    apply(r.lookup, configError: r.configError)
+    for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
+    // Hazard (a): a cached configuration entry that no longer matches memory.
+    for (key, line) in r.lookup.hits where line.isStale(in: memory) {
+      let missing: String
+      switch key {
+      case .ste(let sid): missing = "CFGI_STE sid=\(hex(UInt64(sid)))"
+      case .l1std: missing = "CFGI_STE leaf=0"
+      case .cd(let sid, let ssid): missing = "CFGI_CD sid=\(hex(UInt64(sid))) ssid=\(ssid)"
+      case .l1cd(let sid, _): missing = "CFGI_CD sid=\(hex(UInt64(sid))) leaf=0"
+      }
+      let h = Hazard(kind: .missingInvalidation, entry: "\(key)", transaction: t.description, missing: missing)
+      report(h)
+      hazardsFound.append(h)
+    }
+    if let key = r.tlbKey {
+      if let hit = r.tlbHit {
+        _ = tlb.lookup(key)
+        let truth = resolve(t, useCaches: false)
+        if let root = truth.root, root != hit.root, key.kind != .stage2 {
+          let h = Hazard(
+            kind: .asidReuse, entry: "TLB \(key) (filled from table \(hex(hit.root)))",
+            transaction: t.description,
+            missing: "TLBI_NH_ASID asid=\(key.asid) (the ASID now uses table \(hex(root)))")
+          report(h)
+          hazardsFound.append(h)
+        } else if truth.outcome != r.outcome {
+          let cmd = key.kind == .stage2 ? "TLBI_S2_IPA vmid=\(key.vmid)" : "TLBI_NH_VA asid=\(key.asid)"
+          let h = Hazard(
+            kind: .missingInvalidation, entry: "TLB \(key)", transaction: t.description,
+            missing: "\(cmd) addr=\(hex(t.address & ~0xFFF))")
+          report(h)
+          hazardsFound.append(h)
+        }
+      } else if let fill = r.tlbFill {
+        _ = tlb.lookup(key)
+        tlb.insert(key, fill)
+      }
+    }
+    if let e = r.event { record(e) }
+    switch r.outcome {
+    case .translated(let pa):
+      counters.translated += 1
+      if usesATS && r.atsAllowed {
+        let writable = r.tlbFill?.writable ?? r.tlbHit?.writable ?? true
+        atcs[t.sid]?.insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable))
+      }
+    case .bypassed: counters.bypassed += 1
+    case .aborted: counters.aborted += 1
+    }
+    return TranslationResult(
+      outcome: r.outcome, event: r.event, servedBy: r.servedBy, path: r.lookup.path, hazards: hazardsFound)
+  }
+
+  /// Applies a lookup's cache traffic and fetch counts.
+  mutating func apply(_ lookup: ConfigLookup, configError: Bool) {
+    for key in lookup.touched { _ = configCache.lookup(key) }
+    if !configError || features.cachesInvalidEntries {
+      for (key, line) in lookup.fills { configCache.insert(key, line) }
+    }
+    counters.steFetches += lookup.steFetches
+    counters.l1stdFetches += lookup.l1stdFetches
+    counters.cdFetches += lookup.cdFetches
+    counters.l1cdFetches += lookup.l1cdFetches
+  }
+}

@@ -1,0 +1,138 @@
+/// The embedded SMMUv3: registers, memory, caches, queues, counters and hazard detection.
+///
+/// The driver model talks to it only as a real driver does: qword stores into simulated
+/// memory (`write`), programming the stream-table registers, commands (`submit`), and the
+/// endpoint's ATS enable. Transactions enter through `translate`.
+public struct SMMU: Sendable {
+  public let features: SMMUFeatures
+  public internal(set) var memory = PhysicalMemory()
+  /// STRTAB_BASE (address in place) and STRTAB_BASE_CFG.
+  public internal(set) var streamTableBase: UInt64 = 0
+  public internal(set) var streamTableBaseConfig: UInt64 = 0
+  /// CR0.SMMUEN.
+  public internal(set) var enabled = false
+  public internal(set) var configCache: ConfigCache
+  public internal(set) var tlb: TLB
+  /// ATCs of endpoints, by SID.
+  public internal(set) var atcs: [UInt32: ATC] = [:]
+  /// SIDs whose endpoint has ATS enabled (PCI config space, not an SMMU register).
+  public internal(set) var atsEnabledStreams: Set<UInt32> = []
+  /// The event queue's records, oldest first (the newest `logLimit` are kept).
+  public internal(set) var events: [Event] = []
+  /// Every command consumed, oldest first (the newest `logLimit` are kept).
+  public internal(set) var commandLog: [Command] = []
+  public internal(set) var counters = SMMUCounters()
+  public internal(set) var hazards: [Hazard] = []
+  /// Set when an illegal command stopped the queue (CONS.ERR = CERROR_ILL).
+  public internal(set) var commandError: String?
+  /// Commands held behind a command error until it is acknowledged.
+  public internal(set) var heldCommands: [Command] = []
+  /// How many log records are kept.
+  public var logLimit = 50_000
+  /// Entry states written since the last CMD_SYNC, per 64-byte entry address; the first state
+  /// of each list is the entry as it was at that sync.
+  var updateWindow: [UInt64: [[UInt64]]] = [:]
+
+  public init(features: SMMUFeatures = SMMUFeatures()) {
+    self.features = features
+    configCache = ConfigCache(capacity: features.configCacheEntries)
+    tlb = TLB(capacity: features.tlbEntries)
+  }
+
+  // MARK: Memory access, as the driver (or a test) performs it
+
+  /// Allocates simulated memory.
+  public mutating func allocate(
+    bytes: UInt64, align: UInt64 = 64, purpose: MemoryPurpose, owner: String,
+    granularity: AllocationGranularity = .page, firstIndex: UInt64 = 0
+  ) -> Allocation {
+    memory.allocate(
+      bytes: bytes, align: align, purpose: purpose, owner: owner, granularity: granularity,
+      firstIndex: firstIndex)
+  }
+
+  /// A 64-bit store. Stores into STEs and CDs are tracked for torn-update detection.
+  @discardableResult
+  public mutating func write(_ address: UInt64, _ value: UInt64, writer: String = "driver")
+    throws(MemoryError) -> QwordWrite
+  {
+    let entry = address & ~63
+    let tracked = memory.allocation(containing: address).map(Self.holdsEntries) ?? false
+    if tracked, updateWindow[entry] == nil, let before = try? memory.readEntry(entry) {
+      updateWindow[entry] = [before]
+    }
+    let w = try memory.write(address, value, writer: writer)
+    if tracked, let after = try? memory.readEntry(entry) { updateWindow[entry]?.append(after) }
+    return w
+  }
+
+  /// A 64-bit load.
+  public func read(_ address: UInt64) throws(MemoryError) -> UInt64 { try memory.read(address) }
+
+  static func holdsEntries(_ a: Allocation) -> Bool {
+    a.purpose == .streamTable || a.purpose == .cdTable || a.purpose == .cdTableLeaf
+  }
+
+  /// Frees memory, first checking that nothing live still points into it (hazard d).
+  public mutating func free(_ base: UInt64) throws(MemoryError) {
+    guard let region = memory.allocations[base] else { throw .doubleFree(base) }
+    checkUseAfterFree(region)
+    try memory.free(base)
+    updateWindow = updateWindow.filter { !region.contains($0.key) }
+  }
+
+  // MARK: Registers
+
+  /// Programs STRTAB_BASE and STRTAB_BASE_CFG; ignored while SMMUEN=1 (Guarded).
+  public mutating func programStreamTable(base: UInt64, config: UInt64) {
+    guard !enabled else { return }
+    streamTableBase = base & 0x00FF_FFFF_FFFF_FFC0
+    streamTableBaseConfig = config
+  }
+
+  /// Sets CR0.SMMUEN.
+  public mutating func setEnabled(_ on: Bool) { enabled = on }
+
+  /// Enables or disables ATS at an endpoint (pci_enable_ats / pci_disable_ats).
+  public mutating func setEndpointATS(sid: UInt32, enabled on: Bool) {
+    if on {
+      atsEnabledStreams.insert(sid)
+      if atcs[sid] == nil { atcs[sid] = ATC(capacity: features.atcEntries) }
+    } else {
+      atsEnabledStreams.remove(sid)
+    }
+  }
+
+  /// Stream-table geometry decoded from STRTAB_BASE_CFG.
+  var streamTableFormatIsTwoLevel: Bool { (streamTableBaseConfig >> 16) & 3 == 1 }
+  var streamTableSplit: Int {
+    let s = Int((streamTableBaseConfig >> 6) & 0x1F)
+    return [6, 8, 10].contains(s) ? s : 6
+  }
+  /// Effective LOG2SIZE: min(LOG2SIZE, SIDSIZE).
+  var streamTableLog2Size: Int { min(Int(streamTableBaseConfig & 0x3F), features.sidBits) }
+
+  // MARK: Logs
+
+  mutating func record(_ e: Event) {
+    counters.events[e.type.name, default: 0] += 1
+    events.append(e)
+    if events.count > logLimit { events.removeFirst(events.count - logLimit) }
+  }
+
+  mutating func report(_ h: Hazard) {
+    hazards.append(h)
+    if hazards.count > logLimit { hazards.removeFirst(hazards.count - logLimit) }
+  }
+
+  /// Describes the STE or CD at an entry address, for hazard messages and the UI.
+  public func describeEntry(at address: UInt64) -> String {
+    guard let a = memory.allocation(containing: address) else { return "entry at \(hex(address))" }
+    let index = a.firstIndex + (address - a.base) / 64
+    switch a.purpose {
+    case .streamTable: return "STE sid \(hex(index))"
+    case .cdTable, .cdTableLeaf: return "CD ssid \(index) of \(a.owner)"
+    default: return "\(a.purpose.rawValue) at \(hex(address))"
+    }
+  }
+}

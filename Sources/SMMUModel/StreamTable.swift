@@ -1,0 +1,107 @@
+/// The stream table's layout in simulated memory: linear, or 2-level with STRTAB_SPLIT 8
+/// (256 STEs, 16 KiB, per lazily allocated L2 table) and L1 descriptors carrying SPAN.
+///
+/// This is the memory the driver owns and the SMMU walks through STRTAB_BASE/_CFG. It
+/// allocates; all qword stores into it go through the caller (the driver), so they are
+/// logged and visible to the hardware model exactly when written.
+public struct StreamTable: Sendable {
+  public enum Format: String, Sendable, Codable { case linear, twoLevel = "2lvl" }
+
+  public static let split = 8
+  public static let steBytes: UInt64 = 64
+  /// Linux caps the L1 at 2^17 descriptors, so a 2-level table covers at most 25 SID bits.
+  public static let maxL1Entries = 1 << 17
+  /// SPAN written into L1 descriptors: STRTAB_SPLIT + 1.
+  public static let l1Span: UInt64 = UInt64(split + 1)
+  public static let l1Span_ = BitField("SPAN", word: 0, 4, 0)
+  public static let l1L2Ptr = BitField("L2Ptr", word: 0, 51, 6)
+
+  public let format: Format
+  public let sidBits: Int
+  /// STRTAB_BASE_CFG.LOG2SIZE.
+  public let log2Size: Int
+  public let l1Entries: Int
+  /// The linear table, or the L1 table.
+  public let root: Allocation
+  /// L2 tables by L1 index.
+  public private(set) var leaves: [Int: Allocation] = [:]
+
+  /// Allocates the linear table or the L1 table. Linear tables are limited to 16 SID bits.
+  public init(sidBits: Int, format: Format, memory: inout PhysicalMemory) {
+    precondition(sidBits >= 0 && sidBits <= 32, "SID width 0...32")
+    // The driver forces linear when sid_bits <= STRTAB_SPLIT.
+    let fmt: Format = sidBits <= Self.split ? .linear : format
+    precondition(fmt == .twoLevel || sidBits <= 16, "a linear stream table is limited to 16 SID bits")
+    self.format = fmt
+    self.sidBits = sidBits
+    switch fmt {
+    case .linear:
+      log2Size = sidBits
+      l1Entries = 0
+      root = memory.allocate(
+        bytes: Self.steBytes << UInt64(sidBits), align: Self.steBytes << UInt64(sidBits),
+        purpose: .streamTable, owner: "stream table")
+    case .twoLevel:
+      l1Entries = Swift.min(Self.maxL1Entries, 1 << (sidBits - Self.split))
+      log2Size = l1Entries.trailingZeroBitCount + Self.split
+      root = memory.allocate(
+        bytes: UInt64(l1Entries * 8), align: Swift.max(64, UInt64(l1Entries * 8)),
+        purpose: .streamTableL1, owner: "stream table L1")
+    }
+  }
+
+  /// Largest SID the table can hold, plus one.
+  public var sidLimit: UInt64 { UInt64(1) << UInt64(log2Size) }
+
+  /// STRTAB_BASE_CFG as the driver would program it: FMT 17:16, SPLIT 10:6, LOG2SIZE 5:0.
+  public var baseConfigRegister: UInt64 {
+    let fmt: UInt64 = format == .twoLevel ? 1 : 0
+    let split: UInt64 = format == .twoLevel ? UInt64(Self.split) : 0
+    return fmt << 16 | split << 6 | UInt64(log2Size)
+  }
+
+  /// Address of the STE for `sid`, or nil when its L2 table is not allocated yet.
+  public func steAddress(_ sid: UInt32) -> UInt64? {
+    guard UInt64(sid) < sidLimit else { return nil }
+    switch format {
+    case .linear: return root.base + UInt64(sid) * Self.steBytes
+    case .twoLevel:
+      guard let leaf = leaves[Int(sid) >> Self.split] else { return nil }
+      return leaf.base + UInt64(Int(sid) & ((1 << Self.split) - 1)) * Self.steBytes
+    }
+  }
+
+  /// A newly allocated L2 table and the L1 descriptor the caller must write to publish it.
+  public struct NewLeaf: Sendable {
+    public let leaf: Allocation
+    public let descriptorAddress: UInt64
+    public let descriptor: UInt64
+  }
+
+  /// Allocates the 16 KiB L2 table covering `sid` if missing. The caller initialises its STEs
+  /// and then writes the L1 descriptor (the order the driver uses).
+  public mutating func ensureLeaf(for sid: UInt32, memory: inout PhysicalMemory) -> NewLeaf? {
+    guard format == .twoLevel, UInt64(sid) < sidLimit else { return nil }
+    let index = Int(sid) >> Self.split
+    if leaves[index] != nil { return nil }
+    let bytes = Self.steBytes << UInt64(Self.split)
+    let leaf = memory.allocate(
+      bytes: bytes, align: bytes, purpose: .streamTable,
+      owner: "stream table L2[\(index)]", firstIndex: UInt64(index << Self.split))
+    leaves[index] = leaf
+    let desc = Self.l1L2Ptr.set(0, leaf.base >> 6) | Self.l1Span
+    return NewLeaf(
+      leaf: leaf, descriptorAddress: root.base + UInt64(index * 8), descriptor: desc)
+  }
+
+  /// Every STE address that is backed by memory, in SID order.
+  public var backedSIDs: [UInt32] {
+    switch format {
+    case .linear: return (0..<UInt32(sidLimit)).map { $0 }
+    case .twoLevel:
+      return leaves.keys.sorted().flatMap { i in
+        (0..<UInt32(1 << Self.split)).map { UInt32(i << Self.split) + $0 }
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/// A DMA transaction presented to the SMMU.
+public struct Transaction: Sendable, Hashable {
+  public let sid: UInt32
+  /// The PASID (SSV=1), or nil for an untagged transaction.
+  public let ssid: UInt32?
+  public let address: UInt64
+  public let write: Bool
+
+  public init(sid: UInt32, ssid: UInt32? = nil, address: UInt64, write: Bool = false) {
+    self.sid = sid
+    self.ssid = ssid
+    self.address = address
+    self.write = write
+  }
+
+  public var description: String {
+    "dma sid \(hex(UInt64(sid)))" + (ssid.map { " pasid \($0)" } ?? "") + " va \(hex(address)) "
+      + (write ? "write" : "read")
+  }
+}
+
+/// What happened to a transaction.
+public struct TranslationResult: Sendable, Hashable {
+  public enum Outcome: Sendable, Hashable {
+    case translated(UInt64)
+    case bypassed(UInt64)
+    /// Aborted (a configuration error, a fault, or an abort STE).
+    case aborted
+  }
+  public var outcome: Outcome
+  /// The event recorded, if any.
+  public var event: Event?
+  /// What served the translation: "ATC", "TLB", "walk", "bypass" or "-".
+  public var servedBy: String
+  /// The lookup steps, for the UI, e.g. ["STE sid 0x8 cached", "CD ssid 0 fetched", ...].
+  public var path: [String]
+  /// Hazards this transaction exposed.
+  public var hazards: [Hazard]
+
+  /// The output address, if the transaction went through.
+  public var outputAddress: UInt64? {
+    switch outcome {
+    case .translated(let a), .bypassed(let a): a
+    case .aborted: nil
+    }
+  }
+
+  public var summary: String {
+    switch outcome {
+    case .translated(let pa): "-> \(hex(pa)) (\(servedBy))"
+    case .bypassed(let pa): "-> \(hex(pa)) (bypass)"
+    case .aborted: "abort" + (event.map { " \($0.type.name)" } ?? "")
+    }
+  }
+}
+
+/// Configuration-cache traffic of one lookup, applied after the (pure) resolution.
+struct ConfigLookup {
+  var touched: [ConfigCacheKey] = []
+  var hits: [(ConfigCacheKey, ConfigCacheLine)] = []
+  var fills: [(ConfigCacheKey, ConfigCacheLine)] = []
+  var path: [String] = []
+  var steFetches = 0
+  var l1stdFetches = 0
+  var cdFetches = 0
+  var l1cdFetches = 0
+}
