@@ -36,4 +36,28 @@ static inline int shim_bstate_wheel_down(mmask_t s) {
 }
 static inline mmask_t shim_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 
+static inline mmask_t shim_click_and_wheel_mask(void) {
+  mmask_t m = BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+  m |= BUTTON5_PRESSED;
+#endif
+  return m;
+}
+// Button 1 went down or was clicked (a release alone is not a click).
+static inline int shim_bstate_button1(mmask_t s) { return (s & (BUTTON1_CLICKED | BUTTON1_PRESSED)) != 0; }
+static inline int shim_key_code_yes(void) { return KEY_CODE_YES; }
+static inline nl_item shim_codeset_item(void) { return CODESET; }
+static inline int shim_colors(void) { return COLORS; }
+
+// Signal-handler state. Used from Swift only by Sources/Terminal/SignalHandlers.swift: a static
+// in a header is one copy per object file that uses it, so exactly one Swift file owns it.
+static inline volatile sig_atomic_t *shim_curses_active_flag(void) {
+  static volatile sig_atomic_t flag = 0;
+  return &flag;
+}
+static inline volatile sig_atomic_t *shim_curses_suspended_flag(void) {
+  static volatile sig_atomic_t flag = 0;
+  return &flag;
+}
+
 #endif

@@ -32,7 +32,7 @@ public struct CDTable: Sendable, Hashable {
   /// one-entry table is allocated as exactly 64 bytes when `compact` is set.
   public init(
     ssidBits: Int, twoLevelSupported: Bool, compact: Bool, owner: String,
-    memory: inout PhysicalMemory
+    memory: inout some MemoryAllocator
   ) {
     precondition(ssidBits >= 0 && ssidBits <= 20, "SSID width 0...20")
     s1cdmax = ssidBits
@@ -44,12 +44,13 @@ public struct CDTable: Sendable, Hashable {
       rootEntries = maxContexts
       root = memory.allocate(
         bytes: UInt64(maxContexts) * Self.cdBytes, align: 64, purpose: .cdTable, owner: owner,
-        granularity: compact && maxContexts == 1 ? .exact : .page)
+        granularity: compact && maxContexts == 1 ? .exact : .page, firstIndex: 0)
     } else {
       format = .twoLevel
       rootEntries = (maxContexts + Self.leafEntries - 1) / Self.leafEntries
       root = memory.allocate(
-        bytes: UInt64(rootEntries * 8), align: 64, purpose: .cdTableL1, owner: owner + " L1")
+        bytes: UInt64(rootEntries * 8), align: 64, purpose: .cdTableL1, owner: owner + " L1",
+        granularity: .page, firstIndex: 0)
     }
   }
 
@@ -80,13 +81,13 @@ public struct CDTable: Sendable, Hashable {
   }
 
   /// Allocates the 64 KiB leaf holding `ssid` if it is missing.
-  public mutating func ensureLeaf(for ssid: UInt32, memory: inout PhysicalMemory) -> NewLeaf? {
+  public mutating func ensureLeaf(for ssid: UInt32, memory: inout some MemoryAllocator) -> NewLeaf? {
     guard format == .twoLevel, Int(ssid) < capacity else { return nil }
     let index = Int(ssid) / Self.leafEntries
     if leaves[index] != nil { return nil }
     let leaf = memory.allocate(
       bytes: UInt64(Self.leafEntries) * Self.cdBytes, align: 4096, purpose: .cdTableLeaf,
-      owner: owner + " leaf[\(index)]",
+      owner: owner + " leaf[\(index)]", granularity: .page,
       firstIndex: UInt64(index * Self.leafEntries))
     leaves[index] = leaf
     let desc = Self.l1L2Ptr.set(0, leaf.base >> 12) | 1

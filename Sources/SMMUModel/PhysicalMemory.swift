@@ -42,6 +42,14 @@ public enum MemoryError: Error, Sendable, Equatable {
   case badAlignment(UInt64)
 }
 
+/// Something that hands out simulated memory (the memory itself, or the SMMU that owns it).
+public protocol MemoryAllocator {
+  mutating func allocate(
+    bytes: UInt64, align: UInt64, purpose: MemoryPurpose, owner: String,
+    granularity: AllocationGranularity, firstIndex: UInt64
+  ) -> Allocation
+}
+
 /// Simulated DMA-coherent physical memory: an allocator plus sparse 64-bit storage.
 ///
 /// Storage is sparse (only qwords ever written hold space), so a 2^20-SSID CD table or a
@@ -49,7 +57,7 @@ public enum MemoryError: Error, Sendable, Equatable {
 /// accounting reports what the kernel would have allocated. Reads of allocated but never
 /// written memory return zero (coherent allocations are zeroed). Accesses outside any live
 /// allocation are external aborts, reported to the caller.
-public struct PhysicalMemory: Sendable {
+public struct PhysicalMemory: Sendable, MemoryAllocator {
   public static let pageSize: UInt64 = 4096
   /// Allocations start here, so address 0 is never valid.
   public static let baseAddress: UInt64 = 0x4000_0000

@@ -3,7 +3,7 @@
 /// The driver model talks to it only as a real driver does: qword stores into simulated
 /// memory (`write`), programming the stream-table registers, commands (`submit`), and the
 /// endpoint's ATS enable. Transactions enter through `translate`.
-public struct SMMU: Sendable {
+public struct SMMU: Sendable, MemoryAllocator {
   public let features: SMMUFeatures
   public internal(set) var memory = PhysicalMemory()
   /// STRTAB_BASE (address in place) and STRTAB_BASE_CFG.

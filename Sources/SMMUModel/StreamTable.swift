@@ -27,7 +27,7 @@ public struct StreamTable: Sendable {
   public private(set) var leaves: [Int: Allocation] = [:]
 
   /// Allocates the linear table or the L1 table. Linear tables are limited to 16 SID bits.
-  public init(sidBits: Int, format: Format, memory: inout PhysicalMemory) {
+  public init(sidBits: Int, format: Format, memory: inout some MemoryAllocator) {
     precondition(sidBits >= 0 && sidBits <= 32, "SID width 0...32")
     // The driver forces linear when sid_bits <= STRTAB_SPLIT.
     let fmt: Format = sidBits <= Self.split ? .linear : format
@@ -40,13 +40,13 @@ public struct StreamTable: Sendable {
       l1Entries = 0
       root = memory.allocate(
         bytes: Self.steBytes << UInt64(sidBits), align: Self.steBytes << UInt64(sidBits),
-        purpose: .streamTable, owner: "stream table")
+        purpose: .streamTable, owner: "stream table", granularity: .page, firstIndex: 0)
     case .twoLevel:
       l1Entries = Swift.min(Self.maxL1Entries, 1 << (sidBits - Self.split))
       log2Size = l1Entries.trailingZeroBitCount + Self.split
       root = memory.allocate(
         bytes: UInt64(l1Entries * 8), align: Swift.max(64, UInt64(l1Entries * 8)),
-        purpose: .streamTableL1, owner: "stream table L1")
+        purpose: .streamTableL1, owner: "stream table L1", granularity: .page, firstIndex: 0)
     }
   }
 
@@ -80,14 +80,14 @@ public struct StreamTable: Sendable {
 
   /// Allocates the 16 KiB L2 table covering `sid` if missing. The caller initialises its STEs
   /// and then writes the L1 descriptor (the order the driver uses).
-  public mutating func ensureLeaf(for sid: UInt32, memory: inout PhysicalMemory) -> NewLeaf? {
+  public mutating func ensureLeaf(for sid: UInt32, memory: inout some MemoryAllocator) -> NewLeaf? {
     guard format == .twoLevel, UInt64(sid) < sidLimit else { return nil }
     let index = Int(sid) >> Self.split
     if leaves[index] != nil { return nil }
     let bytes = Self.steBytes << UInt64(Self.split)
     let leaf = memory.allocate(
       bytes: bytes, align: bytes, purpose: .streamTable,
-      owner: "stream table L2[\(index)]", firstIndex: UInt64(index << Self.split))
+      owner: "stream table L2[\(index)]", granularity: .page, firstIndex: UInt64(index << Self.split))
     leaves[index] = leaf
     let desc = Self.l1L2Ptr.set(0, leaf.base >> 6) | Self.l1Span
     return NewLeaf(

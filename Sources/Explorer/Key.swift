@@ -1,0 +1,12 @@
+/// A key press or input event, independent of ncurses.
+public enum Key: Sendable, Hashable {
+  case char(Character)
+  case up, down, left, right, pageUp, pageDown, home, end
+  case enter, tab, backTab, escape, backspace
+  case resize(width: Int, height: Int)
+  /// A mouse click at a cell (column, row).
+  case click(x: Int, y: Int)
+  case wheelUp, wheelDown
+  /// Ctrl-C / Ctrl-L and similar.
+  case control(Character)
+}

@@ -1,0 +1,67 @@
+import SMMUModel
+
+/// The kinds of iommu_domain the model has.
+public enum DomainKind: String, Sendable, Hashable, CaseIterable, Codable {
+  case blocked, identity
+  /// A paging domain translated at stage 1 (ASID).
+  case paging
+  /// A paging domain translated at stage 2 (VMID), as VFIO uses.
+  case s2
+  /// Shared virtual addressing: bound to a process address space.
+  case sva
+}
+
+/// One (master, ssid) attachment on a domain's device list (`arm_smmu_master_domain`).
+public struct MasterDomain: Sendable, Hashable, Codable {
+  public let master: String
+  /// 0 for the RID, else the PASID.
+  public let ssid: UInt32
+}
+
+/// An iommu domain (`struct arm_smmu_domain`) with the state each design keeps.
+public struct Domain: Sendable, Hashable {
+  public let name: String
+  public let kind: DomainKind
+  /// The process address space an SVA domain is bound to.
+  public let mm: String?
+  public internal(set) var asid: UInt16?
+  public internal(set) var vmid: UInt16?
+  /// The domain's translation table (paging and S2 domains; SVA domains use their mm's).
+  public internal(set) var pageTable: IOPageTable?
+  /// Attachments. Legacy: one entry per attached master (ssid 0) plus SVA binds through
+  /// it; per-master: one entry per (master, ssid).
+  public internal(set) var devices: [MasterDomain] = []
+  /// True once finalised (ASID/VMID and, in legacy, the CD table allocated).
+  public internal(set) var finalised = false
+
+  // Legacy design state.
+  /// The domain-owned CD table (legacy S1 domains).
+  public internal(set) var legacyCDTable: CDTable?
+  /// s1cdmax fixed by the first master (legacy).
+  public internal(set) var legacyS1CDMax: Int?
+  /// stall_enabled copied from the first master (legacy).
+  public internal(set) var legacyStall = false
+  /// Legacy SVA notifiers on this domain: mm -> bind count.
+  public internal(set) var legacySVABinds: [String: Int] = [:]
+
+  public init(name: String, kind: DomainKind, mm: String?) {
+    self.name = name
+    self.kind = kind
+    self.mm = mm
+  }
+
+  /// True for domains that hold a translation and track devices (paging, S2, SVA).
+  public var isTranslating: Bool { kind == .paging || kind == .s2 || kind == .sva }
+}
+
+/// A process address space that SVA domains bind to.
+public struct AddressSpace: Sendable, Hashable {
+  public let name: String
+  /// The mm's PASID (global, fixed by its first bind).
+  public internal(set) var pasid: UInt32?
+  /// The CPU ASID the legacy design shares with the SMMU.
+  public let cpuASID: UInt16
+  /// The CPU page table (the "pgd").
+  public internal(set) var pageTable: IOPageTable
+  public internal(set) var released = false
+}

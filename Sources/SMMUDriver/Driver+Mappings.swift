@@ -1,0 +1,210 @@
+import SMMUModel
+
+extension Driver {
+  /// The page table a domain's mappings live in (an SVA domain's is its mm's).
+  func pageTable(of dom: Domain) -> IOPageTable? {
+    dom.kind == .sva ? dom.mm.flatMap { addressSpaces[$0]?.pageTable } : dom.pageTable
+  }
+
+  mutating func setPageTable(_ table: IOPageTable, of dom: Domain) {
+    if dom.kind == .sva, let mm = dom.mm {
+      addressSpaces[mm]?.pageTable = table
+    } else {
+      domains[dom.name]?.pageTable = table
+    }
+  }
+
+  /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
+  /// (nothing caches an absent translation). An unfinalised paging domain is finalised.
+  public mutating func map(domain: String, iova: UInt64, size: UInt64 = 4096, pa: UInt64? = nil, writable: Bool = true)
+    -> OperationTrace
+  {
+    operation { (d: inout Driver) throws(DriverError) in
+      var dom = try d.domain(domain)
+      guard dom.kind == .paging || dom.kind == .s2 || dom.kind == .sva else {
+        throw DriverError(.einval, "\(domain) is \(dom.kind.rawValue): it has no page table")
+      }
+      if dom.pageTable == nil && dom.kind != .sva {
+        dom.pageTable = IOPageTable(stage2: dom.kind == .s2, owner: domain, smmu: &d.smmu)
+        d.domains[domain] = dom
+      }
+      guard var table = d.pageTable(of: dom) else { return }
+      let base = pa ?? (0x8000_0000 + iova)
+      var offset: UInt64 = 0
+      while offset < max(size, 1) {
+        d.trace.pageTableWrites += table.map(iova: iova + offset, pa: base + offset, writable: writable, smmu: &d.smmu)
+        offset += PageTableFormat.granule
+      }
+      d.setPageTable(table, of: dom)
+      d.note("map \(hex(iova))+\(hex(size)) -> \(hex(base)) in \(domain)")
+    }
+  }
+
+  /// Unmaps and invalidates: TLBI by VA (ASID for S1/SVA, IPA for S2) per page + sync, then
+  /// ATC invalidation of the attached ATS masters (legacy: every ATS master of the domain,
+  /// no SSV; per-master: each attachment with its own SSID).
+  public mutating func unmap(domain: String, iova: UInt64, size: UInt64 = 4096) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      try d.unmapPages(domain, iova: iova, size: size)
+    }
+  }
+
+  mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
+    let dom = try self.domain(domain)
+    guard var table = pageTable(of: dom) else {
+      throw DriverError(.einval, "\(domain) has no page table")
+    }
+    var pages: [UInt64] = []
+    var offset: UInt64 = 0
+    while offset < max(size, 1) {
+      if table.unmap(iova: iova + offset, smmu: &smmu) { pages.append((iova + offset) & ~0xFFF) }
+      trace.pageTableWrites += 1
+      offset += PageTableFormat.granule
+    }
+    setPageTable(table, of: dom)
+    guard !pages.isEmpty else { return }
+    let span = Self.atcSpan(iova: iova, size: size)
+    switch dom.kind {
+    case .s2:
+      if let vmid = dom.vmid {
+        issue(pages.map { .tlbiS2IPA(vmid: vmid, address: $0, leaf: true, range: nil) } + [.sync])
+      }
+    default:
+      if let asid = dom.asid ?? dom.mm.flatMap({ addressSpaces[$0]?.cpuASID }), dom.finalised {
+        issue(pages.map { .tlbiNHVA(vmid: 0, asid: asid, address: $0, leaf: true, range: nil) } + [.sync])
+      }
+    }
+    invalidateATC(of: dom, address: span.address, size: span.size)
+  }
+
+  /// ATC invalidation after a change of a domain's translations.
+  mutating func invalidateATC(of dom: Domain, address: UInt64, size: Int) {
+    var cmds: [Command] = []
+    switch options.design {
+    case .legacy:
+      if dom.kind == .sva, let mm = dom.mm {
+        // Every domain whose table holds the mm's CD: its ATS masters, SSV = PASID.
+        let pasid = addressSpaces[mm]?.pasid ?? 0
+        for other in domainOrder.compactMap({ domains[$0] }) where other.legacySVABinds[mm] != nil {
+          for md in atsAttachments(other) where md.ssid == 0 {
+            for sid in masters[md.master]?.uniqueSIDs ?? [] {
+              cmds.append(.atcInv(sid: sid, ssid: pasid, address: address, size: size))
+            }
+          }
+        }
+      } else {
+        for md in atsAttachments(dom) where md.ssid == 0 {
+          for sid in masters[md.master]?.uniqueSIDs ?? [] {
+            cmds.append(.atcInv(sid: sid, ssid: nil, address: address, size: size))
+          }
+        }
+      }
+    case .perMaster:
+      for md in atsAttachments(dom) {
+        for sid in masters[md.master]?.uniqueSIDs ?? [] {
+          cmds.append(.atcInv(sid: sid, ssid: md.ssid == 0 ? nil : md.ssid, address: address, size: size))
+        }
+      }
+    }
+    if !cmds.isEmpty { issue(cmds + [.sync]) }
+  }
+
+  /// The smallest aligned ATC_INV span (4 KiB * 2^size) covering [iova, iova+len).
+  static func atcSpan(iova: UInt64, size len: UInt64) -> (address: UInt64, size: Int) {
+    let end = iova + max(len, 1) - 1
+    var s = 0
+    while s < 52 && (iova >> UInt64(12 + s)) != (end >> UInt64(12 + s)) { s += 1 }
+    return (iova & ~((UInt64(4096) << UInt64(s)) - 1), s)
+  }
+
+  /// Forces a domain onto a new ASID. Legacy: one word-0 store in the domain's table (the
+  /// share_asid path), 1 sync fanned out to all its masters. Per-master: every CD holding
+  /// the ASID, found through the domain's attachments, rewritten hitlessly (1 sync each).
+  /// Then TLBI_NH_ASID of the old ASID.
+  public mutating func changeASID(domain: String, to newASID: UInt16) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      let dom = try d.domain(domain)
+      guard dom.kind == .paging || (dom.kind == .sva && d.options.design == .perMaster) else {
+        throw DriverError(.einval, "\(domain) has no ASID of its own")
+      }
+      guard let old = dom.asid else { throw DriverError(.einval, "\(domain) is not finalised (no ASID yet)") }
+      guard newASID != 0, Int(newASID) < 1 << d.asidBits else { throw DriverError(.einval, "ASID \(newASID) out of range") }
+      if let holder = d.asids[newASID], holder != domain {
+        throw DriverError(.ebusy, "ASID \(newASID) is in use by \(holder)")
+      }
+      d.asids[old] = nil
+      d.asids[newASID] = domain
+      d.domains[domain]?.asid = newASID
+      let fresh = d.domains[domain]!
+      switch d.options.design {
+      case .legacy:
+        try d.legacyWriteCD(domain, 0, .install(d.legacyS1CD(fresh)))
+      case .perMaster:
+        for md in fresh.devices {
+          guard let m = d.masters[md.master] else { continue }
+          let cd = fresh.kind == .sva ? d.svaCD(for: fresh, master: m, released: false) : d.s1CD(for: fresh, master: m)
+          d.writeCDEntry(md.master, md.ssid, cd)
+        }
+      }
+      d.issue([.tlbiNHASID(vmid: 0, asid: old), .sync])
+    }
+  }
+
+  /// Frees a domain. It must not be attached. Pages still mapped are unmapped first (as the
+  /// domain's owner must before freeing), then tables, ASID/VMID are released.
+  public mutating func free(domain: String) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      let dom = try d.domain(domain)
+      let users = d.masterOrder.filter { d.masters[$0]?.ridDomain == domain }
+      let pasidUsers = dom.devices.filter { $0.ssid != 0 }
+      guard users.isEmpty && pasidUsers.isEmpty else {
+        throw DriverError(.ebusy, "\(domain) is attached to \((users + pasidUsers.map { "\($0.master)@\($0.ssid)" }).joined(separator: ", "))")
+      }
+      if dom.kind != .sva, let table = dom.pageTable {
+        for page in table.mappings.keys.sorted() { try d.unmapPages(domain, iova: page, size: 4096) }
+      }
+      if let t = d.domains[domain]?.legacyCDTable {
+        for a in t.allocations { try? d.smmu.free(a.base) }
+        d.note("free CD table of \(domain): \(t.occupiedBytes) bytes")
+      }
+      if dom.kind == .sva && d.options.design == .perMaster, let asid = dom.asid {
+        d.issue([.tlbiNHASID(vmid: 0, asid: asid), .sync])
+      }
+      if let asid = dom.asid, d.asids[asid] == domain { d.asids[asid] = nil }
+      if let vmid = dom.vmid { d.vmids[vmid] = nil }
+      if dom.kind != .sva { d.domains[domain]?.pageTable?.free(smmu: &d.smmu) }
+      d.domains[domain] = nil
+      d.domainOrder.removeAll { $0 == domain }
+    }
+  }
+
+  /// The process exits with SVA binds active. Legacy: the quiet CD (EPD0) in each domain's
+  /// table, TLBI by the CPU ASID, ATC_INV of the PASID. Per-master: each attachment's CD
+  /// becomes the released SVA CD (hitless), then TLBI by the domain's ASID and ATC_INV.
+  public mutating func release(mm name: String) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      guard let mm = d.addressSpaces[name] else { throw DriverError(.enodev, "no mm \(name)") }
+      guard !mm.released else { throw DriverError(.einval, "mm \(name) already exited") }
+      d.addressSpaces[name]?.released = true
+      let svaDomains = d.domainOrder.compactMap { d.domains[$0] }.filter { $0.kind == .sva && $0.mm == name }
+      switch d.options.design {
+      case .legacy:
+        let pasid = mm.pasid ?? 0
+        for dom in d.domainOrder.compactMap({ d.domains[$0] }) where dom.legacySVABinds[name] != nil {
+          try d.legacyWriteCD(dom.name, pasid, .quiet)
+          d.issue([.tlbiNHASID(vmid: 0, asid: mm.cpuASID), .sync])
+          d.legacyATCInvalidateDomain(dom.name, ssid: pasid)
+        }
+      case .perMaster:
+        for dom in svaDomains {
+          for md in dom.devices {
+            guard let m = d.masters[md.master] else { continue }
+            d.writeCDEntry(md.master, md.ssid, d.svaCD(for: dom, master: m, released: true))
+          }
+          if let asid = dom.asid { d.issue([.tlbiNHASID(vmid: 0, asid: asid), .sync]) }
+          d.invalidateATC(of: dom, address: 0, size: 52)
+        }
+      }
+    }
+  }
+}

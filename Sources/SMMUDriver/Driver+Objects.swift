@@ -1,0 +1,104 @@
+import SMMUModel
+
+extension Driver {
+  /// Probes a master: its stream-table L2 tables are allocated (with abort STEs) and it
+  /// starts blocked. Names must be new, SIDs in range and unused.
+  public mutating func addMaster(
+    name: String, sids: [UInt32], ssidBits: Int = 0, ats: Bool = false, stall: Bool = false,
+    group: String? = nil
+  ) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      guard d.masters[name] == nil else { throw DriverError(.eexist, "master \(name) exists") }
+      guard !sids.isEmpty else { throw DriverError(.einval, "master \(name) has no SID") }
+      for sid in sids {
+        guard UInt64(sid) < d.streamTable.sidLimit else {
+          throw DriverError(.einval, "SID \(hex(UInt64(sid))) beyond the stream table (\(d.streamTable.log2Size) bits)")
+        }
+        if let other = d.masters.values.first(where: { $0.sids.contains(sid) }) {
+          throw DriverError(.eexist, "SID \(hex(UInt64(sid))) belongs to \(other.name)")
+        }
+      }
+      let bits = min(ssidBits, d.smmu.features.ssidBits)
+      guard bits >= 0, bits <= 20 else { throw DriverError(.einval, "ssid-bits must be 0...20") }
+      let capped = d.smmu.features.twoLevelCDTable ? bits : min(bits, 10)
+      let m = Master(
+        name: name, sids: sids, ssidBits: capped, ats: ats && d.smmu.features.ats,
+        stall: stall && d.smmu.features.stallModel != .terminateOnly, group: group)
+      d.masters[name] = m
+      d.masterOrder.append(name)
+      for sid in m.uniqueSIDs { d.ensureStreamTableLeaf(sid: sid) }
+      d.note("probe \(name): SIDs \(sids.map { hex(UInt64($0)) }.joined(separator: ",")), ssid_bits \(capped)")
+    }
+  }
+
+  /// Allocates a domain. SVA domains name the process address space (mm) they bind.
+  public mutating func addDomain(name: String, kind: DomainKind, mm: String? = nil) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      guard d.domains[name] == nil else { throw DriverError(.eexist, "domain \(name) exists") }
+      if kind == .sva {
+        guard let mm else { throw DriverError(.einval, "an SVA domain needs an mm") }
+        if d.addressSpaces[mm] == nil {
+          let table = IOPageTable(stage2: false, owner: "mm \(mm)", smmu: &d.smmu)
+          // A CPU ASID for the legacy design's sharing, from a range the SMMU allocator
+          // (which starts at 1) reaches late.
+          let cpuASID = UInt16(0x8000 + d.addressSpaces.count)
+          d.addressSpaces[mm] = AddressSpace(name: mm, pasid: nil, cpuASID: cpuASID, pageTable: table)
+        }
+      }
+      d.domains[name] = Domain(name: name, kind: kind, mm: kind == .sva ? mm : nil)
+      d.domainOrder.append(name)
+    }
+  }
+
+  /// The kind of a master's RID domain (blocked when none is attached).
+  func ridKind(_ m: Master) -> DomainKind {
+    m.ridDomain.flatMap { domains[$0]?.kind } ?? .blocked
+  }
+
+  /// Finalises a domain on first use: ASID or VMID, page table (and, legacy, CD table).
+  mutating func finalise(_ name: String, firstMaster: Master?) throws(DriverError) {
+    guard var dom = domains[name], !dom.finalised else { return }
+    switch dom.kind {
+    case .paging:
+      dom.asid = try allocateASID(for: name)
+      dom.pageTable = IOPageTable(stage2: false, owner: name, smmu: &smmu)
+    case .s2:
+      dom.vmid = try allocateVMID(for: name)
+      dom.pageTable = IOPageTable(stage2: true, owner: name, smmu: &smmu)
+    case .sva:
+      if options.design == .perMaster { dom.asid = try allocateASID(for: name) }
+    case .identity, .blocked: break
+    }
+    dom.finalised = true
+    domains[name] = dom
+    if options.design == .legacy, dom.kind == .paging, let m = firstMaster {
+      try legacyFinaliseS1(name, master: m)
+    }
+  }
+
+  /// The S1 CD for a paging domain as the per-master design builds it.
+  func s1CD(for dom: Domain, master: Master) -> ContextDescriptor {
+    EntryBuilder.s1CD(
+      asid: dom.asid ?? 0, ttbr: dom.pageTable?.root.base ?? 0, tcr: .model,
+      mair: EntryBuilder.ioPgtableMAIR, masterStall: master.stallEnabled)
+  }
+
+  /// The CD for an SVA domain (pgd nil: the released CD).
+  func svaCD(for dom: Domain, master: Master, released: Bool) -> ContextDescriptor {
+    let mm = dom.mm.flatMap { addressSpaces[$0] }
+    return EntryBuilder.svaCD(
+      asid: dom.asid ?? mm?.cpuASID ?? 0, pgd: released ? nil : mm?.pageTable.root.base,
+      masterStall: master.stallEnabled, stallForced: smmu.features.stallModel == .stallForced)
+  }
+
+  /// Attachments of a domain whose master has ATS enabled.
+  func atsAttachments(_ dom: Domain) -> [MasterDomain] {
+    dom.devices.filter { masters[$0.master]?.atsEnabled == true }
+  }
+
+  /// ATC_INV of everything (or one PASID) on each of a master's SIDs, + CMD_SYNC.
+  mutating func atcInvalidateMaster(_ m: Master, ssid: UInt32) {
+    let cmds = m.uniqueSIDs.map { Command.atcInv(sid: $0, ssid: ssid == 0 ? nil : ssid, address: 0, size: 52) }
+    issue(cmds + [.sync])
+  }
+}

@@ -1,0 +1,221 @@
+import SMMUModel
+
+/// The per-master design (Linux 6.7+, with 6.11+ PASID behaviour).
+extension Driver {
+  // MARK: Entry writes, all through the entry writer
+
+  /// Installs an STE for each of the master's SIDs through the hitless writer, then
+  /// PREFETCH_CFG (`arm_smmu_install_ste_for_dev`).
+  mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
+    guard var m = masters[name] else { return }
+    m.cdTableInSTE = target.isValid && target.configValue == .s1Translate
+    m.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
+    masters[name] = m
+    for sid in m.uniqueSIDs {
+      guard let base = streamTable.steAddress(sid) else { continue }
+      var entry = steQwords(sid)
+      insideWriter = true
+      EntryWriter(kind: .ste).write(
+        entry: &entry, target: target.qwords,
+        store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
+        sync: { issue([.cfgiSTE(sid: sid, leaf: true), .sync]) })
+      insideWriter = false
+      if options.prefetch { issue([.prefetchConfig(sid: sid, ssid: nil)]) }
+    }
+  }
+
+  /// CFGI_CD for each of the master's SIDs + one CMD_SYNC (`arm_smmu_sync_cd`).
+  mutating func syncCD(_ m: Master, ssid: UInt32, leaf: Bool) {
+    issue(m.uniqueSIDs.map { Command.cfgiCD(sid: $0, ssid: ssid, leaf: leaf) } + [.sync])
+  }
+
+  /// Allocates the master's CD table if needed and the leaf holding `ssid`
+  /// (`arm_smmu_alloc_cd_ptr`).
+  mutating func allocCDPointer(_ name: String, _ ssid: UInt32) -> UInt64? {
+    guard var m = masters[name] else { return nil }
+    if m.cdTable == nil {
+      m.cdTable = CDTable(
+        ssidBits: m.ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
+        compact: options.compactCDTables, owner: "cd-table of \(name)", memory: &smmu)
+      note("allocate \(m.cdTable!.format.rawValue) CD table for \(name): \(m.cdTable!.occupiedBytes) bytes")
+    }
+    var table = m.cdTable!
+    let leaf = table.ensureLeaf(for: ssid, memory: &smmu)
+    m.cdTable = table
+    masters[name] = m
+    if let leaf {
+      note("allocate CD leaf of \(name) for SSID \(ssid): 64 KiB")
+      store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: table.owner, qword: 0)
+      syncCD(m, ssid: ssid, leaf: false)
+    }
+    return table.cdAddress(ssid)
+  }
+
+  /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
+  mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
+    guard var m = masters[name], let table = m.cdTable, let base = table.cdAddress(ssid) else { return }
+    var entry = (try? smmu.memory.readEntry(base)) ?? Array(repeating: 0, count: 8)
+    let wasValid = ContextDescriptor(qwords: entry).isValid
+    if ssid != 0 && wasValid != target.isValid {
+      m.usedSSIDs += target.isValid ? 1 : -1
+      masters[name] = m
+    }
+    let owner = table.owner
+    insideWriter = true
+    EntryWriter(kind: .cd).write(
+      entry: &entry, target: target.qwords,
+      store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
+      sync: { syncCD(m, ssid: ssid, leaf: true) })
+    insideWriter = false
+  }
+
+  /// Writes an all-zero CD if the table exists (`arm_smmu_clear_cd`).
+  mutating func clearCD(_ name: String, _ ssid: UInt32) {
+    guard masters[name]?.cdTable?.cdAddress(ssid) != nil else { return }
+    writeCDEntry(name, ssid, ContextDescriptor())
+  }
+
+  // MARK: Attach and commit
+
+  /// `arm_smmu_attach_commit`: ATC maintenance for the ATS change, then drop the master from
+  /// the old domain's list.
+  mutating func commit(_ name: String, ats: Bool, ssid: UInt32, oldDomain: String?) {
+    guard var m = masters[name] else { return }
+    if ats && !m.atsEnabled {
+      atcInvalidateMaster(m, ssid: 0)
+      for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: true) }
+      note("pci_enable_ats \(name)")
+    } else if ats && m.atsEnabled {
+      atcInvalidateMaster(m, ssid: ssid)
+    } else if !ats && m.atsEnabled {
+      atcInvalidateMaster(m, ssid: 0)
+    }
+    m.atsEnabled = ats
+    masters[name] = m
+    if let old = oldDomain, var od = domains[old] {
+      if let i = od.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) { od.devices.remove(at: i) }
+      domains[old] = od
+    }
+  }
+
+  /// `arm_smmu_attach_prepare`: decide ATS, add the attachment to the new domain's list
+  /// before any hardware change, and turn ATS off first if it is going off.
+  mutating func prepare(_ name: String, domain: String?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
+    guard let m = masters[name] else { return false }
+    let tracks = domain.flatMap { domains[$0] }.map(\.isTranslating) ?? false
+    let ats = (tracks || cdNeedsATS) && m.atsSupported
+    if let domain, tracks, var dom = domains[domain] {
+      dom.devices.append(MasterDomain(master: name, ssid: ssid))
+      domains[domain] = dom
+    }
+    if m.atsEnabled && !ats {
+      for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: false) }
+      note("pci_disable_ats \(name)")
+    }
+    return ats
+  }
+
+  mutating func perMasterAttach(_ dom: Domain, _ m: Master) throws(DriverError) {
+    let old = m.ridDomain
+    switch dom.kind {
+    case .identity, .blocked:
+      attachDomainSTE(m.name, identity: dom.kind == .identity, oldDomain: old)
+      masters[m.name]?.ridDomain = dom.kind == .identity ? dom.name : nil
+      return
+    case .sva:
+      throw DriverError(.einval, "an SVA domain attaches only at a PASID")
+    case .paging, .s2: break
+    }
+    if dom.kind == .s2 && m.usedSSIDs > 0 {
+      throw DriverError(.ebusy, "\(m.name) has PASIDs in use: an S2 STE has no CD table")
+    }
+    try finalise(dom.name, firstMaster: m)
+    if old == dom.name { return }
+    if dom.kind == .paging { _ = allocCDPointer(m.name, 0) }
+    let ats = prepare(m.name, domain: dom.name, ssid: 0, cdNeedsATS: false)
+    guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
+    if dom.kind == .paging {
+      writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
+      let table = masters[m.name]!.cdTable!
+      installSTE(m.name, cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0))
+    } else {
+      installSTE(
+        m.name,
+        EntryBuilder.s2STE(
+          vttbr: fresh.pageTable?.root.base ?? 0, vtcr: .model, vmid: fresh.vmid ?? 0, ats: ats,
+          masterStall: master.stallEnabled, attributeTypesOverride: smmu.features.attributeTypesOverride))
+      clearCD(m.name, 0)
+    }
+    commit(m.name, ats: ats, ssid: 0, oldDomain: old)
+    masters[m.name]?.ridDomain = dom.name
+  }
+
+  func cdTableSTE(_ m: Master, table: CDTable, ats: Bool, s1dss: StreamTableEntry.S1DSS) -> StreamTableEntry {
+    EntryBuilder.cdTableSTE(
+      cdTable: table.root.base, s1cdmax: UInt64(table.s1cdmax), s1fmt: table.s1fmt, ats: ats,
+      s1dss: s1dss, smmuStalls: smmu.features.stallModel == .stallOrTerminate,
+      masterStall: m.stallEnabled, attributeTypesOverride: smmu.features.attributeTypesOverride)
+  }
+
+  /// IDENTITY / BLOCKED at the RID (`arm_smmu_attach_dev_ste`): a plain bypass/abort STE,
+  /// or, while PASIDs are in use, a CD-table STE with S1DSS bypass/terminate. Then CD 0 is
+  /// cleared.
+  mutating func attachDomainSTE(_ name: String, identity: Bool, oldDomain: String?) {
+    guard let m = masters[name] else { return }
+    let inUse = m.usedSSIDs > 0
+    let ats = prepare(name, domain: nil, ssid: 0, cdNeedsATS: inUse)
+    let ste: StreamTableEntry
+    if inUse, let table = m.cdTable {
+      ste = cdTableSTE(m, table: table, ats: ats, s1dss: identity ? .bypass : .terminate)
+    } else if identity {
+      ste = EntryBuilder.bypassSTE(attributeTypesOverride: smmu.features.attributeTypesOverride)
+    } else {
+      ste = EntryBuilder.abortSTE()
+    }
+    installSTE(name, ste)
+    commit(name, ats: ats, ssid: 0, oldDomain: oldDomain)
+    clearCD(name, 0)
+  }
+
+  // MARK: PASIDs
+
+  mutating func perMasterSetPASID(_ dom: Domain, _ m: Master, _ pasid: UInt32) throws(DriverError) {
+    guard dom.kind == .paging || dom.kind == .sva else {
+      throw DriverError(.einval, "set_dev_pasid takes S1 paging and SVA domains, not \(dom.kind.rawValue)")
+    }
+    guard m.ssidBits > 0 else { throw DriverError(.einval, "\(m.name) has no PASID support") }
+    let rid = ridKind(m)
+    guard m.cdTableInSTE || rid == .identity || rid == .blocked else {
+      throw DriverError(.einval, "\(m.name)'s RID domain is \(rid.rawValue): no CD table in its STE")
+    }
+    try finalise(dom.name, firstMaster: m)
+    _ = allocCDPointer(m.name, pasid)
+    let ats = prepare(m.name, domain: dom.name, ssid: pasid, cdNeedsATS: false)
+    guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
+    let cd = fresh.kind == .sva ? svaCD(for: fresh, master: master, released: false) : s1CD(for: fresh, master: master)
+    writeCDEntry(m.name, pasid, cd)
+    // arm_smmu_update_ste: make the STE a CD-table STE if it is not one (or ATS differs).
+    if let after = masters[m.name], !(after.cdTableInSTE && after.steATSEnabled == ats), let table = after.cdTable {
+      let s1dss: StreamTableEntry.S1DSS = rid == .identity ? .bypass : rid == .paging ? .ssid0 : .terminate
+      installSTE(m.name, cdTableSTE(after, table: table, ats: ats, s1dss: s1dss))
+    }
+    commit(m.name, ats: ats, ssid: pasid, oldDomain: nil)
+    masters[m.name]?.pasidDomains[pasid] = dom.name
+  }
+
+  mutating func perMasterRemovePASID(_ m: Master, _ pasid: UInt32) throws(DriverError) {
+    guard let domName = m.pasidDomains[pasid] else { return }
+    clearCD(m.name, pasid)
+    if m.atsEnabled { atcInvalidateMaster(m, ssid: pasid) }
+    if var dom = domains[domName] {
+      if let i = dom.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) { dom.devices.remove(at: i) }
+      domains[domName] = dom
+    }
+    masters[m.name]?.pasidDomains[pasid] = nil
+    let rid = ridKind(m)
+    if let after = masters[m.name], after.usedSSIDs == 0, rid == .identity || rid == .blocked {
+      note("no PASIDs left: re-attach \(rid.rawValue) to \(m.name)")
+      attachDomainSTE(m.name, identity: rid == .identity, oldDomain: after.ridDomain)
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import SMMUModel
+
+/// The arm-smmu-v3 driver model. It owns the SMMU model and programs it only through qword
+/// stores into simulated memory and commands, in either CD-table ownership design. Every
+/// operation returns an `OperationTrace`; driver errors are returned in the trace (the
+/// state is left as upstream leaves it), never thrown.
+public struct Driver: Sendable {
+  public let options: DriverOptions
+  public internal(set) var smmu: SMMU
+  public internal(set) var streamTable: StreamTable
+  public internal(set) var masters: [String: Master] = [:]
+  /// Masters in the order they were added.
+  public internal(set) var masterOrder: [String] = []
+  public internal(set) var domains: [String: Domain] = [:]
+  public internal(set) var domainOrder: [String] = []
+  public internal(set) var addressSpaces: [String: AddressSpace] = [:]
+  /// ASIDs in use (global xarray, allocated from 1) -> owning domain.
+  public internal(set) var asids: [UInt16: String] = [:]
+  /// VMIDs in use (allocated from 1; 0 is reserved for bypass) -> owning domain.
+  public internal(set) var vmids: [UInt16: String] = [:]
+  /// ASID width (16 bits with ASID16).
+  public let asidBits: Int
+  /// The trace of the operation in progress.
+  var trace = OperationTrace()
+  /// Every store by the driver goes through the entry writer in the per-master design;
+  /// this counts stores to STEs/CDs that did not (must stay 0 for per-master).
+  public internal(set) var storesOutsideWriter = 0
+  var insideWriter = false
+
+  /// Creates the driver, allocates and programs the stream table, enables the SMMU, and
+  /// issues the reset-time invalidations (CFGI_ALL, TLBI_NSNH_ALL, each + sync).
+  public init(options: DriverOptions = DriverOptions(), features: SMMUFeatures = SMMUFeatures()) {
+    self.options = options
+    var smmu = SMMU(features: features)
+    let format: StreamTable.Format = features.twoLevelStreamTable ? .twoLevel : .linear
+    streamTable = StreamTable(sidBits: features.sidBits, format: format, memory: &smmu)
+    asidBits = features.asid16 ? 16 : 8
+    self.smmu = smmu
+    if streamTable.format == .linear {
+      for sid in streamTable.backedSIDs { initialiseSTE(sid: sid, target: .steInit) }
+    }
+    self.smmu.programStreamTable(base: streamTable.root.base, config: streamTable.baseConfigRegister)
+    self.smmu.submit([.cfgiAll, .sync, .tlbiNSNHAll, .sync])
+    self.smmu.setEnabled(true)
+    trace = OperationTrace()
+  }
+
+  // MARK: Low-level helpers: every effect on the hardware goes through these.
+
+  /// Runs one operation with a fresh trace and returns it.
+  mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
+    trace = OperationTrace()
+    do {
+      try body(&self)
+    } catch {
+      trace.error = error
+    }
+    smmu.settle()
+    let t = trace
+    trace = OperationTrace()
+    return t
+  }
+
+  /// A logged qword store into an STE, CD or descriptor.
+  mutating func store(
+    _ address: UInt64, _ value: UInt64, target: TraceWrite.Target, sid: UInt32? = nil,
+    ssid: UInt32? = nil, table: String? = nil, qword: Int
+  ) {
+    guard let w = try? smmu.write(address, value, writer: "driver") else { return }
+    if !insideWriter && (target == .ste || target == .cd) { storesOutsideWriter += 1 }
+    trace.items.append(
+      .write(
+        TraceWrite(
+          target: target, sid: sid, ssid: ssid, table: table, qword: qword, address: address,
+          old: w.old, new: w.new)))
+  }
+
+  /// Submits commands and logs them in the trace.
+  mutating func issue(_ commands: [Command]) {
+    smmu.submit(commands)
+    for c in commands { trace.items.append(.command(c)) }
+  }
+
+  mutating func note(_ text: String) { trace.items.append(.note(text)) }
+
+  /// Writes the 8 qwords of an initial STE of a table that is not yet reachable.
+  mutating func initialiseSTE(sid: UInt32, target: TraceWrite.Target) {
+    guard let a = streamTable.steAddress(sid) else { return }
+    let ste = options.design == .legacy
+      ? EntryBuilder.bypassSTE(attributeTypesOverride: true).withConfig(.abort)
+      : EntryBuilder.abortSTE()
+    for (i, q) in ste.qwords.enumerated() where q != 0 {
+      _ = try? smmu.write(a + UInt64(i * 8), q, writer: "driver-init")
+    }
+  }
+
+  /// Makes sure the stream table has an L2 table (with abort STEs) for `sid`.
+  mutating func ensureStreamTableLeaf(sid: UInt32) {
+    guard let leaf = streamTable.ensureLeaf(for: sid, memory: &smmu) else { return }
+    let first = UInt32(leaf.leaf.firstIndex)
+    for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s, target: .steInit) }
+    store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0)
+    issue([.cfgiSTE(sid: sid, leaf: false), .sync])
+  }
+
+  /// The STE's current qwords.
+  func steQwords(_ sid: UInt32) -> [UInt64] {
+    guard let a = streamTable.steAddress(sid), let q = try? smmu.memory.readEntry(a) else {
+      return Array(repeating: 0, count: 8)
+    }
+    return q
+  }
+
+  /// Allocates the lowest free ASID from 1.
+  mutating func allocateASID(for domain: String) throws(DriverError) -> UInt16 {
+    let limit = (1 << asidBits) - 1
+    for a in 1...limit where asids[UInt16(a)] == nil {
+      asids[UInt16(a)] = domain
+      return UInt16(a)
+    }
+    throw DriverError(.enospc, "no free ASID")
+  }
+
+  /// Allocates the lowest free VMID from 1.
+  mutating func allocateVMID(for domain: String) throws(DriverError) -> UInt16 {
+    for v in 1...0xFFFF where vmids[UInt16(v)] == nil {
+      vmids[UInt16(v)] = domain
+      return UInt16(v)
+    }
+    throw DriverError(.enospc, "no free VMID")
+  }
+
+  func master(_ name: String) throws(DriverError) -> Master {
+    guard let m = masters[name] else { throw DriverError(.enodev, "no master \(name)") }
+    return m
+  }
+
+  func domain(_ name: String) throws(DriverError) -> Domain {
+    guard let d = domains[name] else { throw DriverError(.enodev, "no domain \(name)") }
+    return d
+  }
+}
+
+extension StreamTableEntry {
+  /// This entry with another Config value.
+  func withConfig(_ c: Config) -> StreamTableEntry {
+    var e = self
+    e[StreamTableEntry.config] = c.rawValue
+    return e
+  }
+}

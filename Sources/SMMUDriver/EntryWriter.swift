@@ -1,0 +1,120 @@
+import SMMUModel
+
+/// The hitless entry writer (`arm_smmu_write_entry`): updates a live 64-byte STE or CD with
+/// 64-bit stores so that the SMMU only ever sees the old or the new configuration, using a
+/// breaking V=0 sequence only when more than one qword must change in used bits.
+public struct EntryWriter: Sendable {
+  /// Which structure is written: selects the used-bits and update-safe functions.
+  public enum Kind: String, Sendable, Hashable { case ste, cd }
+
+  /// The path the algorithm chose.
+  public enum Path: String, Sendable, Hashable {
+    /// No used bit changes (only unused or update-safe bits, if anything).
+    case unchanged
+    /// Exactly one qword differs in used bits: 1-3 syncs, never invalid.
+    case hitless
+    /// Two or more: V=0, write the rest, then qword 0.
+    case breaking
+  }
+
+  /// One published step: the stores made since the previous sync and the entry at the sync.
+  public struct Step: Sendable, Hashable {
+    /// (qword index, old value, new value) for every store in the step.
+    public let stores: [Store]
+    /// The entry after the step, as the sync publishes it.
+    public let entry: [UInt64]
+  }
+
+  /// One 64-bit store.
+  public struct Store: Sendable, Hashable {
+    public let qword: Int
+    public let old: UInt64
+    public let new: UInt64
+  }
+
+  /// What a write did.
+  public struct Outcome: Sendable, Hashable {
+    public let path: Path
+    /// The qword whose single store flips the configuration (hitless path).
+    public let criticalQword: Int?
+    public let steps: [Step]
+    public var syncs: Int { steps.count }
+    /// As upstream's KUnit harness defines it: no sync observed qword 0 == 0.
+    public var hitless: Bool { !steps.contains { $0.entry[0] == 0 } }
+  }
+
+  public let kind: Kind
+
+  public init(kind: Kind) { self.kind = kind }
+
+  /// Bits the hardware uses in `entry`.
+  public func used(_ entry: [UInt64]) -> [UInt64] {
+    kind == .ste ? UsedBits.ste(entry) : UsedBits.cd(entry)
+  }
+
+  /// Bits that may change in place between the two entries.
+  public func updateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+    kind == .ste
+      ? UsedBits.steUpdateSafe(current: current, target: target)
+      : UsedBits.cdUpdateSafe(current: current, target: target)
+  }
+
+  /// Step 1, analyse: which qwords still differ in target-used bits after every bit the
+  /// current configuration ignores has taken its target value. Returns the diff mask and the
+  /// "unused update" entry.
+  public func analyse(current: [UInt64], target: [UInt64]) -> (diff: UInt8, unusedUpdate: [UInt64]) {
+    var curUsed = used(current)
+    let tgtUsed = used(target)
+    var safe = updateSafe(current: current, target: target)
+    var unusedUpdate = [UInt64](repeating: 0, count: 8)
+    var diff: UInt8 = 0
+    for i in 0..<8 {
+      safe[i] &= tgtUsed[i] & curUsed[i]
+      curUsed[i] &= ~safe[i]
+      unusedUpdate[i] = (current[i] & curUsed[i]) | (target[i] & ~curUsed[i])
+      if (unusedUpdate[i] & tgtUsed[i]) != target[i] { diff |= 1 << UInt8(i) }
+    }
+    return (diff, unusedUpdate)
+  }
+
+  /// Runs the algorithm on `entry` towards `target`. `store(i, value)` performs one 64-bit
+  /// store into the live entry; `sync()` publishes (CFGI + CMD_SYNC).
+  @discardableResult
+  public func write(
+    entry: inout [UInt64], target: [UInt64], store: (Int, UInt64) -> Void, sync: () -> Void
+  ) -> Outcome {
+    precondition(entry.count == 8 && target.count == 8)
+    var steps: [Step] = []
+    func set(_ src: [UInt64], _ start: Int, _ len: Int) {
+      var stores: [Store] = []
+      for i in start..<(start + len) where entry[i] != src[i] {
+        stores.append(Store(qword: i, old: entry[i], new: src[i]))
+        entry[i] = src[i]
+        store(i, src[i])
+      }
+      if !stores.isEmpty {
+        sync()
+        steps.append(Step(stores: stores, entry: entry))
+      }
+    }
+    var (diff, unusedUpdate) = analyse(current: entry, target: target)
+    switch diff.nonzeroBitCount {
+    case 0:
+      set(target, 0, 8)
+      return Outcome(path: .unchanged, criticalQword: nil, steps: steps)
+    case 1:
+      let critical = diff.trailingZeroBitCount
+      unusedUpdate[critical] = entry[critical]
+      set(unusedUpdate, 0, 8)
+      set(target, critical, 1)
+      set(target, 0, 8)
+      return Outcome(path: .hitless, criticalQword: critical, steps: steps)
+    default:
+      unusedUpdate[0] = 0
+      set(unusedUpdate, 0, 1)
+      set(target, 1, 7)
+      set(target, 0, 1)
+      return Outcome(path: .breaking, criticalQword: nil, steps: steps)
+    }
+  }
+}

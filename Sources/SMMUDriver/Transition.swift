@@ -1,0 +1,150 @@
+import SMMUModel
+
+/// `smmuscope transition`: one STE or CD update run through the entry writer, with the
+/// fixture values of the upstream KUnit suite, step by step.
+public struct Transition: Sendable {
+  /// A spec that could not be parsed; the message names the valid forms.
+  public struct SpecError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// The KUnit suite's fixtures.
+  public enum Fixture {
+    public static let cdTable: UInt64 = 0xF0F0_F0F0_F0F0
+    /// `cd_table.s1cdmax = 0xFF`: only the low 5 bits reach the field.
+    public static let s1cdmax: UInt64 = 0xFF & 0x1F
+    public static let ttbr: UInt64 = 0xDAED_BEEF_DEAD_BEEF
+    public static let mair: UInt64 = 0xABC_DEF0_1234_5678
+    public static let svaPGD: UInt64 = 0xDAED_BEEF_DEAD_BEEF
+    public static let s1TCR = CDTranslationControl(t0sz: 4, tg0: 2, irgn0: 2, orgn0: 1, sh0: 3, ips: 1)
+    public static let s2VTCR = STEStage2Control(tsz: 4, sl: 3, irgn: 2, orgn: 1, sh: 3, tg: 2, ps: 1)
+  }
+
+  public static let steForms = "abort | bypass | cdtable[:OPTS] | s2[:OPTS]  (OPTS: s1dss=ssid0|bypass|terminate, cdtab=HEX, ats, stall, nested)"
+  public static let cdForms = "empty | s1:asid=N | sva:asid=N | sva-release:asid=N"
+
+  public let kind: EntryWriter.Kind
+  public let from: [UInt64]
+  public let to: [UInt64]
+  public let outcome: EntryWriter.Outcome
+
+  /// Parses both specs and runs the writer.
+  public init(kind: EntryWriter.Kind, from: String, to: String) throws(SpecError) {
+    self.kind = kind
+    self.from = try Self.entry(kind, from)
+    self.to = try Self.entry(kind, to)
+    var e = self.from
+    outcome = EntryWriter(kind: kind).write(entry: &e, target: self.to, store: { _, _ in }, sync: {})
+  }
+
+  static func entry(_ kind: EntryWriter.Kind, _ spec: String) throws(SpecError) -> [UInt64] {
+    kind == .ste ? try ste(spec).qwords : try cd(spec).qwords
+  }
+
+  /// Builds an STE from a spec.
+  public static func ste(_ spec: String) throws(SpecError) -> StreamTableEntry {
+    let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+    let name = parts.first ?? ""
+    let opts = parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : []
+    var ats = false
+    var stall = false
+    var nested = false
+    var s1dss = StreamTableEntry.S1DSS.ssid0
+    var cdtab = Fixture.cdTable
+    for o in opts {
+      let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
+      switch (kv[0], kv.count > 1 ? kv[1] : nil) {
+      case ("ats", nil): ats = true
+      case ("stall", nil): stall = true
+      case ("nested", nil) where name == "cdtable": nested = true
+      case ("s1dss", let v?) where name == "cdtable":
+        guard let d = StreamTableEntry.S1DSS.allCases.first(where: { $0.name == v }) else {
+          throw SpecError(description: "bad s1dss '\(v)': use ssid0, bypass or terminate")
+        }
+        s1dss = d
+      case ("cdtab", let v?) where name == "cdtable":
+        let digits = v.hasPrefix("0x") || v.hasPrefix("0X") ? String(v.dropFirst(2)) : v
+        guard let a = UInt64(digits, radix: 16) else { throw SpecError(description: "bad cdtab '\(v)': give a hex address") }
+        cdtab = a
+      default:
+        throw SpecError(description: "bad option '\(o)' for '\(name)'; STE specs: \(steForms)")
+      }
+    }
+    let cdTableSTE = EntryBuilder.cdTableSTE(
+      cdTable: cdtab, s1cdmax: Fixture.s1cdmax, s1fmt: StreamTableEntry.s1fmt64KL2, ats: ats, s1dss: s1dss,
+      smmuStalls: true, masterStall: stall, attributeTypesOverride: true)
+    let s2 = EntryBuilder.s2STE(
+      vttbr: Fixture.ttbr, vtcr: Fixture.s2VTCR, vmid: 0, ats: ats, masterStall: stall, attributeTypesOverride: true)
+    switch name {
+    case "abort" where opts.isEmpty: return EntryBuilder.abortSTE()
+    case "bypass" where opts.isEmpty: return EntryBuilder.bypassSTE(attributeTypesOverride: true)
+    case "cdtable": return nested ? EntryBuilder.nestedSTE(cdTableSTE: cdTableSTE, s2STE: s2) : cdTableSTE
+    case "s2": return s2
+    default: throw SpecError(description: "bad STE spec '\(spec)'; valid forms: \(steForms)")
+    }
+  }
+
+  /// Builds a CD from a spec.
+  public static func cd(_ spec: String) throws(SpecError) -> ContextDescriptor {
+    if spec == "empty" { return ContextDescriptor() }
+    let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+    guard parts.count == 2, parts[1].hasPrefix("asid="), let asid = UInt16(parts[1].dropFirst(5)) else {
+      throw SpecError(description: "bad CD spec '\(spec)'; valid forms: \(cdForms)")
+    }
+    switch parts[0] {
+    case "s1":
+      return EntryBuilder.s1CD(asid: asid, ttbr: Fixture.ttbr, tcr: Fixture.s1TCR, mair: Fixture.mair, masterStall: false)
+    case "sva": return EntryBuilder.svaCD(asid: asid, pgd: Fixture.svaPGD, masterStall: false)
+    case "sva-release": return EntryBuilder.svaCD(asid: asid, pgd: nil, masterStall: false)
+    default: throw SpecError(description: "bad CD spec '\(spec)'; valid forms: \(cdForms)")
+    }
+  }
+
+  /// What the SMMU would see at a step: the old entry, the new one, or an invalid entry
+  /// (compared in the bits the entry at that step uses).
+  public func sees(_ entry: [UInt64]) -> String {
+    let writer = EntryWriter(kind: kind)
+    let validBit = kind == .ste ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
+    if entry[0] & validBit == 0 { return "invalid" }
+    let used = writer.used(entry)
+    if (0..<8).allSatisfy({ entry[$0] & used[$0] == to[$0] & used[$0] }) { return "new" }
+    if (0..<8).allSatisfy({ entry[$0] & used[$0] == from[$0] & used[$0] }) { return "old" }
+    return "torn"
+  }
+
+  /// The human-readable report, ending with `syncs=N hitless=yes|no`.
+  public func text(fromSpec: String, toSpec: String) -> String {
+    var out = "\(kind.rawValue) \(fromSpec) -> \(toSpec)\n"
+    out += "from: \(Self.row(from))\n  to: \(Self.row(to))\n"
+    let diff = EntryWriter(kind: kind).analyse(current: from, target: to).diff
+    let qs = (0..<8).filter { diff & (1 << UInt8($0)) != 0 }.map { "q\($0)" }
+    out += "path: \(outcome.path.rawValue)"
+    out += qs.isEmpty ? " (no used bit changes)" : " (qwords changing in used bits: \(qs.joined(separator: ", ")))"
+    if let c = outcome.criticalQword { out += ", critical qword q\(c)" }
+    out += "\n"
+    for (i, step) in outcome.steps.enumerated() {
+      out += "step \(i + 1):\n"
+      for s in step.stores { out += "  write q\(s.qword) \(hex(s.old, digits: 16)) -> \(hex(s.new, digits: 16))\n" }
+      out += "  entry \(Self.row(step.entry))\n"
+      out += "  sync (\(kind == .ste ? "CFGI_STE" : "CFGI_CD") + CMD_SYNC): SMMU sees the \(sees(step.entry)) entry\n"
+    }
+    out += "syncs=\(outcome.syncs) hitless=\(outcome.hitless ? "yes" : "no")\n"
+    return out
+  }
+
+  /// One JSON object: kind, from, to, path, syncs, hitless, steps (qwords written and entry).
+  public func json(fromSpec: String, toSpec: String) -> String {
+    func hexList(_ q: [UInt64]) -> String { "[" + q.map { "\"\(hex($0, digits: 16))\"" }.joined(separator: ",") + "]" }
+    let steps = outcome.steps.map { step in
+      "{\"qwords\":" + hexList(step.stores.map(\.new)) + ",\"indices\":["
+        + step.stores.map { String($0.qword) }.joined(separator: ",") + "],\"entry\":" + hexList(step.entry)
+        + ",\"sees\":\"\(sees(step.entry))\"}"
+    }
+    return "{\"kind\":\"\(kind.rawValue)\",\"from\":\"\(fromSpec)\",\"to\":\"\(toSpec)\",\"path\":\"\(outcome.path.rawValue)\","
+      + "\"critical_qword\":\(outcome.criticalQword.map(String.init) ?? "null"),"
+      + "\"syncs\":\(outcome.syncs),\"hitless\":\(outcome.hitless),\"initial\":\(hexList(from)),\"target\":\(hexList(to)),"
+      + "\"steps\":[\(steps.joined(separator: ","))]}"
+  }
+
+  static func row(_ q: [UInt64]) -> String { q.map { hex($0, digits: 16) }.joined(separator: " ") }
+}

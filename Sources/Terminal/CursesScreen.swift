@@ -1,0 +1,179 @@
+import CNcurses
+import Explorer
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The real terminal, driven through ncurses: opens it, reads keys, and presents `Grid`s.
+///
+/// Not `Sendable`: create it, read keys and present frames from one thread (the main one).
+/// Always `close()` it (also done on deinit); fatal signals restore the terminal on their own.
+public final class CursesScreen {
+  private var screen: OpaquePointer?
+  private let window: UnsafeMutablePointer<WINDOW>
+  private let palette: ColorPalette
+  private var lastGrid: Grid?
+
+  /// True when the locale's codeset is UTF-8, so box-drawing and other non-ASCII characters
+  /// print correctly. When false, draw with ASCII only.
+  public let isUTF8: Bool
+
+  /// True when cells are drawn in colour (false under `NO_COLOR` or on monochrome terminals).
+  public let hasColor: Bool
+
+  private init(screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, palette: ColorPalette, isUTF8: Bool, hasColor: Bool) {
+    self.screen = screen
+    self.window = window
+    self.palette = palette
+    self.isUTF8 = isUTF8
+    self.hasColor = hasColor
+  }
+
+  deinit { close() }
+
+  /// Takes over the terminal: checks that stdin and stdout are a TTY and that `TERM` names a
+  /// real terminal, then starts ncurses (cbreak, no echo, keypad, 25 ms Esc delay, hidden
+  /// cursor, mouse clicks and wheel) and installs the signal handlers.
+  ///
+  /// Nothing is written to the terminal when this throws.
+  /// - Parameter noColor: draw without colour even if the terminal has it. The `NO_COLOR`
+  ///   environment variable (any value) has the same effect.
+  /// - Throws: `TerminalError` when the terminal cannot be used.
+  public static func open(noColor: Bool = false) throws(TerminalError) -> CursesScreen {
+    setlocale(LC_ALL, "")
+    guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATTY }
+    guard let termValue = getenv("TERM"), termValue.pointee != 0 else { throw .termNotSet }
+    let term = String(cString: termValue)
+    guard term != "dumb" else { throw .dumbTerminal }
+    // newterm (unlike initscr) returns nil for an unknown terminal instead of exiting.
+    guard let screen = newterm(term, shim_stdout(), shim_stdin()) else { throw .unknownTerminal(term) }
+    set_term(screen)
+    guard let window = shim_stdscr() else {
+      endwin()
+      delscreen(screen)
+      throw .cursesFailure("newterm")
+    }
+
+    cbreak()
+    noecho()
+    nonl()
+    keypad(window, true)
+    set_escdelay(25)
+    curs_set(0)
+    mousemask(shim_click_and_wheel_mask(), nil)
+
+    let wantsColor = !noColor && getenv("NO_COLOR") == nil
+    var palette = ColorPalette.monochrome
+    var hasColor = false
+    if wantsColor, has_colors(), start_color() != ERR {
+      palette = ColorPalette.colored(defaultColors: use_default_colors() != ERR)
+      hasColor = true
+    }
+
+    let codeset = nl_langinfo(shim_codeset_item()).map { String(cString: $0) } ?? ""
+    let normalized = codeset.lowercased().filter { $0 != "-" }
+    let isUTF8 = normalized == "utf8"
+
+    werase(window)
+    wnoutrefresh(window)
+    doupdate()
+    setCursesActive(true)
+    installSignalHandlers()
+    return CursesScreen(screen: screen, window: window, palette: palette, isUTF8: isUTF8, hasColor: hasColor)
+  }
+
+  /// The terminal size in cells.
+  public var size: (width: Int, height: Int) {
+    (Int(getmaxx(window)), Int(getmaxy(window)))
+  }
+
+  /// Blocks until the next key or event and returns it; 0 CPU while waiting.
+  ///
+  /// Resizes arrive as `.resize(width:height:)` (the next `present` redraws everything),
+  /// mouse button 1 as `.click(x:y:)`, the wheel as `.wheelUp` / `.wheelDown`. Keys smmuscope
+  /// does not use are skipped.
+  /// - Returns: the key, or nil at end of input (stdin closed or unreadable) or after `close()`.
+  public func nextKey() -> Key? {
+    while screen != nil {
+      var code: wint_t = 0
+      errno = 0
+      let status = wget_wch(window, &code)
+      if status == ERR {
+        if errno == EINTR { continue }  // a signal interrupted the read: wait again
+        return nil
+      }
+      if status == shim_key_code_yes() {
+        let keyCode = Int32(bitPattern: UInt32(code))
+        if keyCode == shim_key_resize() {
+          lastGrid = nil
+          let (width, height) = size
+          return .resize(width: width, height: height)
+        }
+        if keyCode == shim_key_mouse() {
+          var event = MEVENT()
+          guard getmouse(&event) == OK else { continue }
+          if let key = KeyDecoder.mouse(buttonState: event.bstate, x: event.x, y: event.y) { return key }
+          continue
+        }
+        if let key = KeyDecoder.functionKey(keyCode) { return key }
+        continue
+      }
+      if let key = KeyDecoder.character(UInt32(code)) { return key }
+    }
+    return nil
+  }
+
+  /// Shows a frame. Only the cells that differ from the previous frame are written (all of
+  /// them after a resize or when the grid size changes); ncurses then sends the changes.
+  /// Cells outside the terminal are clipped. Each `Cell` must be one column wide.
+  public func present(_ grid: Grid) {
+    guard screen != nil else { return }
+    let (width, height) = size
+    let previous = lastGrid.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
+    if previous == nil { werase(window) }
+    let columns = min(width, grid.width)
+    let rows = min(height, grid.height)
+    for y in 0..<rows {
+      for x in 0..<columns {
+        let cell = grid[x, y]
+        if let previous, previous[x, y] == cell { continue }
+        draw(cell, x: x, y: y)
+      }
+    }
+    lastGrid = grid
+    wnoutrefresh(window)
+    doupdate()
+  }
+
+  /// Forgets the last frame, so the next `present` repaints the whole screen (e.g. after
+  /// something else wrote to the terminal).
+  public func invalidate() {
+    lastGrid = nil
+    clearok(window, true)
+  }
+
+  /// Gives the terminal back (`endwin`). Idempotent; later calls to other methods do nothing.
+  public func close() {
+    guard let screen else { return }
+    setCursesActive(false)
+    endwin()
+    delscreen(screen)
+    self.screen = nil
+  }
+
+  private func draw(_ cell: Cell, x: Int, y: Int) {
+    let entry = palette.entry(for: cell.style)
+    // A spacing character plus any combining marks, NUL-terminated.
+    var chars: [wchar_t] = cell.character.unicodeScalars.prefix(Int(CCHARW_MAX) - 1).map {
+      wchar_t(bitPattern: $0.value)
+    }
+    if chars.isEmpty || chars[0] < 32 || chars[0] == 127 { chars = [wchar_t(32)] }
+    chars.append(0)
+    var cchar = cchar_t()
+    setcchar(&cchar, chars, entry.attributes, entry.pair, nil)
+    mvwadd_wch(window, Int32(y), Int32(x), &cchar)
+  }
+}

@@ -1,0 +1,218 @@
+import Foundation
+
+/// Drives a command inside a detached tmux session on a private socket, for end-to-end tests
+/// of the real `smmuscope` binary: send keys, read the screen, resize, kill.
+///
+/// Each session gets its own tmux server (`tmux -L smmuscope-test-<pid>-<n>`), so tests can run
+/// in parallel and never touch the user's tmux. The server is killed by `kill()` or on deinit.
+/// Waiting is always polling (`waitFor`), never a fixed sleep.
+final class TmuxSession {
+  /// True when a `tmux` executable is on PATH. Use with `.enabled(if: TmuxSession.available)`.
+  static var available: Bool { tmuxPath != nil }
+
+  /// The private socket name passed to `tmux -L`.
+  let socket: String
+  private(set) var width: Int
+  private(set) var height: Int
+  private var killed = false
+
+  /// Starts `command` (run by tmux through `sh -c`) in a new detached session.
+  /// - Parameters:
+  ///   - command: the shell command line to run in the pane.
+  ///   - width, height: the pane size in cells.
+  ///   - term: the TERM the command sees (tmux's `default-terminal`).
+  ///   - environment: extra variables for the command; LANG defaults to C.UTF-8.
+  /// - Throws: `TmuxError` when tmux is missing or the session cannot be created.
+  init(
+    _ command: String, width: Int = 100, height: Int = 30, term: String = "tmux-256color",
+    environment: [String: String] = [:]
+  ) throws {
+    guard Self.tmuxPath != nil else { throw TmuxError.tmuxNotFound }
+    socket = "smmuscope-test-\(getpid())-\(Self.counter.next())"
+    self.width = width
+    self.height = height
+    var env = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+    env.merge(environment) { _, new in new }
+    var args = [
+      "start-server", ";",
+      "set-option", "-g", "default-terminal", term, ";",
+      "set-option", "-g", "remain-on-exit", "on", ";",
+      "new-session", "-d", "-s", "s", "-x", String(width), "-y", String(height),
+    ]
+    for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(key)=\(value)"] }
+    args.append(command)
+    let result = try tmux(args)
+    guard result.status == 0 else {
+      throw TmuxError.commandFailed(args: args, status: result.status, output: result.output)
+    }
+  }
+
+  deinit { kill() }
+
+  /// Sends keys. Named tmux keys ("Enter", "Escape", "Tab", "Up", "C-c", "NPage", …) are sent
+  /// as keys; with `literal: true` each string is typed as text (`send-keys -l`).
+  func sendKeys(_ keys: String..., literal: Bool = false) {
+    sendKeys(keys, literal: literal)
+  }
+
+  /// Array form of `sendKeys(_:literal:)`.
+  func sendKeys(_ keys: [String], literal: Bool = false) {
+    guard !keys.isEmpty else { return }
+    _ = try? tmux(["send-keys", "-t", "s"] + (literal ? ["-l"] : []) + keys)
+  }
+
+  /// Types `text` literally (`send-keys -l`).
+  func type(_ text: String) { sendKeys([text], literal: true) }
+
+  /// The visible screen, one string per row (no escape sequences, trailing spaces trimmed by tmux).
+  func capture() -> [String] {
+    guard let result = try? tmux(["capture-pane", "-p", "-t", "s"]), result.status == 0 else { return [] }
+    var lines = result.output.components(separatedBy: "\n")
+    if lines.last == "" { lines.removeLast() }
+    return lines
+  }
+
+  /// The visible screen with SGR escape sequences kept (`capture-pane -e`), for screenshots.
+  func captureWithEscapes() -> String {
+    (try? tmux(["capture-pane", "-p", "-e", "-t", "s"]))?.output ?? ""
+  }
+
+  /// Polls the screen every 50 ms until `text` appears somewhere on it.
+  /// - Returns: true if it appeared before `timeout`.
+  func waitFor(_ text: String, timeout: Duration = .seconds(10)) -> Bool {
+    waitUntil(timeout: timeout) { $0.contains { $0.contains(text) } }
+  }
+
+  /// Polls the screen every 50 ms until `condition` holds for the captured lines.
+  /// - Returns: true if it held before `timeout`.
+  func waitUntil(timeout: Duration = .seconds(10), _ condition: ([String]) -> Bool) -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while true {
+      if condition(capture()) { return true }
+      if clock.now >= deadline { return false }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+  }
+
+  /// Resizes the window (and so the pane and the program's terminal) to `width` x `height`.
+  func resize(width: Int, height: Int) {
+    _ = try? tmux(["resize-window", "-t", "s", "-x", String(width), "-y", String(height)])
+    self.width = width
+    self.height = height
+  }
+
+  /// True while the command in the pane has not exited (and the session was not killed).
+  var isRunning: Bool {
+    guard !killed, let result = try? tmux(["display-message", "-p", "-t", "s", "#{pane_dead}"]),
+      result.status == 0
+    else { return false }
+    return result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
+  }
+
+  /// The command's exit status once it has exited, else nil.
+  var exitStatus: Int32? {
+    guard !killed, let result = try? tmux(["display-message", "-p", "-t", "s", "#{pane_dead}:#{pane_dead_status}"]),
+      result.status == 0
+    else { return nil }
+    let parts = result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":")
+    guard parts.count == 2, parts[0] == "1" else { return nil }
+    return Int32(parts[1])
+  }
+
+  /// Polls every 50 ms until the command has exited. - Returns: true if it exited in time.
+  func waitForExit(timeout: Duration = .seconds(10)) -> Bool {
+    waitUntil(timeout: timeout) { _ in !self.isRunning }
+  }
+
+  /// Kills the private tmux server (and the command with it). Idempotent.
+  func kill() {
+    guard !killed else { return }
+    killed = true
+    _ = try? tmux(["kill-server"])
+  }
+
+  // MARK: - The smmuscope binary
+
+  /// The built `smmuscope` executable: `$SMMUSCOPE_BIN` if set, else the one next to the test
+  /// executable (both live in `.build/<triple>/debug`), else `<package>/.build/debug/smmuscope`.
+  /// Tests never build it: `swift build` (or `swift test`, which builds every target) does.
+  static var smmuscopeBinary: URL? {
+    let fm = FileManager.default
+    if let path = ProcessInfo.processInfo.environment["SMMUSCOPE_BIN"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
+    var candidates: [URL] = []
+    for executable in [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
+      guard let executable else { continue }
+      // The test binary may sit inside a bundle (…/debug/X.xctest/Contents/MacOS/X); walk up.
+      var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+      for _ in 0..<4 {
+        candidates.append(dir.appendingPathComponent("smmuscope"))
+        dir = dir.deletingLastPathComponent()
+      }
+    }
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(packageRoot.appendingPathComponent(".build/debug/smmuscope"))
+    return candidates.first { fm.isExecutableFile(atPath: $0.path) }
+  }
+
+  // MARK: - Running tmux
+
+  private static let tmuxPath: String? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/tmux" }.first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+  }()
+
+  private static let counter = Counter()
+
+  private func tmux(_ args: [String]) throws -> (status: Int32, output: String) {
+    guard let tmuxPath = Self.tmuxPath else { throw TmuxError.tmuxNotFound }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tmuxPath)
+    // -u: treat the client as UTF-8 (else capture-pane turns non-ASCII into '_');
+    // -f /dev/null: ignore the user's tmux.conf.
+    process.arguments = ["-u", "-L", socket, "-f", "/dev/null"] + args
+    var environment = ProcessInfo.processInfo.environment
+    environment["TMUX"] = nil  // allow use from inside a tmux session
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+}
+
+/// Why a tmux session could not be started.
+enum TmuxError: Error, CustomStringConvertible {
+  case tmuxNotFound
+  case commandFailed(args: [String], status: Int32, output: String)
+
+  var description: String {
+    switch self {
+    case .tmuxNotFound: return "tmux is not on PATH (apt-get install tmux)"
+    case .commandFailed(let args, let status, let output):
+      return "tmux \(args.joined(separator: " ")) exited \(status): \(output)"
+    }
+  }
+}
+
+/// Numbers the sessions of this test process.
+private final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  func next() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += 1
+    return value
+  }
+}

@@ -1,0 +1,154 @@
+import SMMUModel
+import Testing
+
+/// The 16-byte command layout (smmuv3-hardware.md §5, linux-driver.md §3).
+@Suite struct CommandEncodingTests {
+  static let range = TLBIRange(num: 3, scale: 5, tg: 1, ttl: 2)
+
+  /// One of every Command case, with operands that exercise every field.
+  static let samples: [Command] = [
+    .prefetchConfig(sid: 0x1234, ssid: nil),
+    .prefetchConfig(sid: 0xFFFF_FFFF, ssid: 0xF_FFFF),
+    .cfgiSTE(sid: 8, leaf: true),
+    .cfgiSTE(sid: 0x8000_0001, leaf: false),
+    .cfgiSTERange(sid: 0x40, range: 5),
+    .cfgiAll,
+    .cfgiCD(sid: 9, ssid: 3, leaf: true),
+    .cfgiCD(sid: 9, ssid: 0xF_FFFF, leaf: false),
+    .cfgiCDAll(sid: 77),
+    .tlbiNHAll(vmid: 0xFFFF),
+    .tlbiNHASID(vmid: 3, asid: 1997),
+    .tlbiNHVA(vmid: 1, asid: 778, address: 0xFFFF_FFFF_F000, leaf: true, range: nil),
+    .tlbiNHVA(vmid: 1, asid: 778, address: 0x12_3456_7000, leaf: false, range: range),
+    .tlbiNHVAA(vmid: 2, address: 0x4000_0000, leaf: true, range: nil),
+    .tlbiNHVAA(vmid: 2, address: 0x4000_0000, leaf: false, range: TLBIRange(num: 31, scale: 31, tg: 3, ttl: 3)),
+    .tlbiEL2All,
+    .tlbiEL2ASID(asid: 0xABCD),
+    .tlbiEL2VA(asid: 5, address: 0x7000, leaf: true),
+    .tlbiEL2VAA(address: 0xF_FFFF_FFFF_F000, leaf: false),
+    .tlbiS12VMAll(vmid: 44),
+    .tlbiS2IPA(vmid: 44, address: 0x8000_0000, leaf: true, range: nil),
+    .tlbiS2IPA(vmid: 44, address: 0x8000_0000, leaf: true, range: TLBIRange(num: 1, scale: 0, tg: 2, ttl: 0)),
+    .tlbiNSNHAll,
+    .atcInv(sid: 3, ssid: nil, address: 0x10_0000, size: 8),
+    .atcInv(sid: 3, ssid: 42, address: 0, size: 52),
+    .sync,
+  ]
+
+  @Test(arguments: samples)
+  func encodeDecodeRoundTrip(_ command: Command) throws {
+    let q = CommandEncoding.encode(command)
+    #expect(q.count == 2)
+    #expect(q[0] & 0xFF == UInt64(command.opcode))
+    let back = try #require(CommandEncoding.decode(q))
+    #expect(back == command)
+  }
+
+  @Test func samplesCoverEveryOpcode() {
+    let opcodes = Set(Self.samples.map(\.opcode))
+    // The architecture's opcodes for the commands the model implements (§5).
+    #expect(opcodes == [0x01, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13, 0x20, 0x21, 0x22, 0x23, 0x28, 0x2A, 0x30, 0x40, 0x46])
+  }
+
+  @Test func opcodesAndNames() {
+    let expected: [(Command, UInt8, String)] = [
+      (.prefetchConfig(sid: 0, ssid: nil), 0x01, "PREFETCH_CFG"),
+      (.cfgiSTE(sid: 0, leaf: true), 0x03, "CFGI_STE"),
+      (.cfgiSTERange(sid: 0, range: 3), 0x04, "CFGI_STE_RANGE"),
+      (.cfgiAll, 0x04, "CFGI_ALL"),
+      (.cfgiCD(sid: 0, ssid: 0, leaf: true), 0x05, "CFGI_CD"),
+      (.cfgiCDAll(sid: 0), 0x06, "CFGI_CD_ALL"),
+      (.tlbiNHAll(vmid: 0), 0x10, "TLBI_NH_ALL"),
+      (.tlbiNHASID(vmid: 0, asid: 0), 0x11, "TLBI_NH_ASID"),
+      (.tlbiNHVA(vmid: 0, asid: 0, address: 0, leaf: true, range: nil), 0x12, "TLBI_NH_VA"),
+      (.tlbiNHVAA(vmid: 0, address: 0, leaf: true, range: nil), 0x13, "TLBI_NH_VAA"),
+      (.tlbiEL2All, 0x20, "TLBI_EL2_ALL"),
+      (.tlbiEL2ASID(asid: 0), 0x21, "TLBI_EL2_ASID"),
+      (.tlbiEL2VA(asid: 0, address: 0, leaf: true), 0x22, "TLBI_EL2_VA"),
+      (.tlbiEL2VAA(address: 0, leaf: true), 0x23, "TLBI_EL2_VAA"),
+      (.tlbiS12VMAll(vmid: 0), 0x28, "TLBI_S12_VMALL"),
+      (.tlbiS2IPA(vmid: 0, address: 0, leaf: true, range: nil), 0x2A, "TLBI_S2_IPA"),
+      (.tlbiNSNHAll, 0x30, "TLBI_NSNH_ALL"),
+      (.atcInv(sid: 0, ssid: nil, address: 0, size: 52), 0x40, "ATC_INV"),
+      (.sync, 0x46, "CMD_SYNC"),
+    ]
+    for (c, op, name) in expected {
+      #expect(c.opcode == op, "\(name)")
+      #expect(c.name == name)
+    }
+  }
+
+  // MARK: Field positions
+
+  @Test func cfgiSTELayout() {
+    // SID at q0 63:32, Leaf at q1 bit 0.
+    #expect(CommandEncoding.encode(.cfgiSTE(sid: 0x1234, leaf: true)) == [0x03 | 0x1234 << 32, 1])
+    #expect(CommandEncoding.encode(.cfgiSTE(sid: 0x1234, leaf: false)) == [0x03 | 0x1234 << 32, 0])
+  }
+
+  @Test func cfgiAllLayout() {
+    // Range 31 in q1 4:0.
+    #expect(CommandEncoding.encode(.cfgiAll) == [0x04, 31])
+    #expect(Command.cfgiAll == .cfgiSTERange(sid: 0, range: 31))
+  }
+
+  @Test func cfgiCDLayout() {
+    // SSID at q0 31:12 (no SSV), SID at 63:32, Leaf at q1 0.
+    #expect(CommandEncoding.encode(.cfgiCD(sid: 9, ssid: 3, leaf: true)) == [0x05 | 3 << 12 | 9 << 32, 1])
+  }
+
+  @Test func prefetchLayout() {
+    // SSV bit 11 only when a substream is given.
+    #expect(CommandEncoding.encode(.prefetchConfig(sid: 2, ssid: nil)) == [0x01 | 2 << 32, 0])
+    #expect(CommandEncoding.encode(.prefetchConfig(sid: 2, ssid: 5)) == [0x01 | 1 << 11 | 5 << 12 | 2 << 32, 0])
+  }
+
+  @Test func tlbiLayout() {
+    // VMID at 47:32, ASID at 63:48.
+    #expect(CommandEncoding.encode(.tlbiNHASID(vmid: 3, asid: 778)) == [0x11 | 3 << 32 | 778 << 48, 0])
+    // Addr at q1 63:12 (in place), Leaf at q1 0; NUM 16:12 and SCALE 24:20 in q0; TTL 9:8, TG 11:10.
+    let q = CommandEncoding.encode(
+      .tlbiNHVA(vmid: 1, asid: 2, address: 0x12_3456_7000, leaf: true, range: TLBIRange(num: 3, scale: 5, tg: 1, ttl: 2)))
+    #expect(q[0] == 0x12 | 3 << 12 | 5 << 20 | 1 << 32 | 2 << 48)
+    #expect(q[1] == 0x12_3456_7000 | 1 << 10 | 2 << 8 | 1)
+    #expect(CommandEncoding.encode(.tlbiS12VMAll(vmid: 7)) == [0x28 | 7 << 32, 0])
+  }
+
+  @Test func atcInvLayout() {
+    // SSV 11, SSID 31:12, SID 63:32; q1 Size 5:0, Addr 63:12.
+    #expect(CommandEncoding.encode(.atcInv(sid: 4, ssid: 5, address: 0x3000, size: 1)) == [0x40 | 1 << 11 | 5 << 12 | 4 << 32, 0x3000 | 1])
+    #expect(CommandEncoding.encode(.atcInv(sid: 4, ssid: nil, address: 0, size: 52)) == [0x40 | 4 << 32, 52])
+  }
+
+  @Test func syncLayout() {
+    #expect(CommandEncoding.encode(.sync) == [0x46, 0])
+  }
+
+  @Test func unknownOpcodesDoNotDecode() {
+    // RESUME (0x44), PRI_RESP (0x41) and reserved opcodes are not modelled.
+    for op: UInt64 in [0x00, 0x02, 0x41, 0x44, 0x45, 0xFF] {
+      #expect(CommandEncoding.decode([op, 0]) == nil)
+    }
+  }
+
+  @Test func rangeTLBIWithoutTGDecodesAsSingleAddress() {
+    // TG=0 means a single address: NUM/SCALE are ignored and no range comes back.
+    let c = CommandEncoding.decode([0x12 | 3 << 12 | 1 << 48, 0x5000])
+    #expect(c == .tlbiNHVA(vmid: 0, asid: 1, address: 0x5000, leaf: false, range: nil))
+  }
+
+  @Test func rangeBytes() {
+    // (NUM+1) * 2^SCALE granules.
+    #expect(TLBIRange(num: 0, scale: 0, tg: 1).bytes == 4096)
+    #expect(TLBIRange(num: 1, scale: 2, tg: 1).bytes == 2 * 4 * 4096)
+    #expect(TLBIRange(num: 0, scale: 0, tg: 2).bytes == 16384)
+    #expect(TLBIRange(num: 2, scale: 1, tg: 3).bytes == 3 * 2 * 65536)
+  }
+
+  @Test func descriptions() {
+    #expect(Command.cfgiAll.description == "CFGI_ALL")
+    #expect(Command.cfgiCD(sid: 8, ssid: 3, leaf: true).description == "CFGI_CD sid=0x8 ssid=3 leaf=1")
+    #expect(Command.atcInv(sid: 1, ssid: nil, address: 0, size: 52).description == "ATC_INV sid=0x1 ssv=0 all")
+    #expect(Command.sync.description == "CMD_SYNC")
+  }
+}
