@@ -61,10 +61,10 @@ extension Driver {
     switch dom.kind {
     case .paging:
       dom.asid = try allocateASID(for: name)
-      dom.pageTable = IOPageTable(stage2: false, owner: name, smmu: &smmu)
+      if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: false, owner: name, smmu: &smmu) }
     case .s2:
       dom.vmid = try allocateVMID(for: name)
-      dom.pageTable = IOPageTable(stage2: true, owner: name, smmu: &smmu)
+      if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: true, owner: name, smmu: &smmu) }
     case .sva:
       if options.design == .perMaster { dom.asid = try allocateASID(for: name) }
     case .identity, .blocked: break

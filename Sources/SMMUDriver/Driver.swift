@@ -77,11 +77,49 @@ public struct Driver: Sendable {
 
   /// Submits commands and logs them in the trace.
   mutating func issue(_ commands: [Command]) {
+    var commands = commands
+    if options.injectedBugs.contains(.skipCFGICD) {
+      commands.removeAll { if case .cfgiCD = $0 { true } else { false } }
+    }
+    if options.injectedBugs.contains(.skipTLBIASID) {
+      commands.removeAll { if case .tlbiNHASID = $0 { true } else { false } }
+    }
     smmu.submit(commands)
     for c in commands { trace.items.append(.command(c)) }
   }
 
   mutating func note(_ text: String) { trace.items.append(.note(text)) }
+
+  /// A raw qword store into the STE of `sid`, bypassing the driver's writers (for showing
+  /// what a missing step does). Recorded in the trace; not a driver store.
+  public mutating func rawWriteSTE(sid: UInt32, qword: Int, value: UInt64) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      guard let a = d.streamTable.steAddress(sid) else {
+        throw DriverError(.einval, "SID \(hex(UInt64(sid))) has no STE in memory")
+      }
+      d.insideWriter = true
+      d.store(a + UInt64(qword * 8), value, target: .ste, sid: sid, qword: qword)
+      d.insideWriter = false
+    }
+  }
+
+  /// A raw qword store into CD `ssid` of the table owned by a master (per-master) or a
+  /// domain (legacy).
+  public mutating func rawWriteCD(owner: String, ssid: UInt32, qword: Int, value: UInt64) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      guard let table = d.masters[owner]?.cdTable ?? d.domains[owner]?.legacyCDTable,
+        let a = table.cdAddress(ssid)
+      else { throw DriverError(.einval, "\(owner) has no CD table slot for SSID \(ssid)") }
+      d.insideWriter = true
+      d.store(a + UInt64(qword * 8), value, target: .cd, ssid: ssid, table: table.owner, qword: qword)
+      d.insideWriter = false
+    }
+  }
+
+  /// Raw commands on the command queue.
+  public mutating func rawCommands(_ commands: [Command]) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in d.issue(commands) }
+  }
 
   /// Writes the 8 qwords of an initial STE of a table that is not yet reachable.
   mutating func initialiseSTE(sid: UInt32, target: TraceWrite.Target) {

@@ -16,12 +16,27 @@ public struct DriverOptions: Sendable, Hashable {
   /// Issue PREFETCH_CFG after an STE write (upstream does unless ARM_SMMU_OPT_SKIP_PREFETCH).
   public var prefetch: Bool
 
-  public init(design: DriverDesign = .perMaster, compactCDTables: Bool = false, prefetch: Bool = true) {
+  /// Deliberate bugs, for showing what the hazard detector catches.
+  public var injectedBugs: Set<InjectedBug>
+
+  public init(
+    design: DriverDesign = .perMaster, compactCDTables: Bool = false, prefetch: Bool = true,
+    injectedBugs: Set<InjectedBug> = []
+  ) {
     self.design = design
     self.compactCDTables = compactCDTables
     self.prefetch = prefetch
+    self.injectedBugs = injectedBugs
   }
 
   /// "legacy", "per-master", "per-master+compact".
   public var label: String { design.rawValue + (compactCDTables ? "+compact" : "") }
+}
+
+/// A deliberate driver bug.
+public enum InjectedBug: String, Sendable, Hashable, CaseIterable {
+  /// CD syncs send CMD_SYNC without the CFGI_CD commands.
+  case skipCFGICD = "skip-cfgi-cd"
+  /// ASID changes and domain frees skip the TLBI of the old ASID.
+  case skipTLBIASID = "skip-tlbi-asid"
 }

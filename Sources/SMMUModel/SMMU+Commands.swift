@@ -41,7 +41,7 @@ extension SMMU {
     }
     switch c {
     case .tlbiNHVA(_, _, _, _, let r?), .tlbiNHVAA(_, _, _, let r?), .tlbiS2IPA(_, _, _, let r?):
-      if r.num == 0 && r.scale == 0 && r.ttl == 0 { return "range TLBI with NUM=SCALE=TTL=0" }
+      if r.tg != 0 && r.num == 0 && r.scale == 0 && r.ttl == 0 { return "range TLBI with NUM=SCALE=TTL=0" }
     default: break
     }
     return nil
@@ -129,9 +129,10 @@ extension SMMU {
   }
 
   /// Page numbers a TLBI covers: one page, or (NUM+1)*2^SCALE granules from the address.
+  /// TG = 0 means a single address, whatever NUM and SCALE hold.
   static func pageSpan(_ address: UInt64, _ range: TLBIRange?) -> ClosedRange<UInt64> {
     let first = address >> 12
-    guard let range else { return first...first }
+    guard let range, range.tg != 0 else { return first...first }
     return first...((address + range.bytes - 1) >> 12)
   }
 

@@ -66,6 +66,8 @@ extension SMMU {
     var configError = false
     /// The STE allows ATS (EATS = TRANS), so the endpoint may cache the result.
     var atsAllowed = false
+    /// Stage-2 write permission of the last stage-2 translation (true when none ran).
+    var stage2Writable = true
   }
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
@@ -180,7 +182,11 @@ extension SMMU {
     let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
     r.walkReads = w.readsPerLevel
     r.lookup.path.append("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
-    if let fault = w.fault { return fail(Self.eventType(fault), record: recordS1, address: t.address) }
+    if let fault = w.fault {
+      // A/R/S gate only the four translation faults; F_WALK_EABT always records.
+      let type = Self.eventType(fault)
+      return fail(type, record: recordS1 || !type.isTranslationFault, address: t.address)
+    }
     guard var out = w.outputPage else { return fail(.fTranslation, record: recordS1, address: t.address) }
     if t.write && !w.writable { return fail(.fPermission, record: recordS1, address: t.address) }
     if s2 {
@@ -190,7 +196,8 @@ extension SMMU {
       out = pa & ~0xFFF
     }
     r.tlbKey = w.global && !s2 ? globalKey : key
-    r.tlbFill = TLBEntry(outputPage: out, writable: w.writable, root: cd.tableAddress)
+    // A combined S1+S2 entry is writable only if both stages allow writes.
+    r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: cd.tableAddress)
     r.servedBy = "walk"
     r.outcome = .translated(out | (t.address & 0xFFF))
     return r
@@ -206,7 +213,7 @@ extension SMMU {
     let record = ste[S.s2r] == 1 || ste[S.s2s] == 1
     func fail(_ type: EventType) -> Resolution {
       r.outcome = .aborted
-      if record {
+      if record || !type.isTranslationFault {
         r.event = Event(type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
       }
       return r
@@ -234,6 +241,7 @@ extension SMMU {
       r.tlbFill = TLBEntry(outputPage: out, writable: w.writable, root: root)
       r.servedBy = "walk"
     }
+    r.stage2Writable = w.writable
     r.outcome = .translated(out | (input & 0xFFF))
     return r
   }
@@ -332,7 +340,7 @@ extension SMMU {
             missing: "TLBI_NH_ASID asid=\(key.asid) (the ASID now uses table \(hex(root)))")
           report(h)
           hazardsFound.append(h)
-        } else if truth.outcome != r.outcome {
+        } else if truth.root != nil, truth.outcome != r.outcome {
           let cmd = key.kind == .stage2 ? "TLBI_S2_IPA vmid=\(key.vmid)" : "TLBI_NH_VA asid=\(key.asid)"
           let h = Hazard(
             kind: .missingInvalidation, entry: "TLB \(key)", transaction: t.description,

@@ -20,6 +20,6 @@ struct SmmuScope: ParsableCommand {
     commandName: "smmuscope",
     abstract: "Explore the Arm SMMUv3 and the Linux arm-smmu-v3 driver's CD-table designs.",
     version: "0.1.0",
-    subcommands: [TransitionCommand.self]
+    subcommands: [RunCommand.self, CompareCommand.self, WalkthroughsCommand.self, TransitionCommand.self]
   )
 }

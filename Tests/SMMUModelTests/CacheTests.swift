@@ -106,18 +106,18 @@ import Testing
     #expect(ConfigCacheKey.cd(sid: 8, ssid: 0).description == "CD sid 0x8 ssid 0")
   }
 
-  @Test func cacheLineStaleness() throws {
-    var memory = PhysicalMemory()
-    let a = memory.allocate(bytes: 64, purpose: .cdTable, owner: "t")
-    try memory.write(a.base, 5, writer: "t")
-    let line = ConfigCacheLine(address: a.base, qwords: [5, 0, 0, 0, 0, 0, 0, 0])
-    #expect(!line.isStale(in: memory))
-    try memory.write(a.base + 56, 1, writer: "t")
-    #expect(line.isStale(in: memory))
-    try memory.write(a.base + 56, 0, writer: "t")
-    #expect(!line.isStale(in: memory))
-    try memory.free(a.base)
-    #expect(line.isStale(in: memory))
+  @Test func cachedLinesGoStaleWhenMemoryChanges() throws {
+    var (rig, _, table) = Rig.standard()
+    rig.translate(sid: 1)
+    let line = try #require(rig.smmu.configCache.peek(.cd(sid: 1, ssid: 0)))
+    #expect(line.address == table.base)
+    #expect(line.qwords == (0..<8).map { rig.load(table.base + UInt64($0 * 8)) })
+    #expect(!line.isStale(in: rig.smmu.memory))
+    let q7 = table.base + 56
+    rig.store(q7, 1)
+    #expect(line.isStale(in: rig.smmu.memory))
+    rig.store(q7, 0)
+    #expect(!line.isStale(in: rig.smmu.memory))
   }
 
   /// A configuration cache smaller than the working set evicts the oldest structure.

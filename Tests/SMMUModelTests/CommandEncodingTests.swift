@@ -5,6 +5,9 @@ import Testing
 @Suite struct CommandEncodingTests {
   static let range = TLBIRange(num: 3, scale: 5, tg: 1, ttl: 2)
 
+  /// Two command qwords (typed, to keep the expectations quick to type-check).
+  static func words(_ q0: UInt64, _ q1: UInt64) -> [UInt64] { [q0, q1] }
+
   /// One of every Command case, with operands that exercise every field.
   static let samples: [Command] = [
     .prefetchConfig(sid: 0x1234, ssid: nil),
@@ -21,7 +24,8 @@ import Testing
     .tlbiNHVA(vmid: 1, asid: 778, address: 0xFFFF_FFFF_F000, leaf: true, range: nil),
     .tlbiNHVA(vmid: 1, asid: 778, address: 0x12_3456_7000, leaf: false, range: range),
     .tlbiNHVAA(vmid: 2, address: 0x4000_0000, leaf: true, range: nil),
-    .tlbiNHVAA(vmid: 2, address: 0x4000_0000, leaf: false, range: TLBIRange(num: 31, scale: 31, tg: 3, ttl: 3)),
+    .tlbiNHVAA(
+      vmid: 2, address: 0x4000_0000, leaf: false, range: TLBIRange(num: 31, scale: 31, tg: 3, ttl: 3)),
     .tlbiEL2All,
     .tlbiEL2ASID(asid: 0xABCD),
     .tlbiEL2VA(asid: 5, address: 0x7000, leaf: true),
@@ -47,7 +51,11 @@ import Testing
   @Test func samplesCoverEveryOpcode() {
     let opcodes = Set(Self.samples.map(\.opcode))
     // The architecture's opcodes for the commands the model implements (§5).
-    #expect(opcodes == [0x01, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13, 0x20, 0x21, 0x22, 0x23, 0x28, 0x2A, 0x30, 0x40, 0x46])
+    let expected: Set<UInt8> = [
+      0x01, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13, 0x20, 0x21, 0x22, 0x23, 0x28, 0x2A, 0x30, 0x40,
+      0x46,
+    ]
+    #expect(opcodes == expected)
   }
 
   @Test func opcodesAndNames() {
@@ -82,46 +90,56 @@ import Testing
 
   @Test func cfgiSTELayout() {
     // SID at q0 63:32, Leaf at q1 bit 0.
-    #expect(CommandEncoding.encode(.cfgiSTE(sid: 0x1234, leaf: true)) == [0x03 | 0x1234 << 32, 1])
-    #expect(CommandEncoding.encode(.cfgiSTE(sid: 0x1234, leaf: false)) == [0x03 | 0x1234 << 32, 0])
+    #expect(CommandEncoding.encode(.cfgiSTE(sid: 0x1234, leaf: true)) == Self.words(0x03 | 0x1234 << 32, 1))
+    #expect(CommandEncoding.encode(.cfgiSTE(sid: 0x1234, leaf: false)) == Self.words(0x03 | 0x1234 << 32, 0))
   }
 
   @Test func cfgiAllLayout() {
     // Range 31 in q1 4:0.
-    #expect(CommandEncoding.encode(.cfgiAll) == [0x04, 31])
+    #expect(CommandEncoding.encode(.cfgiAll) == Self.words(0x04, 31))
     #expect(Command.cfgiAll == .cfgiSTERange(sid: 0, range: 31))
   }
 
   @Test func cfgiCDLayout() {
     // SSID at q0 31:12 (no SSV), SID at 63:32, Leaf at q1 0.
-    #expect(CommandEncoding.encode(.cfgiCD(sid: 9, ssid: 3, leaf: true)) == [0x05 | 3 << 12 | 9 << 32, 1])
+    #expect(
+      CommandEncoding.encode(.cfgiCD(sid: 9, ssid: 3, leaf: true)) == Self.words(0x05 | 3 << 12 | 9 << 32, 1))
   }
 
   @Test func prefetchLayout() {
     // SSV bit 11 only when a substream is given.
-    #expect(CommandEncoding.encode(.prefetchConfig(sid: 2, ssid: nil)) == [0x01 | 2 << 32, 0])
-    #expect(CommandEncoding.encode(.prefetchConfig(sid: 2, ssid: 5)) == [0x01 | 1 << 11 | 5 << 12 | 2 << 32, 0])
+    #expect(CommandEncoding.encode(.prefetchConfig(sid: 2, ssid: nil)) == Self.words(0x01 | 2 << 32, 0))
+    #expect(
+      CommandEncoding.encode(.prefetchConfig(sid: 2, ssid: 5))
+        == Self.words(0x01 | 1 << 11 | 5 << 12 | 2 << 32, 0))
   }
 
   @Test func tlbiLayout() {
     // VMID at 47:32, ASID at 63:48.
-    #expect(CommandEncoding.encode(.tlbiNHASID(vmid: 3, asid: 778)) == [0x11 | 3 << 32 | 778 << 48, 0])
+    #expect(
+      CommandEncoding.encode(.tlbiNHASID(vmid: 3, asid: 778)) == Self.words(0x11 | 3 << 32 | 778 << 48, 0))
     // Addr at q1 63:12 (in place), Leaf at q1 0; NUM 16:12 and SCALE 24:20 in q0; TTL 9:8, TG 11:10.
     let q = CommandEncoding.encode(
-      .tlbiNHVA(vmid: 1, asid: 2, address: 0x12_3456_7000, leaf: true, range: TLBIRange(num: 3, scale: 5, tg: 1, ttl: 2)))
+      .tlbiNHVA(
+        vmid: 1, asid: 2, address: 0x12_3456_7000, leaf: true,
+        range: TLBIRange(num: 3, scale: 5, tg: 1, ttl: 2)))
     #expect(q[0] == 0x12 | 3 << 12 | 5 << 20 | 1 << 32 | 2 << 48)
     #expect(q[1] == 0x12_3456_7000 | 1 << 10 | 2 << 8 | 1)
-    #expect(CommandEncoding.encode(.tlbiS12VMAll(vmid: 7)) == [0x28 | 7 << 32, 0])
+    #expect(CommandEncoding.encode(.tlbiS12VMAll(vmid: 7)) == Self.words(0x28 | 7 << 32, 0))
   }
 
   @Test func atcInvLayout() {
     // SSV 11, SSID 31:12, SID 63:32; q1 Size 5:0, Addr 63:12.
-    #expect(CommandEncoding.encode(.atcInv(sid: 4, ssid: 5, address: 0x3000, size: 1)) == [0x40 | 1 << 11 | 5 << 12 | 4 << 32, 0x3000 | 1])
-    #expect(CommandEncoding.encode(.atcInv(sid: 4, ssid: nil, address: 0, size: 52)) == [0x40 | 4 << 32, 52])
+    #expect(
+      CommandEncoding.encode(.atcInv(sid: 4, ssid: 5, address: 0x3000, size: 1))
+        == Self.words(0x40 | 1 << 11 | 5 << 12 | 4 << 32, 0x3000 | 1))
+    #expect(
+      CommandEncoding.encode(.atcInv(sid: 4, ssid: nil, address: 0, size: 52))
+        == Self.words(0x40 | 4 << 32, 52))
   }
 
   @Test func syncLayout() {
-    #expect(CommandEncoding.encode(.sync) == [0x46, 0])
+    #expect(CommandEncoding.encode(.sync) == Self.words(0x46, 0))
   }
 
   @Test func unknownOpcodesDoNotDecode() {
@@ -148,7 +166,8 @@ import Testing
   @Test func descriptions() {
     #expect(Command.cfgiAll.description == "CFGI_ALL")
     #expect(Command.cfgiCD(sid: 8, ssid: 3, leaf: true).description == "CFGI_CD sid=0x8 ssid=3 leaf=1")
-    #expect(Command.atcInv(sid: 1, ssid: nil, address: 0, size: 52).description == "ATC_INV sid=0x1 ssv=0 all")
+    #expect(
+      Command.atcInv(sid: 1, ssid: nil, address: 0, size: 52).description == "ATC_INV sid=0x1 ssv=0 all")
     #expect(Command.sync.description == "CMD_SYNC")
   }
 }

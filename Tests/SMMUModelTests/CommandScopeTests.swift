@@ -147,9 +147,15 @@ import Testing
     rig.map(Fixture.va, to: Fixture.pa2, root: rootB)
     let table = rig.attachS1(sid: 8, asid: 1, root: rootA)
     #expect(rig.translate(sid: 8).outputAddress == Fixture.pa)
-    // The driver rewrites CD 0 (new ASID and table) without invalidating yet.
-    rig.store(table.base + 8, Rig.s1CD(asid: 2, ttb0: rootB).qwords[1])
-    rig.store(table.base, Rig.s1CD(asid: 2, ttb0: rootB).qwords[0])
+    // CD 0 is rewritten (new ASID and table: a breaking update, V=0 first) with bare syncs.
+    let target = Rig.s1CD(asid: 2, ttb0: rootB).qwords
+    rig.store(table.base, 0)
+    rig.smmu.submit([.sync])
+    rig.store(table.base + 8, target[1])
+    rig.smmu.submit([.sync])
+    rig.store(table.base, target[0])
+    rig.smmu.submit([.sync])
+    #expect(rig.smmu.hazards.isEmpty)
     #expect(rig.translate(sid: 8).outputAddress == Fixture.pa)
     // Commands that do not cover (8, 0) change nothing.
     rig.smmu.submit([.cfgiCD(sid: 8, ssid: 3, leaf: false), .cfgiSTE(sid: 9, leaf: false), .sync])
@@ -238,7 +244,8 @@ import Testing
     var rig = Self.tlbRig()
     // NUM 1, SCALE 0, 4K: two pages, 0x1000 and 0x2000; 0x3000 stays.
     rig.smmu.submit([
-      .tlbiNHVA(vmid: 0, asid: 5, address: 0x1000, leaf: true, range: TLBIRange(num: 1, scale: 0, tg: 1, ttl: 3)),
+      .tlbiNHVA(
+        vmid: 0, asid: 5, address: 0x1000, leaf: true, range: TLBIRange(num: 1, scale: 0, tg: 1, ttl: 3)),
       .sync,
     ])
     #expect(rig.tlbKeys == Self.allTLB.subtracting([.s1(asid: 5, va: 0x1000), .global(va: 0x2000)]))
@@ -279,7 +286,8 @@ import Testing
       .tlbiS2IPA(vmid: 3, address: 0x1000, leaf: true, range: TLBIRange(num: 1, scale: 0, tg: 1, ttl: 0)),
       .sync,
     ])
-    #expect(ranged.tlbKeys == Self.allTLB.subtracting([.s2(vmid: 3, ipa: 0x1000), .s2(vmid: 3, ipa: 0x2000)]))
+    #expect(
+      ranged.tlbKeys == Self.allTLB.subtracting([.s2(vmid: 3, ipa: 0x1000), .s2(vmid: 3, ipa: 0x2000)]))
     // Another VMID's S2 TLBI removes nothing.
     ranged.smmu.submit([.tlbiS2IPA(vmid: 4, address: 0x1000, leaf: true, range: nil), .sync])
     #expect(ranged.tlbKeys.count == 5)
@@ -445,7 +453,10 @@ import Testing
       (noS1, .tlbiNHVAA(vmid: 0, address: 0, leaf: true, range: nil)),
       (noS2, .tlbiS12VMAll(vmid: 1)), (noS2, .tlbiS2IPA(vmid: 1, address: 0, leaf: true, range: nil)),
       (noATS, .atcInv(sid: 0, ssid: nil, address: 0, size: 52)),
-      (SMMUFeatures(), .tlbiNHVA(vmid: 0, asid: 1, address: 0, leaf: true, range: TLBIRange(num: 0, scale: 0, tg: 1, ttl: 0))),
+      (
+        SMMUFeatures(),
+        .tlbiNHVA(vmid: 0, asid: 1, address: 0, leaf: true, range: TLBIRange(num: 0, scale: 0, tg: 1, ttl: 0))
+      ),
     ]
     for (features, command) in cases {
       var smmu = SMMU(features: features)

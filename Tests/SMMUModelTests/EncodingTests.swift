@@ -140,7 +140,8 @@ import Testing
 
   @Test func configEncodings() {
     // Config sits at bits 3:1, so Config n contributes n << 1 to word 0.
-    for (cfg, raw) in [(S.Config.abort, 0), (.bypass, 4), (.s1Translate, 5), (.s2Translate, 6), (.nested, 7)] {
+    for (cfg, raw) in [(S.Config.abort, 0), (.bypass, 4), (.s1Translate, 5), (.s2Translate, 6), (.nested, 7)]
+    {
       var ste = StreamTableEntry()
       ste[S.config] = cfg.rawValue
       #expect(cfg.rawValue == UInt64(raw))
@@ -191,9 +192,10 @@ import Testing
 
   @Test func s2TableAddressInPlace() {
     var ste = StreamTableEntry()
-    ste[S.s2ttb] = 0xDAED_BEEF_DEAD_BEEF >> 4
+    let vttbr: UInt64 = 0xDAED_BEEF_DEAD_BEEF
+    ste[S.s2ttb] = vttbr >> 4
     // S2TTB is 51:4: the in-place address keeps bits 51:4 of the value.
-    #expect(ste.s2TableAddress == 0xDAED_BEEF_DEAD_BEEF & 0x000F_FFFF_FFFF_FFF0)
+    #expect(ste.s2TableAddress == vttbr & 0x000F_FFFF_FFFF_FFF0)
     #expect(ste.qwords[3] == ste.s2TableAddress)
     ste[S.v] = 1
     ste[S.config] = 6
@@ -209,8 +211,9 @@ import Testing
     cd[C.asid] = 1997
     #expect(cd.qwords[0] == (1997 << 48 | 1 << 31))
     #expect(cd.asidValue == 1997)
-    cd[C.ttb0] = 0xDAED_BEEF_DEAD_BEEF >> 4
-    #expect(cd.tableAddress == 0xDAED_BEEF_DEAD_BEEF & 0x000F_FFFF_FFFF_FFF0)
+    let ttbr: UInt64 = 0xDAED_BEEF_DEAD_BEEF
+    cd[C.ttb0] = ttbr >> 4
+    #expect(cd.tableAddress == ttbr & 0x000F_FFFF_FFFF_FFF0)
     cd[C.mair] = 0x0ABC_DEF0_1234_5678
     #expect(cd.qwords[3] == 0x0ABC_DEF0_1234_5678)
     #expect(cd.isValid && !cd.translationDisabled)

@@ -145,7 +145,7 @@ import Testing
 
   @Test func linearStreamTable() {
     var memory = PhysicalMemory()
-    let table = StreamTable(sidBits: 6, format: .linear, memory: &memory)
+    var table = StreamTable(sidBits: 6, format: .linear, memory: &memory)
     #expect(table.format == .linear)
     #expect(table.root.requested == 64 * 64)
     #expect(table.baseConfigRegister == 6)

@@ -27,6 +27,7 @@ struct Rig {
     streamTable = smmu.allocate(bytes: bytes, align: bytes, purpose: .streamTable, owner: "stream table")
     // Linear format: FMT 0, LOG2SIZE = sidBits.
     smmu.programStreamTable(base: streamTable.base, config: UInt64(sidBits))
+    self.sidBits = sidBits
     twoLevel = false
     if enable { smmu.setEnabled(true) }
   }
@@ -132,7 +133,8 @@ struct Rig {
   mutating func unmap(_ va: UInt64, root: UInt64) {
     var table = root
     for level in 0..<3 {
-      table = (load(table + UInt64(PageTableFormat.index(va, level: level) * 8)) ?? 0)
+      table =
+        (load(table + UInt64(PageTableFormat.index(va, level: level) * 8)) ?? 0)
         & PageTableFormat.addressMask
     }
     store(table + UInt64(PageTableFormat.index(va, level: 3) * 8), 0, writer: "pgtable")
@@ -266,7 +268,9 @@ struct Rig {
 
   /// The standard rig: SID 1 translates through its own CD table (ASID 1) and a page table
   /// that maps Fixture.va to Fixture.pa, writable.
-  static func standard(features: SMMUFeatures = SMMUFeatures()) -> (rig: Rig, root: UInt64, cdTable: Allocation) {
+  static func standard(features: SMMUFeatures = SMMUFeatures()) -> (
+    rig: Rig, root: UInt64, cdTable: Allocation
+  ) {
     var rig = Rig(features: features)
     let root = rig.newPageTable()
     rig.map(Fixture.va, to: Fixture.pa, root: root)

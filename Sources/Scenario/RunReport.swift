@@ -1,0 +1,188 @@
+import SMMUDriver
+import SMMUModel
+
+/// Text and JSON reports of a finished session.
+public enum RunReport {
+  /// Counters, as `run --json` and `compare` report them.
+  public static func counters(_ s: Session) -> [(String, JSON)] {
+    let smmu = s.driver.smmu
+    let cmds = s.totals.commands.keys.sorted().map { ($0, JSON.int(s.totals.commands[$0]!)) }
+    let evs = smmu.counters.events.keys.sorted().map { ($0, JSON.int(smmu.counters.events[$0]!)) }
+    func cache(_ st: CacheStats) -> JSON {
+      .object([("hits", .int(st.hits)), ("misses", .int(st.misses)), ("evictions", .int(st.evictions)),
+               ("invalidations", .int(st.invalidations))])
+    }
+    var atc = CacheStats()
+    for a in smmu.atcs.values {
+      atc.hits += a.stats.hits
+      atc.misses += a.stats.misses
+      atc.evictions += a.stats.evictions
+      atc.invalidations += a.stats.invalidations
+    }
+    return [
+      ("cd-tables", .int(s.cdTables.count)),
+      ("cd-table-bytes", .int(Int(s.cdTableBytes))),
+      ("stream-table-bytes", .int(Int(smmu.memory.occupiedBytes(.streamTable) + smmu.memory.occupiedBytes(.streamTableL1)))),
+      ("page-table-bytes", .int(Int(smmu.memory.occupiedBytes(.pageTable)))),
+      ("ste-writes", .int(s.totals.steWrites)),
+      ("cd-writes", .int(s.totals.cdWrites)),
+      ("l1-descriptor-writes", .int(s.totals.l1Writes)),
+      ("page-table-writes", .int(s.totals.pageTableWrites)),
+      ("syncs", .int(s.totals.syncs)),
+      ("commands", .object(cmds)),
+      ("cfg-cache", cache(smmu.configCache.stats)),
+      ("tlb", cache(smmu.tlb.stats)),
+      ("atc", cache(atc)),
+      ("ste-fetches", .int(smmu.counters.steFetches)),
+      ("cd-fetches", .int(smmu.counters.cdFetches)),
+      ("walk-reads", .int(smmu.counters.walkReads.reduce(0, +))),
+      ("transactions", .int(smmu.counters.transactions)),
+      ("hazards", .int(smmu.hazards.count)),
+      ("events", .object(evs)),
+      ("errors", .int(s.totals.errors)),
+    ]
+  }
+
+  /// The model's state: streams, CD tables with their valid CDs, domains and attachments.
+  public static func state(_ s: Session) -> JSON {
+    let d = s.driver
+    var streams: [JSON] = []
+    for name in d.masterOrder {
+      guard let m = d.masters[name] else { continue }
+      for sid in m.uniqueSIDs {
+        guard let a = d.streamTable.steAddress(sid), let q = try? d.smmu.memory.readEntry(a) else { continue }
+        let ste = StreamTableEntry(qwords: q)
+        streams.append(.object([
+          ("sid", .int(Int(sid))), ("master", .string(name)),
+          ("config", .string(ste.isValid ? ste.configValue.name.lowercased() : "invalid")),
+          ("s1dss", .string(ste.s1dssValue.name)), ("s1cdmax", .int(Int(ste[StreamTableEntry.s1cdmax]))),
+          ("cd-table", .string(s.cdTables.first { $0.table.root.base == ste.contextPointer && ste.configValue == .s1Translate }?.owner ?? "none")),
+          ("eats", .int(Int(ste[StreamTableEntry.eats]))), ("vmid", .int(Int(ste[StreamTableEntry.s2vmid]))),
+          ("qwords", .array(q.map { .string(hex($0, digits: 16)) })),
+        ]))
+      }
+    }
+    var tables: [JSON] = []
+    for (owner, table) in s.cdTables {
+      var cds: [JSON] = []
+      for ssid in validSSIDs(table, d.smmu) {
+        guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { continue }
+        let cd = ContextDescriptor(qwords: q)
+        cds.append(.object([
+          ("ssid", .int(Int(ssid))), ("asid", .int(Int(cd.asidValue))), ("ttb0", .string(hex(cd.tableAddress))),
+          ("epd0", .bool(cd.translationDisabled)), ("domain", .string(s.domainName(forTable: cd.tableAddress))),
+        ]))
+      }
+      tables.append(.object([
+        ("owner", .string(owner)), ("format", .string(table.format.rawValue)), ("s1cdmax", .int(table.s1cdmax)),
+        ("bytes", .int(Int(table.occupiedBytes))), ("cds", .array(cds)),
+      ]))
+    }
+    let domains: [JSON] = d.domainOrder.compactMap { d.domains[$0] }.map { dom in
+      .object([
+        ("name", .string(dom.name)), ("type", .string(dom.kind.rawValue)),
+        ("asid", dom.asid.map { .int(Int($0)) } ?? .null), ("vmid", dom.vmid.map { .int(Int($0)) } ?? .null),
+        ("attachments", .array(dom.devices.map { .object([("master", .string($0.master)), ("ssid", .int(Int($0.ssid)))]) })),
+        ("mappings", .int(dom.pageTable?.mappings.count ?? 0)),
+      ])
+    }
+    return .object([("design", .string(s.options.label)), ("streams", .array(streams)), ("cd-tables", .array(tables)), ("domains", .array(domains))])
+  }
+
+  /// SSIDs whose CD is valid, in order (only backed slots are read).
+  public static func validSSIDs(_ table: CDTable, _ smmu: SMMU) -> [UInt32] {
+    table.backedSSIDs.filter { ssid in
+      guard let a = table.cdAddress(ssid), let q0 = try? smmu.read(a) else { return false }
+      return q0 & ContextDescriptor.v.mask != 0
+    }
+  }
+
+  /// One JSON object for a step.
+  public static func step(_ r: StepResult) -> JSON {
+    let t = r.trace
+    return .object([
+      ("line", .int(r.line)), ("command", .string(r.text.trimmingSpaces)),
+      ("writes", .array((t?.writes ?? []).map { w in
+        .object([
+          ("target", .string(w.target.rawValue)), ("sid", w.sid.map { .int(Int($0)) } ?? .null),
+          ("ssid", w.ssid.map { .int(Int($0)) } ?? .null), ("table", w.table.map { .string($0) } ?? .null),
+          ("qword", .int(w.qword)), ("old", .string(hex(w.old, digits: 16))), ("new", .string(hex(w.new, digits: 16))),
+        ])
+      })),
+      ("commands", .array((t?.commands ?? []).map { .string($0.description) })),
+      ("syncs", .int(t?.syncs ?? 0)),
+      ("events", .array(r.events.map { .string($0.description) })),
+      ("hazards", .array(r.hazards.map { .string($0.description) })),
+      ("error", r.error.map { .string($0) } ?? .null),
+      ("dma", t?.translation.map { .string($0.summary) } ?? .null),
+      ("expect", r.expectation.map { .object([("passed", .bool($0.passed)), ("message", .string($0.message))]) } ?? .null),
+    ])
+  }
+
+  /// `run --json`.
+  public static func json(_ s: Session) -> String {
+    JSON.object([
+      ("design", .string(s.options.label)),
+      ("steps", .array(s.results.map(step))),
+      ("counters", .object(counters(s))),
+      ("state", state(s)),
+      ("failures", .array(s.failures.map { .string("line \($0.line): expect \($0.expectation!.message)") })),
+    ]).rendered()
+  }
+
+  /// `run` text output: one block per line that did something, then a summary.
+  public static func text(_ s: Session) -> String {
+    var out = "design: \(s.options.label)\n"
+    for r in s.results {
+      switch r.command {
+      case .say(let t): out += "  | \(t)\n"; continue
+      case .step(let t): out += "\n== \(t) ==\n"; continue
+      case .expect:
+        let e = r.expectation!
+        out += "\(r.line): expect \(e.passed ? "ok" : "FAILED"): \(e.message)\n"
+        continue
+      case .design, .smmu: continue
+      case .transition(let k, let f, let to):
+        out += "\(r.line): \(r.text.trimmingSpaces)\n"
+        out += (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"
+        _ = k
+        continue
+      default: break
+      }
+      out += "\(r.line): \(r.text.trimmingSpaces)\n"
+      guard let t = r.trace else { continue }
+      for item in t.items {
+        switch item {
+        case .write(let w): out += "    write \(w.description)\n"
+        case .command(let c): out += "    cmd   \(c.description)\n"
+        case .note(let n): out += "    note  \(n)\n"
+        }
+      }
+      if t.pageTableWrites > 0 { out += "    (\(t.pageTableWrites) page-table stores)\n" }
+      for e in r.events { out += "    event \(e.description)\n" }
+      for h in r.hazards { out += "    HAZARD \(h.description)\n" }
+      if let e = t.error { out += "    error \(e.description)\n" }
+    }
+    out += "\nsummary (\(s.options.label)):\n"
+    for (k, v) in counters(s) {
+      switch v {
+      case .int(let i): out += "  \(k): \(i)\n"
+      case .object(let o) where !o.isEmpty:
+        out += "  \(k): " + o.map { "\($0.0)=\($0.1.rendered())" }.joined(separator: " ") + "\n"
+      default: break
+      }
+    }
+    let f = s.failures
+    out += f.isEmpty ? "all expectations passed\n" : "\(f.count) expectation(s) FAILED\n"
+    return out
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var s = Substring(self)
+    while s.first?.isWhitespace == true { s.removeFirst() }
+    while s.last?.isWhitespace == true { s.removeLast() }
+    return String(s)
+  }
+}

@@ -1,0 +1,117 @@
+import SMMUDriver
+
+/// One line of a scenario, parsed.
+public enum ScenarioCommand: Sendable, Hashable {
+  case design(DriverDesign, compact: Bool)
+  case smmu(SMMUSettings)
+  case master(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?)
+  case domain(name: String, kind: DomainKind, mm: String?)
+  case attach(domain: String, master: String, pasid: UInt32)
+  case detach(master: String, pasid: UInt32)
+  case map(domain: String, iova: UInt64, size: UInt64, pa: UInt64?)
+  case unmap(domain: String, iova: UInt64, size: UInt64)
+  case dma(master: String, pasid: UInt32?, iova: UInt64, write: Bool)
+  case asid(domain: String, value: UInt16)
+  case free(domain: String)
+  case release(mm: String)
+  case say(String)
+  case step(String)
+  case expect(Expectation)
+  /// Raw qword store into an STE (by SID) or a CD (by table owner and SSID), bypassing the
+  /// driver: for showing what goes wrong without the right invalidation.
+  case writeSTE(sid: UInt32, qword: Int, value: UInt64)
+  case writeCD(owner: String, ssid: UInt32, qword: Int, value: UInt64)
+  /// A raw command on the command queue.
+  case command(RawCommand)
+  /// Runs the entry writer on two specs (no state change), for teaching.
+  case transition(kind: String, from: String, to: String)
+
+  /// Commands that change the model (as opposed to narration and assertions).
+  public var isAction: Bool {
+    switch self {
+    case .say, .step, .expect, .design, .smmu: false
+    default: true
+    }
+  }
+}
+
+/// The `smmu` line's settings.
+public struct SMMUSettings: Sendable, Hashable {
+  public var sidBits: Int?
+  public var ssidBits: Int?
+  public var twoLevelStreamTable: Bool?
+  public var twoLevelCD: Bool?
+  public var configCache: Int?
+  public var tlb: Int?
+  public var atc: Int?
+  public init() {}
+}
+
+/// A raw command line: `cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]`.
+public struct RawCommand: Sendable, Hashable {
+  public var name: String
+  public var sid: UInt32 = 0
+  public var ssid: UInt32?
+  public var asid: UInt16 = 0
+  public var vmid: UInt16 = 0
+  public var address: UInt64 = 0
+  public var leaf = true
+  public init(name: String) { self.name = name }
+}
+
+/// `expect ...`: an assertion on the state or on the previous command.
+public enum Expectation: Sendable, Hashable {
+  /// `expect PATH OP VALUE`.
+  case compare(path: String, op: CompareOp, value: String)
+  /// `expect event NAME`: the previous command recorded this event.
+  case event(String)
+  /// `expect error [CODE]`: the previous command failed.
+  case error(String?)
+  /// `expect hazard [KIND]`: the previous command exposed a hazard.
+  case hazard(String?)
+
+  public var text: String {
+    switch self {
+    case .compare(let p, let op, let v): "\(p) \(op.rawValue) \(v)"
+    case .event(let e): "event \(e)"
+    case .error(let c): "error" + (c.map { " \($0)" } ?? "")
+    case .hazard(let k): "hazard" + (k.map { " \($0)" } ?? "")
+    }
+  }
+}
+
+/// Comparison operators of `expect`.
+public enum CompareOp: String, Sendable, Hashable, CaseIterable {
+  case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+}
+
+/// A command with where it came from.
+public struct ScenarioLine: Sendable, Hashable {
+  public let line: Int
+  public let text: String
+  public let command: ScenarioCommand
+  /// Runs only under this design (`legacy:` / `per-master:` prefix), or always when nil.
+  public let onlyFor: DriverDesign?
+}
+
+/// A parsed scenario.
+public struct Scenario: Sendable, Hashable {
+  public let name: String
+  public let lines: [ScenarioLine]
+
+  public init(name: String, lines: [ScenarioLine]) {
+    self.name = name
+    self.lines = lines
+  }
+
+  /// The design the file asks for (default per-master) and whether compact tables are on.
+  public var declaredDesign: (DriverDesign, Bool) {
+    for l in lines { if case .design(let d, let c) = l.command { return (d, c) } }
+    return (.perMaster, false)
+  }
+
+  /// Step titles in order.
+  public var stepTitles: [String] {
+    lines.compactMap { if case .step(let t) = $0.command { t } else { nil } }
+  }
+}

@@ -1,0 +1,136 @@
+import SMMUDriver
+import SMMUModel
+
+/// A scenario being run, one line at a time: the driver and hardware model, what each line
+/// did, and the expectations' outcomes. Used headless (`run`, `compare`) and by the explorer
+/// (its `:` command line and walkthroughs).
+public struct Session: Sendable {
+  public private(set) var options: DriverOptions
+  public private(set) var features = SMMUFeatures()
+  public private(set) var driver: Driver
+  public private(set) var results: [StepResult] = []
+  public private(set) var totals = RunTotals()
+  /// A design forced from outside (`--design`), which `design` lines do not change.
+  let forcedDesign: DriverDesign?
+  let forcedCompact: Bool?
+  /// Parser state for lines typed interactively.
+  var parser: ScenarioParser
+  public private(set) var lastTransition: Transition?
+
+  /// A session on the defaults (per-master), or on a forced design.
+  public init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
+    forcedDesign = design
+    forcedCompact = compact
+    options = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
+    driver = Driver(options: options, features: features)
+    parser = ScenarioParser(file: file)
+  }
+
+  /// Runs a whole scenario.
+  public static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session {
+    var s = Session(design: design, compact: compact, file: scenario.name)
+    for line in scenario.lines { s.execute(line) }
+    return s
+  }
+
+  /// Expectations that failed.
+  public var failures: [StepResult] { results.filter { $0.expectation?.passed == false } }
+
+  /// Parses and runs one line typed by a user; a parse error changes nothing.
+  public mutating func execute(source: String) throws(ScenarioError) {
+    var p = parser
+    guard let line = try p.parseLine(source, number: (results.last?.line ?? 0) + 1) else { return }
+    parser = p
+    execute(line)
+  }
+
+  /// Runs one parsed line.
+  public mutating func execute(_ line: ScenarioLine) {
+    if let only = line.onlyFor, only != options.design { return }
+    let eventsBefore = driver.smmu.events.count
+    let hazardsBefore = driver.smmu.hazards.count
+    var trace: OperationTrace?
+    var expectation: ExpectationOutcome?
+    var transition: Transition?
+    switch line.command {
+    case .design(let d, let compact):
+      options = DriverOptions(design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact)
+      driver = Driver(options: options, features: features)
+    case .smmu(let s):
+      if let v = s.sidBits { features.sidBits = min(v, 32) }
+      if let v = s.ssidBits { features.ssidBits = v }
+      if let v = s.twoLevelStreamTable { features.twoLevelStreamTable = v }
+      if let v = s.twoLevelCD { features.twoLevelCDTable = v }
+      if let v = s.configCache { features.configCacheEntries = v }
+      if let v = s.tlb { features.tlbEntries = v }
+      if let v = s.atc { features.atcEntries = v }
+      driver = Driver(options: options, features: features)
+    case .master(let name, let sids, let bits, let ats, let stall, let group):
+      trace = driver.addMaster(name: name, sids: sids, ssidBits: bits, ats: ats, stall: stall, group: group)
+    case .domain(let name, let kind, let mm):
+      trace = driver.addDomain(name: name, kind: kind, mm: mm)
+    case .attach(let d, let m, let pasid):
+      trace = driver.attach(domain: d, master: m, pasid: pasid)
+    case .detach(let m, let pasid):
+      trace = driver.detach(master: m, pasid: pasid)
+    case .map(let d, let iova, let size, let pa):
+      trace = driver.map(domain: d, iova: iova, size: size, pa: pa)
+    case .unmap(let d, let iova, let size):
+      trace = driver.unmap(domain: d, iova: iova, size: size)
+    case .dma(let m, let pasid, let iova, let write):
+      trace = driver.dma(master: m, pasid: pasid, iova: iova, write: write)
+    case .asid(let d, let v):
+      trace = driver.changeASID(domain: d, to: v)
+    case .free(let d):
+      trace = driver.free(domain: d)
+    case .release(let mm):
+      trace = driver.release(mm: mm)
+    case .writeSTE(let sid, let q, let v):
+      trace = driver.rawWriteSTE(sid: sid, qword: q, value: v)
+    case .writeCD(let owner, let ssid, let q, let v):
+      trace = driver.rawWriteCD(owner: owner, ssid: ssid, qword: q, value: v)
+    case .command(let raw):
+      trace = driver.rawCommands(raw.commands)
+    case .transition(let kind, let from, let to):
+      transition = try? Transition(kind: kind == "ste" ? .ste : .cd, from: from, to: to)
+      lastTransition = transition
+    case .expect(let e):
+      expectation = evaluate(e)
+    case .say, .step:
+      break
+    }
+    if let trace { totals.add(trace) }
+    let events = Array(driver.smmu.events.dropFirst(eventsBefore))
+    let hazards = Array(driver.smmu.hazards.dropFirst(hazardsBefore))
+    results.append(
+      StepResult(
+        line: line.line, text: line.text, command: line.command, trace: trace, events: events, hazards: hazards,
+        expectation: expectation, transition: transition))
+  }
+
+  /// The last line that changed the model (the one `expect event/error/hazard` refer to).
+  var lastAction: StepResult? {
+    results.last { $0.command.isAction }
+  }
+}
+
+extension RawCommand {
+  /// The command(s) this line stands for.
+  public var commands: [Command] {
+    switch name {
+    case "CFGI_STE": [.cfgiSTE(sid: sid, leaf: leaf)]
+    case "CFGI_CD": [.cfgiCD(sid: sid, ssid: ssid ?? 0, leaf: leaf)]
+    case "CFGI_CD_ALL": [.cfgiCDAll(sid: sid)]
+    case "CFGI_ALL": [.cfgiAll]
+    case "TLBI_NH_ASID": [.tlbiNHASID(vmid: vmid, asid: asid)]
+    case "TLBI_NH_VA": [.tlbiNHVA(vmid: vmid, asid: asid, address: address, leaf: leaf, range: nil)]
+    case "TLBI_NH_ALL": [.tlbiNHAll(vmid: vmid)]
+    case "TLBI_S12_VMALL": [.tlbiS12VMAll(vmid: vmid)]
+    case "TLBI_S2_IPA": [.tlbiS2IPA(vmid: vmid, address: address, leaf: leaf, range: nil)]
+    case "TLBI_NSNH_ALL": [.tlbiNSNHAll]
+    case "ATC_INV": [.atcInv(sid: sid, ssid: ssid, address: address, size: address == 0 ? 52 : 0)]
+    case "PREFETCH_CFG": [.prefetchConfig(sid: sid, ssid: ssid)]
+    default: [.sync]
+    }
+  }
+}

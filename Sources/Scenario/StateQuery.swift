@@ -1,0 +1,201 @@
+import SMMUDriver
+import SMMUModel
+
+/// Values `expect PATH OP VALUE` can read. Numbers are returned in decimal; names and
+/// states as words. The paths are listed in docs/scenario-language.md.
+extension Session {
+  /// Every CD table in the model: (owner, table).
+  public var cdTables: [(owner: String, table: CDTable)] {
+    switch options.design {
+    case .perMaster:
+      driver.masterOrder.compactMap { n in driver.masters[n]?.cdTable.map { (n, $0) } }
+    case .legacy:
+      driver.domainOrder.compactMap { n in driver.domains[n]?.legacyCDTable.map { (n, $0) } }
+    }
+  }
+
+  /// Bytes of all CD tables (what they occupy in memory).
+  public var cdTableBytes: UInt64 {
+    let m = driver.smmu.memory
+    return m.occupiedBytes(.cdTable) + m.occupiedBytes(.cdTableL1) + m.occupiedBytes(.cdTableLeaf)
+  }
+
+  /// Reads one path, or nil when it names nothing.
+  public func value(of path: String) -> String? {
+    let smmu = driver.smmu
+    let parts = path.split(separator: ".").map(String.init)
+    func n(_ v: some BinaryInteger) -> String { String(v) }
+    switch path {
+    case "cd-tables": return n(cdTables.count)
+    case "cd-table-bytes", "memory.cd-table-bytes": return n(cdTableBytes)
+    case "memory.stream-table-bytes":
+      return n(smmu.memory.occupiedBytes(.streamTable) + smmu.memory.occupiedBytes(.streamTableL1))
+    case "memory.page-table-bytes": return n(smmu.memory.occupiedBytes(.pageTable))
+    case "ste-writes": return n(totals.steWrites)
+    case "cd-writes": return n(totals.cdWrites)
+    case "syncs": return n(totals.syncs)
+    case "commands": return n(totals.commands.values.reduce(0, +))
+    case "errors": return n(totals.errors)
+    case "cfg-cache.hits": return n(smmu.configCache.stats.hits)
+    case "cfg-cache.misses": return n(smmu.configCache.stats.misses)
+    case "cfg-cache.entries": return n(smmu.configCache.count)
+    case "tlb.hits": return n(smmu.tlb.stats.hits)
+    case "tlb.misses": return n(smmu.tlb.stats.misses)
+    case "tlb.entries": return n(smmu.tlb.count)
+    case "atc.hits": return n(smmu.atcs.values.reduce(0) { $0 + $1.stats.hits })
+    case "atc.misses": return n(smmu.atcs.values.reduce(0) { $0 + $1.stats.misses })
+    case "atc.entries": return n(smmu.atcs.values.reduce(0) { $0 + $1.count })
+    case "cd-fetches": return n(smmu.counters.cdFetches)
+    case "ste-fetches": return n(smmu.counters.steFetches)
+    case "walk-reads": return n(smmu.counters.walkReads.reduce(0, +))
+    case "hazards": return n(smmu.hazards.count)
+    case "events": return n(smmu.events.count)
+    case "dma": return lastDMA.map { $0.outputAddress.map { hex($0) } ?? "abort" }
+    case "dma.served": return lastDMA?.servedBy
+    case "transition.syncs": return lastTransition.map { n($0.outcome.syncs) }
+    case "transition.hitless": return lastTransition.map { $0.outcome.hitless ? "yes" : "no" }
+    default: break
+    }
+    guard parts.count >= 2 else { return nil }
+    switch parts[0] {
+    case "commands" where parts.count == 2: return n(totals.commands[parts[1].uppercased(), default: 0])
+    case "events" where parts.count == 2: return n(smmu.counters.events[parts[1].uppercased(), default: 0])
+    case "hazards" where parts.count == 2: return n(smmu.hazards.filter { $0.kind.rawValue == parts[1] }.count)
+    case "last": return lastValue(Array(parts.dropFirst()))
+    case "ste": return steValue(parts)
+    case "cd": return cdValue(parts)
+    case "master": return masterValue(parts)
+    case "domain": return domainValue(parts)
+    default: return nil
+    }
+  }
+
+  var lastDMA: TranslationResult? {
+    results.last { if case .dma = $0.command { true } else { false } }?.trace?.translation
+  }
+
+  func lastValue(_ p: [String]) -> String? {
+    guard let t = lastAction?.trace else { return nil }
+    switch p.joined(separator: ".") {
+    case "syncs": return String(t.syncs)
+    case "ste-writes": return String(t.steWrites)
+    case "cd-writes": return String(t.cdWrites)
+    case "commands": return String(t.commands.count)
+    default:
+      if p.count == 2, p[0] == "commands" { return String(t.commandCounts[p[1].uppercased(), default: 0]) }
+      return nil
+    }
+  }
+
+  /// `ste.SID.FIELD`: config, s1dss, s1cdmax, s1fmt, eats, vmid, valid, table.
+  func steValue(_ p: [String]) -> String? {
+    guard p.count == 3, let sid = parseNumber(p[1]), let a = driver.streamTable.steAddress(UInt32(sid)),
+      let q = try? driver.smmu.memory.readEntry(a)
+    else { return nil }
+    let ste = StreamTableEntry(qwords: q)
+    typealias S = StreamTableEntry
+    switch p[2] {
+    case "config": return ste.isValid ? ste.configValue.name.lowercased() : "invalid"
+    case "s1dss": return ste.s1dssValue.name
+    case "s1cdmax": return String(ste[S.s1cdmax])
+    case "s1fmt": return String(ste[S.s1fmt])
+    case "eats": return String(ste[S.eats])
+    case "vmid": return String(ste[S.s2vmid])
+    case "valid": return ste.isValid ? "1" : "0"
+    case "table": return cdTables.first { $0.table.root.base == ste.contextPointer }?.owner ?? "none"
+    default: return nil
+    }
+  }
+
+  /// `cd.OWNER.SSID.FIELD`: valid, asid, epd0, domain.
+  func cdValue(_ p: [String]) -> String? {
+    guard p.count == 4, let ssid = parseNumber(p[2]),
+      let table = cdTables.first(where: { $0.owner == p[1] })?.table
+    else { return nil }
+    guard let a = table.cdAddress(UInt32(ssid)), let q = try? driver.smmu.memory.readEntry(a) else {
+      return p[3] == "valid" ? "0" : nil
+    }
+    let cd = ContextDescriptor(qwords: q)
+    switch p[3] {
+    case "valid": return cd.isValid ? "1" : "0"
+    case "asid": return String(cd.asidValue)
+    case "epd0": return String(cd[ContextDescriptor.epd0])
+    case "domain": return cd.isValid ? domainName(forTable: cd.tableAddress) : "none"
+    default: return nil
+    }
+  }
+
+  /// The domain (or mm) whose page table starts at `root`.
+  public func domainName(forTable root: UInt64) -> String {
+    if let d = driver.domains.values.first(where: { $0.pageTable?.root.base == root }) { return d.name }
+    if let mm = driver.addressSpaces.values.first(where: { $0.pageTable.root.base == root }) { return "mm:\(mm.name)" }
+    return "none"
+  }
+
+  /// `master.NAME.FIELD`: domain, ats, used-ssids, cd-table (format or none), cd-table-bytes.
+  func masterValue(_ p: [String]) -> String? {
+    guard p.count == 3, let m = driver.masters[p[1]] else { return nil }
+    switch p[2] {
+    case "domain": return m.ridDomain ?? "blocked"
+    case "ats": return m.atsEnabled ? "1" : "0"
+    case "used-ssids": return String(m.usedSSIDs)
+    case "cd-table": return m.cdTable?.format.rawValue ?? "none"
+    case "cd-table-bytes": return String(m.cdTable?.occupiedBytes ?? 0)
+    case "pasids": return String(m.pasidDomains.count)
+    default: return nil
+    }
+  }
+
+  /// `domain.NAME.FIELD`: asid, vmid, devices, cd-table-bytes.
+  func domainValue(_ p: [String]) -> String? {
+    guard p.count == 3, let d = driver.domains[p[1]] else { return nil }
+    switch p[2] {
+    case "asid": return d.asid.map { String($0) } ?? "none"
+    case "vmid": return d.vmid.map { String($0) } ?? "none"
+    case "devices": return String(d.devices.count)
+    case "cd-table-bytes": return String(d.legacyCDTable?.occupiedBytes ?? 0)
+    default: return nil
+    }
+  }
+
+  /// Evaluates an `expect`.
+  func evaluate(_ e: Expectation) -> ExpectationOutcome {
+    let last = lastAction
+    switch e {
+    case .event(let name):
+      let seen = last?.events.map(\.type.name) ?? []
+      return ExpectationOutcome(
+        passed: seen.contains(name), message: "event \(name); the previous command recorded \(seen.isEmpty ? "none" : seen.joined(separator: ", "))")
+    case .error(let code):
+      let err = last?.trace?.error
+      let ok = err != nil && (code == nil || err!.code.rawValue == code || "-" + (code ?? "") == err!.code.rawValue)
+      return ExpectationOutcome(passed: ok, message: "error\(code.map { " \($0)" } ?? ""); found \(err?.description ?? "no error")")
+    case .hazard(let kind):
+      let found = last?.hazards ?? []
+      let ok = kind == nil ? !found.isEmpty : found.contains { $0.kind.rawValue == kind }
+      return ExpectationOutcome(passed: ok, message: "hazard\(kind.map { " \($0)" } ?? ""); found \(found.isEmpty ? "none" : found.map(\.kind.rawValue).joined(separator: ", "))")
+    case .compare(let path, let op, let expected):
+      guard let actual = value(of: path) else {
+        return ExpectationOutcome(passed: false, message: "\(path): no such value")
+      }
+      let ok: Bool
+      if let a = parseNumber(actual), let b = parseNumber(expected) {
+        switch op {
+        case .eq: ok = a == b
+        case .ne: ok = a != b
+        case .lt: ok = a < b
+        case .le: ok = a <= b
+        case .gt: ok = a > b
+        case .ge: ok = a >= b
+        }
+      } else {
+        switch op {
+        case .eq: ok = actual == expected
+        case .ne: ok = actual != expected
+        default: ok = false
+        }
+      }
+      return ExpectationOutcome(passed: ok, message: "\(path) \(op.rawValue) \(expected); found \(actual)")
+    }
+  }
+}

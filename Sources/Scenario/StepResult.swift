@@ -1,0 +1,49 @@
+import SMMUDriver
+import SMMUModel
+
+/// What one scenario line did.
+public struct StepResult: Sendable {
+  public let line: Int
+  public let text: String
+  public let command: ScenarioCommand
+  /// The driver's trace (nil for narration and expectations).
+  public let trace: OperationTrace?
+  /// Events the line caused.
+  public let events: [Event]
+  /// Hazards the line exposed.
+  public let hazards: [Hazard]
+  /// An expectation's outcome: nil if the line is not an `expect`.
+  public let expectation: ExpectationOutcome?
+  /// The entry-writer walk of a `transition` line.
+  public let transition: Transition?
+
+  public var error: String? { trace?.error?.description }
+}
+
+/// Whether an `expect` held.
+public struct ExpectationOutcome: Sendable, Hashable {
+  public let passed: Bool
+  /// What was expected and what was found.
+  public let message: String
+}
+
+/// Totals over a run, as `run --json` and `compare` report them.
+public struct RunTotals: Sendable, Hashable {
+  public var steWrites = 0
+  public var cdWrites = 0
+  public var l1Writes = 0
+  public var pageTableWrites = 0
+  public var syncs = 0
+  public var commands: [String: Int] = [:]
+  public var errors = 0
+
+  mutating func add(_ t: OperationTrace) {
+    steWrites += t.steWrites
+    cdWrites += t.cdWrites
+    l1Writes += t.writes.filter { $0.target == .l1cd || $0.target == .l1std }.count
+    pageTableWrites += t.pageTableWrites
+    syncs += t.syncs
+    for (k, v) in t.commandCounts { commands[k, default: 0] += v }
+    if t.error != nil { errors += 1 }
+  }
+}

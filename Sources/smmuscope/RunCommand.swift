@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import SMMUDriver
+import Scenario
+
+/// Reads and parses a scenario file or a built-in walkthrough; errors become exit status 2.
+func loadScenario(file: String?, walkthrough: String?) throws -> Scenario {
+  if let name = walkthrough {
+    guard let w = Walkthrough.named(name) else {
+      throw UsageFailure("no walkthrough '\(name)'; see 'smmuscope walkthroughs'")
+    }
+    return w.scenario
+  }
+  guard let file else { throw UsageFailure("give a scenario FILE or --walkthrough NAME") }
+  guard let data = FileManager.default.contents(atPath: file) else {
+    throw UsageFailure("cannot read '\(file)'")
+  }
+  guard let text = String(data: data, encoding: .utf8) else { throw UsageFailure("'\(file)' is not UTF-8 text") }
+  do {
+    return try ScenarioParser.parse(text, file: file)
+  } catch {
+    throw UsageFailure(error.description + "\n")
+  }
+}
+
+extension DriverDesign: ExpressibleByArgument {}
+
+/// `smmuscope run FILE [--design D] [--compact] [--json]`.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run a scenario headless: every write, command, sync, event and hazard.")
+
+  @Argument(help: "Scenario file.") var file: String?
+  @Option(help: "Built-in walkthrough to run instead of a file.") var walkthrough: String?
+  @Option(help: "legacy or per-master (overrides the file's 'design' line).") var design: DriverDesign?
+  @Flag(help: "Allocate single-entry CD tables as 64 bytes.") var compact = false
+  @Flag(help: "Print one JSON object.") var json = false
+
+  func run() throws {
+    let scenario = try loadScenario(file: file, walkthrough: walkthrough)
+    let session = Session.run(scenario, design: design, compact: compact ? true : nil)
+    print(json ? RunReport.json(session) : RunReport.text(session), terminator: json ? "\n" : "")
+    if !session.failures.isEmpty {
+      for f in session.failures { printError("\(scenario.name):\(f.line): expectation failed: \(f.expectation!.message)\n") }
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// `smmuscope compare FILE [--json]`.
+struct CompareCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare", abstract: "Run a scenario under legacy, per-master and per-master+compact; counters side by side.")
+
+  @Argument(help: "Scenario file.") var file: String?
+  @Option(help: "Built-in walkthrough to compare instead of a file.") var walkthrough: String?
+  @Flag(help: "Print one JSON object.") var json = false
+
+  func run() throws {
+    let c = Comparison(try loadScenario(file: file, walkthrough: walkthrough))
+    print(json ? c.json : c.text, terminator: json ? "\n" : "")
+  }
+}
+
+/// `smmuscope walkthroughs`.
+struct WalkthroughsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "walkthroughs", abstract: "List the built-in walkthroughs.")
+
+  @Option(help: "Print one walkthrough's scenario source.") var show: String?
+
+  func run() throws {
+    if let show {
+      guard let w = Walkthrough.named(show) else { throw UsageFailure("no walkthrough '\(show)'") }
+      print(w.source)
+      return
+    }
+    for w in Walkthrough.all {
+      print(w.name.padding(toLength: 22, withPad: " ", startingAt: 0) + w.title)
+    }
+  }
+}
