@@ -66,7 +66,9 @@ public struct Grid: Sendable, Hashable {
   }
 
   /// Fills a rectangle with a style (keeping characters when `keepText`).
-  public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: Style, character: Character = " ") {
+  public mutating func fill(
+    x: Int, y: Int, width w: Int, height h: Int, style: Style, character: Character = " "
+  ) {
     for yy in max(0, y)..<min(height, y + h) {
       for xx in max(0, x)..<min(width, x + w) { cells[yy * width + xx] = Cell(character, style) }
     }

@@ -16,7 +16,9 @@ extension Driver {
     var cmds: [Command] = []
     var seen = Set<String>()
     for md in domains[domain]?.devices ?? [] where seen.insert(md.master).inserted {
-      for sid in masters[md.master]?.uniqueSIDs ?? [] { cmds.append(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf)) }
+      for sid in masters[md.master]?.uniqueSIDs ?? [] {
+        cmds.append(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf))
+      }
     }
     issue(cmds + [.sync])
   }
@@ -29,7 +31,9 @@ extension Driver {
     dom.legacyCDTable = CDTable(
       ssidBits: m.ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
       compact: options.compactCDTables, owner: "cd-table of \(name)", memory: &smmu)
-    note("allocate \(dom.legacyCDTable!.format.rawValue) CD table for domain \(name) (s1cdmax \(m.ssidBits) from \(m.name))")
+    note(
+      "allocate \(dom.legacyCDTable!.format.rawValue) CD table for domain \(name) (s1cdmax \(m.ssidBits) from \(m.name))"
+    )
     domains[name] = dom
     try legacyWriteCD(name, 0, .install(legacyS1CD(dom)))
   }
@@ -170,7 +174,8 @@ extension Driver {
     if !first, dom.kind == .paging, let fresh = domains[dom.name] {
       if fresh.legacyS1CDMax != m.ssidBits {
         throw DriverError(
-          .einval, "\(m.name) ssid_bits \(m.ssidBits) differs from \(dom.name)'s s1cdmax \(fresh.legacyS1CDMax ?? 0)")
+          .einval,
+          "\(m.name) ssid_bits \(m.ssidBits) differs from \(dom.name)'s s1cdmax \(fresh.legacyS1CDMax ?? 0)")
       }
       if fresh.legacyStall != m.stallEnabled {
         throw DriverError(.einval, "\(m.name) stall setting differs from \(dom.name)'s")

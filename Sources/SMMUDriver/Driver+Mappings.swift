@@ -16,7 +16,9 @@ extension Driver {
 
   /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
   /// (nothing caches an absent translation). An unfinalised paging domain is finalised.
-  public mutating func map(domain: String, iova: UInt64, size: UInt64 = 4096, pa: UInt64? = nil, writable: Bool = true)
+  public mutating func map(
+    domain: String, iova: UInt64, size: UInt64 = 4096, pa: UInt64? = nil, writable: Bool = true
+  )
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
@@ -29,10 +31,20 @@ extension Driver {
         d.domains[domain] = dom
       }
       guard var table = d.pageTable(of: dom) else { return }
+      // io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte: -EEXIST); mapping
+      // over a live page without unmap + TLBI would leave stale TLB/ATC entries.
+      var page = iova & ~(PageTableFormat.granule - 1)
+      while page < iova + max(size, 1) {
+        if table.mappings[page] != nil {
+          throw DriverError(.eexist, "\(hex(page)) is already mapped in \(domain)")
+        }
+        page += PageTableFormat.granule
+      }
       let base = pa ?? (0x8000_0000 + iova)
       var offset: UInt64 = 0
       while offset < max(size, 1) {
-        d.trace.pageTableWrites += table.map(iova: iova + offset, pa: base + offset, writable: writable, smmu: &d.smmu)
+        d.trace.pageTableWrites += table.map(
+          iova: iova + offset, pa: base + offset, writable: writable, smmu: &d.smmu)
         offset += PageTableFormat.granule
       }
       d.setPageTable(table, of: dom)
@@ -128,7 +140,9 @@ extension Driver {
         throw DriverError(.einval, "\(domain) has no ASID of its own")
       }
       guard let old = dom.asid else { throw DriverError(.einval, "\(domain) is not finalised (no ASID yet)") }
-      guard newASID != 0, Int(newASID) < 1 << d.asidBits else { throw DriverError(.einval, "ASID \(newASID) out of range") }
+      guard newASID != 0, Int(newASID) < 1 << d.asidBits else {
+        throw DriverError(.einval, "ASID \(newASID) out of range")
+      }
       if let holder = d.asids[newASID], holder != domain {
         throw DriverError(.ebusy, "ASID \(newASID) is in use by \(holder)")
       }
@@ -142,7 +156,9 @@ extension Driver {
       case .perMaster:
         for md in fresh.devices {
           guard let m = d.masters[md.master] else { continue }
-          let cd = fresh.kind == .sva ? d.svaCD(for: fresh, master: m, released: false) : d.s1CD(for: fresh, master: m)
+          let cd =
+            fresh.kind == .sva
+            ? d.svaCD(for: fresh, master: m, released: false) : d.s1CD(for: fresh, master: m)
           d.writeCDEntry(md.master, md.ssid, cd)
         }
       }
@@ -158,7 +174,10 @@ extension Driver {
       let users = d.masterOrder.filter { d.masters[$0]?.ridDomain == domain }
       let pasidUsers = dom.devices.filter { $0.ssid != 0 }
       guard users.isEmpty && pasidUsers.isEmpty else {
-        throw DriverError(.ebusy, "\(domain) is attached to \((users + pasidUsers.map { "\($0.master)@\($0.ssid)" }).joined(separator: ", "))")
+        throw DriverError(
+          .ebusy,
+          "\(domain) is attached to \((users + pasidUsers.map { "\($0.master)@\($0.ssid)" }).joined(separator: ", "))"
+        )
       }
       if dom.kind != .sva, let table = dom.pageTable {
         for page in table.mappings.keys.sorted() { try d.unmapPages(domain, iova: page, size: 4096) }

@@ -12,7 +12,8 @@ extension Driver {
       guard !sids.isEmpty else { throw DriverError(.einval, "master \(name) has no SID") }
       for sid in sids {
         guard UInt64(sid) < d.streamTable.sidLimit else {
-          throw DriverError(.einval, "SID \(hex(UInt64(sid))) beyond the stream table (\(d.streamTable.log2Size) bits)")
+          throw DriverError(
+            .einval, "SID \(hex(UInt64(sid))) beyond the stream table (\(d.streamTable.log2Size) bits)")
         }
         if let other = d.masters.values.first(where: { $0.sids.contains(sid) }) {
           throw DriverError(.eexist, "SID \(hex(UInt64(sid))) belongs to \(other.name)")
@@ -27,7 +28,8 @@ extension Driver {
       d.masters[name] = m
       d.masterOrder.append(name)
       for sid in m.uniqueSIDs { d.ensureStreamTableLeaf(sid: sid) }
-      d.note("probe \(name): SIDs \(sids.map { hex(UInt64($0)) }.joined(separator: ",")), ssid_bits \(capped)")
+      d.note(
+        "probe \(name): SIDs \(sids.map { hex(UInt64($0)) }.joined(separator: ",")), ssid_bits \(capped)")
     }
   }
 
@@ -98,7 +100,9 @@ extension Driver {
 
   /// ATC_INV of everything (or one PASID) on each of a master's SIDs, + CMD_SYNC.
   mutating func atcInvalidateMaster(_ m: Master, ssid: UInt32) {
-    let cmds = m.uniqueSIDs.map { Command.atcInv(sid: $0, ssid: ssid == 0 ? nil : ssid, address: 0, size: 52) }
+    let cmds = m.uniqueSIDs.map {
+      Command.atcInv(sid: $0, ssid: ssid == 0 ? nil : ssid, address: 0, size: 52)
+    }
     issue(cmds + [.sync])
   }
 }

@@ -31,7 +31,8 @@ extension Driver {
           for (undo, prev) in done.reversed() {
             d.note("group rollback: \(undo) back to \(prev ?? "blocked")")
             if let mm = d.masters[undo] {
-              try? d.attachRID(prev.flatMap { d.domains[$0] } ?? Domain(name: "blocked", kind: .blocked, mm: nil), mm)
+              try? d.attachRID(
+                prev.flatMap { d.domains[$0] } ?? Domain(name: "blocked", kind: .blocked, mm: nil), mm)
             }
           }
           throw error

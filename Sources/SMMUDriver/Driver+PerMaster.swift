@@ -93,7 +93,9 @@ extension Driver {
     m.atsEnabled = ats
     masters[name] = m
     if let old = oldDomain, var od = domains[old] {
-      if let i = od.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) { od.devices.remove(at: i) }
+      if let i = od.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) {
+        od.devices.remove(at: i)
+      }
       domains[old] = od
     }
   }
@@ -192,10 +194,14 @@ extension Driver {
     _ = allocCDPointer(m.name, pasid)
     let ats = prepare(m.name, domain: dom.name, ssid: pasid, cdNeedsATS: false)
     guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
-    let cd = fresh.kind == .sva ? svaCD(for: fresh, master: master, released: false) : s1CD(for: fresh, master: master)
+    let cd =
+      fresh.kind == .sva
+      ? svaCD(for: fresh, master: master, released: false) : s1CD(for: fresh, master: master)
     writeCDEntry(m.name, pasid, cd)
     // arm_smmu_update_ste: make the STE a CD-table STE if it is not one (or ATS differs).
-    if let after = masters[m.name], !(after.cdTableInSTE && after.steATSEnabled == ats), let table = after.cdTable {
+    if let after = masters[m.name], !(after.cdTableInSTE && after.steATSEnabled == ats),
+      let table = after.cdTable
+    {
       let s1dss: StreamTableEntry.S1DSS = rid == .identity ? .bypass : rid == .paging ? .ssid0 : .terminate
       installSTE(m.name, cdTableSTE(after, table: table, ats: ats, s1dss: s1dss))
     }
@@ -208,7 +214,9 @@ extension Driver {
     clearCD(m.name, pasid)
     if m.atsEnabled { atcInvalidateMaster(m, ssid: pasid) }
     if var dom = domains[domName] {
-      if let i = dom.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) { dom.devices.remove(at: i) }
+      if let i = dom.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) {
+        dom.devices.remove(at: i)
+      }
       domains[domName] = dom
     }
     masters[m.name]?.pasidDomains[pasid] = nil

@@ -124,7 +124,8 @@ public struct Driver: Sendable {
   /// Writes the 8 qwords of an initial STE of a table that is not yet reachable.
   mutating func initialiseSTE(sid: UInt32, target: TraceWrite.Target) {
     guard let a = streamTable.steAddress(sid) else { return }
-    let ste = options.design == .legacy
+    let ste =
+      options.design == .legacy
       ? EntryBuilder.bypassSTE(attributeTypesOverride: true).withConfig(.abort)
       : EntryBuilder.abortSTE()
     for (i, q) in ste.qwords.enumerated() where q != 0 {

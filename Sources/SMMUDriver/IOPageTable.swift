@@ -51,7 +51,8 @@ public struct IOPageTable: Sendable, Hashable {
       stage2
       ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
     _ = try? smmu.write(leaf, pte, writer: "pgtable")
-    mappings[iova & ~(PageTableFormat.granule - 1)] = Mapping(pa: pa & ~(PageTableFormat.granule - 1), writable: writable)
+    mappings[iova & ~(PageTableFormat.granule - 1)] = Mapping(
+      pa: pa & ~(PageTableFormat.granule - 1), writable: writable)
     return stores + 1
   }
 

@@ -20,7 +20,8 @@ public struct Transition: Sendable {
     public static let s2VTCR = STEStage2Control(tsz: 4, sl: 3, irgn: 2, orgn: 1, sh: 3, tg: 2, ps: 1)
   }
 
-  public static let steForms = "abort | bypass | cdtable[:OPTS] | s2[:OPTS]  (OPTS: s1dss=ssid0|bypass|terminate, cdtab=HEX, ats, stall, nested)"
+  public static let steForms =
+    "abort | bypass | cdtable[:OPTS] | s2[:OPTS]  (OPTS: s1dss=ssid0|bypass|terminate, cdtab=HEX, ats, stall, nested)"
   public static let cdForms = "empty | s1:asid=N | sva:asid=N | sva-release:asid=N"
 
   public let kind: EntryWriter.Kind
@@ -64,7 +65,9 @@ public struct Transition: Sendable {
         s1dss = d
       case ("cdtab", let v?) where name == "cdtable":
         let digits = v.hasPrefix("0x") || v.hasPrefix("0X") ? String(v.dropFirst(2)) : v
-        guard let a = UInt64(digits, radix: 16) else { throw SpecError(description: "bad cdtab '\(v)': give a hex address") }
+        guard let a = UInt64(digits, radix: 16) else {
+          throw SpecError(description: "bad cdtab '\(v)': give a hex address")
+        }
         cdtab = a
       default:
         throw SpecError(description: "bad option '\(o)' for '\(name)'; STE specs: \(steForms)")
@@ -74,7 +77,8 @@ public struct Transition: Sendable {
       cdTable: cdtab, s1cdmax: Fixture.s1cdmax, s1fmt: StreamTableEntry.s1fmt64KL2, ats: ats, s1dss: s1dss,
       smmuStalls: true, masterStall: stall, attributeTypesOverride: true)
     let s2 = EntryBuilder.s2STE(
-      vttbr: Fixture.ttbr, vtcr: Fixture.s2VTCR, vmid: 0, ats: ats, masterStall: stall, attributeTypesOverride: true)
+      vttbr: Fixture.ttbr, vtcr: Fixture.s2VTCR, vmid: 0, ats: ats, masterStall: stall,
+      attributeTypesOverride: true)
     switch name {
     case "abort" where opts.isEmpty: return EntryBuilder.abortSTE()
     case "bypass" where opts.isEmpty: return EntryBuilder.bypassSTE(attributeTypesOverride: true)
@@ -93,7 +97,8 @@ public struct Transition: Sendable {
     }
     switch parts[0] {
     case "s1":
-      return EntryBuilder.s1CD(asid: asid, ttbr: Fixture.ttbr, tcr: Fixture.s1TCR, mair: Fixture.mair, masterStall: false)
+      return EntryBuilder.s1CD(
+        asid: asid, ttbr: Fixture.ttbr, tcr: Fixture.s1TCR, mair: Fixture.mair, masterStall: false)
     case "sva": return EntryBuilder.svaCD(asid: asid, pgd: Fixture.svaPGD, masterStall: false)
     case "sva-release": return EntryBuilder.svaCD(asid: asid, pgd: nil, masterStall: false)
     default: throw SpecError(description: "bad CD spec '\(spec)'; valid forms: \(cdForms)")
@@ -119,14 +124,18 @@ public struct Transition: Sendable {
     let diff = EntryWriter(kind: kind).analyse(current: from, target: to).diff
     let qs = (0..<8).filter { diff & (1 << UInt8($0)) != 0 }.map { "q\($0)" }
     out += "path: \(outcome.path.rawValue)"
-    out += qs.isEmpty ? " (no used bit changes)" : " (qwords changing in used bits: \(qs.joined(separator: ", ")))"
+    out +=
+      qs.isEmpty ? " (no used bit changes)" : " (qwords changing in used bits: \(qs.joined(separator: ", ")))"
     if let c = outcome.criticalQword { out += ", critical qword q\(c)" }
     out += "\n"
     for (i, step) in outcome.steps.enumerated() {
       out += "step \(i + 1):\n"
-      for s in step.stores { out += "  write q\(s.qword) \(hex(s.old, digits: 16)) -> \(hex(s.new, digits: 16))\n" }
+      for s in step.stores {
+        out += "  write q\(s.qword) \(hex(s.old, digits: 16)) -> \(hex(s.new, digits: 16))\n"
+      }
       out += "  entry \(Self.row(step.entry))\n"
-      out += "  sync (\(kind == .ste ? "CFGI_STE" : "CFGI_CD") + CMD_SYNC): SMMU sees the \(sees(step.entry)) entry\n"
+      out +=
+        "  sync (\(kind == .ste ? "CFGI_STE" : "CFGI_CD") + CMD_SYNC): SMMU sees the \(sees(step.entry)) entry\n"
     }
     out += "syncs=\(outcome.syncs) hitless=\(outcome.hitless ? "yes" : "no")\n"
     return out
@@ -134,13 +143,16 @@ public struct Transition: Sendable {
 
   /// One JSON object: kind, from, to, path, syncs, hitless, steps (qwords written and entry).
   public func json(fromSpec: String, toSpec: String) -> String {
-    func hexList(_ q: [UInt64]) -> String { "[" + q.map { "\"\(hex($0, digits: 16))\"" }.joined(separator: ",") + "]" }
+    func hexList(_ q: [UInt64]) -> String {
+      "[" + q.map { "\"\(hex($0, digits: 16))\"" }.joined(separator: ",") + "]"
+    }
     let steps = outcome.steps.map { step in
       "{\"qwords\":" + hexList(step.stores.map(\.new)) + ",\"indices\":["
         + step.stores.map { String($0.qword) }.joined(separator: ",") + "],\"entry\":" + hexList(step.entry)
         + ",\"sees\":\"\(sees(step.entry))\"}"
     }
-    return "{\"kind\":\"\(kind.rawValue)\",\"from\":\"\(fromSpec)\",\"to\":\"\(toSpec)\",\"path\":\"\(outcome.path.rawValue)\","
+    return
+      "{\"kind\":\"\(kind.rawValue)\",\"from\":\"\(fromSpec)\",\"to\":\"\(toSpec)\",\"path\":\"\(outcome.path.rawValue)\","
       + "\"critical_qword\":\(outcome.criticalQword.map(String.init) ?? "null"),"
       + "\"syncs\":\(outcome.syncs),\"hitless\":\(outcome.hitless),\"initial\":\(hexList(from)),\"target\":\(hexList(to)),"
       + "\"steps\":[\(steps.joined(separator: ","))]}"

@@ -42,7 +42,8 @@ extension SMMU {
     let split = streamTableSplit
     let index = Int(sid >> UInt32(split))
     let l1Address = streamTableBase + UInt64(index * 8)
-    guard let d = fetchLine(.l1std(index: index), address: l1Address, qwords: 1, useCaches: useCaches, &lookup)
+    guard
+      let d = fetchLine(.l1std(index: index), address: l1Address, qwords: 1, useCaches: useCaches, &lookup)
     else { return .fetchAbort(l1Address) }
     let span = Int(d[0] & 0x1F)
     let low = Int(sid) & ((1 << split) - 1)
@@ -79,7 +80,10 @@ extension SMMU {
       r.servedBy = "bypass"
       return r
     }
-    func fail(_ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil, stage2: Bool = false) -> Resolution {
+    func fail(
+      _ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil,
+      stage2: Bool = false
+    ) -> Resolution {
       r.outcome = .aborted
       r.configError = !type.isTranslationFault
       if record {
@@ -147,12 +151,16 @@ extension SMMU {
       let shift = ste[S.s1fmt] == S.s1fmt64KL2 ? 10 : 6
       let l1i = Int(index) >> shift
       let l1a = ptr + UInt64(l1i * 8)
-      guard let d = fetchLine(.l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
+      guard
+        let d = fetchLine(
+          .l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
       else { return fail(.fCDFetch, fetch: l1a) }
       guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID) }
       cdAddress = (d[0] & CDTable.l1L2Ptr.mask) + UInt64(Int(index) & ((1 << shift) - 1)) * 64
     }
-    guard let cq = fetchLine(.cd(sid: t.sid, ssid: index), address: cdAddress, qwords: 8, useCaches: useCaches, &r.lookup)
+    guard
+      let cq = fetchLine(
+        .cd(sid: t.sid, ssid: index), address: cdAddress, qwords: 8, useCaches: useCaches, &r.lookup)
     else { return fail(.fCDFetch, fetch: cdAddress) }
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
@@ -214,7 +222,8 @@ extension SMMU {
     func fail(_ type: EventType) -> Resolution {
       r.outcome = .aborted
       if record || !type.isTranslationFault {
-        r.event = Event(type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
+        r.event = Event(
+          type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
       }
       return r
     }
@@ -262,7 +271,9 @@ extension SMMU {
     if (cfg == .s1Translate || cfg == .nested) && !features.stage1 { return "stage 1 not implemented" }
     if (cfg == .s2Translate || cfg == .nested) && !features.stage2 { return "stage 2 not implemented" }
     if cfg == .s1Translate || cfg == .nested {
-      if ste[S.s1stalld] == 1 && features.stallModel != .stallOrTerminate { return "S1STALLD with STALL_MODEL != 00" }
+      if ste[S.s1stalld] == 1 && features.stallModel != .stallOrTerminate {
+        return "S1STALLD with STALL_MODEL != 00"
+      }
       if features.ssidBits > 0 && Int(ste[S.s1cdmax]) > features.ssidBits { return "S1CDMax > SSIDSIZE" }
       if features.ssidBits > 0 && ste[S.s1cdmax] > 0 && ste[S.s1fmt] != 0 && ste[S.s1fmt] != 3
         && !features.twoLevelCDTable
@@ -306,7 +317,9 @@ extension SMMU {
       }
       if t.write && !hit.writable {
         counters.aborted += 1
-        return TranslationResult(outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"], hazards: hazardsFound)
+        return TranslationResult(
+          outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"],
+          hazards: hazardsFound)
       }
       counters.translated += 1
       return TranslationResult(
@@ -325,7 +338,8 @@ extension SMMU {
       case .cd(let sid, let ssid): missing = "CFGI_CD sid=\(hex(UInt64(sid))) ssid=\(ssid)"
       case .l1cd(let sid, _): missing = "CFGI_CD sid=\(hex(UInt64(sid))) leaf=0"
       }
-      let h = Hazard(kind: .missingInvalidation, entry: "\(key)", transaction: t.description, missing: missing)
+      let h = Hazard(
+        kind: .missingInvalidation, entry: "\(key)", transaction: t.description, missing: missing)
       report(h)
       hazardsFound.append(h)
     }

@@ -5,7 +5,9 @@ public struct Comparison: Sendable {
   public let sessions: [Session]
 
   /// The three configurations compared.
-  public static let configurations: [(DriverDesign, Bool)] = [(.legacy, false), (.perMaster, false), (.perMaster, true)]
+  public static let configurations: [(DriverDesign, Bool)] = [
+    (.legacy, false), (.perMaster, false), (.perMaster, true),
+  ]
 
   public init(_ scenario: Scenario) {
     sessions = Self.configurations.map { Session.run(scenario, design: $0.0, compact: $0.1) }
@@ -15,9 +17,12 @@ public struct Comparison: Sendable {
   public var rows: [(String, [String])] {
     let keys: [(String, String)] = [
       ("CD tables", "cd-tables"), ("CD-table bytes", "cd-table-bytes"), ("STE writes", "ste-writes"),
-      ("CD writes", "cd-writes"), ("syncs", "syncs"), ("commands", "commands"), ("CFGI_STE", "commands.CFGI_STE"),
-      ("CFGI_CD", "commands.CFGI_CD"), ("TLBI_NH_VA", "commands.TLBI_NH_VA"), ("TLBI_NH_ASID", "commands.TLBI_NH_ASID"),
-      ("ATC_INV", "commands.ATC_INV"), ("PREFETCH_CFG", "commands.PREFETCH_CFG"), ("cfg-cache hits", "cfg-cache.hits"),
+      ("CD writes", "cd-writes"), ("syncs", "syncs"), ("commands", "commands"),
+      ("CFGI_STE", "commands.CFGI_STE"),
+      ("CFGI_CD", "commands.CFGI_CD"), ("TLBI_NH_VA", "commands.TLBI_NH_VA"),
+      ("TLBI_NH_ASID", "commands.TLBI_NH_ASID"),
+      ("ATC_INV", "commands.ATC_INV"), ("PREFETCH_CFG", "commands.PREFETCH_CFG"),
+      ("cfg-cache hits", "cfg-cache.hits"),
       ("cfg-cache misses", "cfg-cache.misses"), ("CD fetches", "cd-fetches"), ("TLB hits", "tlb.hits"),
       ("TLB misses", "tlb.misses"), ("events", "events"), ("hazards", "hazards"), ("driver errors", "errors"),
       ("failed expects", ""),

@@ -18,7 +18,8 @@ public indirect enum JSON: Sendable, Hashable {
     case .int(let i): return String(i)
     case .string(let s): return Self.quote(s)
     case .array(let a): return "[" + a.map { $0.rendered() }.joined(separator: ",") + "]"
-    case .object(let o): return "{" + o.map { Self.quote($0.0) + ":" + $0.1.rendered() }.joined(separator: ",") + "}"
+    case .object(let o):
+      return "{" + o.map { Self.quote($0.0) + ":" + $0.1.rendered() }.joined(separator: ",") + "}"
     }
   }
 

@@ -9,8 +9,10 @@ public enum RunReport {
     let cmds = s.totals.commands.keys.sorted().map { ($0, JSON.int(s.totals.commands[$0]!)) }
     let evs = smmu.counters.events.keys.sorted().map { ($0, JSON.int(smmu.counters.events[$0]!)) }
     func cache(_ st: CacheStats) -> JSON {
-      .object([("hits", .int(st.hits)), ("misses", .int(st.misses)), ("evictions", .int(st.evictions)),
-               ("invalidations", .int(st.invalidations))])
+      .object([
+        ("hits", .int(st.hits)), ("misses", .int(st.misses)), ("evictions", .int(st.evictions)),
+        ("invalidations", .int(st.invalidations)),
+      ])
     }
     var atc = CacheStats()
     for a in smmu.atcs.values {
@@ -22,7 +24,10 @@ public enum RunReport {
     return [
       ("cd-tables", .int(s.cdTables.count)),
       ("cd-table-bytes", .int(Int(s.cdTableBytes))),
-      ("stream-table-bytes", .int(Int(smmu.memory.occupiedBytes(.streamTable) + smmu.memory.occupiedBytes(.streamTableL1)))),
+      (
+        "stream-table-bytes",
+        .int(Int(smmu.memory.occupiedBytes(.streamTable) + smmu.memory.occupiedBytes(.streamTableL1)))
+      ),
       ("page-table-bytes", .int(Int(smmu.memory.occupiedBytes(.pageTable)))),
       ("ste-writes", .int(s.totals.steWrites)),
       ("cd-writes", .int(s.totals.cdWrites)),
@@ -52,14 +57,22 @@ public enum RunReport {
       for sid in m.uniqueSIDs {
         guard let a = d.streamTable.steAddress(sid), let q = try? d.smmu.memory.readEntry(a) else { continue }
         let ste = StreamTableEntry(qwords: q)
-        streams.append(.object([
-          ("sid", .int(Int(sid))), ("master", .string(name)),
-          ("config", .string(ste.isValid ? ste.configValue.name.lowercased() : "invalid")),
-          ("s1dss", .string(ste.s1dssValue.name)), ("s1cdmax", .int(Int(ste[StreamTableEntry.s1cdmax]))),
-          ("cd-table", .string(s.cdTables.first { $0.table.root.base == ste.contextPointer && ste.configValue == .s1Translate }?.owner ?? "none")),
-          ("eats", .int(Int(ste[StreamTableEntry.eats]))), ("vmid", .int(Int(ste[StreamTableEntry.s2vmid]))),
-          ("qwords", .array(q.map { .string(hex($0, digits: 16)) })),
-        ]))
+        streams.append(
+          .object([
+            ("sid", .int(Int(sid))), ("master", .string(name)),
+            ("config", .string(ste.isValid ? ste.configValue.name.lowercased() : "invalid")),
+            ("s1dss", .string(ste.s1dssValue.name)), ("s1cdmax", .int(Int(ste[StreamTableEntry.s1cdmax]))),
+            (
+              "cd-table",
+              .string(
+                s.cdTables.first {
+                  $0.table.root.base == ste.contextPointer && ste.configValue == .s1Translate
+                }?.owner ?? "none")
+            ),
+            ("eats", .int(Int(ste[StreamTableEntry.eats]))),
+            ("vmid", .int(Int(ste[StreamTableEntry.s2vmid]))),
+            ("qwords", .array(q.map { .string(hex($0, digits: 16)) })),
+          ]))
       }
     }
     var tables: [JSON] = []
@@ -68,25 +81,36 @@ public enum RunReport {
       for ssid in validSSIDs(table, d.smmu) {
         guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { continue }
         let cd = ContextDescriptor(qwords: q)
-        cds.append(.object([
-          ("ssid", .int(Int(ssid))), ("asid", .int(Int(cd.asidValue))), ("ttb0", .string(hex(cd.tableAddress))),
-          ("epd0", .bool(cd.translationDisabled)), ("domain", .string(s.domainName(forTable: cd.tableAddress))),
-        ]))
+        cds.append(
+          .object([
+            ("ssid", .int(Int(ssid))), ("asid", .int(Int(cd.asidValue))),
+            ("ttb0", .string(hex(cd.tableAddress))),
+            ("epd0", .bool(cd.translationDisabled)),
+            ("domain", .string(s.domainName(forTable: cd.tableAddress))),
+          ]))
       }
-      tables.append(.object([
-        ("owner", .string(owner)), ("format", .string(table.format.rawValue)), ("s1cdmax", .int(table.s1cdmax)),
-        ("bytes", .int(Int(table.occupiedBytes))), ("cds", .array(cds)),
-      ]))
+      tables.append(
+        .object([
+          ("owner", .string(owner)), ("format", .string(table.format.rawValue)),
+          ("s1cdmax", .int(table.s1cdmax)),
+          ("bytes", .int(Int(table.occupiedBytes))), ("cds", .array(cds)),
+        ]))
     }
     let domains: [JSON] = d.domainOrder.compactMap { d.domains[$0] }.map { dom in
       .object([
         ("name", .string(dom.name)), ("type", .string(dom.kind.rawValue)),
         ("asid", dom.asid.map { .int(Int($0)) } ?? .null), ("vmid", dom.vmid.map { .int(Int($0)) } ?? .null),
-        ("attachments", .array(dom.devices.map { .object([("master", .string($0.master)), ("ssid", .int(Int($0.ssid)))]) })),
+        (
+          "attachments",
+          .array(dom.devices.map { .object([("master", .string($0.master)), ("ssid", .int(Int($0.ssid)))]) })
+        ),
         ("mappings", .int(dom.pageTable?.mappings.count ?? 0)),
       ])
     }
-    return .object([("design", .string(s.options.label)), ("streams", .array(streams)), ("cd-tables", .array(tables)), ("domains", .array(domains))])
+    return .object([
+      ("design", .string(s.options.label)), ("streams", .array(streams)), ("cd-tables", .array(tables)),
+      ("domains", .array(domains)),
+    ])
   }
 
   /// SSIDs whose CD is valid, in order (only backed slots are read).
@@ -102,20 +126,30 @@ public enum RunReport {
     let t = r.trace
     return .object([
       ("line", .int(r.line)), ("command", .string(r.text.trimmingSpaces)),
-      ("writes", .array((t?.writes ?? []).map { w in
-        .object([
-          ("target", .string(w.target.rawValue)), ("sid", w.sid.map { .int(Int($0)) } ?? .null),
-          ("ssid", w.ssid.map { .int(Int($0)) } ?? .null), ("table", w.table.map { .string($0) } ?? .null),
-          ("qword", .int(w.qword)), ("old", .string(hex(w.old, digits: 16))), ("new", .string(hex(w.new, digits: 16))),
-        ])
-      })),
+      (
+        "writes",
+        .array(
+          (t?.writes ?? []).map { w in
+            .object([
+              ("target", .string(w.target.rawValue)), ("sid", w.sid.map { .int(Int($0)) } ?? .null),
+              ("ssid", w.ssid.map { .int(Int($0)) } ?? .null),
+              ("table", w.table.map { .string($0) } ?? .null),
+              ("qword", .int(w.qword)), ("old", .string(hex(w.old, digits: 16))),
+              ("new", .string(hex(w.new, digits: 16))),
+            ])
+          })
+      ),
       ("commands", .array((t?.commands ?? []).map { .string($0.description) })),
       ("syncs", .int(t?.syncs ?? 0)),
       ("events", .array(r.events.map { .string($0.description) })),
       ("hazards", .array(r.hazards.map { .string($0.description) })),
       ("error", r.error.map { .string($0) } ?? .null),
       ("dma", t?.translation.map { .string($0.summary) } ?? .null),
-      ("expect", r.expectation.map { .object([("passed", .bool($0.passed)), ("message", .string($0.message))]) } ?? .null),
+      (
+        "expect",
+        r.expectation.map { .object([("passed", .bool($0.passed)), ("message", .string($0.message))]) }
+          ?? .null
+      ),
     ])
   }
 
@@ -144,7 +178,9 @@ public enum RunReport {
       case .design, .smmu: continue
       case .transition(let k, let f, let to):
         out += "\(r.line): \(r.text.trimmingSpaces)\n"
-        out += (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"
+        out +=
+          (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }
+          .joined(separator: "\n") + "\n"
         _ = k
         continue
       default: break

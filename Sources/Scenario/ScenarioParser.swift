@@ -47,18 +47,24 @@ public struct ScenarioParser: Sendable {
     let command: ScenarioCommand
     do throws(Cursor.Failure) {
       command = try parseCommand(verb, &c, number: number)
-      if let extra = c.peek() { throw Cursor.Failure(column: extra.column, message: "unexpected '\(extra.text)'") }
+      if let extra = c.peek() {
+        throw Cursor.Failure(column: extra.column, message: "unexpected '\(extra.text)'")
+      }
     } catch {
       throw fail(error.column, error.message)
     }
     return ScenarioLine(line: number, text: text, command: command, onlyFor: onlyFor)
   }
 
-  mutating func parseCommand(_ verb: Token, _ c: inout Cursor, number: Int) throws(Cursor.Failure) -> ScenarioCommand {
+  mutating func parseCommand(_ verb: Token, _ c: inout Cursor, number: Int) throws(Cursor.Failure)
+    -> ScenarioCommand
+  {
     typealias F = Cursor.Failure
     switch verb.text {
     case "design":
-      guard !sawObjects else { throw F(column: verb.column, message: "'design' must come before masters and domains") }
+      guard !sawObjects else {
+        throw F(column: verb.column, message: "'design' must come before masters and domains")
+      }
       let t = try c.word("legacy or per-master")
       guard let d = DriverDesign(rawValue: t.text) else {
         throw F(column: t.column, message: "unknown design '\(t.text)': use legacy or per-master")
@@ -71,7 +77,9 @@ public struct ScenarioParser: Sendable {
       sawDesign = true
       return .design(d, compact: compact)
     case "smmu":
-      guard !sawObjects else { throw F(column: verb.column, message: "'smmu' must come before masters and domains") }
+      guard !sawObjects else {
+        throw F(column: verb.column, message: "'smmu' must come before masters and domains")
+      }
       var s = SMMUSettings()
       while let k = c.next() {
         switch k.text {
@@ -86,17 +94,24 @@ public struct ScenarioParser: Sendable {
           ssidBitsLimit = Int(v)
         case "strtab":
           let t = try c.word("linear or 2lvl")
-          guard t.text == "linear" || t.text == "2lvl" else { throw F(column: t.column, message: "strtab is linear or 2lvl") }
+          guard t.text == "linear" || t.text == "2lvl" else {
+            throw F(column: t.column, message: "strtab is linear or 2lvl")
+          }
           s.twoLevelStreamTable = t.text == "2lvl"
         case "cd2l":
           let t = try c.word("on or off")
-          guard t.text == "on" || t.text == "off" else { throw F(column: t.column, message: "cd2l is on or off") }
+          guard t.text == "on" || t.text == "off" else {
+            throw F(column: t.column, message: "cd2l is on or off")
+          }
           s.twoLevelCD = t.text == "on"
         case "cfg-cache": s.configCache = Int(try c.number(max: 1 << 20))
         case "tlb": s.tlb = Int(try c.number(max: 1 << 20))
         case "atc": s.atc = Int(try c.number(max: 1 << 20))
         default:
-          throw F(column: k.column, message: "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc)")
+          throw F(
+            column: k.column,
+            message:
+              "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc)")
         }
       }
       if s.twoLevelStreamTable == false, let b = s.sidBits ?? Optional(16), b > 16 {
@@ -115,7 +130,9 @@ public struct ScenarioParser: Sendable {
         guard v < UInt64(1) << UInt64(sidBits) else {
           throw F(column: col, message: "SID \(part) is beyond sid-bits \(sidBits)")
         }
-        if let owner = sids[UInt32(v)] { throw F(column: col, message: "SID \(part) already belongs to \(owner)") }
+        if let owner = sids[UInt32(v)] {
+          throw F(column: col, message: "SID \(part) already belongs to \(owner)")
+        }
         sidList.append(UInt32(v))
         col += part.count + 1
       }
@@ -129,7 +146,9 @@ public struct ScenarioParser: Sendable {
         case "ats": ats = true
         case "stall": stall = true
         case "group": group = try c.identifier().text
-        default: throw F(column: k.column, message: "unknown master option '\(k.text)' (ssid-bits, ats, stall, group)")
+        default:
+          throw F(
+            column: k.column, message: "unknown master option '\(k.text)' (ssid-bits, ats, stall, group)")
         }
       }
       ssid = min(ssid, ssidBitsLimit)
@@ -141,7 +160,8 @@ public struct ScenarioParser: Sendable {
       sawObjects = true
       let t = try c.word("paging, s2, sva, identity or blocked")
       guard let kind = DomainKind(rawValue: t.text) else {
-        throw F(column: t.column, message: "unknown domain type '\(t.text)' (paging, s2, sva, identity, blocked)")
+        throw F(
+          column: t.column, message: "unknown domain type '\(t.text)' (paging, s2, sva, identity, blocked)")
       }
       var mm: String?
       if let k = c.peek(), k.text == "mm" {
@@ -176,14 +196,17 @@ public struct ScenarioParser: Sendable {
       }
       guard size > 0 else { throw F(column: verb.column, message: "size must be > 0") }
       return verb.text == "map"
-        ? .map(domain: d.text, iova: iova, size: size, pa: pa) : .unmap(domain: d.text, iova: iova, size: size)
+        ? .map(domain: d.text, iova: iova, size: size, pa: pa)
+        : .unmap(domain: d.text, iova: iova, size: size)
     case "dma":
       let m = try c.known("master", masters.keys.contains)
       let pasid = try optionalPASID(&c, master: m.text)
       let iova = try c.number(max: UInt64.max)
       var write = false
       if let k = c.next() {
-        guard k.text == "read" || k.text == "write" else { throw F(column: k.column, message: "expected read or write") }
+        guard k.text == "read" || k.text == "write" else {
+          throw F(column: k.column, message: "expected read or write")
+        }
         write = k.text == "write"
       }
       return .dma(master: m.text, pasid: pasid, iova: iova, write: write)
@@ -198,7 +221,9 @@ public struct ScenarioParser: Sendable {
       let mm = try c.known("mm", mms.contains)
       return .release(mm: mm.text)
     case "say", "step":
-      guard let t = c.next(), t.quoted else { throw F(column: c.end, message: "\(verb.text) needs a \"quoted text\"") }
+      guard let t = c.next(), t.quoted else {
+        throw F(column: c.end, message: "\(verb.text) needs a \"quoted text\"")
+      }
       return verb.text == "say" ? .say(t.text) : .step(t.text)
     case "expect":
       return .expect(try parseExpectation(&c))
@@ -213,13 +238,17 @@ public struct ScenarioParser: Sendable {
         let owner = try c.known("master or domain", { masters[$0] != nil || domains[$0] != nil })
         let ssid = try c.number(max: (1 << 20) - 1)
         let q = try c.number(max: 7)
-        return .writeCD(owner: owner.text, ssid: UInt32(ssid), qword: Int(q), value: try c.number(max: UInt64.max))
-      default: throw F(column: what.column, message: "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE")
+        return .writeCD(
+          owner: owner.text, ssid: UInt32(ssid), qword: Int(q), value: try c.number(max: UInt64.max))
+      default:
+        throw F(column: what.column, message: "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE")
       }
     case "cmd":
       let name = try c.word("command name")
       guard RawCommand.names.contains(name.text.uppercased()) else {
-        throw F(column: name.column, message: "unknown command '\(name.text)' (\(RawCommand.names.joined(separator: ", ")))")
+        throw F(
+          column: name.column,
+          message: "unknown command '\(name.text)' (\(RawCommand.names.joined(separator: ", ")))")
       }
       var raw = RawCommand(name: name.text.uppercased())
       while let k = c.next() {
@@ -230,13 +259,18 @@ public struct ScenarioParser: Sendable {
         case "vmid": raw.vmid = UInt16(try c.number(max: 0xFFFF))
         case "addr": raw.address = try c.number(max: UInt64.max)
         case "leaf": raw.leaf = try c.number(max: 1) == 1
-        default: throw F(column: k.column, message: "unknown command operand '\(k.text)' (sid, ssid, asid, vmid, addr, leaf)")
+        default:
+          throw F(
+            column: k.column,
+            message: "unknown command operand '\(k.text)' (sid, ssid, asid, vmid, addr, leaf)")
         }
       }
       return .command(raw)
     case "transition":
       let kind = try c.word("ste or cd")
-      guard kind.text == "ste" || kind.text == "cd" else { throw F(column: kind.column, message: "transition ste|cd FROM TO") }
+      guard kind.text == "ste" || kind.text == "cd" else {
+        throw F(column: kind.column, message: "transition ste|cd FROM TO")
+      }
       let from = try c.word("FROM spec")
       let to = try c.word("TO spec")
       do throws(Transition.SpecError) {
@@ -327,7 +361,9 @@ struct Cursor {
 
   mutating func identifier() throws(Failure) -> Token {
     let t = try word("a name")
-    guard isIdentifier(t.text), !t.quoted else { throw Failure(column: t.column, message: "'\(t.text)' is not a valid name") }
+    guard isIdentifier(t.text), !t.quoted else {
+      throw Failure(column: t.column, message: "'\(t.text)' is not a valid name")
+    }
     return t
   }
 
@@ -345,7 +381,9 @@ struct Cursor {
 
   mutating func number(max: UInt64) throws(Failure) -> UInt64 {
     let t = try word("a number")
-    guard let v = parseNumber(t.text) else { throw Failure(column: t.column, message: "'\(t.text)' is not a number") }
+    guard let v = parseNumber(t.text) else {
+      throw Failure(column: t.column, message: "'\(t.text)' is not a number")
+    }
     guard v <= max else { throw Failure(column: t.column, message: "\(t.text) is out of range (max \(max))") }
     return v
   }

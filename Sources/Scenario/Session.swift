@@ -104,7 +104,8 @@ public struct Session: Sendable {
     let hazards = Array(driver.smmu.hazards.dropFirst(hazardsBefore))
     results.append(
       StepResult(
-        line: line.line, text: line.text, command: line.command, trace: trace, events: events, hazards: hazards,
+        line: line.line, text: line.text, command: line.command, trace: trace, events: events,
+        hazards: hazards,
         expectation: expectation, transition: transition))
   }
 

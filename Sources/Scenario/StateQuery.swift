@@ -60,7 +60,8 @@ extension Session {
     switch parts[0] {
     case "commands" where parts.count == 2: return n(totals.commands[parts[1].uppercased(), default: 0])
     case "events" where parts.count == 2: return n(smmu.counters.events[parts[1].uppercased(), default: 0])
-    case "hazards" where parts.count == 2: return n(smmu.hazards.filter { $0.kind.rawValue == parts[1] }.count)
+    case "hazards" where parts.count == 2:
+      return n(smmu.hazards.filter { $0.kind.rawValue == parts[1] }.count)
     case "last": return lastValue(Array(parts.dropFirst()))
     case "ste": return steValue(parts)
     case "cd": return cdValue(parts)
@@ -128,7 +129,9 @@ extension Session {
   /// The domain (or mm) whose page table starts at `root`.
   public func domainName(forTable root: UInt64) -> String {
     if let d = driver.domains.values.first(where: { $0.pageTable?.root.base == root }) { return d.name }
-    if let mm = driver.addressSpaces.values.first(where: { $0.pageTable.root.base == root }) { return "mm:\(mm.name)" }
+    if let mm = driver.addressSpaces.values.first(where: { $0.pageTable.root.base == root }) {
+      return "mm:\(mm.name)"
+    }
     return "none"
   }
 
@@ -165,15 +168,24 @@ extension Session {
     case .event(let name):
       let seen = last?.events.map(\.type.name) ?? []
       return ExpectationOutcome(
-        passed: seen.contains(name), message: "event \(name); the previous command recorded \(seen.isEmpty ? "none" : seen.joined(separator: ", "))")
+        passed: seen.contains(name),
+        message:
+          "event \(name); the previous command recorded \(seen.isEmpty ? "none" : seen.joined(separator: ", "))"
+      )
     case .error(let code):
       let err = last?.trace?.error
-      let ok = err != nil && (code == nil || err!.code.rawValue == code || "-" + (code ?? "") == err!.code.rawValue)
-      return ExpectationOutcome(passed: ok, message: "error\(code.map { " \($0)" } ?? ""); found \(err?.description ?? "no error")")
+      let ok =
+        err != nil && (code == nil || err!.code.rawValue == code || "-" + (code ?? "") == err!.code.rawValue)
+      return ExpectationOutcome(
+        passed: ok, message: "error\(code.map { " \($0)" } ?? ""); found \(err?.description ?? "no error")")
     case .hazard(let kind):
       let found = last?.hazards ?? []
       let ok = kind == nil ? !found.isEmpty : found.contains { $0.kind.rawValue == kind }
-      return ExpectationOutcome(passed: ok, message: "hazard\(kind.map { " \($0)" } ?? ""); found \(found.isEmpty ? "none" : found.map(\.kind.rawValue).joined(separator: ", "))")
+      return ExpectationOutcome(
+        passed: ok,
+        message:
+          "hazard\(kind.map { " \($0)" } ?? ""); found \(found.isEmpty ? "none" : found.map(\.kind.rawValue).joined(separator: ", "))"
+      )
     case .compare(let path, let op, let expected):
       guard let actual = value(of: path) else {
         return ExpectationOutcome(passed: false, message: "\(path): no such value")

@@ -15,7 +15,9 @@ func loadScenario(file: String?, walkthrough: String?) throws -> Scenario {
   guard let data = FileManager.default.contents(atPath: file) else {
     throw UsageFailure("cannot read '\(file)'")
   }
-  guard let text = String(data: data, encoding: .utf8) else { throw UsageFailure("'\(file)' is not UTF-8 text") }
+  guard let text = String(data: data, encoding: .utf8) else {
+    throw UsageFailure("'\(file)' is not UTF-8 text")
+  }
   do {
     return try ScenarioParser.parse(text, file: file)
   } catch {
@@ -41,7 +43,9 @@ struct RunCommand: ParsableCommand {
     let session = Session.run(scenario, design: design, compact: compact ? true : nil)
     print(json ? RunReport.json(session) : RunReport.text(session), terminator: json ? "\n" : "")
     if !session.failures.isEmpty {
-      for f in session.failures { printError("\(scenario.name):\(f.line): expectation failed: \(f.expectation!.message)\n") }
+      for f in session.failures {
+        printError("\(scenario.name):\(f.line): expectation failed: \(f.expectation!.message)\n")
+      }
       throw ExitCode(1)
     }
   }
@@ -50,7 +54,8 @@ struct RunCommand: ParsableCommand {
 /// `smmuscope compare FILE [--json]`.
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "compare", abstract: "Run a scenario under legacy, per-master and per-master+compact; counters side by side.")
+    commandName: "compare",
+    abstract: "Run a scenario under legacy, per-master and per-master+compact; counters side by side.")
 
   @Argument(help: "Scenario file.") var file: String?
   @Option(help: "Built-in walkthrough to compare instead of a file.") var walkthrough: String?

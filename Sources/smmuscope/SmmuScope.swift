@@ -5,6 +5,10 @@ import ArgumentParser
 struct SmmuScope: ParsableCommand {
   /// Maps a `UsageFailure` to exit status 2 with a one-line message; everything else goes
   /// through ArgumentParser's own reporting.
+  @OptionGroup var explore: ExploreOptions
+
+  func run() throws { try explore.run() }
+
   static func main() {
     do {
       var command = try parseAsRoot()

@@ -24,7 +24,9 @@ struct TransitionCommand: ParsableCommand {
     }
     do {
       let t = try Transition(kind: k, from: from, to: to)
-      print(json ? t.json(fromSpec: from, toSpec: to) : t.text(fromSpec: from, toSpec: to), terminator: json ? "\n" : "")
+      print(
+        json ? t.json(fromSpec: from, toSpec: to) : t.text(fromSpec: from, toSpec: to),
+        terminator: json ? "\n" : "")
     } catch {
       throw UsageFailure(error.description)
     }

@@ -56,7 +56,8 @@ struct EntryWriterTests {
       hitless: false),
     // The released SVA CD sets EPD0 and clears R in q0, and no longer uses TTB0 (EPD0=1), so
     // q1 is not critical: flip q0 (sync 1), clear TTB0 (sync 2), never invalid.
-    Example(kind: .cd, from: "sva:asid=1997", to: "sva-release:asid=1997", diff: [0], syncs: 2, hitless: true),
+    Example(
+      kind: .cd, from: "sva:asid=1997", to: "sva-release:asid=1997", diff: [0], syncs: 2, hitless: true),
   ]
 
   @Test(arguments: examples)
@@ -100,7 +101,8 @@ struct EntryWriterTests {
     for s1dss in ["ssid0", "bypass", "terminate"] {
       for f in flags {
         specs.append("cdtable:" + (["s1dss=\(s1dss)"] + (f.isEmpty ? [] : [f])).joined(separator: ","))
-        specs.append("cdtable:" + (["s1dss=\(s1dss)", "nested"] + (f.isEmpty ? [] : [f])).joined(separator: ","))
+        specs.append(
+          "cdtable:" + (["s1dss=\(s1dss)", "nested"] + (f.isEmpty ? [] : [f])).joined(separator: ","))
       }
     }
     specs.append("cdtable:cdtab=4B4B4B4B4B,s1dss=bypass")

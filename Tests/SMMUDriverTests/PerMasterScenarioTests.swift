@@ -215,7 +215,8 @@ struct PerMasterScenarioTests {
     // to that master's SIDs (B has two), then TLBI_NH_ASID(old 1) + sync: 4 syncs.
     #expect(t.cdWrites == 3 && t.cdInvalidations == 0)
     #expect(t.syncs == 4)
-    #expect(t.cfgiCDs.map { "\($0.sid)@\($0.ssid)" } == ["\(SID.a)@0", "\(SID.b)@0", "\(SID.b2)@0", "\(SID.a)@7"])
+    #expect(
+      t.cfgiCDs.map { "\($0.sid)@\($0.ssid)" } == ["\(SID.a)@0", "\(SID.b)@0", "\(SID.b2)@0", "\(SID.a)@7"])
     #expect(t.commands.suffix(2) == [.tlbiNHASID(vmid: 0, asid: 1), .sync])
     for (m, ssid) in [("A", UInt32(0)), ("B", 0), ("A", 7)] {
       #expect(d.cd(in: d.masters[m]?.cdTable, ssid: ssid)?.asidValue == 100)
@@ -283,7 +284,8 @@ struct PerMasterScenarioTests {
     d.newDomain("X", .s2)
     d.ok { $0.map(domain: "X", iova: Addr.iova, pa: Addr.paS2) }
     let t = d.ok { $0.attach(domain: "X", master: "A") }
-    #expect(t.syncs == 2 && t.count("CFGI_STE") == 2 && t.count("CFGI_CD") == 0 && t.count("PREFETCH_CFG") == 1)
+    #expect(
+      t.syncs == 2 && t.count("CFGI_STE") == 2 && t.count("CFGI_CD") == 0 && t.count("PREFETCH_CFG") == 1)
     #expect(d.masters["A"]?.cdTable == nil && d.domains["X"]?.vmid == 1)
     #expect(d.read("A")?.outcome == .translated(Addr.paS2))
     // Unmap: TLBI_S2_IPA(VMID 1) + sync.

@@ -69,7 +69,8 @@ extension Driver {
     _ name: String, sid: UInt32, ssidBits: Int = 0, ats: Bool = false, stall: Bool = false,
     group: String? = nil, extraSIDs: [UInt32] = []
   ) {
-    let t = addMaster(name: name, sids: [sid] + extraSIDs, ssidBits: ssidBits, ats: ats, stall: stall, group: group)
+    let t = addMaster(
+      name: name, sids: [sid] + extraSIDs, ssidBits: ssidBits, ats: ats, stall: stall, group: group)
     #expect(t.error == nil, "addMaster \(name): \(String(describing: t.error))")
   }
 
@@ -86,7 +87,8 @@ extension Driver {
   ) -> OperationTrace {
     let t = body(&self)
     #expect(t.error == nil, "unexpected \(String(describing: t.error))", sourceLocation: sourceLocation)
-    #expect(smmu.hazards.isEmpty, "hazards: \(smmu.hazards.map(\.description))", sourceLocation: sourceLocation)
+    #expect(
+      smmu.hazards.isEmpty, "hazards: \(smmu.hazards.map(\.description))", sourceLocation: sourceLocation)
     return t
   }
 

@@ -1,0 +1,45 @@
+/// The line-drawing characters, in Unicode or (for non-UTF-8 locales) plain ASCII.
+public struct Glyphs: Sendable, Hashable {
+  public let horizontal: Character
+  public let vertical: Character
+  public let topLeft: Character
+  public let topRight: Character
+  public let bottomLeft: Character
+  public let bottomRight: Character
+  public let teeDown: Character
+  public let teeUp: Character
+  public let teeRight: Character
+  public let teeLeft: Character
+  public let arrow: Character
+  public let bullet: Character
+
+  public static let unicode = Glyphs(
+    horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
+    teeDown: "┬", teeUp: "┴", teeRight: "├", teeLeft: "┤", arrow: "▶", bullet: "•")
+  public static let ascii = Glyphs(
+    horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
+    teeDown: "+", teeUp: "+", teeRight: "+", teeLeft: "+", arrow: ">", bullet: "*")
+}
+
+extension Grid {
+  /// Draws a box with a title; `focused` boxes are drawn in the accent colour.
+  public mutating func box(_ r: Rect, title: String, focused: Bool, glyphs g: Glyphs) {
+    guard r.width >= 2, r.height >= 2 else { return }
+    let style = Style(focused ? .accent : .dim, bold: focused)
+    for x in (r.x + 1)..<(r.x + r.width - 1) {
+      self[x, r.y] = Cell(g.horizontal, style)
+      self[x, r.y + r.height - 1] = Cell(g.horizontal, style)
+    }
+    for y in (r.y + 1)..<(r.y + r.height - 1) {
+      self[r.x, y] = Cell(g.vertical, style)
+      self[r.x + r.width - 1, y] = Cell(g.vertical, style)
+    }
+    self[r.x, r.y] = Cell(g.topLeft, style)
+    self[r.x + r.width - 1, r.y] = Cell(g.topRight, style)
+    self[r.x, r.y + r.height - 1] = Cell(g.bottomLeft, style)
+    self[r.x + r.width - 1, r.y + r.height - 1] = Cell(g.bottomRight, style)
+    write(
+      " \(title) ", x: r.x + 2, y: r.y, style: Style(focused ? .title : .normal, bold: true),
+      maxWidth: r.width - 4)
+  }
+}

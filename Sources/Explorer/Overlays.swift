@@ -1,0 +1,159 @@
+import SMMUDriver
+import SMMUModel
+import Scenario
+
+extension ExplorerState {
+  func drawOverlay(_ g: inout Grid, _ o: Overlay) {
+    switch o {
+    case .commandLine(let t), .filter(let t), .writeFile(let t):
+      let prompt: String
+      switch o {
+      case .commandLine: prompt = ":"
+      case .filter: prompt = "/"
+      default: prompt = "write session to: "
+      }
+      let y = height - 2
+      g.fill(x: 0, y: y, width: width, height: 1, style: Style(.normal))
+      g.write(prompt + t, x: 0, y: y, style: Style(.normal, bold: true), maxWidth: width - 1)
+      g.write("█", x: min(width - 1, prompt.count + t.count), y: y, style: Style(.accent))
+      let hint =
+        o == .commandLine("") || { if case .commandLine = o { true } else { false } }()
+        ? "Enter run  Tab complete  Esc cancel  (scenario language: attach, detach, map, dma, expect, ...)"
+        : "Enter accept  Esc cancel"
+      g.fill(x: 0, y: height - 1, width: width, height: 1, style: Style(.dim))
+      g.write(hint, x: 0, y: height - 1, style: Style(.dim), maxWidth: width)
+    case .help: drawPopup(&g, title: "Keys", lines: helpLines)
+    case .raw: drawPopup(&g, title: "Raw qwords", lines: rawLines)
+    case .compare: drawPopup(&g, title: "Comparison of this session", lines: compareLines)
+    case .walkthroughMenu(let sel):
+      let lines = Walkthrough.all.enumerated().map { i, w in
+        [
+          Span(col("\(i + 1). \(w.name)", 24), Style(.accent, bold: i == sel, reverse: i == sel)),
+          Span(w.title, Style(reverse: i == sel)),
+        ]
+      }
+      drawPopup(&g, title: "Walkthroughs (Enter open, Esc close)", lines: lines)
+    }
+  }
+
+  func drawPopup(_ g: inout Grid, title: String, lines: [[Span]]) {
+    let w = min(width - 4, max(40, (lines.map { $0.reduce(0) { $0 + $1.text.count } }.max() ?? 0) + 4))
+    let h = min(height - 2, lines.count + 2)
+    let r = Rect(x: (width - w) / 2, y: max(1, (height - h) / 2), width: w, height: h)
+    g.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: Style())
+    g.box(r, title: title, focused: true, glyphs: glyphs)
+    for (i, l) in lines.prefix(h - 2).enumerated() {
+      g.draw(l, x: r.x + 2, y: r.y + 1 + i, width: r.width - 3)
+    }
+  }
+
+  var helpLines: [[Span]] {
+    var out: [[Span]] = Keymap.bindings.map { b in
+      [
+        Span(col(b.keys.map(Self.keyName).joined(separator: " "), 16), Style(.accent, bold: true)),
+        Span(b.help),
+      ]
+    }
+    out.append([
+      Span(col("mouse", 16), Style(.accent, bold: true)),
+      Span("click focuses a pane and selects a row; wheel scrolls"),
+    ])
+    out.append([
+      Span(col("Esc", 16), Style(.accent, bold: true)), Span("close overlays, clear the status line"),
+    ])
+    out.append([Span("Any key closes this help.", Style(.dim))])
+    return out
+  }
+
+  static func keyName(_ k: Key) -> String {
+    switch k {
+    case .char(" "): "Space"
+    case .char(let c): String(c)
+    case .up: "↑"
+    case .down: "↓"
+    case .left: "←"
+    case .right: "→"
+    case .pageUp: "PgUp"
+    case .pageDown: "PgDn"
+    case .home: "Home"
+    case .end: "End"
+    case .enter: "Enter"
+    case .tab: "Tab"
+    case .backTab: "S-Tab"
+    case .escape: "Esc"
+    case .backspace: "BS"
+    case .control(let c): "^" + String(c).uppercased()
+    default: "?"
+    }
+  }
+
+  /// The selected STE (stream pane) or CD (CD pane): decoded fields and raw qwords.
+  var rawLines: [[Span]] {
+    let d = session.driver
+    var entry: [UInt64]?
+    var fields: [DecodedField] = []
+    var title = ""
+    var used: [UInt64] = []
+    if focus == .cdTable, let table = cdTableInfo.table {
+      let ssids = RunReport.validSSIDs(table, d.smmu)
+      let i = min(selection[.cdTable] ?? 0, max(0, ssids.count - 1))
+      if !ssids.isEmpty, let a = table.cdAddress(ssids[i]), let q = try? d.smmu.memory.readEntry(a) {
+        entry = q
+        fields = ContextDescriptor(qwords: q).decoded
+        used = UsedBits.cd(q)
+        title = "CD ssid \(ssids[i]) of \(table.owner) at \(hex(a))"
+      }
+    } else if !derived.streams.isEmpty {
+      let r = derived.streams[min(selection[.streams] ?? 0, derived.streams.count - 1)]
+      if let a = d.streamTable.steAddress(r.sid), let q = try? d.smmu.memory.readEntry(a) {
+        entry = q
+        fields = StreamTableEntry(qwords: q).decoded
+        used = UsedBits.ste(q)
+        title = "STE sid \(hex(UInt64(r.sid))) (\(r.master)) at \(hex(a))"
+      }
+    }
+    guard let entry else { return [[Span("Select an STE (stream table) or a CD (CD table pane) first.")]] }
+    var out: [[Span]] = [[Span(title, Style(.title, bold: true))]]
+    for (i, q) in entry.enumerated() {
+      out.append([
+        Span("q\(i) ", Style(.dim)), Span(hex(q, digits: 16), Style(.accent)),
+        Span("  used " + hex(used[i], digits: 16), Style(.dim)),
+      ])
+    }
+    let nonzero = fields.filter { $0.value != 0 || $0.name == "V" || $0.name == "Config" }
+    var line: [Span] = []
+    var width = 0
+    for f in nonzero {
+      let text = "\(f.name)=\(f.meaning.isEmpty ? String(f.value) : f.meaning)  "
+      if width + text.count > 70 {
+        out.append(line)
+        line = []
+        width = 0
+      }
+      line.append(Span(text))
+      width += text.count
+    }
+    if !line.isEmpty { out.append(line) }
+    out.append([Span("Esc closes.", Style(.dim))])
+    return out
+  }
+
+  var compareLines: [[Span]] {
+    guard let scenario = try? ScenarioParser.parse(scenarioText, file: "session") else {
+      return [[Span("the session could not be re-parsed")]]
+    }
+    let c = Comparison(scenario)
+    var out: [[Span]] = [
+      [Span(col("", 18)), Span(c.labels.map { col($0, 20) }.joined(), Style(.header, bold: true))]
+    ]
+    for (label, vals) in c.rows {
+      let differ = Set(vals).count > 1
+      out.append([
+        Span(col(label, 18)),
+        Span(vals.map { col($0, 20) }.joined(), Style(differ ? .warn : .normal, bold: differ)),
+      ])
+    }
+    out.append([Span("Rows that differ are highlighted. Esc closes.", Style(.dim))])
+    return out
+  }
+}

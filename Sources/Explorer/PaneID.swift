@@ -1,0 +1,31 @@
+/// The explorer's panes, in Tab order.
+public enum PaneID: Int, Sendable, Hashable, CaseIterable {
+  case streams, cdTable, graph, caches, log
+
+  public var title: String {
+    switch self {
+    case .streams: "Stream table"
+    case .cdTable: "CD table"
+    case .graph: "Sharing graph"
+    case .caches: "Caches"
+    case .log: "Log"
+    }
+  }
+}
+
+/// A modal layer over the panes.
+public enum Overlay: Sendable, Hashable {
+  case help
+  /// The command line (`:` and the prompt keys), with its text and cursor at the end.
+  case commandLine(String)
+  /// Log filter input.
+  case filter(String)
+  /// Raw qwords of the selection.
+  case raw
+  /// Side-by-side comparison of the session under every design.
+  case compare
+  /// File name prompt for writing the session.
+  case writeFile(String)
+  /// Walkthrough menu with the selected index.
+  case walkthroughMenu(Int)
+}

@@ -1,0 +1,112 @@
+import SMMUDriver
+import SMMUModel
+import Scenario
+
+/// Builds the sharing graph: masters -> STEs -> CD tables (SSID slots) -> domains (ASID or
+/// VMID) -> page tables, in columns with line-drawing connectors. Legacy shows many STEs
+/// merging into one domain-owned table; per-master one table per master.
+enum SharingGraph {
+  static func build(
+    session: Session, streams: [ExplorerState.StreamRow], owners: [UInt64: String], selected: String?,
+    glyphs g: Glyphs
+  ) -> [[Span]] {
+    let d = session.driver
+    let h = String(g.horizontal)
+    var rows: [[Span]] = []
+    var groups: [UInt64: [ExplorerState.StreamRow]] = [:]
+    var order: [UInt64] = []
+    var others: [[Span]] = []
+    func domainLabel(root: UInt64, asid: String) -> [Span] {
+      let name = session.domainName(forTable: root)
+      return [
+        Span(" \(h)\(g.arrow) "), Span(name, Style(.accent, bold: true)), Span(" \(asid)", Style(.warn)),
+        Span(" \(h)\(g.arrow) pt \(hex(root))", Style(.dim)),
+      ]
+    }
+    for r in streams {
+      guard let a = d.streamTable.steAddress(r.sid), let q = try? d.smmu.memory.readEntry(a) else { continue }
+      let ste = StreamTableEntry(qwords: q)
+      let mine = r.master == selected
+      let left = [
+        Span(col(r.master, 9), Style(.accent, bold: mine, underline: mine)), Span(col(hex(UInt64(r.sid)), 7)),
+      ]
+      guard ste.isValid else {
+        others.append(left + [Span("\(h)\(h) invalid", Style(.bad))])
+        continue
+      }
+      switch ste.configValue {
+      case .s1Translate, .nested:
+        if groups[ste.contextPointer] == nil { order.append(ste.contextPointer) }
+        groups[ste.contextPointer, default: []].append(r)
+      case .s2Translate:
+        let vmid = ste[StreamTableEntry.s2vmid]
+        others.append(
+          left + [Span(String(repeating: h, count: 4) + " S2")]
+            + domainLabel(root: ste.s2TableAddress, asid: "vmid \(vmid)"))
+      case .bypass: others.append(left + [Span("\(h)\(h) bypass", Style(.warn))])
+      case .abort: others.append(left + [Span("\(h)\(h) abort", Style(.dim))])
+      }
+    }
+    for root in order {
+      let lefts = groups[root] ?? []
+      let owner = owners[root] ?? hex(root)
+      var rights: [(UInt32, ContextDescriptor)] = []
+      let table = session.cdTables.first { $0.table.root.base == root }?.table
+      if let table {
+        for ssid in RunReport.validSSIDs(table, d.smmu) {
+          if let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) {
+            rights.append((ssid, ContextDescriptor(qwords: q)))
+          }
+        }
+      }
+      let onPath = lefts.contains { $0.master == selected }
+      let lineStyle = Style(onPath ? .accent : .normal, bold: onPath)
+      for j in 0..<max(lefts.count, rights.count, 1) {
+        var row: [Span] = []
+        if j < lefts.count {
+          let mine = lefts[j].master == selected
+          row.append(Span(col(lefts[j].master, 9), Style(.accent, bold: mine, underline: mine)))
+          row.append(Span(col(hex(UInt64(lefts[j].sid)), 7)))
+          let conn: String
+          if lefts.count == 1 {
+            conn = "\(h)\(h)\(h)\(g.arrow) "
+          } else if j == 0 {
+            conn = "\(h)\(g.teeDown)\(h)\(g.arrow) "
+          } else if j == lefts.count - 1 {
+            conn = "\(h)\(g.bottomRight)   "
+          } else {
+            conn = "\(h)\(g.teeLeft)   "
+          }
+          row.append(Span(conn, lineStyle))
+        } else {
+          row.append(Span(String(repeating: " ", count: 21)))
+        }
+        row.append(Span(col(j == 0 ? "T:\(owner)" : "", 11), Style(j == 0 ? .title : .normal, bold: j == 0)))
+        if j < rights.count {
+          let (ssid, cd) = rights[j]
+          let conn: String
+          if rights.count == 1 {
+            conn = "\(h)\(h)\(h)"
+          } else if j == 0 {
+            conn = "\(h)\(g.teeDown)\(h)"
+          } else if j == rights.count - 1 {
+            conn = " \(g.bottomLeft)\(h)"
+          } else {
+            conn = " \(g.teeRight)\(h)"
+          }
+          row.append(Span(conn, lineStyle))
+          row.append(Span(" [\(ssid)]", Style(.warn)))
+          if cd.translationDisabled {
+            row.append(Span(" \(h)\(g.arrow) released (EPD0) asid \(cd.asidValue)", Style(.dim)))
+          } else {
+            row += domainLabel(root: cd.tableAddress, asid: "asid \(cd.asidValue)")
+          }
+        } else if j == 0 {
+          row.append(Span(" (no valid CD)", Style(.dim)))
+        }
+        rows.append(row)
+      }
+    }
+    return rows + others
+  }
+}

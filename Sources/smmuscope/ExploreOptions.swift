@@ -1,0 +1,53 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import SMMUDriver
+import Scenario
+import Terminal
+
+/// The explorer: `smmuscope` with no subcommand.
+struct ExploreOptions: ParsableArguments {
+  @Option(help: "Open this built-in walkthrough (default: \(Walkthrough.default.name)).") var walkthrough:
+    String?
+  @Option(help: "Open a scenario file instead of a walkthrough (its lines become your session).") var file:
+    String?
+  @Option(help: "legacy or per-master.") var design: DriverDesign?
+  @Flag(help: "Draw without colour (also: NO_COLOR set).") var noColor = false
+  @Flag(help: "Draw lines with ASCII only.") var ascii = false
+
+  /// Builds the initial state, then runs the explorer in the terminal.
+  func run() throws {
+    var scenario: Scenario?
+    if let file { scenario = try loadScenario(file: file, walkthrough: nil) }
+    let w: Walkthrough?
+    if let name = walkthrough {
+      guard let found = Walkthrough.named(name) else {
+        throw UsageFailure("no walkthrough '\(name)'; see 'smmuscope walkthroughs'")
+      }
+      w = found
+    } else {
+      w = scenario == nil ? Walkthrough.default : nil
+    }
+    let screen: CursesScreen
+    do {
+      screen = try CursesScreen.open(
+        noColor: noColor || ProcessInfo.processInfo.environment["NO_COLOR"] != nil)
+    } catch {
+      throw UsageFailure(
+        "\(error.description)\nfor a headless run use: smmuscope run FILE (or smmuscope run --walkthrough NAME)"
+      )
+    }
+    let size = screen.size
+    var state = ExplorerState(
+      width: size.width, height: size.height, glyphs: (screen.isUTF8 && !ascii) ? .unicode : .ascii,
+      design: design ?? scenario?.declaredDesign.0 ?? .perMaster)
+    if let w { state.open(walkthrough: w) }
+    if let scenario {
+      for l in scenario.lines { state.run(line: l.text) }
+      state.status = "opened \(scenario.name)"
+    }
+    let status = ExplorerLoop.run(state, screen: screen)
+    screen.close()
+    if status != 0 { throw ExitCode(status) }
+  }
+}
