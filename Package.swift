@@ -28,6 +28,7 @@ let package = Package(
     .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"]),
+    .testTarget(name: "EndToEndTests", dependencies: []),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -42,6 +42,9 @@ public struct ExplorerState: Sendable {
     public var tableOwners: [UInt64: String] = [:]
     /// CD table root address -> masters whose STE points at it.
     public var reach: [UInt64: [String]] = [:]
+    /// Number of CD tables and their bytes (for the status bar).
+    public var cdTableCount = 0
+    public var cdTableBytes: UInt64 = 0
   }
 
   /// One row of the stream table: a SID in use and its master.
@@ -108,6 +111,14 @@ public struct ExplorerState: Sendable {
 
   // MARK: Running lines
 
+  /// Opens a whole scenario as the session's base (replayed once, one rebuild).
+  public mutating func load(_ scenario: Scenario) {
+    walkthrough = nil
+    baseLines = scenario.lines
+    userLines = []
+    replay(design: design, compact: compact)
+  }
+
   /// Runs a line typed by the user. A parse error changes nothing and is reported.
   public mutating func run(line: String) {
     let trimmed = line.trimmingCharacters()
@@ -173,7 +184,10 @@ public struct ExplorerState: Sendable {
       }
     }
     d.streams.sort { $0.sid < $1.sid }
-    for (owner, table) in session.cdTables { d.tableOwners[table.root.base] = owner }
+    let tables = session.cdTables
+    for (owner, table) in tables { d.tableOwners[table.root.base] = owner }
+    d.cdTableCount = tables.count
+    d.cdTableBytes = session.cdTableBytes
     for r in d.streams {
       guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a) else {
         continue

@@ -14,6 +14,31 @@ extension ExplorerState {
 
   func contentHeight(_ p: PaneID, _ inner: Rect) -> Int { max(0, inner.height - headerRows(p)) }
 
+  /// A pane's rows for one frame: a count and rows built on demand (the stream table and
+  /// the log build only the visible ones; the small panes are computed once).
+  struct PaneContent {
+    let count: Int
+    let row: (Int) -> [Span]
+  }
+
+  func paneContent(_ p: PaneID) -> PaneContent {
+    switch p {
+    case .streams: return PaneContent(count: derived.streams.count, row: streamRow)
+    case .log:
+      let log = visibleLog
+      return PaneContent(count: log.count, row: { [Span(log[$0].text, Style(log[$0].color))] })
+    case .graph:
+      let g = derived.graph
+      return PaneContent(count: g.count, row: { g[$0] })
+    case .cdTable:
+      let rows = cdRows
+      return PaneContent(count: rows.count, row: { rows[$0] })
+    case .caches:
+      let rows = cacheRows
+      return PaneContent(count: rows.count, row: { rows[$0] })
+    }
+  }
+
   /// Number of selectable rows of a pane.
   func rowCount(_ p: PaneID) -> Int {
     switch p {
@@ -48,19 +73,6 @@ extension ExplorerState {
         ],
       ]
     default: return []
-    }
-  }
-
-  /// Row `i` of a pane.
-  func row(_ p: PaneID, _ i: Int) -> [Span] {
-    switch p {
-    case .streams: return streamRow(i)
-    case .cdTable: return cdRows[i]
-    case .graph: return derived.graph[i]
-    case .caches: return cacheRows[i]
-    case .log:
-      let l = visibleLog[i]
-      return [Span(l.text, Style(l.color))]
     }
   }
 

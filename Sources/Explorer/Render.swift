@@ -50,7 +50,8 @@ extension ExplorerState {
   }
 
   func drawPane(_ g: inout Grid, _ p: PaneID, _ r: Rect) {
-    let count = rowCount(p)
+    let content = paneContent(p)
+    let count = content.count
     var title = p.title
     switch p {
     case .streams: title += " (\(count) SIDs)"
@@ -74,7 +75,8 @@ extension ExplorerState {
       return
     }
     for i in offset..<min(count, offset + height) {
-      g.draw(row(p, i), x: inner.x, y: y, width: inner.width, highlight: p == focus && i == sel && p != .log)
+      g.draw(
+        content.row(i), x: inner.x, y: y, width: inner.width, highlight: p == focus && i == sel && p != .log)
       if p == .log && p == focus && i == sel {
         g.write(">", x: inner.x, y: y, style: Style(.accent, bold: true))
       }
@@ -106,8 +108,8 @@ extension ExplorerState {
     let t = session.totals
     let hz = session.driver.smmu.hazards.count
     let spans = [
-      Span(" CD tables ", Style(.dim)), Span("\(session.cdTables.count)", Style(bold: true)),
-      Span("  CD bytes ", Style(.dim)), Span("\(session.cdTableBytes)", Style(bold: true)),
+      Span(" CD tables ", Style(.dim)), Span("\(derived.cdTableCount)", Style(bold: true)),
+      Span("  CD bytes ", Style(.dim)), Span("\(derived.cdTableBytes)", Style(bold: true)),
       Span("  STE writes ", Style(.dim)), Span("\(t.steWrites)", Style(bold: true)),
       Span("  CD writes ", Style(.dim)), Span("\(t.cdWrites)", Style(bold: true)),
       Span("  syncs ", Style(.dim)), Span("\(t.syncs)", Style(bold: true)),

@@ -23,6 +23,9 @@ extension Driver {
   {
     operation { (d: inout Driver) throws(DriverError) in
       var dom = try d.domain(domain)
+      guard iova.addingReportingOverflow(max(size, 1)).overflow == false else {
+        throw DriverError(.einval, "\(hex(iova))+\(hex(size)) wraps past the end of the address space")
+      }
       guard dom.kind == .paging || dom.kind == .s2 || dom.kind == .sva else {
         throw DriverError(.einval, "\(domain) is \(dom.kind.rawValue): it has no page table")
       }
@@ -40,11 +43,11 @@ extension Driver {
         }
         page += PageTableFormat.granule
       }
-      let base = pa ?? (0x8000_0000 + iova)
+      let base = pa ?? (0x8000_0000 &+ iova)
       var offset: UInt64 = 0
       while offset < max(size, 1) {
         d.trace.pageTableWrites += table.map(
-          iova: iova + offset, pa: base + offset, writable: writable, smmu: &d.smmu)
+          iova: iova + offset, pa: base &+ offset, writable: writable, smmu: &d.smmu)
         offset += PageTableFormat.granule
       }
       d.setPageTable(table, of: dom)
@@ -63,6 +66,9 @@ extension Driver {
 
   mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
     let dom = try self.domain(domain)
+    guard iova.addingReportingOverflow(max(size, 1)).overflow == false else {
+      throw DriverError(.einval, "\(hex(iova))+\(hex(size)) wraps past the end of the address space")
+    }
     guard var table = pageTable(of: dom) else {
       throw DriverError(.einval, "\(domain) has no page table")
     }
@@ -158,7 +164,9 @@ extension Driver {
           guard let m = d.masters[md.master] else { continue }
           let cd =
             fresh.kind == .sva
-            ? d.svaCD(for: fresh, master: m, released: false) : d.s1CD(for: fresh, master: m)
+            ? d.svaCD(
+              for: fresh, master: m, released: fresh.mm.flatMap { d.addressSpaces[$0]?.released } ?? false)
+            : d.s1CD(for: fresh, master: m)
           d.writeCDEntry(md.master, md.ssid, cd)
         }
       }

@@ -15,8 +15,8 @@ extension Driver {
           throw DriverError(
             .einval, "SID \(hex(UInt64(sid))) beyond the stream table (\(d.streamTable.log2Size) bits)")
         }
-        if let other = d.masters.values.first(where: { $0.sids.contains(sid) }) {
-          throw DriverError(.eexist, "SID \(hex(UInt64(sid))) belongs to \(other.name)")
+        if let other = d.sidOwners[sid] {
+          throw DriverError(.eexist, "SID \(hex(UInt64(sid))) belongs to \(other)")
         }
       }
       let bits = min(ssidBits, d.smmu.features.ssidBits)
@@ -27,6 +27,7 @@ extension Driver {
         stall: stall && d.smmu.features.stallModel != .terminateOnly, group: group)
       d.masters[name] = m
       d.masterOrder.append(name)
+      for sid in sids { d.sidOwners[sid] = name }
       for sid in m.uniqueSIDs { d.ensureStreamTableLeaf(sid: sid) }
       d.note(
         "probe \(name): SIDs \(sids.map { hex(UInt64($0)) }.joined(separator: ",")), ssid_bits \(capped)")

@@ -9,6 +9,8 @@ public struct Driver: Sendable {
   public internal(set) var smmu: SMMU
   public internal(set) var streamTable: StreamTable
   public internal(set) var masters: [String: Master] = [:]
+  /// SID -> the master that owns it.
+  public internal(set) var sidOwners: [UInt32: String] = [:]
   /// Masters in the order they were added.
   public internal(set) var masterOrder: [String] = []
   public internal(set) var domains: [String: Domain] = [:]

@@ -69,6 +69,8 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
   /// Every qword store, oldest first.
   public private(set) var writeLog: [QwordWrite] = []
+  /// At least this many of the newest writes are kept in `writeLog`.
+  public static let writeLogLimit = 200_000
   /// When false, the write log is not kept (for large benchmarks).
   public var keepsWriteLog = true
 
@@ -150,7 +152,12 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
     let old = try read(address)
     storage[address] = value
     let w = QwordWrite(address: address, old: old, new: value, writer: writer)
-    if keepsWriteLog { writeLog.append(w) }
+    if keepsWriteLog {
+      writeLog.append(w)
+      if writeLog.count >= 2 * Self.writeLogLimit {
+        writeLog.removeFirst(writeLog.count - Self.writeLogLimit)
+      }
+    }
     return w
   }
 

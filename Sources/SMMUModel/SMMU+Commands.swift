@@ -50,7 +50,7 @@ extension SMMU {
   mutating func consume(_ c: Command) {
     counters.commands[c.name, default: 0] += 1
     commandLog.append(c)
-    if commandLog.count > logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
+    if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
     case .cfgiSTE(let sid, let leaf):

@@ -27,7 +27,8 @@ public struct SMMU: Sendable, MemoryAllocator {
   public internal(set) var commandError: String?
   /// Commands held behind a command error until it is acknowledged.
   public internal(set) var heldCommands: [Command] = []
-  /// How many log records are kept.
+  /// At least this many of the newest log records are kept (the logs are trimmed in chunks,
+  /// to at most twice this, so appending stays cheap).
   public var logLimit = 50_000
   /// Entry states written since the last CMD_SYNC, per 64-byte entry address; the first state
   /// of each list is the entry as it was at that sync.
@@ -117,12 +118,12 @@ public struct SMMU: Sendable, MemoryAllocator {
   mutating func record(_ e: Event) {
     counters.events[e.type.name, default: 0] += 1
     events.append(e)
-    if events.count > logLimit { events.removeFirst(events.count - logLimit) }
+    if events.count >= 2 * logLimit { events.removeFirst(events.count - logLimit) }
   }
 
   mutating func report(_ h: Hazard) {
     hazards.append(h)
-    if hazards.count > logLimit { hazards.removeFirst(hazards.count - logLimit) }
+    if hazards.count >= 2 * logLimit { hazards.removeFirst(hazards.count - logLimit) }
   }
 
   /// Describes the STE or CD at an entry address, for hazard messages and the UI.

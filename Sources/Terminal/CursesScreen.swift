@@ -24,7 +24,10 @@ public final class CursesScreen {
   /// True when cells are drawn in colour (false under `NO_COLOR` or on monochrome terminals).
   public let hasColor: Bool
 
-  private init(screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, palette: ColorPalette, isUTF8: Bool, hasColor: Bool) {
+  private init(
+    screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, palette: ColorPalette, isUTF8: Bool,
+    hasColor: Bool
+  ) {
     self.screen = screen
     self.window = window
     self.palette = palette

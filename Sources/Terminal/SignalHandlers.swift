@@ -54,6 +54,9 @@ private let continueSignalHandler: @convention(c) (Int32) -> Void = { _ in
     shim_curses_suspended_flag().pointee = 0
     if shim_curses_active_flag().pointee != 0 {
       wrefresh(shim_stdscr())  // after endwin, a refresh resumes curses mode and repaints
+      // The read in progress began before the stop, so ncurses has not re-sent "keypad
+      // transmit" (endwin turned it off): without this, arrows arrive as raw escape sequences.
+      keypad(shim_stdscr(), true)
     }
   }
 }

@@ -22,7 +22,7 @@ public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
     case .dumbTerminal:
       return "TERM=dumb cannot move the cursor; run smmuscope in a full terminal (e.g. TERM=xterm-256color)"
     case .unknownTerminal(let name):
-      return "unknown terminal type '\(name)': no terminfo entry (install ncurses-term or set TERM=xterm-256color)"
+      return "unknown terminal type '\(name)': no terminfo entry (try TERM=xterm-256color)"
     case .cursesFailure(let call):
       return "terminal initialisation failed in \(call)"
     }

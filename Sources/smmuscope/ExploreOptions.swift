@@ -43,7 +43,7 @@ struct ExploreOptions: ParsableArguments {
       design: design ?? scenario?.declaredDesign.0 ?? .perMaster)
     if let w { state.open(walkthrough: w) }
     if let scenario {
-      for l in scenario.lines { state.run(line: l.text) }
+      state.load(scenario)
       state.status = "opened \(scenario.name)"
     }
     let status = ExplorerLoop.run(state, screen: screen)

@@ -24,6 +24,9 @@ struct SmmuScope: ParsableCommand {
     commandName: "smmuscope",
     abstract: "Explore the Arm SMMUv3 and the Linux arm-smmu-v3 driver's CD-table designs.",
     version: "0.1.0",
-    subcommands: [RunCommand.self, CompareCommand.self, WalkthroughsCommand.self, TransitionCommand.self]
+    subcommands: [
+      RunCommand.self, CompareCommand.self, WalkthroughsCommand.self, TransitionCommand.self,
+      BenchCommand.self,
+    ]
   )
 }

@@ -112,7 +112,8 @@ final class TmuxSession {
 
   /// The command's exit status once it has exited, else nil.
   var exitStatus: Int32? {
-    guard !killed, let result = try? tmux(["display-message", "-p", "-t", "s", "#{pane_dead}:#{pane_dead_status}"]),
+    guard !killed,
+      let result = try? tmux(["display-message", "-p", "-t", "s", "#{pane_dead}:#{pane_dead_status}"]),
       result.status == 0
     else { return nil }
     let parts = result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":")
@@ -171,35 +172,79 @@ final class TmuxSession {
 
   private func tmux(_ args: [String]) throws -> (status: Int32, output: String) {
     guard let tmuxPath = Self.tmuxPath else { throw TmuxError.tmuxNotFound }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tmuxPath)
     // -u: treat the client as UTF-8 (else capture-pane turns non-ASCII into '_');
     // -f /dev/null: ignore the user's tmux.conf.
-    process.arguments = ["-u", "-L", socket, "-f", "/dev/null"] + args
     var environment = ProcessInfo.processInfo.environment
     environment["TMUX"] = nil  // allow use from inside a tmux session
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return try spawnAndWait(
+      tmuxPath, arguments: ["-u", "-L", socket, "-f", "/dev/null"] + args, environment: environment)
   }
+}
+
+/// Runs a program to completion and returns its exit status and its stdout+stderr.
+///
+/// Not Foundation's `Process`: that passes on the calling thread's signal mask, and test threads
+/// block most signals, so a tmux server started from a test would never see SIGCHLD, SIGTERM or
+/// SIGWINCH (nor would the program in its pane). posix_spawn here resets the mask and the signal
+/// dispositions. Output goes to a temporary file, not a pipe: the tmux server the client forks
+/// could otherwise keep the pipe open and the read would never end.
+func spawnAndWait(_ path: String, arguments: [String], environment: [String: String]) throws -> (
+  status: Int32, output: String
+) {
+  let outputPath = FileManager.default.temporaryDirectory
+    .appendingPathComponent("tmux-session-\(getpid())-\(UUID().uuidString)").path
+  defer { unlink(outputPath) }
+
+  var attributes = posix_spawnattr_t()
+  posix_spawnattr_init(&attributes)
+  defer { posix_spawnattr_destroy(&attributes) }
+  var emptyMask = sigset_t()
+  sigemptyset(&emptyMask)
+  posix_spawnattr_setsigmask(&attributes, &emptyMask)
+  var defaultSignals = sigset_t()
+  sigfillset(&defaultSignals)
+  sigdelset(&defaultSignals, SIGKILL)
+  sigdelset(&defaultSignals, SIGSTOP)
+  posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+  let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+  let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+  defer { (argv + envp).forEach { free($0) } }
+
+  var pid = pid_t()
+  let spawnStatus = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+  guard spawnStatus == 0 else { throw TmuxError.spawnFailed(path: path, errno: spawnStatus) }
+  var waitStatus: Int32 = 0
+  while waitpid(pid, &waitStatus, 0) == -1 {
+    guard errno == EINTR else { throw TmuxError.spawnFailed(path: path, errno: errno) }
+  }
+  // Exit code if it exited normally, else 128 + signal number (as a shell reports it).
+  let exitStatus = (waitStatus & 0x7f) == 0 ? (waitStatus >> 8) & 0xff : 128 + (waitStatus & 0x7f)
+  let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+  return (exitStatus, String(decoding: data, as: UTF8.self))
 }
 
 /// Why a tmux session could not be started.
 enum TmuxError: Error, CustomStringConvertible {
   case tmuxNotFound
   case commandFailed(args: [String], status: Int32, output: String)
+  case spawnFailed(path: String, errno: Int32)
 
   var description: String {
     switch self {
     case .tmuxNotFound: return "tmux is not on PATH (apt-get install tmux)"
     case .commandFailed(let args, let status, let output):
       return "tmux \(args.joined(separator: " ")) exited \(status): \(output)"
+    case .spawnFailed(let path, let code):
+      return "could not run \(path): \(String(cString: strerror(code)))"
     }
   }
 }

@@ -30,7 +30,8 @@ struct TmuxSessionTests {
   }
 
   @Test func setsTERM() throws {
-    let session = try TmuxSession("sh -c 'echo \"term=$TERM\"; sleep 30'", width: 40, height: 5, term: "xterm-256color")
+    let session = try TmuxSession(
+      "sh -c 'echo \"term=$TERM\"; sleep 30'", width: 40, height: 5, term: "xterm-256color")
     #expect(session.waitFor("term=xterm-256color"))
   }
 }
