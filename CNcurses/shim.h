@@ -60,4 +60,17 @@ static inline volatile sig_atomic_t *shim_curses_suspended_flag(void) {
   return &flag;
 }
 
+// The handlers that were installed before smmuscope's (e.g. the Swift runtime's crash
+// backtracer), so a fatal fault can be handed on to them after the terminal is restored.
+static inline struct sigaction *shim_saved_actions(void) {
+  static struct sigaction saved[NSIG];
+  return saved;
+}
+static inline void shim_save_action(int sig) { sigaction(sig, NULL, &shim_saved_actions()[sig]); }
+static inline void shim_restore_action(int sig) { sigaction(sig, &shim_saved_actions()[sig], NULL); }
+static inline volatile sig_atomic_t *shim_handlers_installed_flag(void) {
+  static volatile sig_atomic_t flag = 0;
+  return &flag;
+}
+
 #endif

@@ -88,9 +88,10 @@ public final class CursesScreen {
     return CursesScreen(screen: screen, window: window, palette: palette, isUTF8: isUTF8, hasColor: hasColor)
   }
 
-  /// The terminal size in cells.
+  /// The terminal size in cells ((0, 0) after `close()`).
   public var size: (width: Int, height: Int) {
-    (Int(getmaxx(window)), Int(getmaxy(window)))
+    guard screen != nil else { return (0, 0) }
+    return (Int(getmaxx(window)), Int(getmaxy(window)))
   }
 
   /// Blocks until the next key or event and returns it; 0 CPU while waiting.

@@ -6,7 +6,7 @@ import CNcurses
   import Darwin
 #endif
 
-// The only file that touches the signal flags in the C shim (see shim.h for why).
+// The only file that touches the signal state in the C shim (see shim.h for why).
 
 /// Records that curses owns the terminal, so a signal handler knows to restore it.
 func setCursesActive(_ active: Bool) {
@@ -14,29 +14,55 @@ func setCursesActive(_ active: Bool) {
   if !active { shim_curses_suspended_flag().pointee = 0 }
 }
 
+/// Signals that end the process; the terminal is restored, then the default action runs.
+private let terminatingSignals = [SIGINT, SIGTERM, SIGHUP]
+
+/// Faults and crash signals (SIGILL / SIGTRAP are how Swift runtime traps such as `fatalError`
+/// arrive on x86_64 / arm64). The terminal is restored, then the handler that was there before
+/// (the Swift runtime's backtracer, or the default action) gets the signal.
+private let crashSignals = [SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGTRAP]
+
 /// Installs handlers that give the terminal back before the process dies or stops.
 ///
-/// - SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGABRT: `endwin()`, then the signal is re-raised with
-///   its default action (so the exit status and core dumps are what they would have been).
+/// - SIGINT, SIGTERM, SIGHUP: `endwin()`, then the signal is re-raised with its default
+///   action, so the exit status is what it would have been.
+/// - SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGTRAP: `endwin()`, then the signal
+///   is re-raised with the handler that was installed before (so the Swift runtime still
+///   prints its crash backtrace, now on a readable screen) or the default action.
 /// - SIGTSTP (Ctrl-Z): `endwin()`, then the process stops; SIGCONT restores the screen.
 ///
-/// SIGWINCH is left to ncurses, which reports it as a resize key. Safe to call more than once;
-/// `CursesScreen.open` calls it. The handlers do nothing to the terminal while no screen is open.
+/// SIGWINCH is left to ncurses, which reports it as a resize key. Only the first call installs
+/// anything; `CursesScreen.open` calls it. The handlers leave the terminal alone while no
+/// screen is open.
 public func installSignalHandlers() {
-  for sig in [SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGABRT] {
-    signal(sig, fatalSignalHandler)
+  guard shim_handlers_installed_flag().pointee == 0 else { return }
+  shim_handlers_installed_flag().pointee = 1
+  for sig in terminatingSignals { signal(sig, terminatingSignalHandler) }
+  for sig in crashSignals {
+    shim_save_action(sig)
+    signal(sig, crashSignalHandler)
   }
   signal(SIGTSTP, stopSignalHandler)
   signal(SIGCONT, continueSignalHandler)
 }
 
-private let fatalSignalHandler: @convention(c) (Int32) -> Void = { sig in
+private func restoreTerminalInHandler() {
   if shim_curses_active_flag().pointee != 0 {
     shim_curses_active_flag().pointee = 0
     endwin()
   }
+}
+
+private let terminatingSignalHandler: @convention(c) (Int32) -> Void = { sig in
+  restoreTerminalInHandler()
   signal(sig, SIG_DFL)
   raise(sig)  // delivered with the default action as soon as this handler returns
+}
+
+private let crashSignalHandler: @convention(c) (Int32) -> Void = { sig in
+  restoreTerminalInHandler()
+  shim_restore_action(sig)
+  raise(sig)  // delivered to the previous handler, at the faulting instruction, on return
 }
 
 private let stopSignalHandler: @convention(c) (Int32) -> Void = { sig in

@@ -34,4 +34,9 @@ struct TmuxSessionTests {
       "sh -c 'echo \"term=$TERM\"; sleep 30'", width: 40, height: 5, term: "xterm-256color")
     #expect(session.waitFor("term=xterm-256color"))
   }
+
+  @Test func findsTheBuiltBinary() throws {
+    let binary = try #require(TmuxSession.smmuscopeBinary)
+    #expect(FileManager.default.isExecutableFile(atPath: binary.path))
+  }
 }

@@ -122,11 +122,14 @@ struct RoundTripTests {
       let a = Self.logicalState(original)
       let b = Self.logicalState(replay)
       if a != b {
-        let diff = zip(a, b).filter { $0 != $1 }.prefix(4).map { "  original: \($0)\n  replayed: \($1)" }
-        Issue.record(
+        let diff: [String] = zip(a, b).filter { $0.0 != $0.1 }.prefix(4).map {
+          "  original: \($0.0)\n  replayed: \($0.1)"
+        }
+        let commands = lines.joined(separator: "\n")
+        let message =
           "seed \(seed) (\(design.rawValue)): state differs\n\(diff.joined(separator: "\n"))\n"
-            + "count \(a.count) vs \(b.count)\n--- commands\n\(lines.joined(separator: "\n"))\n--- reproduced\n\(text)"
-        )
+          + "lines \(a.count) vs \(b.count)\n--- commands\n\(commands)\n--- reproduced\n\(text)"
+        Issue.record(Comment(rawValue: message))
         return
       }
       checked += 1
