@@ -5,10 +5,6 @@ import ArgumentParser
 struct SmmuScope: ParsableCommand {
   /// Maps a `UsageFailure` to exit status 2 with a one-line message; everything else goes
   /// through ArgumentParser's own reporting.
-  @OptionGroup var explore: ExploreOptions
-
-  func run() throws { try explore.run() }
-
   static func main() {
     do {
       var command = try parseAsRoot()
@@ -25,8 +21,10 @@ struct SmmuScope: ParsableCommand {
     abstract: "Explore the Arm SMMUv3 and the Linux arm-smmu-v3 driver's CD-table designs.",
     version: "0.1.0",
     subcommands: [
-      RunCommand.self, CompareCommand.self, WalkthroughsCommand.self, TransitionCommand.self,
+      ExploreCommand.self, RunCommand.self, CompareCommand.self, WalkthroughsCommand.self,
+      TransitionCommand.self,
       BenchCommand.self,
-    ]
+    ],
+    defaultSubcommand: ExploreCommand.self
   )
 }

@@ -5,8 +5,11 @@ import SMMUDriver
 import Scenario
 import Terminal
 
-/// The explorer: `smmuscope` with no subcommand.
-struct ExploreOptions: ParsableArguments {
+/// The explorer: `smmuscope` with no subcommand (or `smmuscope explore`).
+struct ExploreCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explore", abstract: "Open the interactive explorer (the default).")
+
   @Option(help: "Open this built-in walkthrough (default: \(Walkthrough.default.name)).") var walkthrough:
     String?
   @Option(help: "Open a scenario file instead of a walkthrough (its lines become your session).") var file:
