@@ -40,6 +40,8 @@ public enum MemoryError: Error, Sendable, Equatable {
   case unmapped(UInt64)
   case doubleFree(UInt64)
   case badAlignment(UInt64)
+  /// A fixed-address allocation would overlap a live region (its base is given).
+  case overlap(UInt64)
 }
 
 /// Something that hands out simulated memory (the memory itself, or the SMMU that owns it).
@@ -64,7 +66,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   private var storage: [UInt64: UInt64] = [:]
   public private(set) var allocations: [UInt64: Allocation] = [:]
-  /// Bases of live allocations in increasing order (allocation addresses only grow).
+  /// Bases of live allocations in increasing order.
   private var sortedBases: [UInt64] = []
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
   /// Every qword store, oldest first.
@@ -100,6 +102,28 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
       firstIndex: firstIndex)
     allocations[base] = region
     sortedBases.append(base)
+    return region
+  }
+
+  /// Allocates a zeroed region at a fixed physical address, for importing memory dumped from
+  /// a real system (see `Scenario`'s trace importer). The region occupies exactly `bytes`
+  /// rounded up to 8; `base` must be 8-byte aligned and the region must not overlap a live
+  /// allocation. Later `allocate(bytes:...)` calls continue above the highest region.
+  public mutating func allocate(
+    at base: UInt64, bytes: UInt64, purpose: MemoryPurpose, owner: String, firstIndex: UInt64 = 0
+  ) throws(MemoryError) -> Allocation {
+    guard bytes > 0, base % 8 == 0 else { throw .badAlignment(base) }
+    let occupied = (bytes + 7) / 8 * 8
+    let i = index(ofBaseAtOrBelow: base + occupied - 1)
+    if let i, let below = allocations[sortedBases[i]], below.base + below.occupied > base {
+      throw .overlap(below.base)
+    }
+    let region = Allocation(
+      base: base, requested: bytes, occupied: occupied, purpose: purpose, owner: owner,
+      firstIndex: firstIndex)
+    allocations[base] = region
+    sortedBases.insert(base, at: i.map { $0 + 1 } ?? 0)
+    nextFree = Swift.max(nextFree, base + occupied)
     return region
   }
 

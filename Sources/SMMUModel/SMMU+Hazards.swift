@@ -6,6 +6,9 @@ extension SMMU {
   mutating func closeUpdateWindow() {
     let window = updateWindow
     updateWindow = [:]
+    for (address, states) in window {
+      operationStates[address, default: [states[0]]].append(states[states.count - 1])
+    }
     for (address, states) in window.sorted(by: { $0.key < $1.key }) where states.count > 2 {
       guard let region = memory.allocation(containing: address) else { continue }
       let isSTE = region.purpose == .streamTable
@@ -30,9 +33,42 @@ extension SMMU {
     }
   }
 
-  /// Closes the update window without a sync (used at the end of a driver operation so a
-  /// sequence with no sync at all is still checked).
-  public mutating func settle() { closeUpdateWindow() }
+  /// Ends a driver operation: closes the update window (so a sequence with no sync at all is
+  /// still checked) and checks every state published at a sync during the operation. A valid
+  /// state made only of qwords of the entry before and after the operation, but equal to
+  /// neither in the bits it uses, is torn (e.g. qword 0 published with a sync before the
+  /// qword 1 it depends on). A state that is a third, complete configuration (the legacy
+  /// driver's abort STE between two domains) is not.
+  public mutating func settle() {
+    closeUpdateWindow()
+    let states = operationStates
+    operationStates = [:]
+    for (address, list) in states.sorted(by: { $0.key < $1.key }) where list.count > 2 {
+      guard let region = memory.allocation(containing: address) else { continue }
+      let isSTE = region.purpose == .streamTable
+      let start = list[0]
+      let end = list[list.count - 1]
+      let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
+      let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
+      for (i, state) in list.enumerated().dropFirst().dropLast() where state[0] & validBit != 0 {
+        let used = (isSTE ? UsedBits.ste(state) : UsedBits.cd(state)).enumerated().map { $1 & ~safe[$0] }
+        let matchesStart = (0..<8).allSatisfy { state[$0] & used[$0] == start[$0] & used[$0] }
+        let matchesEnd = (0..<8).allSatisfy { state[$0] & used[$0] == end[$0] & used[$0] }
+        let composed = (0..<8).allSatisfy { (i: Int) -> Bool in
+          let q = state[i] & used[i]
+          return q == start[i] & used[i] || q == end[i] & used[i]
+        }
+        if !matchesStart && !matchesEnd && composed {
+          report(
+            Hazard(
+              kind: .tornUpdate, entry: describeEntry(at: address),
+              transaction: "any fetch after sync \(i) of \(list.count - 1)",
+              missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC"))
+          break
+        }
+      }
+    }
+  }
 
   /// Hazard (d): something live still points into memory about to be freed.
   mutating func checkUseAfterFree(_ region: Allocation) {

@@ -33,6 +33,9 @@ public struct SMMU: Sendable, MemoryAllocator {
   /// Entry states written since the last CMD_SYNC, per 64-byte entry address; the first state
   /// of each list is the entry as it was at that sync.
   var updateWindow: [UInt64: [[UInt64]]] = [:]
+  /// Entry states published at each CMD_SYNC since the last `settle()`, per entry; the first
+  /// state of each list is the entry before the operation touched it.
+  var operationStates: [UInt64: [[UInt64]]] = [:]
 
   public init(features: SMMUFeatures = SMMUFeatures()) {
     self.features = features
@@ -52,6 +55,22 @@ public struct SMMU: Sendable, MemoryAllocator {
       firstIndex: firstIndex)
   }
 
+  /// Allocates memory at a fixed physical address (importing a dump; see
+  /// `PhysicalMemory.allocate(at:bytes:purpose:owner:firstIndex:)`).
+  public mutating func allocate(
+    at base: UInt64, bytes: UInt64, purpose: MemoryPurpose, owner: String, firstIndex: UInt64 = 0
+  ) throws(MemoryError) -> Allocation {
+    try memory.allocate(at: base, bytes: bytes, purpose: purpose, owner: owner, firstIndex: firstIndex)
+  }
+
+  /// Stores qwords from `address` on as the memory's initial contents (a restored snapshot):
+  /// unlike `write`, these stores are not tracked for torn-update detection.
+  public mutating func preload(_ address: UInt64, _ qwords: [UInt64]) throws(MemoryError) {
+    for (i, q) in qwords.enumerated() where q != 0 {
+      try memory.write(address + UInt64(i * 8), q, writer: "snapshot")
+    }
+  }
+
   /// A 64-bit store. Stores into STEs and CDs are tracked for torn-update detection.
   @discardableResult
   public mutating func write(_ address: UInt64, _ value: UInt64, writer: String = "driver")
@@ -61,6 +80,7 @@ public struct SMMU: Sendable, MemoryAllocator {
     let tracked = memory.allocation(containing: address).map(Self.holdsEntries) ?? false
     if tracked, updateWindow[entry] == nil, let before = try? memory.readEntry(entry) {
       updateWindow[entry] = [before]
+      if operationStates[entry] == nil { operationStates[entry] = [before] }
     }
     let w = try memory.write(address, value, writer: writer)
     if tracked, let after = try? memory.readEntry(entry) { updateWindow[entry]?.append(after) }
@@ -80,6 +100,7 @@ public struct SMMU: Sendable, MemoryAllocator {
     checkUseAfterFree(region)
     try memory.free(base)
     updateWindow = updateWindow.filter { !region.contains($0.key) }
+    operationStates = operationStates.filter { !region.contains($0.key) }
   }
 
   // MARK: Registers

@@ -122,6 +122,40 @@ import Testing
     #expect(rig.smmu.hazards.isEmpty)
   }
 
+  @Test func halfUpdatePublishedBySyncIsTornAtTheEndOfTheOperation() {
+    var (rig, _, _) = Rig.standard()
+    let (_, target) = Self.retarget(&rig)
+    let ste = rig.steAddress(1)
+    // Word 0 (new table) published by a sync while word 1 still holds the old S1CIR: the
+    // state at that sync is a mix of old and new qwords, equal to neither in used bits.
+    rig.store(ste, target.qwords[0])
+    rig.smmu.submit([.cfgiSTE(sid: 1, leaf: true), .sync])
+    #expect(rig.smmu.hazards.isEmpty)  // each window alone looks fine
+    rig.store(ste + 8, target.qwords[1])
+    rig.smmu.submit([.cfgiSTE(sid: 1, leaf: true), .sync])
+    rig.smmu.settle()  // the driver operation ends
+    let torn = rig.smmu.hazards.filter { $0.kind == .tornUpdate }
+    #expect(torn.count == 1)
+    #expect(torn.first?.entry == "STE sid 0x1")
+  }
+
+  @Test func thirdConfigurationBetweenSyncsIsNotTorn() {
+    var (rig, _, _) = Rig.standard()
+    let (_, target) = Self.retarget(&rig)
+    let ste = rig.steAddress(1)
+    // The legacy driver's domain switch: translation -> abort -> translation, each synced.
+    // It writes the abort word 0 first, then words 1 and 2.
+    let abort = Rig.abortSTE().qwords
+    for i in 0..<3 { rig.store(ste + UInt64(i * 8), abort[i]) }
+    rig.smmu.submit([.cfgiSTE(sid: 1, leaf: true), .sync])
+    rig.store(ste + 8, target.qwords[1])
+    rig.smmu.submit([.cfgiSTE(sid: 1, leaf: true), .sync])
+    rig.store(ste, target.qwords[0])
+    rig.smmu.submit([.cfgiSTE(sid: 1, leaf: true), .sync])
+    rig.smmu.settle()
+    #expect(rig.smmu.hazards.isEmpty)
+  }
+
   @Test func unusedBitsFirstThenCriticalQwordIsClean() {
     var (rig, _, _) = Rig.standard()
     let (tableB, _) = Self.retarget(&rig)
