@@ -91,7 +91,7 @@ public final class CursesScreen {
   /// The terminal size in cells ((0, 0) after `close()`).
   public var size: (width: Int, height: Int) {
     guard screen != nil else { return (0, 0) }
-    return (Int(getmaxx(window)), Int(getmaxy(window)))
+    return (Int(shim_cols()), Int(shim_lines()))
   }
 
   /// Blocks until the next key or event and returns it; 0 CPU while waiting.
