@@ -27,8 +27,9 @@ let package = Package(
     .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
     .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
-    .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"]),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"], exclude: ["Golden"]),
     .testTarget(name: "EndToEndTests", dependencies: []),
+    .testTarget(name: "ImportTests", dependencies: ["SMMUModel", "Scenario"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -156,7 +156,7 @@ public struct ExplorerState: Sendable {
   public mutating func replay(design: DriverDesign, compact: Bool, dropLastUserLine: Bool = false) {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
     var s = Session(design: design, compact: compact)
-    for l in baseLines { s.execute(l) }
+    for l in baseLines { s.execute(l, learnNames: true) }
     for l in userLines { try? s.execute(source: l) }
     session = s
     rebuild()

@@ -38,8 +38,12 @@ extension Grid {
     self[r.x + r.width - 1, r.y] = Cell(g.topRight, style)
     self[r.x, r.y + r.height - 1] = Cell(g.bottomLeft, style)
     self[r.x + r.width - 1, r.y + r.height - 1] = Cell(g.bottomRight, style)
+    // A title that does not fit is cut with an ellipsis, keeping a line segment at the end.
+    let room = r.width - 6
+    guard room > 0 else { return }
+    let shown = title.count <= room ? title : String(title.prefix(max(0, room - 1))) + "…"
     write(
-      " \(title) ", x: r.x + 2, y: r.y, style: Style(focused ? .title : .normal, bold: true),
+      " \(shown) ", x: r.x + 2, y: r.y, style: Style(focused ? .title : .normal, bold: true),
       maxWidth: r.width - 4)
   }
 }

@@ -74,6 +74,20 @@ public struct Grid: Sendable, Hashable {
     }
   }
 
+  /// Replaces every non-ASCII character by an ASCII stand-in (for `--ascii` and non-UTF-8
+  /// locales): line drawing, arrows, check marks, dashes and the cursor block.
+  public mutating func asciify() {
+    for i in cells.indices where !cells[i].character.isASCII {
+      cells[i].character = Self.asciiFallback[cells[i].character] ?? "?"
+    }
+  }
+
+  static let asciiFallback: [Character: Character] = [
+    "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┬": "+", "┴": "+", "├": "+", "┤": "+",
+    "▶": ">", "•": "*", "—": "-", "–": "-", "…": "~", "✓": "+", "✗": "x", "»": ">", "█": "_", "↑": "^",
+    "↓": "v", "←": "<", "→": ">", "×": "x",
+  ]
+
   /// The grid as plain text lines (trailing spaces kept), for golden tests and tmux checks.
   public var lines: [String] {
     (0..<height).map { y in String(cells[(y * width)..<(y * width + width)].map(\.character)) }

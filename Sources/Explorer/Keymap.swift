@@ -28,70 +28,70 @@ public struct Binding: Sendable, Hashable {
   public let label: String
   public let help: String
   public let action: Action
-  /// Shown in the one-line hint bar.
-  public let hint: Bool
+  /// The short text shown in the one-line hint bar, or nil when the binding has no hint.
+  public let hint: String?
 }
 
 /// The explorer's key bindings.
 public enum Keymap {
   public static let bindings: [Binding] = [
-    Binding(keys: [.up, .char("k")], label: "↑/k", help: "previous row", action: .move(-1), hint: false),
-    Binding(keys: [.down, .char("j")], label: "↓/j", help: "next row", action: .move(1), hint: false),
-    Binding(keys: [.pageUp], label: "PgUp", help: "page up", action: .page(-1), hint: false),
-    Binding(keys: [.pageDown], label: "PgDn", help: "page down", action: .page(1), hint: false),
-    Binding(keys: [.home, .char("g")], label: "g/Home", help: "first row", action: .home, hint: false),
-    Binding(keys: [.end, .char("G")], label: "G/End", help: "last row", action: .end, hint: false),
+    Binding(keys: [.up, .char("k")], label: "↑/k", help: "previous row", action: .move(-1), hint: nil),
+    Binding(keys: [.down, .char("j")], label: "↓/j", help: "next row", action: .move(1), hint: nil),
+    Binding(keys: [.pageUp], label: "PgUp", help: "page up", action: .page(-1), hint: nil),
+    Binding(keys: [.pageDown], label: "PgDn", help: "page down", action: .page(1), hint: nil),
+    Binding(keys: [.home, .char("g")], label: "g/Home", help: "first row", action: .home, hint: nil),
+    Binding(keys: [.end, .char("G")], label: "G/End", help: "last row", action: .end, hint: nil),
     Binding(
-      keys: [.tab, .right, .char("l")], label: "Tab", help: "next pane", action: .focusNext, hint: true),
+      keys: [.tab, .right, .char("l")], label: "Tab", help: "next pane", action: .focusNext, hint: "pane"),
     Binding(
       keys: [.backTab, .left, .char("h")], label: "S-Tab", help: "previous pane", action: .focusPrevious,
-      hint: false),
+      hint: nil),
     Binding(
       keys: [.enter], label: "Enter", help: "raw qwords and decoded fields of the selection", action: .raw,
-      hint: true),
+      hint: "raw"),
     Binding(
       keys: [.char("a")], label: "a", help: "attach DOMAIN MASTER [pasid N]", action: .prompt("attach "),
-      hint: true),
+      hint: "attach"),
     Binding(
       keys: [.char("d")], label: "d", help: "detach MASTER [pasid N] (selected master)",
-      action: .prompt("detach "), hint: true),
+      action: .prompt("detach "), hint: "detach"),
     Binding(
       keys: [.char("m")], label: "m", help: "new master: master NAME sid N [ssid-bits N] [ats] [stall]",
-      action: .prompt("master "), hint: false),
+      action: .prompt("master "), hint: nil),
     Binding(
       keys: [.char("n")], label: "n", help: "new domain: domain NAME paging|s2|sva|identity|blocked",
-      action: .prompt("domain "), hint: false),
+      action: .prompt("domain "), hint: nil),
     Binding(
       keys: [.char("t")], label: "t", help: "DMA transaction: dma MASTER [pasid N] IOVA [read|write]",
-      action: .prompt("dma "), hint: true),
+      action: .prompt("dma "), hint: "dma"),
     Binding(
       keys: [.char("p")], label: "p", help: "switch design (replays the session under the other design)",
-      action: .switchDesign, hint: true),
+      action: .switchDesign, hint: "design"),
     Binding(
       keys: [.char("C")], label: "C", help: "toggle compact (64-byte) single-entry CD tables, replaying",
-      action: .toggleCompact, hint: false),
+      action: .toggleCompact, hint: nil),
     Binding(
       keys: [.char("c")], label: "c", help: "compare the session under every design", action: .compare,
-      hint: true),
+      hint: "compare"),
     Binding(
       keys: [.char(":")], label: ":", help: "command line (the scenario language)", action: .commandLine,
-      hint: true),
-    Binding(keys: [.char("/")], label: "/", help: "filter the log", action: .filter, hint: false),
+      hint: "command"),
+    Binding(keys: [.char("/")], label: "/", help: "filter the log", action: .filter, hint: nil),
     Binding(
       keys: [.char(" "), .char("n")], label: "Space", help: "walkthrough: next step", action: .nextStep,
-      hint: false),
+      hint: nil),
     Binding(
       keys: [.char("b")], label: "b", help: "walkthrough: previous step (time travel)", action: .previousStep,
-      hint: false),
-    Binding(keys: [.char("W")], label: "W", help: "walkthrough menu", action: .walkthroughMenu, hint: false),
-    Binding(keys: [.char("z")], label: "z", help: "zoom the focused pane", action: .zoom, hint: false),
+      hint: nil),
+    Binding(keys: [.char("W")], label: "W", help: "walkthrough menu", action: .walkthroughMenu, hint: nil),
+    Binding(keys: [.char("z")], label: "z", help: "zoom the focused pane", action: .zoom, hint: nil),
     Binding(
-      keys: [.char("u")], label: "u", help: "undo the last command (or step back)", action: .undo, hint: true),
+      keys: [.char("u")], label: "u", help: "undo the last command (or step back)", action: .undo, hint: "undo"),
     Binding(
       keys: [.char("w")], label: "w", help: "write the session as a scenario file", action: .write,
-      hint: false),
-    Binding(keys: [.char("?"), .control("h")], label: "?", help: "this help", action: .help, hint: true),
-    Binding(keys: [.char("q"), .control("c")], label: "q", help: "quit", action: .quit, hint: true),
+      hint: nil),
+    Binding(keys: [.char("?"), .control("h")], label: "?", help: "this help", action: .help, hint: "help"),
+    Binding(keys: [.char("q"), .control("c")], label: "q", help: "quit", action: .quit, hint: "quit"),
   ]
 
   /// The action for a key. In a walkthrough, `n` is "next step"; otherwise "new domain".

@@ -22,7 +22,7 @@ public struct Layout: Sendable, Hashable {
     hints = h
     var main = body
     if narrationLines > 0 {
-      let (n, m) = body.top(min(narrationLines + 2, body.height / 3))
+      let (n, m) = body.top(min(narrationLines + 2, body.height * 2 / 5))
       narration = n
       main = m
     }

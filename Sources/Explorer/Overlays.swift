@@ -22,9 +22,10 @@ extension ExplorerState {
         : "Enter accept  Esc cancel"
       g.fill(x: 0, y: height - 1, width: width, height: 1, style: Style(.dim))
       g.write(hint, x: 0, y: height - 1, style: Style(.dim), maxWidth: width)
-    case .help: drawPopup(&g, title: "Keys", lines: helpLines)
-    case .raw: drawPopup(&g, title: "Raw qwords", lines: rawLines)
-    case .compare: drawPopup(&g, title: "Comparison of this session", lines: compareLines)
+    case .help: drawPopup(&g, title: "Keys (any key closes)", lines: helpLines)
+    case .raw: drawPopup(&g, title: "Raw qwords (Esc closes)", lines: rawLines)
+    case .compare:
+      drawPopup(&g, title: "This session under every design (differences highlighted; Esc closes)", lines: compareLines)
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
         [
@@ -36,13 +37,21 @@ extension ExplorerState {
     }
   }
 
+  /// A centred box over the panes (never over the title or the hint bar). When the lines do
+  /// not fit, the last row says how many are hidden.
   func drawPopup(_ g: inout Grid, title: String, lines: [[Span]]) {
-    let w = min(width - 4, max(40, (lines.map { $0.reduce(0) { $0 + $1.text.count } }.max() ?? 0) + 4))
+    let widest = lines.map { $0.reduce(0) { $0 + $1.text.count } }.max() ?? 0
+    let w = min(width - 4, max(40, widest + 4, title.count + 8))
     let h = min(height - 2, lines.count + 2)
-    let r = Rect(x: (width - w) / 2, y: max(1, (height - h) / 2), width: w, height: h)
+    let r = Rect(x: (width - w) / 2, y: max(1, (height - 1 - h) / 2 + 1), width: w, height: h)
     g.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: Style())
     g.box(r, title: title, focused: true, glyphs: glyphs)
-    for (i, l) in lines.prefix(h - 2).enumerated() {
+    let rows = h - 2
+    var shown = Array(lines.prefix(rows))
+    if lines.count > rows, rows > 0 {
+      shown[rows - 1] = [Span("… \(lines.count - rows + 1) more lines: enlarge the terminal", Style(.dim))]
+    }
+    for (i, l) in shown.enumerated() {
       g.draw(l, x: r.x + 2, y: r.y + 1 + i, width: r.width - 3)
     }
   }
@@ -61,7 +70,6 @@ extension ExplorerState {
     out.append([
       Span(col("Esc", 16), Style(.accent, bold: true)), Span("close overlays, clear the status line"),
     ])
-    out.append([Span("Any key closes this help.", Style(.dim))])
     return out
   }
 
@@ -134,7 +142,6 @@ extension ExplorerState {
       width += text.count
     }
     if !line.isEmpty { out.append(line) }
-    out.append([Span("Esc closes.", Style(.dim))])
     return out
   }
 
@@ -143,17 +150,21 @@ extension ExplorerState {
       return [[Span("the session could not be re-parsed")]]
     }
     let c = Comparison(scenario)
+    // Columns as wide as the widest label plus two, narrower when the screen is.
+    let labelWidth = (c.rows.map(\.0.count).max() ?? 0) + 2
+    let wanted = max(8, (c.labels.map(\.count) + c.rows.flatMap { $0.1.map(\.count) }).max() ?? 0) + 2
+    let room = max(8, (width - 7 - labelWidth) / max(1, c.labels.count))
+    let w = min(wanted, room)
     var out: [[Span]] = [
-      [Span(col("", 18)), Span(c.labels.map { col($0, 20) }.joined(), Style(.header, bold: true))]
+      [Span(col("", labelWidth)), Span(c.labels.map { col($0, w) }.joined(), Style(.header, bold: true))]
     ]
     for (label, vals) in c.rows {
       let differ = Set(vals).count > 1
       out.append([
-        Span(col(label, 18)),
-        Span(vals.map { col($0, 20) }.joined(), Style(differ ? .warn : .normal, bold: differ)),
+        Span(col(label, labelWidth)),
+        Span(vals.map { col($0, w) }.joined(), Style(differ ? .warn : .normal, bold: differ)),
       ])
     }
-    out.append([Span("Rows that differ are highlighted. Esc closes.", Style(.dim))])
     return out
   }
 }

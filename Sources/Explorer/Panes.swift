@@ -124,7 +124,7 @@ extension ExplorerState {
     let leaves =
       table.format == .twoLevel ? ", \(table.leaves.count) leaf" + (table.leaves.count == 1 ? "" : "s") : ""
     return (
-      "\(table.owner): \(table.format.rawValue), \(table.capacity) CDs\(leaves), \(table.occupiedBytes) B",
+      "\(table.owner): \(table.format.rawValue), \(table.capacity) CD\(table.capacity == 1 ? "" : "s")\(leaves), \(table.occupiedBytes) B",
       table, owner
     )
   }
@@ -191,7 +191,8 @@ extension ExplorerState {
     var out: [[Span]] = []
     for r in currentStepResults {
       switch r.command {
-      case .say(let t): out.append([Span(t)])
+      case .say(let t):
+        for line in wrap(t, width: max(20, width - 4)) { out.append([Span(line)]) }
       case .expect:
         let ok = r.expectation?.passed ?? false
         out.append([
@@ -203,4 +204,29 @@ extension ExplorerState {
     }
     return out.isEmpty ? [[Span("(no narration for this step)", Style(.dim))]] : out
   }
+}
+
+/// Splits text into lines of at most `width` columns at spaces (a longer word is cut).
+func wrap(_ text: String, width: Int) -> [String] {
+  guard width > 0 else { return [text] }
+  var lines: [String] = []
+  var line = ""
+  for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+    var w = String(word)
+    if line.isEmpty {
+      line = w
+    } else if line.count + 1 + w.count <= width {
+      line += " " + w
+    } else {
+      lines.append(line)
+      line = w
+    }
+    while line.count > width {
+      lines.append(String(line.prefix(width)))
+      w = String(line.dropFirst(width))
+      line = w
+    }
+  }
+  if !line.isEmpty || lines.isEmpty { lines.append(line) }
+  return lines
 }

@@ -7,14 +7,17 @@ extension ExplorerState {
     var grid = Grid(width: width, height: height)
     let layout = currentLayout
     if layout.tooSmall {
-      let msg =
-        "terminal too small (need \(Layout.minimumWidth)x\(Layout.minimumHeight), have \(width)x\(height))"
-      let lines = [msg, "resize the window, or q to quit"]
+      let lines = [
+        "terminal too small",
+        "need \(Layout.minimumWidth)x\(Layout.minimumHeight), have \(width)x\(height)",
+        "resize the window, or q to quit",
+      ]
       for (i, l) in lines.enumerated() {
         grid.write(
           l, x: max(0, (width - l.count) / 2), y: max(0, height / 2 - 1 + i),
-          style: Style(.warn, bold: i == 0))
+          style: Style(i == 0 ? .warn : .normal, bold: i == 0))
       }
+      if glyphs == .ascii { grid.asciify() }
       return grid
     }
     drawTitle(&grid, layout.title)
@@ -23,6 +26,7 @@ extension ExplorerState {
     drawStatus(&grid, layout.status)
     drawHints(&grid, layout.hints)
     if let overlay { drawOverlay(&grid, overlay) }
+    if glyphs == .ascii { grid.asciify() }
     return grid
   }
 
@@ -42,10 +46,15 @@ extension ExplorerState {
     let title = "\(walkthrough?.title ?? "") — \(stepTitle ?? "")"
     g.box(r, title: title, focused: true, glyphs: glyphs)
     let inner = r.inner
-    var y = inner.y
-    for line in narrationLines where y < inner.y + inner.height {
-      g.draw(line, x: inner.x + 1, y: y, width: inner.width - 1)
-      y += 1
+    let lines = narrationLines
+    var shown = Array(lines.prefix(inner.height))
+    if lines.count > inner.height, inner.height > 0 {
+      shown[inner.height - 1] = [
+        Span("… \(lines.count - inner.height + 1) more lines: enlarge the terminal", Style(.dim))
+      ]
+    }
+    for (i, line) in shown.enumerated() {
+      g.draw(line, x: inner.x + 1, y: inner.y + i, width: inner.width - 1)
     }
   }
 
@@ -54,7 +63,7 @@ extension ExplorerState {
     let count = content.count
     var title = p.title
     switch p {
-    case .streams: title += " (\(count) SIDs)"
+    case .streams: title += " (\(count) SID\(count == 1 ? "" : "s"))"
     case .log: title += logFilter.isEmpty ? "" : " /\(logFilter)"
     default: break
     }
@@ -74,9 +83,12 @@ extension ExplorerState {
       g.write(emptyText(p), x: inner.x + 1, y: y, style: Style(.dim), maxWidth: inner.width - 1)
       return
     }
+    // The log keeps its selection visible as a ">" in a one-column gutter, not as a highlight.
+    let gutter = p == .log ? 1 : 0
     for i in offset..<min(count, offset + height) {
       g.draw(
-        content.row(i), x: inner.x, y: y, width: inner.width, highlight: p == focus && i == sel && p != .log)
+        content.row(i), x: inner.x + gutter, y: y, width: inner.width - gutter,
+        highlight: p == focus && i == sel && p != .log)
       if p == .log && p == focus && i == sel {
         g.write(">", x: inner.x, y: y, style: Style(.accent, bold: true))
       }
@@ -126,10 +138,10 @@ extension ExplorerState {
         Span(" back "),
       ]
     }
-    for b in Keymap.bindings where b.hint {
+    for b in Keymap.bindings {
+      guard let hint = b.hint else { continue }
       spans.append(Span(" " + b.label, Style(.accent, bold: true)))
-      spans.append(
-        Span(" " + b.help.split(separator: " ").prefix(2).joined(separator: " ") + " ", Style(.dim)))
+      spans.append(Span(" " + hint + " ", Style(.dim)))
     }
     g.draw(spans, x: r.x, y: r.y, width: r.width)
   }

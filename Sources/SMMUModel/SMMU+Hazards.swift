@@ -9,26 +9,13 @@ extension SMMU {
     for (address, states) in window {
       operationStates[address, default: [states[0]]].append(states[states.count - 1])
     }
-    for (address, states) in window.sorted(by: { $0.key < $1.key }) where states.count > 2 {
-      guard let region = memory.allocation(containing: address) else { continue }
-      let isSTE = region.purpose == .streamTable
-      let start = states[0]
-      let end = states[states.count - 1]
-      let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
-      for (i, state) in states.enumerated().dropFirst().dropLast() {
-        let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
-        guard state[0] & validBit != 0 else { continue }
-        let used = (isSTE ? UsedBits.ste(state) : UsedBits.cd(state)).enumerated().map { $1 & ~safe[$0] }
-        let matchesStart = (0..<8).allSatisfy { state[$0] & used[$0] == start[$0] & used[$0] }
-        let matchesEnd = (0..<8).allSatisfy { state[$0] & used[$0] == end[$0] & used[$0] }
-        if !matchesStart && !matchesEnd {
-          report(
-            Hazard(
-              kind: .tornUpdate, entry: describeEntry(at: address),
-              transaction: "any fetch after store \(i) of \(states.count - 1)",
-              missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)"))
-          break
-        }
+    for (address, states) in window.sorted(by: { $0.key < $1.key }) {
+      if let i = firstTornState(states, at: address, requireMix: false) {
+        report(
+          Hazard(
+            kind: .tornUpdate, entry: describeEntry(at: address),
+            transaction: "any fetch after store \(i) of \(states.count - 1)",
+            missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)"))
       }
     }
   }
@@ -43,31 +30,36 @@ extension SMMU {
     closeUpdateWindow()
     let states = operationStates
     operationStates = [:]
-    for (address, list) in states.sorted(by: { $0.key < $1.key }) where list.count > 2 {
-      guard let region = memory.allocation(containing: address) else { continue }
-      let isSTE = region.purpose == .streamTable
-      let start = list[0]
-      let end = list[list.count - 1]
-      let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
-      let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
-      for (i, state) in list.enumerated().dropFirst().dropLast() where state[0] & validBit != 0 {
-        let used = (isSTE ? UsedBits.ste(state) : UsedBits.cd(state)).enumerated().map { $1 & ~safe[$0] }
-        let matchesStart = (0..<8).allSatisfy { state[$0] & used[$0] == start[$0] & used[$0] }
-        let matchesEnd = (0..<8).allSatisfy { state[$0] & used[$0] == end[$0] & used[$0] }
-        let composed = (0..<8).allSatisfy { (i: Int) -> Bool in
-          let q = state[i] & used[i]
-          return q == start[i] & used[i] || q == end[i] & used[i]
-        }
-        if !matchesStart && !matchesEnd && composed {
-          report(
-            Hazard(
-              kind: .tornUpdate, entry: describeEntry(at: address),
-              transaction: "any fetch after sync \(i) of \(list.count - 1)",
-              missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC"))
-          break
-        }
+    for (address, list) in states.sorted(by: { $0.key < $1.key }) {
+      if let i = firstTornState(list, at: address, requireMix: true) {
+        report(
+          Hazard(
+            kind: .tornUpdate, entry: describeEntry(at: address),
+            transaction: "any fetch after sync \(i) of \(list.count - 1)",
+            missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC"))
       }
     }
+  }
+
+  /// The index of the first intermediate state of `states` (first = before, last = after)
+  /// that is valid and equals neither end in the bits it uses (minus update-safe bits). With
+  /// `requireMix`, only states whose used qwords each come from one of the two ends count.
+  func firstTornState(_ states: [[UInt64]], at address: UInt64, requireMix: Bool) -> Int? {
+    guard states.count > 2, let region = memory.allocation(containing: address) else { return nil }
+    let isSTE = region.purpose == .streamTable
+    let start = states[0]
+    let end = states[states.count - 1]
+    let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
+    let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
+    for (i, state) in states.enumerated().dropFirst().dropLast() where state[0] & validBit != 0 {
+      let used = (isSTE ? UsedBits.ste(state) : UsedBits.cd(state)).enumerated().map { $1 & ~safe[$0] }
+      let fromStart = (0..<8).map { state[$0] & used[$0] == start[$0] & used[$0] }
+      let fromEnd = (0..<8).map { state[$0] & used[$0] == end[$0] & used[$0] }
+      let matchesEither = !fromStart.contains(false) || !fromEnd.contains(false)
+      let mixed = (0..<8).allSatisfy { fromStart[$0] || fromEnd[$0] }
+      if !matchesEither && (mixed || !requireMix) { return i }
+    }
+    return nil
   }
 
   /// Hazard (d): something live still points into memory about to be freed.

@@ -44,6 +44,17 @@ public struct Session: Sendable {
     execute(line)
   }
 
+  /// Runs one parsed line. With `learnNames`, the parser of `execute(source:)` also learns
+  /// the names the line declares (masters, domains, mms, SIDs), so lines typed later can use
+  /// them: the explorer replays walkthroughs and opened files this way.
+  public mutating func execute(_ line: ScenarioLine, learnNames: Bool) {
+    if learnNames {
+      var p = parser
+      if (try? p.parseLine(line.text, number: line.line)) != nil { parser = p }
+    }
+    execute(line)
+  }
+
   /// Runs one parsed line.
   public mutating func execute(_ line: ScenarioLine) {
     if let only = line.onlyFor, only != options.design { return }

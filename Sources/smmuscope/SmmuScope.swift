@@ -23,7 +23,7 @@ struct SmmuScope: ParsableCommand {
     subcommands: [
       ExploreCommand.self, RunCommand.self, CompareCommand.self, WalkthroughsCommand.self,
       TransitionCommand.self,
-      BenchCommand.self,
+      BenchCommand.self, ImportCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self
   )

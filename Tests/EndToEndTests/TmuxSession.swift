@@ -110,20 +110,39 @@ final class TmuxSession {
     return result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
   }
 
-  /// The command's exit status once it has exited, else nil.
+  /// The command's exit status once it has exited, else nil; 128 + the signal number when a
+  /// signal killed it (as a shell reports it).
   var exitStatus: Int32? {
     guard !killed,
-      let result = try? tmux(["display-message", "-p", "-t", "s", "#{pane_dead}:#{pane_dead_status}"]),
+      let result = try? tmux(
+        ["display-message", "-p", "-t", "s", "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}"]),
       result.status == 0
     else { return nil }
-    let parts = result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":")
-    guard parts.count == 2, parts[0] == "1" else { return nil }
-    return Int32(parts[1])
+    let parts = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+      .split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0] == "1" else { return nil }
+    if let status = Int32(parts[1]) { return status }
+    if let signal = Int32(parts[2]) { return 128 + signal }
+    return nil
   }
 
-  /// Polls every 50 ms until the command has exited. - Returns: true if it exited in time.
+  /// A tmux format evaluated for the pane (e.g. `#{alternate_on}`), or nil if tmux failed.
+  func paneFormat(_ format: String) -> String? {
+    guard !killed, let result = try? tmux(["display-message", "-p", "-t", "s", format]), result.status == 0
+    else { return nil }
+    return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// True while the pane shows the alternate screen (a full-screen program has not yet
+  /// restored the terminal); nil if tmux could not tell.
+  var alternateScreenOn: Bool? {
+    paneFormat("#{alternate_on}").map { $0 == "1" }
+  }
+
+  /// Polls every 50 ms until the command has exited and tmux knows its exit status (the pane
+  /// can read as dead a moment before the status is recorded). - Returns: true if it exited in time.
   func waitForExit(timeout: Duration = .seconds(10)) -> Bool {
-    waitUntil(timeout: timeout) { _ in !self.isRunning }
+    waitUntil(timeout: timeout) { _ in self.exitStatus != nil }
   }
 
   /// Kills the private tmux server (and the command with it). Idempotent.

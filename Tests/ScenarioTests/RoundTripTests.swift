@@ -13,7 +13,7 @@ struct RoundTripTests {
     var rng = SplitMix64(state: seed)
     var lines: [String] = []
     if rng.chance(20) { lines.append("smmu cd2l off") }
-    if rng.chance(20) { lines.append("smmu ssid-bits 6 strtab linear") }
+    if rng.chance(20) { lines.append("smmu sid-bits 8 ssid-bits 6 strtab linear") }
     lines += [
       "master m0 sid 0x10",
       "master m1 sid 0x20 ssid-bits 8 ats",
@@ -83,7 +83,8 @@ struct RoundTripTests {
       let cds = RunReport.validSSIDs(table, d.smmu).compactMap { ssid -> String? in
         guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { return nil }
         let cd = ContextDescriptor(qwords: q)
-        return "\(ssid):\(s.domainName(forTable: cd.tableAddress))/asid=\(cd.asidValue)/epd0=\(cd.translationDisabled)"
+        return
+          "\(ssid):\(s.domainName(forTable: cd.tableAddress))/asid=\(cd.asidValue)/epd0=\(cd.translationDisabled)"
       }
       if !cds.isEmpty { out.append("cds \(owner) \(cds)") }
     }
@@ -106,7 +107,7 @@ struct RoundTripTests {
   @Test(arguments: DriverDesign.allCases)
   func reproducedStateMatches(design: DriverDesign) throws {
     var checked = 0
-    for seed in UInt64(1)...250 {
+    for seed in UInt64(1)...150 {
       let lines = Self.randomLines(seed: seed, count: 10 + Int(seed % 60))
       let original = Self.session(lines, design: design)
       let text = ScenarioWriter.reproduce(original)
@@ -134,7 +135,7 @@ struct RoundTripTests {
       }
       checked += 1
     }
-    #expect(checked == 250)
+    #expect(checked == 150)
   }
 
   @Test func reproducingTwiceIsStable() throws {
@@ -147,7 +148,17 @@ struct RoundTripTests {
   }
 
   @Test func walkthroughEndStatesRoundTrip() throws {
-    for w in Walkthrough.all {
+    // Raw `write` stores are not reproduced: skip the walkthroughs that make them.
+    let raw = Walkthrough.all.filter { w in
+      w.scenario.lines.contains {
+        switch $0.command {
+        case .writeSTE, .writeCD: true
+        default: false
+        }
+      }
+    }
+    #expect(raw.map(\.name) == ["missing-invalidation"])
+    for w in Walkthrough.all where !raw.contains(w) {
       for design in DriverDesign.allCases {
         let original = Session.run(w.scenario, design: design)
         let replay = Session.run(try parsed(ScenarioWriter.reproduce(original)))
@@ -179,6 +190,6 @@ struct RoundTripTests {
     #expect(text.contains("map d 0x8000 pa 0x40000000\n"))
     #expect(text.contains("attach d a\nattach d b\nattach sva0 a pasid 1\n"))
     #expect(text.contains("release proc\n"))
-    #expect(!text.contains("asid "))
+    #expect(!text.contains("\nasid "))
   }
 }

@@ -1,0 +1,231 @@
+import Foundation
+
+/// One event of a QEMU trace written by the `log` backend: `PID@SECONDS:EVENT ARGS`
+/// (`-msg timestamp=on`), or `EVENT ARGS` without the prefix.
+public struct QEMUTraceEvent: Sendable, Hashable {
+  /// 1-based line in the trace file.
+  public let line: Int
+  /// The emitting thread's PID (0 when the line has no prefix).
+  public let pid: Int
+  /// Host time in seconds (nil when the line has no prefix).
+  public let time: Double?
+  /// The event name, e.g. `smmuv3_translate_success`.
+  public let name: String
+  /// Everything after the name.
+  public let arguments: String
+
+  /// The numeric operands, by name: `sid=0x8`, `streamid= 0x8`, `addr: 0x80`, `val:0x1`,
+  /// `prod.wrap=0` all parse (hex with 0x, otherwise decimal).
+  public var fields: [String: UInt64] { Self.scanFields(arguments) }
+
+  /// One operand, or nil.
+  public func field(_ name: String) -> UInt64? { fields[name] }
+
+  static func scanFields(_ s: String) -> [String: UInt64] {
+    var out: [String: UInt64] = [:]
+    let tokens = s.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+    var i = 0
+    while i < tokens.count {
+      let t = tokens[i]
+      i += 1
+      guard let sep = t.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
+      let key = String(t[..<sep])
+      var value = String(t[t.index(after: sep)...])
+      if value.isEmpty, i < tokens.count {
+        value = tokens[i]
+        if parseNumber(value) != nil { i += 1 }
+      }
+      if !key.isEmpty, let v = parseNumber(value) { out[key] = v }
+    }
+    return out
+  }
+
+  /// `0x1f`, `31`, `0x4(0)` (QEMU's mmio size with its region index) → the number.
+  static func parseNumber(_ raw: String) -> UInt64? {
+    var s = Substring(raw)
+    if let p = s.firstIndex(of: "(") { s = s[..<p] }
+    if s.hasPrefix("0x") || s.hasPrefix("0X") { return UInt64(s.dropFirst(2), radix: 16) }
+    return UInt64(s)
+  }
+}
+
+/// A QEMU SMMUv3 trace log: its events in file order plus counts of what was not understood.
+///
+/// Accepts the event names QEMU 7.2 writes and the newer names of later releases (see
+/// `knownEvents`); unknown events are counted, not fatal. A file whose first lines are not
+/// trace lines, or that holds no SMMU event, is rejected.
+public struct QEMUTrace: Sendable {
+  /// The path it was read from.
+  public let path: String
+  /// Every parsed event, in file order.
+  public let events: [QEMUTraceEvent]
+  /// Events whose names the importer does not know, with their counts.
+  public let unknownEvents: [String: Int]
+  /// Lines that are not trace lines (skipped once the file is known to be a trace).
+  public let malformedLines: Int
+
+  /// Event names the importer understands: QEMU 7.2's and the later renames.
+  public static let knownEvents: Set<String> = [
+    "smmu_add_mr", "smmuv3_read_mmio", "smmuv3_write_mmio", "smmuv3_cmdq_consume",
+    "smmuv3_cmdq_consume_out", "smmuv3_cmdq_consume_error", "smmuv3_cmdq_opcode",
+    "smmuv3_unhandled_cmd", "smmuv3_cmdq_cfgi_ste", "smmuv3_cmdq_cfgi_ste_range",
+    "smmuv3_cmdq_cfgi_cd", "smmuv3_config_cache_hit", "smmuv3_config_cache_miss",
+    "smmuv3_config_cache_inv", "smmu_config_cache_inv", "smmuv3_cmdq_tlbi_nh",
+    "smmuv3_cmdq_tlbi_nsnh", "smmuv3_cmdq_tlbi_nh_asid", "smmuv3_cmdq_tlbi_s12_vmid",
+    "smmuv3_s1_range_inval", "smmuv3_range_inval", "smmu_iotlb_lookup_hit",
+    "smmu_iotlb_lookup_miss", "smmu_iotlb_insert", "smmu_iotlb_inv_all", "smmu_iotlb_inv_asid",
+    "smmu_iotlb_inv_asid_vmid", "smmu_iotlb_inv_vmid", "smmu_iotlb_inv_iova",
+    "smmu_ptw_level", "smmu_get_pte", "smmu_ptw_page_pte", "smmu_ptw_block_pte",
+    "smmu_ptw_invalid_pte", "smmuv3_find_ste", "smmuv3_find_ste_2lvl", "smmuv3_get_ste",
+    "smmuv3_get_cd", "smmuv3_decode_cd", "smmuv3_decode_cd_tt", "smmuv3_translate_success",
+    "smmuv3_translate_abort", "smmuv3_translate_bypass", "smmuv3_translate_disable",
+    "smmuv3_record_event", "smmuv3_trigger_irq", "smmuv3_write_gerror", "smmuv3_write_gerrorn",
+    "smmuv3_notify_flag_add", "smmuv3_notify_flag_del", "smmuv3_inv_notifiers_iova",
+    "smmu_inv_notifiers_mr", "smmu_iotlb_inv_stage", "smmuv3_get_ste_2lvl",
+    // The importer's own pseudo-event (never written by QEMU): a qword store known from
+    // elsewhere, `smmuscope_qword_write addr=0x... old=0x... new=0x...`.
+    QEMUTrace.qwordWriteEvent,
+  ]
+
+  /// A pseudo-event a hand-written or annotated trace may carry: a qword store to the SMMU's
+  /// tables (QEMU traces do not contain memory contents). See `ImportReplay`.
+  public static let qwordWriteEvent = "smmuscope_qword_write"
+
+  /// Parses trace text.
+  public init(text: String, path: String) throws(ImportError) {
+    self.path = path
+    var events: [QEMUTraceEvent] = []
+    var unknown: [String: Int] = [:]
+    var malformed = 0
+    var smmuEvents = 0
+    var lineNumber = 0
+    for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+      lineNumber += 1
+      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+      if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
+      guard let e = Self.parseLine(line, number: lineNumber) else {
+        if events.isEmpty {
+          let shown = line.count > 60 ? String(line.prefix(60)) + "..." : String(line)
+          throw ImportError(
+            file: path, line: lineNumber, "not a QEMU trace line (PID@SECONDS:EVENT ARGS): \(shown)")
+        }
+        malformed += 1
+        continue
+      }
+      if e.name.hasPrefix("smmu") { smmuEvents += 1 }
+      if !Self.knownEvents.contains(e.name) { unknown[e.name, default: 0] += 1 }
+      events.append(e)
+    }
+    guard smmuEvents > 0 else {
+      throw ImportError(file: path, line: nil, "no SMMU trace events (was QEMU run with -trace 'smmu*'?)")
+    }
+    self.events = events
+    self.unknownEvents = unknown
+    self.malformedLines = malformed
+  }
+
+  /// Reads a trace file, plain or gzip-compressed.
+  public init(contentsOf path: String) throws(ImportError) {
+    let text = try Self.readText(path)
+    try self.init(text: text, path: path)
+  }
+
+  static func parseLine(_ line: Substring, number: Int) -> QEMUTraceEvent? {
+    var rest = line
+    var pid = 0
+    var time: Double?
+    if let at = rest.firstIndex(of: "@"), let p = Int(rest[..<at]) {
+      let afterAt = rest[rest.index(after: at)...]
+      guard let colon = afterAt.firstIndex(of: ":"), let t = Double(afterAt[..<colon]) else { return nil }
+      pid = p
+      time = t
+      rest = afterAt[afterAt.index(after: colon)...]
+    }
+    let nameEnd = rest.firstIndex(of: " ") ?? rest.endIndex
+    let name = rest[..<nameEnd]
+    guard name.count >= 3, let first = name.first, first.isLetter,
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+    else { return nil }
+    // Without the PID@TIME prefix only SMMU events are accepted, so prose is not a trace.
+    if time == nil && !name.hasPrefix("smmu") { return nil }
+    let args = nameEnd < rest.endIndex ? rest[rest.index(after: nameEnd)...] : ""
+    return QEMUTraceEvent(
+      line: number, pid: pid, time: time, name: String(name), arguments: String(args))
+  }
+
+  /// Reads a file as UTF-8 text, decompressing gzip (detected by its magic bytes).
+  static func readText(_ path: String) throws(ImportError) -> String {
+    let data = try readData(path)
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ImportError(file: path, "not UTF-8 text")
+    }
+    return text
+  }
+
+  /// Reads a file's bytes, decompressing gzip with the system `gzip -dc` (Foundation has no
+  /// inflate on Linux and the package takes no zlib dependency). A truncated or corrupt gzip
+  /// stream is an error naming the file.
+  public static func readData(_ path: String) throws(ImportError) -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ImportError(file: path, "cannot read the file")
+    }
+    guard data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B else {
+      return data
+    }
+    return try gunzip(path)
+  }
+
+  static func gunzip(_ path: String) throws(ImportError) -> Data {
+    let candidates = ["/usr/bin/gzip", "/bin/gzip", "/usr/local/bin/gzip", "/opt/homebrew/bin/gzip"]
+    guard let gzip = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+      throw ImportError(file: path, "gzip-compressed, but no gzip executable was found to decompress it")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: gzip)
+    process.arguments = ["-dc", "--", path]
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    do { try process.run() } catch {
+      throw ImportError(file: path, "cannot run \(gzip): \(error)")
+    }
+    // Drain stderr concurrently so a chatty gzip cannot block on a full pipe.
+    let errBox = DataBox()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errBox.set(err.fileHandleForReading.readDataToEndOfFile())
+      group.leave()
+    }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    group.wait()
+    guard process.terminationStatus == 0 else {
+      let why =
+        String(data: errBox.get(), encoding: .utf8)?
+        .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+      let shown = why.replacingOccurrences(of: path, with: "").replacingOccurrences(of: "gzip: : ", with: "")
+      throw ImportError(
+        file: path, "truncated or corrupt gzip data" + (shown.isEmpty ? "" : " (gzip: \(shown))"))
+    }
+    return data
+  }
+}
+
+/// A lock-protected buffer for a background read.
+private final class DataBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var data = Data()
+  func set(_ d: Data) {
+    lock.lock()
+    data = d
+    lock.unlock()
+  }
+  func get() -> Data {
+    lock.lock()
+    defer { lock.unlock() }
+    return data
+  }
+}

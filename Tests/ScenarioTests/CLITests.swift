@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// The `smmuscope` executable: exit codes, diagnostics and JSON of `run`, `compare` and
+/// `transition`.
+struct CLITests {
+  struct NotBuilt: Error, CustomStringConvertible {
+    var description: String { "smmuscope is not built next to the tests (or set SMMUSCOPE_BIN)" }
+  }
+
+  struct Output {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+  }
+
+  /// The built executable: `$SMMUSCOPE_BIN`, else the one in the build directory of this
+  /// test runner (`.build/<triple>/debug`).
+  static var binary: URL? {
+    let fm = FileManager.default
+    if let path = ProcessInfo.processInfo.environment["SMMUSCOPE_BIN"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
+    var candidates: [URL] = []
+    for executable in [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
+      guard let executable else { continue }
+      var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+      for _ in 0..<4 {
+        candidates.append(dir.appendingPathComponent("smmuscope"))
+        dir = dir.deletingLastPathComponent()
+      }
+    }
+    return candidates.first { fm.isExecutableFile(atPath: $0.path) }
+  }
+
+  func smmuscope(_ arguments: [String]) throws -> Output {
+    let p = Process()
+    guard let binary = Self.binary else { throw NotBuilt() }
+    p.executableURL = binary
+    p.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    // Read before waiting so a large output cannot fill the pipe.
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Output(
+      status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+      stderr: String(decoding: e, as: UTF8.self))
+  }
+
+  /// Writes a scenario to a fresh temporary file.
+  func file(_ text: String, name: String = "test.scn") throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "smmuscope-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let url = dir.appendingPathComponent(name)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  func isJSON(_ s: String) -> Bool {
+    (try? JSONSerialization.jsonObject(with: Data(s.utf8))) != nil
+  }
+
+  @Test func syntaxErrorExits2WithCaretAndRunsNothing() throws {
+    let path = try file(
+      """
+      master a sid 0x10
+      domain d paging
+      attach d a
+      map d 0xZZ
+      """)
+    let r = try smmuscope(["run", path])
+    #expect(r.status == 2)
+    #expect(r.stdout.isEmpty)
+    let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines.first == "\(path):4:7: error: '0xZZ' is not a number")
+    #expect(lines.dropFirst().first == "map d 0xZZ")
+    #expect(lines.dropFirst(2).first == "      ^")
+    #expect(!r.stderr.contains("attach"))
+  }
+
+  @Test func failingExpectExits1AndNamesIt() throws {
+    let path = try file(
+      """
+      master a sid 0x10
+      expect cd-tables == 0
+      expect master.a.domain == d
+      """)
+    let r = try smmuscope(["run", path])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("1 expectation(s) FAILED"))
+    #expect(r.stderr.contains("\(path):3: expectation failed: master.a.domain == d; found blocked"))
+    let ok = try smmuscope(["run", try file("master a sid 0x10\nexpect cd-tables == 0\n")])
+    #expect(ok.status == 0)
+    #expect(ok.stdout.contains("all expectations passed"))
+  }
+
+  @Test func runJSONAndCompareJSONAreValid() throws {
+    let r = try smmuscope(["run", "--walkthrough", "sva-leak", "--json"])
+    #expect(r.status == 0)
+    #expect(isJSON(r.stdout))
+    let legacy = try smmuscope(["run", "--walkthrough", "shared-domain", "--design", "legacy", "--json"])
+    #expect(legacy.stdout.hasPrefix("{\"design\":\"legacy\""))
+    let c = try smmuscope(["compare", "--walkthrough", "memory", "--json"])
+    #expect(c.status == 0)
+    #expect(isJSON(c.stdout))
+    let path = try file("master a sid 1\ndomain d paging\nattach d a\n")
+    let cf = try smmuscope(["compare", path, "--json"])
+    #expect(cf.status == 0)
+    #expect(isJSON(cf.stdout))
+  }
+
+  @Test func transitionCommand() throws {
+    let bad = try smmuscope(["transition", "ste", "foo", "bar"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("abort | bypass | cdtable[:OPTS] | s2[:OPTS]"))
+    let ok = try smmuscope(["transition", "ste", "bypass", "abort"])
+    #expect(ok.status == 0)
+    #expect(ok.stdout.split(separator: "\n").last == "syncs=2 hitless=yes")
+    let cd = try smmuscope(["transition", "cd", "empty", "s1:asid=1997", "--json"])
+    #expect(cd.status == 0)
+    #expect(isJSON(cd.stdout))
+    #expect(cd.stdout.contains("\"syncs\":2"))
+    #expect(cd.stdout.contains("\"hitless\":false"))
+  }
+
+  @Test func walkthroughsListAndShow() throws {
+    let list = try smmuscope(["walkthroughs"])
+    #expect(list.status == 0)
+    #expect(list.stdout.split(separator: "\n").count == 10)
+    let show = try smmuscope(["walkthroughs", "--show", "memory"])
+    #expect(show.stdout.contains("master dev63 sid 0x13f"))
+    let missing = try smmuscope(["run", "--walkthrough", "nope"])
+    #expect(missing.status == 2)
+  }
+}
