@@ -8,7 +8,9 @@ public struct ExplorerState: Sendable {
   /// The model as the lines so far left it.
   public private(set) var session: Session
   /// Walkthrough being followed, if any, and its current step (0-based).
-  public private(set) var walkthrough: Walkthrough?
+  public internal(set) var walkthrough: Walkthrough?
+  /// An imported QEMU run being stepped through (read-only mode), if any.
+  public internal(set) var timeline: ReplayTimeline?
   public private(set) var stepIndex = 0
   /// Scenario lines replayed before the user's own lines (a walkthrough prefix).
   public private(set) var baseLines: [ScenarioLine] = []
@@ -152,6 +154,9 @@ public struct ExplorerState: Sendable {
     rebuild()
   }
 
+  /// Replaces the session (the imported run's view).
+  mutating func setSession(_ s: Session) { session = s }
+
   /// Rebuilds the session from the base and user lines under a design.
   public mutating func replay(design: DriverDesign, compact: Bool, dropLastUserLine: Bool = false) {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
@@ -198,6 +203,9 @@ public struct ExplorerState: Sendable {
       {
         d.reach[ste.contextPointer, default: []].append(r.master)
       }
+    }
+    if let timeline {
+      d.log = timeline.lines.map { LogLine(text: $0, color: $0.contains(" cmd ") ? .warn : .normal) }
     }
     for r in session.results {
       switch r.command {

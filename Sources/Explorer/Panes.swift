@@ -187,6 +187,7 @@ extension ExplorerState {
 
   /// Narration of the current walkthrough step: its `say` lines and expectation outcomes.
   public var narrationLines: [[Span]] {
+    if timeline != nil { return timelineNarration }
     guard walkthrough != nil else { return [] }
     var out: [[Span]] = []
     for r in currentStepResults {

@@ -34,6 +34,9 @@ extension ExplorerState {
     g.fill(x: r.x, y: r.y, width: r.width, height: 1, style: Style(.selection))
     var t = " smmuscope  design: \(session.options.label)"
     if let w = walkthrough { t += "  walkthrough: \(w.name) step \(stepIndex + 1)/\(stepCount)" }
+    if let tl = timeline {
+      t = " smmuscope  import: \(tl.result.tracePath.split(separator: "/").last ?? "")  step \(tl.index)/\(tl.count)"
+    }
     if !logFilter.isEmpty { t += "  filter: \(logFilter)" }
     g.write(t, x: r.x, y: r.y, style: Style(.selection, bold: true), maxWidth: r.width)
     let right = "? help "
@@ -43,7 +46,7 @@ extension ExplorerState {
   }
 
   func drawNarration(_ g: inout Grid, _ r: Rect) {
-    let title = "\(walkthrough?.title ?? "") — \(stepTitle ?? "")"
+    let title = timeline != nil ? "Imported QEMU run (\(timeline?.result.cdDesign ?? "") CD tables)" : "\(walkthrough?.title ?? "") — \(stepTitle ?? "")"
     g.box(r, title: title, focused: true, glyphs: glyphs)
     let inner = r.inner
     let lines = narrationLines
@@ -132,6 +135,15 @@ extension ExplorerState {
 
   func drawHints(_ g: inout Grid, _ r: Rect) {
     var spans: [Span] = []
+    if timeline != nil {
+      for (k, label) in [("Space", "next"), ("b", "back"), ("]", "next cmd"), ("}", "next phase"), ("{", "prev phase")] {
+        spans += [Span(" " + k, Style(.accent, bold: true)), Span(" \(label) ", Style(.dim))]
+      }
+      spans += [Span(" Tab", Style(.accent, bold: true)), Span(" pane ", Style(.dim)), Span(" ?", Style(.accent, bold: true)),
+        Span(" help ", Style(.dim)), Span(" q", Style(.accent, bold: true)), Span(" quit", Style(.dim))]
+      g.draw(spans, x: r.x, y: r.y, width: r.width)
+      return
+    }
     if walkthrough != nil {
       spans += [
         Span(" Space", Style(.accent, bold: true)), Span(" next "), Span(" b", Style(.accent, bold: true)),

@@ -22,6 +22,7 @@ extension ExplorerState {
       click(x: x, y: y)
       return []
     }
+    if let effects = timelineAction(key) { return effects }
     if key == .wheelUp { return apply(.move(-3)) }
     if key == .wheelDown { return apply(.move(3)) }
     if key == .escape {

@@ -113,3 +113,28 @@ public struct CDTable: Sendable, Hashable {
     }
   }
 }
+
+extension CDTable {
+  /// The CD table an STE points at, read back from memory (linear or 64K_L2): for viewing
+  /// tables someone else built (an imported run). Nil when the pointer is not in memory.
+  public init?(adoptingFrom ste: StreamTableEntry, in memory: PhysicalMemory, owner: String) {
+    let ptr = ste.contextPointer
+    guard let root = memory.allocation(containing: ptr) else { return nil }
+    self.owner = owner
+    self.root = root
+    s1cdmax = Int(ste[StreamTableEntry.s1cdmax])
+    if ste[StreamTableEntry.s1fmt] == StreamTableEntry.s1fmt64KL2 && s1cdmax > 10 {
+      format = .twoLevel
+      rootEntries = ((1 << s1cdmax) + Self.leafEntries - 1) / Self.leafEntries
+      for i in 0..<rootEntries {
+        guard let d = try? memory.read(ptr + UInt64(i * 8)), d & 1 == 1,
+          let leaf = memory.allocation(containing: d & Self.l1L2Ptr.mask)
+        else { continue }
+        leaves[i] = leaf
+      }
+    } else {
+      format = .linear
+      rootEntries = 1 << s1cdmax
+    }
+  }
+}

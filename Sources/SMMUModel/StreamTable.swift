@@ -105,3 +105,26 @@ public struct StreamTable: Sendable {
     }
   }
 }
+
+extension StreamTable {
+  /// The stream table an SMMU is programmed with (STRTAB_BASE/_CFG), read back from its
+  /// memory: for viewing tables someone else built (an imported run).
+  public init?(adoptingTableOf smmu: SMMU) {
+    guard let root = smmu.memory.allocation(containing: smmu.streamTableBase) else { return nil }
+    let cfg = smmu.streamTableBaseConfig
+    let twoLevel = (cfg >> 16) & 3 == 1
+    let log2 = Int(cfg & 0x3F)
+    self.format = twoLevel ? .twoLevel : .linear
+    self.sidBits = log2
+    self.log2Size = log2
+    self.root = root
+    self.l1Entries = twoLevel ? 1 << max(0, log2 - Self.split) : 0
+    guard twoLevel else { return }
+    for i in 0..<l1Entries {
+      guard let d = try? smmu.read(smmu.streamTableBase + UInt64(i * 8)), d & 0x1F != 0,
+        let leaf = smmu.memory.allocation(containing: d & Self.l1L2Ptr.mask)
+      else { continue }
+      leaves[i] = leaf
+    }
+  }
+}

@@ -92,6 +92,16 @@ public struct ScenarioLine: Sendable, Hashable {
   public let command: ScenarioCommand
   /// Runs only under this design (`legacy:` / `per-master:` prefix), or always when nil.
   public let onlyFor: DriverDesign?
+  /// Runs only with compact CD tables (`compact:`) or only without (`paged:`), or always.
+  public let onlyCompact: Bool?
+
+  public init(line: Int, text: String, command: ScenarioCommand, onlyFor: DriverDesign?, onlyCompact: Bool? = nil) {
+    self.line = line
+    self.text = text
+    self.command = command
+    self.onlyFor = onlyFor
+    self.onlyCompact = onlyCompact
+  }
 }
 
 /// A parsed scenario.

@@ -35,10 +35,17 @@ public struct ScenarioParser: Sendable {
     guard !all.isEmpty else { return nil }
     var tokens = all
     var onlyFor: DriverDesign?
-    if let first = tokens.first, first.text.hasSuffix(":"), !first.quoted,
-      let d = DriverDesign(rawValue: String(first.text.dropLast()))
-    {
-      onlyFor = d
+    var onlyCompact: Bool?
+    // Prefixes: `legacy:` / `per-master:` (design), `compact:` / `paged:` (CD-table sizing).
+    while let first = tokens.first, first.text.hasSuffix(":"), !first.quoted {
+      let word = String(first.text.dropLast())
+      if let d = DriverDesign(rawValue: word) {
+        onlyFor = d
+      } else if word == "compact" || word == "paged" {
+        onlyCompact = word == "compact"
+      } else {
+        break
+      }
       tokens.removeFirst()
       guard !tokens.isEmpty else { throw fail(first.column, "nothing after '\(first.text)'") }
     }
@@ -53,7 +60,7 @@ public struct ScenarioParser: Sendable {
     } catch {
       throw fail(error.column, error.message)
     }
-    return ScenarioLine(line: number, text: text, command: command, onlyFor: onlyFor)
+    return ScenarioLine(line: number, text: text, command: command, onlyFor: onlyFor, onlyCompact: onlyCompact)
   }
 
   mutating func parseCommand(_ verb: Token, _ c: inout Cursor, number: Int) throws(Cursor.Failure)

@@ -26,6 +26,16 @@ public struct Session: Sendable {
     parser = ScenarioParser(file: file)
   }
 
+  /// A read-only session over a driver built elsewhere (an imported run's tables).
+  public init(observing driver: Driver) {
+    forcedDesign = driver.options.design
+    forcedCompact = false
+    options = driver.options
+    features = driver.smmu.features
+    self.driver = driver
+    parser = ScenarioParser(file: "<import>")
+  }
+
   /// Runs a whole scenario.
   public static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session {
     var s = Session(design: design, compact: compact, file: scenario.name)
@@ -58,6 +68,7 @@ public struct Session: Sendable {
   /// Runs one parsed line.
   public mutating func execute(_ line: ScenarioLine) {
     if let only = line.onlyFor, only != options.design { return }
+    if let compact = line.onlyCompact, compact != options.compactCDTables { return }
     let eventsBefore = driver.smmu.events.count
     let hazardsBefore = driver.smmu.hazards.count
     var trace: OperationTrace?

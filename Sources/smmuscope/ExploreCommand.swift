@@ -15,11 +15,23 @@ struct ExploreCommand: ParsableCommand {
   @Option(help: "Open a scenario file instead of a walkthrough (its lines become your session).") var file:
     String?
   @Option(help: "legacy or per-master.") var design: DriverDesign?
+  @Option(name: .customLong("import"), help: "Open a QEMU SMMUv3 trace (plain or .gz) as a timeline.")
+  var importTrace: String?
+  @Option(help: "With --import: the directory of memory dumps (README.txt, tables, command ring).")
+  var mem: String?
   @Flag(help: "Draw without colour (also: NO_COLOR set).") var noColor = false
   @Flag(help: "Draw lines with ASCII only.") var ascii = false
 
   /// Builds the initial state, then runs the explorer in the terminal.
   func run() throws {
+    var imported: ImportResult?
+    if let importTrace {
+      do {
+        imported = try ImportReplay.run(tracePath: importTrace, memoryDirectory: mem)
+      } catch {
+        throw UsageFailure(error.description)
+      }
+    }
     var scenario: Scenario?
     if let file { scenario = try loadScenario(file: file, walkthrough: nil) }
     let w: Walkthrough?
@@ -29,7 +41,7 @@ struct ExploreCommand: ParsableCommand {
       }
       w = found
     } else {
-      w = scenario == nil ? Walkthrough.default : nil
+      w = scenario == nil && imported == nil ? Walkthrough.default : nil
     }
     let screen: CursesScreen
     do {
@@ -45,6 +57,7 @@ struct ExploreCommand: ParsableCommand {
       width: size.width, height: size.height, glyphs: (screen.isUTF8 && !ascii) ? .unicode : .ascii,
       design: design ?? scenario?.declaredDesign.0 ?? .perMaster)
     if let w { state.open(walkthrough: w) }
+    if let imported { state.open(import: imported) }
     if let scenario {
       state.load(scenario)
       state.status = "opened \(scenario.name)"

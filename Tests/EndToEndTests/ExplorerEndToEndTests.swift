@@ -6,10 +6,14 @@ import Testing
 /// Every wait polls the screen; nothing sleeps for a fixed time.
 @Suite(.enabled(if: TmuxSession.available, "tmux is not installed"))
 struct ExplorerEndToEndTests {
-  /// The binary, quoted for the shell tmux runs the command with.
-  func command(_ arguments: String = "") throws -> String {
+  /// The shell command tmux runs: the binary, then a line with its exit status, then a sleep
+  /// that keeps the pane (and its alternate-screen flag) readable. tmux 3.3 can lose
+  /// `pane_dead_status` when a command exits right after its terminal output, so the shell
+  /// reports the status instead.
+  func command(_ arguments: String = "", environment: String = "") throws -> String {
     let binary = try #require(TmuxSession.smmuscopeBinary, "build smmuscope first (swift build)")
-    return "'\(binary.path)'" + (arguments.isEmpty ? "" : " " + arguments)
+    return environment + "'\(binary.path)'" + (arguments.isEmpty ? "" : " " + arguments)
+      + "; echo \"[smmuscope exited $?]\"; exec sleep 600"
   }
 
   /// Starts the explorer and waits for its title bar.
@@ -22,11 +26,7 @@ struct ExplorerEndToEndTests {
   /// Quits with `q` and checks that the process exited 0 and gave the terminal back.
   func quit(_ session: TmuxSession, sourceLocation: SourceLocation = #_sourceLocation) {
     session.sendKeys("q")
-    #expect(
-      session.waitForExit(),
-      "still running after q: \(session.paneFormat("#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}") ?? "?")\(session.screen)",
-      sourceLocation: sourceLocation)
-    #expect(session.exitStatus == 0, sourceLocation: sourceLocation)
+    #expect(session.waitFor("[smmuscope exited 0]"), "\(session.screen)", sourceLocation: sourceLocation)
     #expect(session.alternateScreenOn == false, "alternate screen still on", sourceLocation: sourceLocation)
   }
 
@@ -139,8 +139,7 @@ struct ExplorerEndToEndTests {
     let s = try start()
     #expect(s.alternateScreenOn == true)
     s.sendKeys("q")
-    #expect(s.waitForExit())
-    #expect(s.exitStatus == 0)
+    #expect(s.waitFor("[smmuscope exited 0]"), "\(s.screen)")
     #expect(s.alternateScreenOn == false)
     #expect(!s.capture().contains { $0.contains("Stream table") }, "the explorer's screen is gone")
   }
@@ -150,8 +149,7 @@ struct ExplorerEndToEndTests {
   @Test func ctrlCRestoresTheScreen() throws {
     let s = try start()
     s.sendKeys("C-c")
-    #expect(s.waitForExit())
-    #expect(s.exitStatus == 128 + SIGINT)
+    #expect(s.waitFor("[smmuscope exited \(128 + SIGINT)]"), "\(s.screen)")
     #expect(s.alternateScreenOn == false)
   }
 
@@ -165,14 +163,14 @@ struct ExplorerEndToEndTests {
   }
 
   @Test func termDumbExitsWithStatus2() throws {
-    let binary = try #require(TmuxSession.smmuscopeBinary)
     // In a real terminal (tmux) but with TERM=dumb.
-    let s = try TmuxSession("TERM=dumb '\(binary.path)'", width: 160, height: 20)
-    #expect(s.waitForExit())
-    #expect(s.exitStatus == 2)
-    #expect(s.waitFor("TERM=dumb"), "\(s.screen)")
+    let s = try TmuxSession(try command(environment: "TERM=dumb "), width: 160, height: 20)
+    #expect(s.waitFor("[smmuscope exited 2]"), "\(s.screen)")
+    #expect(s.waitFor("TERM=dumb cannot move the cursor"), "\(s.screen)")
     #expect(s.waitFor("smmuscope run"))
+    #expect(s.alternateScreenOn == false)
     // And without a terminal.
+    let binary = try #require(TmuxSession.smmuscopeBinary)
     let result = try run(binary, arguments: [], environment: ["TERM": "dumb"])
     #expect(result.status == 2)
     #expect(!result.stdout.contains(0x1b) && !result.stderr.contains(0x1b))

@@ -107,7 +107,7 @@ struct RoundTripTests {
   @Test(arguments: DriverDesign.allCases)
   func reproducedStateMatches(design: DriverDesign) throws {
     var checked = 0
-    for seed in UInt64(1)...150 {
+    for seed in UInt64(1)...400 {
       let lines = Self.randomLines(seed: seed, count: 10 + Int(seed % 60))
       let original = Self.session(lines, design: design)
       let text = ScenarioWriter.reproduce(original)
@@ -135,7 +135,7 @@ struct RoundTripTests {
       }
       checked += 1
     }
-    #expect(checked == 150)
+    #expect(checked == 400)
   }
 
   @Test func reproducingTwiceIsStable() throws {

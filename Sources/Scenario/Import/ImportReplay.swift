@@ -126,6 +126,8 @@ public struct ImportResult: Sendable {
   /// Commands consumed by the model (the rest had unknown operands).
   public let commandsReplayed: Int
   public let notes: [String]
+  /// What the explorer's timeline replays step by step.
+  public let replay: ReplayScript
 
   /// Command counts by QEMU name.
   public var commandCounts: [String: Int] {
@@ -201,7 +203,7 @@ public enum ImportReplay {
     var inWalk = false
   }
 
-  private struct RawTranslation {
+  struct RawTranslation {
     var line: Int
     var time: Double?
     var sid: UInt32
@@ -213,7 +215,7 @@ public enum ImportReplay {
     var descriptors: [(UInt64, UInt64)]
   }
 
-  private enum Step {
+  enum Step {
     case command(Int)
     case translation(Int)
     case write(line: Int, address: UInt64, new: UInt64)
@@ -476,56 +478,17 @@ public enum ImportReplay {
     var unmaps = 0
     var replayed = 0
     var hazardCount = 0
-    var asidRoots: [UInt16: Set<UInt64>] = [:]
+    let initialSMMU = smmu
+    var state = ReplayState()
     for step in steps {
-      var line = 0
-      var time: Double?
-      switch step {
-      case .enable(let on):
-        smmu.setEnabled(on)
-        continue
-      case .write(let l, let address, let new):
-        line = l
-        time = trace.events.first(where: { $0.line == l })?.time
-        do { try smmu.write(address, new, writer: "trace") } catch {
-          throw ImportError(file: trace.path, line: l, "store to \(hex(address)): \(error)")
-        }
-      case .command(let i):
-        let c = commands[i]
-        line = c.traceLine
-        time = c.time
-        guard let cmd = c.command else { continue }
-        unmaps += inferUnmap(cmd, &smmu, asidRoots)
-        smmu.submit([cmd])
-        replayed += 1
-      case .translation(let i):
+      let applied = try apply(step, to: &smmu, state: &state, commands: commands, raw: raw, trace: trace)
+      let line = applied.line
+      let time = applied.time
+      if case .translation(let i) = step, let result = applied.result {
         let r = raw[i]
-        line = r.line
-        time = r.time
-        for (address, value) in r.descriptors {
-          if smmu.memory.allocation(containing: address) == nil {
-            let page = address & ~(PhysicalMemory.pageSize - 1)
-            let owner = "page table (from QEMU walks)"
-            if (try? smmu.allocate(
-              at: page, bytes: PhysicalMemory.pageSize, purpose: .pageTable, owner: owner))
-              == nil
-            {
-              _ = try? smmu.allocate(at: address, bytes: 8, purpose: .pageTable, owner: owner)
-            }
-          }
-          if (try? smmu.read(address)) != value {
-            _ = try? smmu.write(address, value, writer: "trace walk")
-            seeded += 1
-          }
-        }
-        let t = Transaction(sid: r.sid, address: r.iova, write: r.write)
-        let result = smmu.translate(t)
         let steKey = "\(ConfigCacheKey.ste(sid: r.sid)) cached"
         let cdKey = "\(ConfigCacheKey.cd(sid: r.sid, ssid: 0)) cached"
         let configHit = result.path.contains(steKey) && result.path.contains(cdKey)
-        if let cd = currentCD0(sid: r.sid, smmu), cd.isValid {
-          asidRoots[cd.asidValue, default: []].insert(cd.tableAddress)
-        }
         let it = ImportedTranslation(
           traceLine: r.line, time: r.time, sid: r.sid, iova: r.iova, write: r.write, qemu: r.qemu,
           qemuConfigHit: r.configHit, qemuTLBHit: r.tlbHit, model: result.outcome,
@@ -549,6 +512,9 @@ public enum ImportReplay {
         hazardCount = smmu.hazards.count
       }
     }
+    seeded = state.seeded
+    unmaps = state.unmaps
+    replayed = state.replayed
     smmu.settle()
     if smmu.hazards.count > hazardCount {
       for h in smmu.hazards[hazardCount...] {
@@ -609,7 +575,63 @@ public enum ImportReplay {
       ringCounts: ringCounts, phases: [ConsolePhases.beforeFirstMark] + phases.marks.map(\.label),
       streams: streams, otherAbortStreams: otherAbort, cdDesign: cdDesign, translations: translations,
       caches: caches, hazards: hazards, seededDescriptors: seeded, inferredUnmaps: unmaps,
-      qwordWrites: writes.count, commandsReplayed: replayed, notes: notes)
+      qwordWrites: writes.count, commandsReplayed: replayed, notes: notes,
+      replay: ReplayScript(initial: initialSMMU, steps: steps, raw: raw, trace: trace))
+  }
+
+  /// What the replay carries from step to step.
+  struct ReplayState {
+    var asidRoots: [UInt16: Set<UInt64>] = [:]
+    var seeded = 0
+    var unmaps = 0
+    var replayed = 0
+  }
+
+  /// Applies one step of the replay to the model; returns the step's trace line and time, and
+  /// the model's result for a translation.
+  static func apply(
+    _ step: Step, to smmu: inout SMMU, state: inout ReplayState, commands: [ImportedCommand],
+    raw: [RawTranslation], trace: QEMUTrace
+  ) throws(ImportError) -> (line: Int, time: Double?, result: TranslationResult?) {
+    switch step {
+    case .enable(let on):
+      smmu.setEnabled(on)
+      return (0, nil, nil)
+    case .write(let l, let address, let new):
+      do { try smmu.write(address, new, writer: "trace") } catch {
+        throw ImportError(file: trace.path, line: l, "store to \(hex(address)): \(error)")
+      }
+      return (l, trace.events.first(where: { $0.line == l })?.time, nil)
+    case .command(let i):
+      let c = commands[i]
+      guard let cmd = c.command else { return (c.traceLine, c.time, nil) }
+      state.unmaps += inferUnmap(cmd, &smmu, state.asidRoots)
+      smmu.submit([cmd])
+      state.replayed += 1
+      return (c.traceLine, c.time, nil)
+    case .translation(let i):
+      let r = raw[i]
+      for (address, value) in r.descriptors {
+        if smmu.memory.allocation(containing: address) == nil {
+          let page = address & ~(PhysicalMemory.pageSize - 1)
+          let owner = "page table (from QEMU walks)"
+          if (try? smmu.allocate(at: page, bytes: PhysicalMemory.pageSize, purpose: .pageTable, owner: owner))
+            == nil
+          {
+            _ = try? smmu.allocate(at: address, bytes: 8, purpose: .pageTable, owner: owner)
+          }
+        }
+        if (try? smmu.read(address)) != value {
+          _ = try? smmu.write(address, value, writer: "trace walk")
+          state.seeded += 1
+        }
+      }
+      let result = smmu.translate(Transaction(sid: r.sid, address: r.iova, write: r.write))
+      if let cd = currentCD0(sid: r.sid, smmu), cd.isValid {
+        state.asidRoots[cd.asidValue, default: []].insert(cd.tableAddress)
+      }
+      return (r.line, r.time, result)
+    }
   }
 
   // MARK: Helpers

@@ -136,7 +136,8 @@ extension Walkthrough {
       legacy: expect cd-tables == 1
       legacy: expect cd-table-bytes == 4096
       per-master: expect cd-tables == 64
-      per-master: expect cd-table-bytes == 262144
+      per-master: paged: expect cd-table-bytes == 262144
+      per-master: compact: expect cd-table-bytes == 4096
       expect memory.stream-table-bytes == 20480
       expect hazards == 0
       """)

@@ -1,0 +1,27 @@
+import SMMUModel
+
+extension Driver {
+  /// A driver view over an SMMU programmed by someone else (an imported run): one master per
+  /// named SID, each with the CD table its STE points at, so the explorer's panes can show
+  /// the tables. The driver issues nothing.
+  public init?(observing smmu: SMMU, streams: [(name: String, sid: UInt32)]) {
+    guard let table = StreamTable(adoptingTableOf: smmu) else { return nil }
+    options = DriverOptions(design: .perMaster)
+    self.smmu = smmu
+    streamTable = table
+    asidBits = smmu.features.asid16 ? 16 : 8
+    for (name, sid) in streams {
+      var m = Master(name: name, sids: [sid], ssidBits: 0, ats: false, stall: false, group: nil)
+      if let a = table.steAddress(sid), let q = try? smmu.memory.readEntry(a) {
+        let ste = StreamTableEntry(qwords: q)
+        if ste.isValid, ste.configValue == .s1Translate || ste.configValue == .nested {
+          m.cdTable = CDTable(adoptingFrom: ste, in: smmu.memory, owner: "cd-table at \(hex(ste.contextPointer))")
+          m.cdTableInSTE = true
+        }
+      }
+      masters[name] = m
+      masterOrder.append(name)
+      sidOwners[sid] = name
+    }
+  }
+}
