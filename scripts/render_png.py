@@ -87,6 +87,28 @@ def translate_dec_graphics(text):
     return "".join(out)
 
 
+# Box-drawing characters drawn as lines from the cell centre to the named edges, so that
+# they join across cells (the font's glyphs are shorter than an 18 px cell).
+BOX = {
+    "─": "lr", "│": "ud", "┌": "rd", "┐": "ld", "└": "ru", "┘": "lu",
+    "├": "udr", "┤": "udl", "┬": "lrd", "┴": "lru", "┼": "udlr",
+}
+
+
+def draw_box(draw, ch, left, top, fg, bold):
+    cx, cy = left + CELL_W // 2, top + CELL_H // 2
+    w = 2 if bold else 1
+    edges = BOX[ch]
+    if "l" in edges:
+        draw.line([left, cy, cx, cy], fill=fg, width=w)
+    if "r" in edges:
+        draw.line([cx, cy, left + CELL_W - 1, cy], fill=fg, width=w)
+    if "u" in edges:
+        draw.line([cx, top, cx, cy], fill=fg, width=w)
+    if "d" in edges:
+        draw.line([cx, cy, cx, top + CELL_H - 1], fill=fg, width=w)
+
+
 def render(text, width, height, output):
     screen = pyte.Screen(width, height)
     stream = pyte.Stream(screen)
@@ -109,7 +131,9 @@ def render(text, width, height, output):
             left, top = x * CELL_W, y * CELL_H
             if bg != DEFAULT_BG:
                 draw.rectangle([left, top, left + CELL_W - 1, top + CELL_H - 1], fill=bg)
-            if cell.data and cell.data != " ":  # "" is the right half of a wide character
+            if cell.data in BOX:
+                draw_box(draw, cell.data, left, top, fg, False)
+            elif cell.data and cell.data != " ":  # "" is the right half of a wide character
                 font = bold if cell.bold else regular
                 draw.text((left, top + 1), cell.data, font=font, fill=fg)
             if cell.underscore:

@@ -56,21 +56,28 @@ extension ExplorerState {
     guard let t = timeline else { return [] }
     let r = t.result
     var out: [[Span]] = [
-      [Span("phase ", Style(.dim)), Span(t.phase, Style(.title, bold: true)),
-       Span("   step \(t.index)/\(t.count)", Style(.dim))],
+      [
+        Span("phase ", Style(.dim)), Span(t.phase, Style(.title, bold: true)),
+        Span("   step \(t.index)/\(t.count)", Style(.dim)),
+      ]
     ]
     if let last = t.lines.last { out.append([Span(last, Style(.accent))]) }
     let smmu = t.smmu
     out.append([
-      Span("model: cfg-cache hits \(smmu.configCache.stats.hits) misses \(smmu.configCache.stats.misses)"
-        + "  TLB hits \(smmu.tlb.stats.hits) misses \(smmu.tlb.stats.misses)"
-        + "  hazards \(smmu.hazards.count)", Style(.dim)),
+      Span(
+        "model: cfg-cache hits \(smmu.configCache.stats.hits) misses \(smmu.configCache.stats.misses)"
+          + "  TLB hits \(smmu.tlb.stats.hits) misses \(smmu.tlb.stats.misses)"
+          + "  hazards \(smmu.hazards.count)", Style(.dim))
     ])
     out.append([
-      Span("QEMU (whole run): config hits \(r.caches.qemuConfigHits) misses \(r.caches.qemuConfigMisses)"
-        + "  IOTLB hits \(r.caches.qemuTLBHits) misses \(r.caches.qemuTLBMisses)", Style(.dim)),
+      Span(
+        "QEMU (whole run): config hits \(r.caches.qemuConfigHits) misses \(r.caches.qemuConfigMisses)"
+          + "  IOTLB hits \(r.caches.qemuTLBHits) misses \(r.caches.qemuTLBMisses)", Style(.dim))
     ])
-    out.append([Span("Space/n next  b back  ] next command  } next phase  { previous phase  0 start  $ end", Style(.dim))])
+    out.append([
+      Span(
+        "Space/n next  b back  ] next command  } next phase  { previous phase  0 start  $ end", Style(.dim))
+    ])
     return out
   }
 }

@@ -86,7 +86,8 @@ public enum Keymap {
     Binding(keys: [.char("W")], label: "W", help: "walkthrough menu", action: .walkthroughMenu, hint: nil),
     Binding(keys: [.char("z")], label: "z", help: "zoom the focused pane", action: .zoom, hint: nil),
     Binding(
-      keys: [.char("u")], label: "u", help: "undo the last command (or step back)", action: .undo, hint: "undo"),
+      keys: [.char("u")], label: "u", help: "undo the last command (or step back)", action: .undo,
+      hint: "undo"),
     Binding(
       keys: [.char("w")], label: "w", help: "write the session as a scenario file", action: .write,
       hint: nil),

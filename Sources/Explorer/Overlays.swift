@@ -25,7 +25,9 @@ extension ExplorerState {
     case .help: drawPopup(&g, title: "Keys (any key closes)", lines: helpLines)
     case .raw: drawPopup(&g, title: "Raw qwords (Esc closes)", lines: rawLines)
     case .compare:
-      drawPopup(&g, title: "This session under every design (differences highlighted; Esc closes)", lines: compareLines)
+      drawPopup(
+        &g, title: "This session under every design (differences highlighted; Esc closes)",
+        lines: compareLines)
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
         [

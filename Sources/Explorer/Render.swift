@@ -35,7 +35,8 @@ extension ExplorerState {
     var t = " smmuscope  design: \(session.options.label)"
     if let w = walkthrough { t += "  walkthrough: \(w.name) step \(stepIndex + 1)/\(stepCount)" }
     if let tl = timeline {
-      t = " smmuscope  import: \(tl.result.tracePath.split(separator: "/").last ?? "")  step \(tl.index)/\(tl.count)"
+      t =
+        " smmuscope  import: \(tl.result.tracePath.split(separator: "/").last ?? "")  step \(tl.index)/\(tl.count)"
     }
     if !logFilter.isEmpty { t += "  filter: \(logFilter)" }
     g.write(t, x: r.x, y: r.y, style: Style(.selection, bold: true), maxWidth: r.width)
@@ -46,7 +47,10 @@ extension ExplorerState {
   }
 
   func drawNarration(_ g: inout Grid, _ r: Rect) {
-    let title = timeline != nil ? "Imported QEMU run (\(timeline?.result.cdDesign ?? "") CD tables)" : "\(walkthrough?.title ?? "") — \(stepTitle ?? "")"
+    let title =
+      timeline != nil
+      ? "Imported QEMU run (\(timeline?.result.cdDesign ?? "") CD tables)"
+      : "\(walkthrough?.title ?? "") — \(stepTitle ?? "")"
     g.box(r, title: title, focused: true, glyphs: glyphs)
     let inner = r.inner
     let lines = narrationLines
@@ -86,12 +90,13 @@ extension ExplorerState {
       g.write(emptyText(p), x: inner.x + 1, y: y, style: Style(.dim), maxWidth: inner.width - 1)
       return
     }
-    // The log keeps its selection visible as a ">" in a one-column gutter, not as a highlight.
+    // The log keeps its selection visible as a ">" in a one-column gutter, not as a highlight;
+    // the graph's rows are a picture, never reversed (its selection only scrolls).
     let gutter = p == .log ? 1 : 0
     for i in offset..<min(count, offset + height) {
       g.draw(
         content.row(i), x: inner.x + gutter, y: y, width: inner.width - gutter,
-        highlight: p == focus && i == sel && p != .log)
+        highlight: p == focus && i == sel && p != .log && p != .graph)
       if p == .log && p == focus && i == sel {
         g.write(">", x: inner.x, y: y, style: Style(.accent, bold: true))
       }
@@ -136,11 +141,16 @@ extension ExplorerState {
   func drawHints(_ g: inout Grid, _ r: Rect) {
     var spans: [Span] = []
     if timeline != nil {
-      for (k, label) in [("Space", "next"), ("b", "back"), ("]", "next cmd"), ("}", "next phase"), ("{", "prev phase")] {
+      for (k, label) in [
+        ("Space", "next"), ("b", "back"), ("]", "next cmd"), ("}", "next phase"), ("{", "prev phase"),
+      ] {
         spans += [Span(" " + k, Style(.accent, bold: true)), Span(" \(label) ", Style(.dim))]
       }
-      spans += [Span(" Tab", Style(.accent, bold: true)), Span(" pane ", Style(.dim)), Span(" ?", Style(.accent, bold: true)),
-        Span(" help ", Style(.dim)), Span(" q", Style(.accent, bold: true)), Span(" quit", Style(.dim))]
+      spans += [
+        Span(" Tab", Style(.accent, bold: true)), Span(" pane ", Style(.dim)),
+        Span(" ?", Style(.accent, bold: true)),
+        Span(" help ", Style(.dim)), Span(" q", Style(.accent, bold: true)), Span(" quit", Style(.dim)),
+      ]
       g.draw(spans, x: r.x, y: r.y, width: r.width)
       return
     }

@@ -28,7 +28,8 @@ enum SharingGraph {
       let ste = StreamTableEntry(qwords: q)
       let mine = r.master == selected
       let left = [
-        Span(col(r.master, 9), Style(.accent, bold: mine, underline: mine)), Span(col(hex(UInt64(r.sid)), 7)),
+        Span(String(r.master.prefix(9)), Style(.accent, bold: mine, underline: mine)), Span(pad(r.master, 9)),
+        Span(col(hex(UInt64(r.sid)), 7)),
       ]
       guard ste.isValid else {
         others.append(left + [Span("\(h)\(h) invalid", Style(.bad))])
@@ -65,7 +66,9 @@ enum SharingGraph {
         var row: [Span] = []
         if j < lefts.count {
           let mine = lefts[j].master == selected
-          row.append(Span(col(lefts[j].master, 9), Style(.accent, bold: mine, underline: mine)))
+          // Only the name is underlined, not the padding after it.
+          row.append(Span(String(lefts[j].master.prefix(9)), Style(.accent, bold: mine, underline: mine)))
+          row.append(Span(pad(lefts[j].master, 9)))
           row.append(Span(col(hex(UInt64(lefts[j].sid)), 7)))
           let conn: String
           if lefts.count == 1 {
@@ -110,3 +113,6 @@ enum SharingGraph {
     return rows + others
   }
 }
+
+/// The spaces that pad `s` to `n` columns (none if it is already as wide).
+func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) }

@@ -15,7 +15,8 @@ extension Driver {
       if let a = table.steAddress(sid), let q = try? smmu.memory.readEntry(a) {
         let ste = StreamTableEntry(qwords: q)
         if ste.isValid, ste.configValue == .s1Translate || ste.configValue == .nested {
-          m.cdTable = CDTable(adoptingFrom: ste, in: smmu.memory, owner: "cd-table at \(hex(ste.contextPointer))")
+          m.cdTable = CDTable(
+            adoptingFrom: ste, in: smmu.memory, owner: "cd-table at \(hex(ste.contextPointer))")
           m.cdTableInSTE = true
         }
       }

@@ -95,7 +95,9 @@ public struct ScenarioLine: Sendable, Hashable {
   /// Runs only with compact CD tables (`compact:`) or only without (`paged:`), or always.
   public let onlyCompact: Bool?
 
-  public init(line: Int, text: String, command: ScenarioCommand, onlyFor: DriverDesign?, onlyCompact: Bool? = nil) {
+  public init(
+    line: Int, text: String, command: ScenarioCommand, onlyFor: DriverDesign?, onlyCompact: Bool? = nil
+  ) {
     self.line = line
     self.text = text
     self.command = command

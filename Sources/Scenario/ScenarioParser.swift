@@ -60,7 +60,8 @@ public struct ScenarioParser: Sendable {
     } catch {
       throw fail(error.column, error.message)
     }
-    return ScenarioLine(line: number, text: text, command: command, onlyFor: onlyFor, onlyCompact: onlyCompact)
+    return ScenarioLine(
+      line: number, text: text, command: command, onlyFor: onlyFor, onlyCompact: onlyCompact)
   }
 
   mutating func parseCommand(_ verb: Token, _ c: inout Cursor, number: Int) throws(Cursor.Failure)

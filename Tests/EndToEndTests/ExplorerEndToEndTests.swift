@@ -12,7 +12,9 @@ struct ExplorerEndToEndTests {
   /// reports the status instead.
   func command(_ arguments: String = "", environment: String = "") throws -> String {
     let binary = try #require(TmuxSession.smmuscopeBinary, "build smmuscope first (swift build)")
-    return environment + "'\(binary.path)'" + (arguments.isEmpty ? "" : " " + arguments)
+    // The trap keeps the shell alive when Ctrl-C sends SIGINT to the whole foreground group
+    // (a trap with a command, unlike an ignored signal, is reset for the child on exec).
+    return "trap true INT; " + environment + "'\(binary.path)'" + (arguments.isEmpty ? "" : " " + arguments)
       + "; echo \"[smmuscope exited $?]\"; exec sleep 600"
   }
 
@@ -53,12 +55,14 @@ struct ExplorerEndToEndTests {
     s.sendKeys("Enter")
     #expect(s.waitFor("attach ctx gpu pasid 3: ok"), "\(s.screen)")
     // The new CD row: SSID 3, ASID 2 (ctx), in gpu's table.
-    #expect(s.waitUntil { $0.contains { $0.contains("│3       2     0x") && $0.contains("ctx") } }, "\(s.screen)")
+    #expect(
+      s.waitUntil { $0.contains { $0.contains("│3       2     0x") && $0.contains("ctx") } }, "\(s.screen)")
     quit(s)
   }
 
   @Test func attachesAtAPASIDInAnOpenedFile() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smmuscope-e2e-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "smmuscope-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("pasids.scn")
@@ -75,7 +79,8 @@ struct ExplorerEndToEndTests {
     s.type("attach side dev pasid 5")
     s.sendKeys("Enter")
     #expect(s.waitFor("attach side dev pasid 5: ok"), "\(s.screen)")
-    #expect(s.waitUntil { $0.contains { $0.contains("│5       2     0x") && $0.contains("side") } }, "\(s.screen)")
+    #expect(
+      s.waitUntil { $0.contains { $0.contains("│5       2     0x") && $0.contains("side") } }, "\(s.screen)")
     // A bad line is reported and changes nothing.
     s.sendKeys(":")
     s.type("attach side dev pasid 99")

@@ -15,6 +15,8 @@ final class TmuxSession {
   private(set) var width: Int
   private(set) var height: Int
   private var killed = false
+  /// Where the pane's shell writes the command's exit status.
+  private let statusFile: String
 
   /// Starts `command` (run by tmux through `sh -c`) in a new detached session.
   /// - Parameters:
@@ -29,6 +31,8 @@ final class TmuxSession {
   ) throws {
     guard Self.tmuxPath != nil else { throw TmuxError.tmuxNotFound }
     socket = "smmuscope-test-\(getpid())-\(Self.counter.next())"
+    statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).status").path
+    unlink(statusFile)
     self.width = width
     self.height = height
     var env = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
@@ -40,7 +44,10 @@ final class TmuxSession {
       "new-session", "-d", "-s", "s", "-x", String(width), "-y", String(height),
     ]
     for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(key)=\(value)"] }
-    args.append(command)
+    // The shell records the command's exit status in a file: tmux 3.3 sometimes never records
+    // `pane_dead_status` (it can miss the child's exit). The subshell keeps the command's own
+    // signal dispositions; the trap keeps the outer shell alive through a Ctrl-C.
+    args.append("trap true INT; ( \(command)\n); echo $? > '\(statusFile)'")
     let result = try tmux(args)
     guard result.status == 0 else {
       throw TmuxError.commandFailed(args: args, status: result.status, output: result.output)
@@ -121,6 +128,12 @@ final class TmuxSession {
     let parts = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
       .split(separator: ":", omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0] == "1" else { return nil }
+    if let data = FileManager.default.contents(atPath: statusFile),
+      let status = Int32(
+        String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    {
+      return status
+    }
     if let status = Int32(parts[1]) { return status }
     if let signal = Int32(parts[2]) { return 128 + signal }
     return nil
@@ -139,16 +152,21 @@ final class TmuxSession {
     paneFormat("#{alternate_on}").map { $0 == "1" }
   }
 
-  /// Polls every 50 ms until the command has exited and tmux knows its exit status (the pane
-  /// can read as dead a moment before the status is recorded). - Returns: true if it exited in time.
+  /// Polls every 50 ms until the command has exited, then up to a second more for tmux to
+  /// record its exit status (the pane reads as dead a moment before; tmux 3.3 sometimes never
+  /// records it, so tests that need the status reliably should have the shell print it).
+  /// - Returns: true if it exited in time.
   func waitForExit(timeout: Duration = .seconds(10)) -> Bool {
-    waitUntil(timeout: timeout) { _ in self.exitStatus != nil }
+    guard waitUntil(timeout: timeout, { _ in !self.isRunning }) else { return false }
+    _ = waitUntil(timeout: .seconds(1)) { _ in self.exitStatus != nil }
+    return true
   }
 
   /// Kills the private tmux server (and the command with it). Idempotent.
   func kill() {
     guard !killed else { return }
     killed = true
+    unlink(statusFile)
     _ = try? tmux(["kill-server"])
   }
 

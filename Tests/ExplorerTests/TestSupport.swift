@@ -36,7 +36,9 @@ enum Fixture {
   }
 
   /// A state with no walkthrough and a scenario loaded from source.
-  static func scenario(_ source: String, width: Int = 100, height: Int = 30, design: DriverDesign = .perMaster)
+  static func scenario(
+    _ source: String, width: Int = 100, height: Int = 30, design: DriverDesign = .perMaster
+  )
     -> ExplorerState
   {
     var s = ExplorerState(width: width, height: height, design: design)
@@ -87,7 +89,8 @@ enum Golden {
     if expected != actual {
       let e = expected.components(separatedBy: "\n")
       let a = actual.components(separatedBy: "\n")
-      let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
+      let first =
+        zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
       let want = first < e.count ? e[first] : "<none>"
       let got = first < a.count ? a[first] : "<none>"
       Issue.record(

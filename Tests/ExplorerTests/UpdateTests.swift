@@ -306,7 +306,8 @@ import Testing
   @Test func escapeClosesEveryOverlay() {
     let openers: [(Key, Overlay)] = [
       (.char("?"), .help), (.enter, .raw), (.char("c"), .compare), (.char(":"), .commandLine("")),
-      (.char("/"), .filter("")), (.char("W"), .walkthroughMenu(0)), (.char("w"), .writeFile("smmuscope-session.scn")),
+      (.char("/"), .filter("")), (.char("W"), .walkthroughMenu(0)),
+      (.char("w"), .writeFile("smmuscope-session.scn")),
     ]
     for (key, overlay) in openers {
       var s = Fixture.main(.large)

@@ -59,7 +59,8 @@ public struct ReplayTimeline: Sendable {
     guard index > 0 else { return ConsolePhases.beforeFirstMark }
     switch result.replay.steps[index - 1] {
     case .command(let i): return result.commands[i].phase
-    case .translation(let i): return result.translations.indices.contains(i) ? result.translations[i].phase : ""
+    case .translation(let i):
+      return result.translations.indices.contains(i) ? result.translations[i].phase : ""
     default: return ""
     }
   }
@@ -91,7 +92,8 @@ public struct ReplayTimeline: Sendable {
     guard k > 0, k <= count else { return ConsolePhases.beforeFirstMark }
     switch result.replay.steps[k - 1] {
     case .command(let i): return result.commands[i].phase
-    case .translation(let i): return result.translations.indices.contains(i) ? result.translations[i].phase : ""
+    case .translation(let i):
+      return result.translations.indices.contains(i) ? result.translations[i].phase : ""
     default: return ""
     }
   }
@@ -99,7 +101,8 @@ public struct ReplayTimeline: Sendable {
   private mutating func applyNext() -> String {
     let step = result.replay.steps[index]
     let applied = try? ImportReplay.apply(
-      step, to: &smmu, state: &state, commands: result.commands, raw: result.replay.raw, trace: result.replay.trace)
+      step, to: &smmu, state: &state, commands: result.commands, raw: result.replay.raw,
+      trace: result.replay.trace)
     let at = "\(result.replay.trace.path.split(separator: "/").last ?? ""):\(applied?.line ?? 0)"
     switch step {
     case .command(let i):

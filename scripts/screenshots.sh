@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Regenerates every PNG in screenshots/ from the real binary in tmux (see scripts/screenshot.sh):
+# builds the release binary if needed, installs pyte and Pillow with pip if they are missing,
+# and captures each screen at 160x48.
+#
+#   bash scripts/screenshots.sh            # all of them
+#   SMMUSCOPE_BIN=path bash scripts/screenshots.sh   # use an already built binary
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v tmux >/dev/null || { echo "$0: tmux is not installed (apt-get install tmux)" >&2; exit 1; }
+
+if ! python3 -c 'import pyte, PIL' 2>/dev/null; then
+  pip=(python3 -m pip install --quiet --disable-pip-version-check pyte==0.8.2 pillow)
+  "${pip[@]}" 2>/dev/null || "${pip[@]}" --user --break-system-packages
+fi
+
+bin=${SMMUSCOPE_BIN:-}
+if [[ -z $bin ]]; then
+  swift build -c release --product smmuscope >/dev/null
+  bin=$(swift build -c release --show-bin-path)/smmuscope
+fi
+[[ -x $bin ]] || { echo "$0: no binary at $bin" >&2; exit 1; }
+
+W=160 H=48
+shot() { bash scripts/screenshot.sh "$@"; }
+
+# shared-domain at "Attach the second device": both devices on dma0, per-master then legacy.
+shot main-per-master $W $H Space Space -- "$bin" --walkthrough shared-domain
+shot main-legacy $W $H Space Space p -- "$bin" --walkthrough shared-domain
+
+# sva-leak under legacy at the bind step, with a third device attached to the shared domain:
+# three STEs merge into the domain's one table, whose SSID 5 holds the process's CD.
+shot sharing-graph $W $H Space \
+  : "master dev sid 0x30 ssid-bits 20" Enter : "attach shared dev" Enter \
+  Tab Tab z -- "$bin" --walkthrough sva-leak --design legacy
+
+# s1dss step 2: narration and its checked expectations.
+shot walkthrough-step $W $H Space -- "$bin" --walkthrough s1dss
+
+# The memory walkthrough (64 devices on one domain) under every design.
+shot compare $W $H c -- "$bin" --walkthrough memory
