@@ -59,8 +59,9 @@ public struct Session: Sendable {
   /// them: the explorer replays walkthroughs and opened files this way.
   public mutating func execute(_ line: ScenarioLine, learnNames: Bool) {
     if learnNames {
-      var p = parser
-      if (try? p.parseLine(line.text, number: line.line)) != nil { parser = p }
+      // In place (a copy would duplicate the parser's tables on every line). The line parsed
+      // once already, in its scenario, so it parses again here.
+      _ = try? parser.parseLine(line.text, number: line.line)
     }
     execute(line)
   }
