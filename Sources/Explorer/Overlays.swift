@@ -59,7 +59,16 @@ extension ExplorerState {
   }
 
   var helpLines: [[Span]] {
-    var out: [[Span]] = Keymap.bindings.map { b in
+    var out: [[Span]] = []
+    if timeline != nil {
+      let keys = [
+        ("Space n", "imported run: next step"), ("b", "previous step"), ("]", "next command"),
+        ("}", "first step of the next phase"), ("{", "back to the start of the phase"),
+        ("0 $", "start / end"),
+      ]
+      for (k, h) in keys { out.append([Span(col(k, 16), Style(.accent, bold: true)), Span(h)]) }
+    }
+    out += Keymap.bindings.map { b in
       [
         Span(col(b.keys.map(Self.keyName).joined(separator: " "), 16), Style(.accent, bold: true)),
         Span(b.help),
