@@ -138,28 +138,36 @@ public enum EntryBuilder {
     return e
   }
 
-  /// A stage-1 CD for a paging domain (`arm_smmu_make_s1_cd`).
-  public static func s1CD(
-    asid: UInt16, ttbr: UInt64, tcr: CDTranslationControl, mair: UInt64, masterStall: Bool
-  ) -> ContextDescriptor {
+  /// What every valid CD the driver builds has: V, EPD1, AA64, R, A, ASET (no broadcast
+  /// TLBI matching), the ASID and IPS, S when the master stalls, and MAIR in word 3.
+  static func validCD(asid: UInt16, ips: UInt64, mair: UInt64, masterStall: Bool) -> ContextDescriptor {
     typealias C = ContextDescriptor
     var cd = ContextDescriptor()
-    cd[C.t0sz] = tcr.t0sz
-    cd[C.tg0] = tcr.tg0
-    cd[C.irgn0] = tcr.irgn0
-    cd[C.orgn0] = tcr.orgn0
-    cd[C.sh0] = tcr.sh0
     cd[C.epd1] = 1
     cd[C.v] = 1
-    cd[C.ips] = tcr.ips
+    cd[C.ips] = ips
     cd[C.aa64] = 1
     if masterStall { cd[C.s] = 1 }
     cd[C.r] = 1
     cd[C.a] = 1
     cd[C.aset] = 1
     cd[C.asid] = UInt64(asid)
-    cd.qwords[1] = ttbr & C.ttb0.mask
     cd.qwords[3] = mair
+    return cd
+  }
+
+  /// A stage-1 CD for a paging domain (`arm_smmu_make_s1_cd`).
+  public static func s1CD(
+    asid: UInt16, ttbr: UInt64, tcr: CDTranslationControl, mair: UInt64, masterStall: Bool
+  ) -> ContextDescriptor {
+    typealias C = ContextDescriptor
+    var cd = validCD(asid: asid, ips: tcr.ips, mair: mair, masterStall: masterStall)
+    cd[C.t0sz] = tcr.t0sz
+    cd[C.tg0] = tcr.tg0
+    cd[C.irgn0] = tcr.irgn0
+    cd[C.orgn0] = tcr.orgn0
+    cd[C.sh0] = tcr.sh0
+    cd.qwords[1] = ttbr & C.ttb0.mask
     return cd
   }
 
@@ -169,16 +177,7 @@ public enum EntryBuilder {
     -> ContextDescriptor
   {
     typealias C = ContextDescriptor
-    var cd = ContextDescriptor()
-    cd[C.epd1] = 1
-    cd[C.v] = 1
-    cd[C.ips] = cpuPARange
-    cd[C.aa64] = 1
-    if masterStall { cd[C.s] = 1 }
-    cd[C.r] = 1
-    cd[C.a] = 1
-    cd[C.aset] = 1
-    cd[C.asid] = UInt64(asid)
+    var cd = validCD(asid: asid, ips: cpuPARange, mair: cpuMAIR, masterStall: masterStall)
     if let pgd {
       cd[C.t0sz] = 64 - cpuVABits
       cd[C.tg0] = 0
@@ -193,7 +192,6 @@ public enum EntryBuilder {
         cd[C.r] = 0
       }
     }
-    cd.qwords[3] = cpuMAIR
     return cd
   }
 }
