@@ -6,14 +6,16 @@ import Testing
 /// The built-in walkthroughs parse, pass under both designs and teach something.
 struct WalkthroughTests {
   @Test(arguments: Walkthrough.all.map(\.name))
-  func parsesAndPassesUnderBothDesigns(name: String) throws {
+  func parsesAndPassesUnderEveryConfiguration(name: String) throws {
     let w = try #require(Walkthrough.named(name))
     let scenario = try ScenarioParser.parse(w.source, file: "walkthrough:\(name)")
     #expect(!scenario.lines.isEmpty)
     for design in DriverDesign.allCases {
-      let s = Session.run(w.scenario, design: design)
-      let failed = s.failures.map { "line \($0.line): \($0.expectation!.message)" }
-      #expect(failed.isEmpty, "\(name) under \(design.rawValue): \(failed)")
+      for compact in [false, true] {
+        let s = Session.run(w.scenario, design: design, compact: compact)
+        let failed = s.failures.map { "line \($0.line): \($0.expectation!.message)" }
+        #expect(failed.isEmpty, "\(name) under \(s.options.label): \(failed)")
+      }
     }
   }
 

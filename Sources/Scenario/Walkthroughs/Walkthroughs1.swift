@@ -28,8 +28,10 @@ extension Walkthrough {
       per-master: expect last.syncs == 4
       per-master: expect ste.0x10.table == nic0
       per-master: expect cd.nic0.0.asid == 1
-      legacy: expect cd-table-bytes == 4096
-      per-master: expect cd-table-bytes == 8192
+      legacy: paged: expect cd-table-bytes == 4096
+      legacy: compact: expect cd-table-bytes == 64
+      per-master: paged: expect cd-table-bytes == 8192
+      per-master: compact: expect cd-table-bytes == 128
       step "One ASID, one set of TLB entries"
       say "TLB entries are tagged by ASID, never by StreamID: nic0 hits the entry nvme0's walk filled."
       dma nvme0 0x10000

@@ -134,7 +134,8 @@ extension Walkthrough {
       attach shared dev62
       attach shared dev63
       legacy: expect cd-tables == 1
-      legacy: expect cd-table-bytes == 4096
+      legacy: paged: expect cd-table-bytes == 4096
+      legacy: compact: expect cd-table-bytes == 64
       per-master: expect cd-tables == 64
       per-master: paged: expect cd-table-bytes == 262144
       per-master: compact: expect cd-table-bytes == 4096
