@@ -39,3 +39,10 @@ shot walkthrough-step $W $H Space -- "$bin" --walkthrough s1dss
 
 # The memory walkthrough (64 devices on one domain) under every design.
 shot compare $W $H c -- "$bin" --walkthrough memory
+
+# The Linux 6.1 run on QEMU (../shared/samples), imported and stepped into the DMA read phase.
+sample=../shared/samples/qemu-linux-6.1
+if [[ -f $sample/trace.log.gz ]]; then
+  shot import-timeline $W $H "}" "}" "}" "}" "}" "}" "}" "]" Space Space Space -- \
+    "$bin" --import "$sample/trace.log.gz" --mem "$sample/mem"
+fi
