@@ -550,6 +550,11 @@ public enum ImportReplay {
     let cdDesign: String =
       pointers.isEmpty ? "none" : Set(pointers).count == pointers.count ? "per-master" : "shared"
 
+    if smmu.counters.commandErrors > 0 {
+      notes.append(
+        "the model's command queue met \(smmu.counters.commandErrors) illegal command(s) (CERROR_ILL); "
+          + "first: \(smmu.commandError ?? "acknowledged")")
+    }
     if !configMismatches.isEmpty {
       notes.append(
         "\(configMismatches.count) QEMU configuration fetches disagree with the final dump (tables changed "
