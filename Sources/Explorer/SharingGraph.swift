@@ -16,10 +16,14 @@ enum SharingGraph {
     var groups: [UInt64: [ExplorerState.StreamRow]] = [:]
     var order: [UInt64] = []
     var others: [[Span]] = []
+    // Column widths from the data, so the graph stays readable in a half-width pane.
+    let nameWidth = min(9, streams.map(\.master.count).max() ?? 0) + 1
+    let sidWidth = (streams.map { hex(UInt64($0.sid)).count }.max() ?? 0) + 1
+    let tableWidth = min(16, (owners.values.map(\.count).max() ?? 0) + 2) + 1
     func domainLabel(root: UInt64, asid: String) -> [Span] {
       let name = session.domainName(forTable: root)
       return [
-        Span(" \(h)\(g.arrow) "), Span(name, Style(.accent, bold: true)), Span(" \(asid)", Style(.warn)),
+        Span("\(h)\(g.arrow) "), Span(name, Style(.accent, bold: true)), Span(" \(asid)", Style(.warn)),
         Span(" \(h)\(g.arrow) pt \(hex(root))", Style(.dim)),
       ]
     }
@@ -28,8 +32,8 @@ enum SharingGraph {
       let ste = StreamTableEntry(qwords: q)
       let mine = r.master == selected
       let left = [
-        Span(String(r.master.prefix(9)), Style(.accent, bold: mine, underline: mine)), Span(pad(r.master, 9)),
-        Span(col(hex(UInt64(r.sid)), 7)),
+        Span(String(r.master.prefix(nameWidth - 1)), Style(.accent, bold: mine, underline: mine)),
+        Span(pad(r.master, nameWidth)), Span(col(hex(UInt64(r.sid)), sidWidth)),
       ]
       guard ste.isValid else {
         others.append(left + [Span("\(h)\(h) invalid", Style(.bad))])
@@ -67,40 +71,42 @@ enum SharingGraph {
         if j < lefts.count {
           let mine = lefts[j].master == selected
           // Only the name is underlined, not the padding after it.
-          row.append(Span(String(lefts[j].master.prefix(9)), Style(.accent, bold: mine, underline: mine)))
-          row.append(Span(pad(lefts[j].master, 9)))
-          row.append(Span(col(hex(UInt64(lefts[j].sid)), 7)))
+          row.append(
+            Span(String(lefts[j].master.prefix(nameWidth - 1)), Style(.accent, bold: mine, underline: mine)))
+          row.append(Span(pad(lefts[j].master, nameWidth)))
+          row.append(Span(col(hex(UInt64(lefts[j].sid)), sidWidth)))
           let conn: String
           if lefts.count == 1 {
-            conn = "\(h)\(h)\(h)\(g.arrow) "
+            conn = "\(h)\(h)\(g.arrow) "
           } else if j == 0 {
-            conn = "\(h)\(g.teeDown)\(h)\(g.arrow) "
+            conn = "\(h)\(g.teeDown)\(g.arrow) "
           } else if j == lefts.count - 1 {
-            conn = "\(h)\(g.bottomRight)   "
+            conn = "\(h)\(g.bottomRight)  "
           } else {
-            conn = "\(h)\(g.teeLeft)   "
+            conn = "\(h)\(g.teeLeft)  "
           }
           row.append(Span(conn, lineStyle))
         } else {
-          row.append(Span(String(repeating: " ", count: 21)))
+          row.append(Span(String(repeating: " ", count: nameWidth + sidWidth + 4)))
         }
-        row.append(Span(col(j == 0 ? "T:\(owner)" : "", 11), Style(j == 0 ? .title : .normal, bold: j == 0)))
+        row.append(
+          Span(col(j == 0 ? "T:\(owner)" : "", tableWidth), Style(j == 0 ? .title : .normal, bold: j == 0)))
         if j < rights.count {
           let (ssid, cd) = rights[j]
           let conn: String
           if rights.count == 1 {
-            conn = "\(h)\(h)\(h)"
+            conn = "\(h)\(h)"
           } else if j == 0 {
-            conn = "\(h)\(g.teeDown)\(h)"
+            conn = "\(g.teeDown)\(h)"
           } else if j == rights.count - 1 {
-            conn = " \(g.bottomLeft)\(h)"
+            conn = "\(g.bottomLeft)\(h)"
           } else {
-            conn = " \(g.teeRight)\(h)"
+            conn = "\(g.teeRight)\(h)"
           }
           row.append(Span(conn, lineStyle))
-          row.append(Span(" [\(ssid)]", Style(.warn)))
+          row.append(Span("[\(ssid)]", Style(.warn)))
           if cd.translationDisabled {
-            row.append(Span(" \(h)\(g.arrow) released (EPD0) asid \(cd.asidValue)", Style(.dim)))
+            row.append(Span("\(h)\(g.arrow) released (EPD0) asid \(cd.asidValue)", Style(.dim)))
           } else {
             row += domainLabel(root: cd.tableAddress, asid: "asid \(cd.asidValue)")
           }

@@ -13,6 +13,8 @@ public enum ScenarioCommand: Sendable, Hashable {
   case dma(master: String, pasid: UInt32?, iova: UInt64, write: Bool)
   case asid(domain: String, value: UInt16)
   case free(domain: String)
+  /// Releases a master (the device goes away): `remove MASTER`.
+  case remove(master: String)
   case release(mm: String)
   case say(String)
   case step(String)

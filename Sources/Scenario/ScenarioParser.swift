@@ -225,6 +225,11 @@ public struct ScenarioParser: Sendable {
       let d = try c.known("domain", domains.keys.contains)
       domains[d.text] = nil
       return .free(domain: d.text)
+    case "remove":
+      let m = try c.known("master", masters.keys.contains)
+      if let sids = masters[m.text]?.sids { for sid in sids { self.sids[sid] = nil } }
+      masters[m.text] = nil
+      return .remove(master: m.text)
     case "release":
       let mm = try c.known("mm", mms.contains)
       return .release(mm: mm.text)

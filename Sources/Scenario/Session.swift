@@ -106,6 +106,8 @@ public struct Session: Sendable {
       trace = driver.changeASID(domain: d, to: v)
     case .free(let d):
       trace = driver.free(domain: d)
+    case .remove(let m):
+      trace = driver.removeMaster(m)
     case .release(let mm):
       trace = driver.release(mm: mm)
     case .writeSTE(let sid, let q, let v):

@@ -97,7 +97,7 @@ struct ExplorerEndToEndTests {
     s.sendKeys("p")
     #expect(s.waitFor("design: legacy"))
     #expect(s.waitFor("(session replayed)"))
-    #expect(s.waitFor("─┬─▶ T:dma0"), "legacy: both STEs point at the domain's table\(s.screen)")
+    #expect(s.waitFor("─┬▶ T:dma0"), "legacy: both STEs point at the domain's table\(s.screen)")
     s.sendKeys("p")
     #expect(s.waitFor("design: per-master"))
     quit(s)

@@ -74,6 +74,9 @@ struct ParserTests {
     check("write cd nobody 0 0 0", line: 1, column: 10, "unknown master or domain 'nobody'")
     // A name may be declared again after `free`.
     #expect(failure("domain d paging\nfree d\ndomain d s2\nmap d 0x1000") == nil)
+    // After `remove`, the master is gone; its name and SID may be used again.
+    check("master m sid 1\nremove m\ndma m 0x1000", line: 3, column: 5, "unknown master 'm'")
+    #expect(failure("master m sid 1\nremove m\nmaster m sid 1") == nil)
   }
 
   @Test func duplicates() {

@@ -1,0 +1,31 @@
+import SMMUModel
+
+extension Driver {
+  /// Releases a master (`arm_smmu_release_device`): its PASIDs are removed, its STEs go to
+  /// the blocked (abort) configuration, and, per-master, its CD table is freed only after
+  /// that, so no STE or cached entry still points at it. The master's name and SIDs become
+  /// free again.
+  public mutating func removeMaster(_ name: String) -> OperationTrace {
+    operation { (d: inout Driver) throws(DriverError) in
+      let m = try d.master(name)
+      for pasid in m.pasidDomains.keys.sorted() { try d.removeDevicePASID(m, pasid) }
+      switch d.options.design {
+      case .legacy:
+        if let rid = m.ridDomain { d.note("release \(name): detach from \(rid)") }
+        d.legacyDetach(name)
+      case .perMaster:
+        if let after = d.masters[name] {
+          d.attachDomainSTE(name, identity: false, oldDomain: after.ridDomain)
+          d.masters[name]?.ridDomain = nil
+        }
+        if let table = d.masters[name]?.cdTable {
+          for a in table.allocations { try? d.smmu.free(a.base) }
+          d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
+        }
+      }
+      for sid in m.sids { d.sidOwners[sid] = nil }
+      d.masters[name] = nil
+      d.masterOrder.removeAll { $0 == name }
+    }
+  }
+}
