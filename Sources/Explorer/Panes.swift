@@ -7,7 +7,7 @@ extension ExplorerState {
   func headerRows(_ p: PaneID) -> Int {
     switch p {
     case .streams: 1
-    case .cdTable: 2
+    case .cdTable: cdTableLevels == nil ? 2 : 3
     default: 0
     }
   }
@@ -64,13 +64,14 @@ extension ExplorerState {
       ]
     case .cdTable:
       let info = cdTableInfo
-      return [
-        [Span(info.title, Style(.title, bold: true))],
+      var rows: [[Span]] = [[Span(info.title, Style(.title, bold: true))]]
+      if let levels = cdTableLevels { rows.append([Span(levels, Style(.dim))]) }
+      return rows + [
         [
           Span(
             col("SSID", 8) + col("ASID", 6) + col("TTB0", 13) + col("domain", 10) + col("EPD0", 5)
               + "reachable by", h)
-        ],
+        ]
       ]
     default: return []
     }
@@ -100,6 +101,17 @@ extension ExplorerState {
       spans = spans.map { Span($0.text, Style(.flash, bold: true)) }
     }
     return spans
+  }
+
+  /// For a 2-level table, its L1 and each allocated 64 KiB leaf with the SSIDs it holds.
+  var cdTableLevels: String? {
+    guard let table = cdTableInfo.table, table.format == .twoLevel else { return nil }
+    let n = CDTable.leafEntries
+    let shown = table.leaves.keys.sorted().prefix(3).map { i in
+      "[\(i)]->\(hex(table.leaves[i]!.base)) SSID \(i * n)-\((i + 1) * n - 1)"
+    }
+    let more = table.leaves.count > 3 ? " +\(table.leaves.count - 3)" : ""
+    return "L1 \(table.rootEntries)x8B @\(hex(table.root.base)) " + shown.joined(separator: " ") + more
   }
 
   /// The CD table shown: the selected master's (per-master), or the one its STE points at.
