@@ -17,6 +17,7 @@ let package = Package(
     .target(name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
     .systemLibrary(name: "CNcurses", path: "CNcurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "Terminal", dependencies: ["CNcurses", "Explorer"]),
+    .target(name: "TestSupport", path: "Sources/TestSupport"),
     .executableTarget(
       name: "smmuscope",
       dependencies: [
@@ -25,10 +26,10 @@ let package = Package(
       ]
     ),
     .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
-    .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver"]),
-    .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
+    .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver", "TestSupport"]),
+    .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"], exclude: ["Golden"]),
-    .testTarget(name: "EndToEndTests", dependencies: []),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "ImportTests", dependencies: ["SMMUModel", "Scenario"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Drives a command inside a detached tmux session on a private socket, for end-to-end tests
 /// of the real `smmuscope` binary: send keys, read the screen, resize, kill.
@@ -176,24 +177,9 @@ final class TmuxSession {
   /// executable (both live in `.build/<triple>/debug`), else `<package>/.build/debug/smmuscope`.
   /// Tests never build it: `swift build` (or `swift test`, which builds every target) does.
   static var smmuscopeBinary: URL? {
-    let fm = FileManager.default
-    if let path = ProcessInfo.processInfo.environment["SMMUSCOPE_BIN"], !path.isEmpty {
-      return URL(fileURLWithPath: path)
-    }
-    var candidates: [URL] = []
-    for executable in [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
-      guard let executable else { continue }
-      // The test binary may sit inside a bundle (…/debug/X.xctest/Contents/MacOS/X); walk up.
-      var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-      for _ in 0..<4 {
-        candidates.append(dir.appendingPathComponent("smmuscope"))
-        dir = dir.deletingLastPathComponent()
-      }
-    }
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/smmuscope"))
-    return candidates.first { fm.isExecutableFile(atPath: $0.path) }
+    BuiltBinary.smmuscope(
+      packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent())
   }
 
   // MARK: - Running tmux

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `smmuscope` executable: exit codes, diagnostics and JSON of `run`, `compare` and
@@ -17,20 +18,9 @@ struct CLITests {
   /// The built executable: `$SMMUSCOPE_BIN`, else the one in the build directory of this
   /// test runner (`.build/<triple>/debug`).
   static var binary: URL? {
-    let fm = FileManager.default
-    if let path = ProcessInfo.processInfo.environment["SMMUSCOPE_BIN"], !path.isEmpty {
-      return URL(fileURLWithPath: path)
-    }
-    var candidates: [URL] = []
-    for executable in [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
-      guard let executable else { continue }
-      var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-      for _ in 0..<4 {
-        candidates.append(dir.appendingPathComponent("smmuscope"))
-        dir = dir.deletingLastPathComponent()
-      }
-    }
-    return candidates.first { fm.isExecutableFile(atPath: $0.path) }
+    BuiltBinary.smmuscope(
+      packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent())
   }
 
   func smmuscope(_ arguments: [String]) throws -> Output {

@@ -1,5 +1,6 @@
 import SMMUDriver
 import SMMUModel
+import TestSupport
 import Testing
 
 @testable import Scenario
