@@ -40,8 +40,8 @@ public struct ExplorerState: Sendable {
     public var flashedCDs: Set<String> = []
     /// The sharing graph's rows.
     public var graph: [[Span]] = []
-    /// CD table root address -> owner name.
-    public var tableOwners: [UInt64: String] = [:]
+    /// CD tables by root address, with their owners.
+    public var tables: [UInt64: (owner: String, table: CDTable)] = [:]
     /// CD table root address -> masters whose STE points at it.
     public var reach: [UInt64: [String]] = [:]
     /// Number of CD tables and their bytes (for the status bar).
@@ -189,9 +189,8 @@ public struct ExplorerState: Sendable {
       }
     }
     d.streams.sort { $0.sid < $1.sid }
-    let tables = session.cdTables
-    for (owner, table) in tables { d.tableOwners[table.root.base] = owner }
-    d.cdTableCount = tables.count
+    d.tables = session.cdTablesByRoot
+    d.cdTableCount = session.cdTables.count
     d.cdTableBytes = session.cdTableBytes
     for r in d.streams {
       guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a) else {
@@ -251,7 +250,7 @@ public struct ExplorerState: Sendable {
       }
     }
     d.graph = SharingGraph.build(
-      session: session, streams: d.streams, owners: d.tableOwners, selected: selectedMaster(in: d.streams),
+      session: session, streams: d.streams, tables: d.tables, selected: selectedMaster(in: d.streams),
       glyphs: glyphs)
     derived = d
   }
@@ -259,7 +258,7 @@ public struct ExplorerState: Sendable {
   /// Rebuilds the graph (its highlight follows the selected master).
   mutating func refreshGraph() {
     derived.graph = SharingGraph.build(
-      session: session, streams: derived.streams, owners: derived.tableOwners, selected: selectedMaster,
+      session: session, streams: derived.streams, tables: derived.tables, selected: selectedMaster,
       glyphs: glyphs)
   }
 

@@ -89,7 +89,7 @@ extension ExplorerState {
     let cfg = ste.isValid ? ste.configValue.name : "invalid"
     let color: Color =
       !ste.isValid ? .bad : ste.configValue == .abort ? .dim : ste.configValue == .bypass ? .warn : .good
-    let table = s1 ? (derived.tableOwners[ste.contextPointer] ?? hex(ste.contextPointer)) : "-"
+    let table = s1 ? (derived.tables[ste.contextPointer]?.owner ?? hex(ste.contextPointer)) : "-"
     var spans = [
       Span(col(hex(UInt64(r.sid)), 8)), Span(col(r.master, 10), Style(.accent)),
       Span(col(cfg, 10), Style(color)),

@@ -7,7 +7,8 @@ import Scenario
 /// merging into one domain-owned table; per-master one table per master.
 enum SharingGraph {
   static func build(
-    session: Session, streams: [ExplorerState.StreamRow], owners: [UInt64: String], selected: String?,
+    session: Session, streams: [ExplorerState.StreamRow], tables: [UInt64: (owner: String, table: CDTable)],
+    selected: String?,
     glyphs g: Glyphs
   ) -> [[Span]] {
     let d = session.driver
@@ -19,7 +20,7 @@ enum SharingGraph {
     // Column widths from the data, so the graph stays readable in a half-width pane.
     let nameWidth = min(9, streams.map(\.master.count).max() ?? 0) + 1
     let sidWidth = (streams.map { hex(UInt64($0.sid)).count }.max() ?? 0) + 1
-    let tableWidth = min(16, (owners.values.map(\.count).max() ?? 0) + 2) + 1
+    let tableWidth = min(16, (tables.values.map(\.owner.count).max() ?? 0) + 2) + 1
     func domainLabel(root: UInt64, asid: String) -> [Span] {
       let name = session.domainName(forTable: root)
       return [
@@ -54,10 +55,9 @@ enum SharingGraph {
     }
     for root in order {
       let lefts = groups[root] ?? []
-      let owner = owners[root] ?? hex(root)
+      let owner = tables[root]?.owner ?? hex(root)
       var rights: [(UInt32, ContextDescriptor)] = []
-      let table = session.cdTables.first { $0.table.root.base == root }?.table
-      if let table {
+      if let table = tables[root]?.table {
         for ssid in RunReport.validSSIDs(table, d.smmu) {
           if let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) {
             rights.append((ssid, ContextDescriptor(qwords: q)))

@@ -39,7 +39,7 @@ public struct Driver: Sendable {
     asidBits = features.asid16 ? 16 : 8
     self.smmu = smmu
     if streamTable.format == .linear {
-      for sid in streamTable.backedSIDs { initialiseSTE(sid: sid, target: .steInit) }
+      for sid in streamTable.backedSIDs { initialiseSTE(sid: sid) }
     }
     self.smmu.programStreamTable(base: streamTable.root.base, config: streamTable.baseConfigRegister)
     self.smmu.submit([.cfgiAll, .sync, .tlbiNSNHAll, .sync])
@@ -124,7 +124,7 @@ public struct Driver: Sendable {
   }
 
   /// Writes the 8 qwords of an initial STE of a table that is not yet reachable.
-  mutating func initialiseSTE(sid: UInt32, target: TraceWrite.Target) {
+  mutating func initialiseSTE(sid: UInt32) {
     guard let a = streamTable.steAddress(sid) else { return }
     let ste =
       options.design == .legacy
@@ -139,7 +139,7 @@ public struct Driver: Sendable {
   mutating func ensureStreamTableLeaf(sid: UInt32) {
     guard let leaf = streamTable.ensureLeaf(for: sid, memory: &smmu) else { return }
     let first = UInt32(leaf.leaf.firstIndex)
-    for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s, target: .steInit) }
+    for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s) }
     store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0)
     issue([.cfgiSTE(sid: sid, leaf: false), .sync])
   }

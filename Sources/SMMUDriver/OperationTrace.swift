@@ -9,8 +9,6 @@ public struct TraceWrite: Sendable, Hashable {
     case l1cd
     /// L1 stream-table descriptor.
     case l1std
-    /// Initial STEs of a new stream-table L2 table (before it is reachable).
-    case steInit = "ste-init"
   }
   public let target: Target
   public let sid: UInt32?

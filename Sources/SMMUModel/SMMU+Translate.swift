@@ -33,6 +33,14 @@ extension SMMU {
     return q
   }
 
+  /// The address of the STE for `sid` as the SMMU finds it from STRTAB_BASE/_CFG and memory
+  /// (no caches), or nil when the SID is out of range or its L1 descriptor is not usable.
+  public func steAddress(sid: UInt32) -> UInt64? {
+    var lookup = ConfigLookup()
+    guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: false, &lookup) else { return nil }
+    return address
+  }
+
   /// Finds the STE's address: linear, or through the L1 descriptor (SPAN checks).
   func locateSTE(sid: UInt32, useCaches: Bool, _ lookup: inout ConfigLookup) -> STELocation {
     guard UInt64(sid) < UInt64(1) << UInt64(streamTableLog2Size) else { return .badStreamID }

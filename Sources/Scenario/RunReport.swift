@@ -51,6 +51,7 @@ public enum RunReport {
   /// The model's state: streams, CD tables with their valid CDs, domains and attachments.
   public static func state(_ s: Session) -> JSON {
     let d = s.driver
+    let tablesByRoot = s.cdTablesByRoot
     var streams: [JSON] = []
     for name in d.masterOrder {
       guard let m = d.masters[name] else { continue }
@@ -65,9 +66,7 @@ public enum RunReport {
             (
               "cd-table",
               .string(
-                s.cdTables.first {
-                  $0.table.root.base == ste.contextPointer && ste.configValue == .s1Translate
-                }?.owner ?? "none")
+                ste.configValue == .s1Translate ? tablesByRoot[ste.contextPointer]?.owner ?? "none" : "none")
             ),
             ("eats", .int(Int(ste[StreamTableEntry.eats]))),
             ("vmid", .int(Int(ste[StreamTableEntry.s2vmid]))),

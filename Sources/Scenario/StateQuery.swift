@@ -14,6 +14,13 @@ extension Session {
     }
   }
 
+  /// CD tables by root address (the value an STE's S1ContextPtr holds).
+  public var cdTablesByRoot: [UInt64: (owner: String, table: CDTable)] {
+    var out: [UInt64: (owner: String, table: CDTable)] = [:]
+    for t in cdTables where out[t.table.root.base] == nil { out[t.table.root.base] = t }
+    return out
+  }
+
   /// Bytes of all CD tables (what they occupy in memory).
   public var cdTableBytes: UInt64 {
     let m = driver.smmu.memory

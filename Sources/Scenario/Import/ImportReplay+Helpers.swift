@@ -48,17 +48,9 @@ extension ImportReplay {
 
   /// CD 0 of a stream as the model's memory holds it now.
   static func currentCD0(sid: UInt32, _ smmu: SMMU) -> ContextDescriptor? {
-    let st = smmu.streamTableBase
-    let cfg = smmu.streamTableBaseConfig
-    var steAddress: UInt64
-    if (cfg >> 16) & 3 == 1 {
-      let split = UInt32((cfg >> 6) & 0x1F)
-      guard let d = try? smmu.read(st + UInt64(sid >> split) * 8), d & 0x1F != 0 else { return nil }
-      steAddress = (d & 0x000F_FFFF_FFFF_FFC0) + UInt64(sid & ((1 << split) - 1)) * 64
-    } else {
-      steAddress = st + UInt64(sid) * 64
+    guard let steAddress = smmu.steAddress(sid: sid), let q = try? smmu.memory.readEntry(steAddress) else {
+      return nil
     }
-    guard let q = try? smmu.memory.readEntry(steAddress) else { return nil }
     let ste = StreamTableEntry(qwords: q)
     guard ste.isValid, ste.configValue == .s1Translate || ste.configValue == .nested,
       let c = try? smmu.memory.readEntry(ste.contextPointer)
