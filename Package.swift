@@ -18,6 +18,8 @@ let package = Package(
     .systemLibrary(name: "CNcurses", path: "CNcurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "Terminal", dependencies: ["CNcurses", "Explorer"]),
     .target(name: "TestSupport", path: "Sources/TestSupport"),
+    .target(name: "Fuzzing", dependencies: ["SMMUDriver", "Scenario", "TestSupport"]),
+    .executableTarget(name: "smmuscope-fuzz", dependencies: ["Fuzzing", "Scenario"]),
     .executableTarget(
       name: "smmuscope",
       dependencies: [
