@@ -1,7 +1,7 @@
 import ArgumentParser
 import SMMUDriver
 
-/// `smmuscope transition ste|cd FROM TO [--json]`.
+/// `smmuscope transition ste|cd FROM TO [--json | --kunit]`.
 struct TransitionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "transition",
@@ -17,6 +17,7 @@ struct TransitionCommand: ParsableCommand {
   @Argument(help: "The entry before the update.") var from: String
   @Argument(help: "The entry after the update.") var to: String
   @Flag(help: "Print one JSON object.") var json = false
+  @Flag(help: "Print the transition as a KUnit case for upstream's arm-smmu-v3-test.c.") var kunit = false
 
   func run() throws {
     guard let k = EntryWriter.Kind(rawValue: kind) else {
@@ -24,6 +25,10 @@ struct TransitionCommand: ParsableCommand {
     }
     do {
       let t = try Transition(kind: k, from: from, to: to)
+      if kunit {
+        print(KUnitCase.file([KUnitCase(t, from: from, to: to)]), terminator: "")
+        return
+      }
       print(
         json ? t.json(fromSpec: from, toSpec: to) : t.text(fromSpec: from, toSpec: to),
         terminator: json ? "\n" : "")

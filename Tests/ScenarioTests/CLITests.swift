@@ -128,4 +128,18 @@ struct CLITests {
     let missing = try smmuscope(["run", "--walkthrough", "nope"])
     #expect(missing.status == 2)
   }
+
+  @Test func kunitPrintsEveryTransitionLine() throws {
+    let path = try file(
+      "transition ste bypass abort\nmaster a sid 1\ntransition cd s1:asid=778 s1:asid=1997\n")
+    let out = try smmuscope(["kunit", path])
+    #expect(out.status == 0)
+    #expect(
+      out.stdout.contains("arm_smmu_v3_test_ste_expect_hitless_transition(test, &bypass_ste, &abort_ste,"))
+    #expect(
+      out.stdout.contains("KUNIT_CASE(arm_smmu_v3_write_cd_test_smmuscope_s1_asid_778_to_s1_asid_1997),"))
+    let none = try smmuscope(["kunit", try file("master a sid 1\n")])
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("has no 'transition' lines"))
+  }
 }
