@@ -22,7 +22,7 @@ struct SmmuScope: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ExploreCommand.self, RunCommand.self, CompareCommand.self, WalkthroughsCommand.self,
-      TransitionCommand.self, KUnitCommand.self,
+      TransitionCommand.self, KUnitCommand.self, SweepCommand.self,
       BenchCommand.self, ImportCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self
