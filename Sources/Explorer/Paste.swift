@@ -40,19 +40,22 @@ extension ExplorerState {
     complete[0] = typed + complete[0]
     let rest = complete.removeLast()
     overlay = nil
-    for (i, line) in complete.enumerated() {
+    var ran = 0
+    let isBlank = { (line: String) in line.allSatisfy(\.isWhitespace) }
+    for (i, line) in complete.enumerated() where !isBlank(line) {
       status = nil
       statusIsError = false
       run(line: line)
+      ran += 1
       if statusIsError {
-        let notRun = complete.count - i - 1 + (rest.isEmpty ? 0 : 1)
+        let notRun = complete[(i + 1)...].filter { !isBlank($0) }.count + (isBlank(rest) ? 0 : 1)
         if notRun > 0 {
           status = (status ?? "") + "  (paste stopped: \(notRun) more line\(notRun == 1 ? "" : "s") not run)"
         }
         return
       }
     }
-    if complete.count > 1, let last = status { status = "ran \(complete.count) pasted lines; last: \(last)" }
+    if ran > 1, let last = status { status = "ran \(ran) pasted lines; last: \(last)" }
     if !rest.isEmpty || complete.isEmpty { overlay = .commandLine(rest) }
   }
 }

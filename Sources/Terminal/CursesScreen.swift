@@ -17,6 +17,8 @@ public final class CursesScreen {
   private let palette: ColorPalette
   private var lastGrid: Grid?
   private var pasteDecoder = PasteDecoder()
+  /// True when the last read stopped before ncurses said nothing was left.
+  private var unreadInputPossible = false
 
   /// True when the locale's codeset is UTF-8, so box-drawing and other non-ASCII characters
   /// print correctly. When false, draw with ASCII only.
@@ -113,6 +115,7 @@ public final class CursesScreen {
   public func nextKeys() -> [Key]? {
     while screen != nil {
       if let key = resumeIfContinued() { return [key] }
+      if unreadInputPossible, let keys = readReady(after: nil) { return keys }
       switch waitForInput() {
       case .end: return nil
       case .interrupted:
@@ -122,7 +125,8 @@ public final class CursesScreen {
         // Blocking, but input is waiting: returns at once (or waits out an escape sequence).
         switch readKey() {
         case .key(let key): if let keys = readReady(after: key) { return keys }
-        case .none, .interrupted: continue
+        case .none: continue
+        case .interrupted: unreadInputPossible = true
         case .end: return nil
         }
       }
@@ -135,11 +139,17 @@ public final class CursesScreen {
   private func readReady(after first: Key?) -> [Key]? {
     var raw = first.map { [$0] } ?? []
     wtimeout(window, 0)
+    // Stopped by the cap or a signal, ncurses may hold keys it has read ahead (which `poll`
+    // cannot see) or a resize: the next call reads again before it waits.
+    unreadInputPossible = true
     reading: while raw.count < Self.maximumBatch {
       switch readKey() {
       case .key(let key): raw.append(key)
       case .none: continue
-      case .interrupted, .end: break reading
+      case .interrupted: break reading
+      case .end:
+        unreadInputPossible = false
+        break reading
       }
     }
     wtimeout(window, -1)
