@@ -5,11 +5,13 @@ Usage: scripts/input-bench.py [BINARY]   (default: .build/release/smmuscope)
 
 For each case the binary starts in a private tmux server (120x40); the input is sent at
 once, then the script polls the process's CPU time (/proc/PID/stat utime+stime) until it has
-not changed for 0.5 s. Reported: wall time from sending to the last CPU tick ("drain"), and
-the CPU seconds used. Cases:
+not changed for 0.5 s. Reported: wall time from sending to the last CPU tick ("drain", 0 when
+it all took less than one 10 ms tick), the CPU seconds used, and whether the screen then shows
+the expected end state. Cases:
   paste-bracketed  10 KB into the `:` line with tmux `paste-buffer -p` (bracketed paste)
   paste-plain      10 KB into the `:` line with `send-keys -l` (no bracketing)
-  j-2000           2 000 presses of `j` (`send-keys -N 2000 j`)
+  j-2000           2 000 presses of `j` (`send-keys -N 2000 j`) in the default walkthrough
+  j-2000-big       the same in a scenario of 2 100 masters (the selection really moves)
 """
 import os
 import subprocess
@@ -18,8 +20,14 @@ import tempfile
 import time
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/release/smmuscope"
-SOCK = f"smmuscope-bench-{os.getpid()}"
+SOCK = f"smmuscope-bench-{os.getpid()}-0"
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+def next_socket():
+    global SOCK
+    base, n = SOCK.rsplit("-", 1)
+    SOCK = f"{base}-{int(n) + 1}"
 
 
 def tmux(*args, check=True):
@@ -58,10 +66,11 @@ def drain(pid, start, quiet=0.5, timeout=120):
     return last_change - start, last
 
 
-def run_case(name, send):
+def run_case(name, send, expect, args="--walkthrough shared-domain"):
+    next_socket()
     tmux("start-server", ";", "set-option", "-g", "default-terminal", "tmux-256color", ";",
          "new-session", "-d", "-s", "s", "-x", "120", "-y", "40", "-e", "LANG=C.UTF-8",
-         f"exec '{BIN}' --walkthrough shared-domain")
+         f"exec '{BIN}' {args}")
     try:
         if not wait_for("smmuscope  design:"):
             print(f"{name}: no title bar")
@@ -72,7 +81,9 @@ def run_case(name, send):
         start = time.time()
         send()
         wall, after = drain(pid, start)
-        print(f"{name:18s} drain {wall:7.2f} s   cpu {(after - before) / TICK:7.2f} s")
+        shown = expect in capture()
+        print(f"{name:18s} drain {wall:7.2f} s   cpu {(after - before) / TICK:7.2f} s   "
+              f"{'shows' if shown else 'MISSING'} {expect!r}")
     finally:
         tmux("kill-server", check=False)
 
@@ -95,6 +106,12 @@ def paste(bracketed):
     return send
 
 
-run_case("paste-bracketed", paste(True))
-run_case("paste-plain", paste(False))
-run_case("j-2000", lambda: tmux("send-keys", "-t", "s", "-N", "2000", "j"))
+END = ":" + TEXT[:100]
+run_case("paste-bracketed", paste(True), END)
+run_case("paste-plain", paste(False), END)
+run_case("j-2000", lambda: tmux("send-keys", "-t", "s", "-N", "2000", "j"), "smmuscope  design")
+with tempfile.NamedTemporaryFile("w", suffix=".scn", delete=False) as big:
+    big.write("".join(f"master m{i} sid {0x100 + i}\n" for i in range(2100)))
+run_case("j-2000-big", lambda: tmux("send-keys", "-t", "s", "-N", "2000", "j"), "2001/2100",
+         f"--file '{big.name}'")
+os.unlink(big.name)

@@ -26,10 +26,11 @@ struct TerminalRobustnessTests {
 
   /// Starts the explorer in a shell wrapper that records its pid, then prints its exit status,
   /// saves `stty -a`, and reads one line (to show that typing works again) before it sleeps.
-  func start(_ arguments: String = "", files: Files) throws -> TmuxSession {
+  /// `environment` is put before the command as is (e.g. `"NAME=value "`).
+  func start(_ arguments: String = "", environment: String = "", files: Files) throws -> TmuxSession {
     let binary = try #require(TmuxSession.smmuscopeBinary, "build smmuscope first (swift build)")
     let command =
-      "trap true INT; sh -c 'echo $$ > \"\(files.pid.path)\"; exec \"$0\" \"$@\"' '\(binary.path)' \(arguments)"
+      "trap true INT; \(environment)sh -c 'echo $$ > \"\(files.pid.path)\"; exec \"$0\" \"$@\"' '\(binary.path)' \(arguments)"
       + "; echo \"[smmuscope exited $?]\"; stty -a > '\(files.stty.path)'; read line; echo \"[read: $line]\""
       + "; exec sleep 600"
     let session = try TmuxSession(command, width: 120, height: 40)
@@ -70,6 +71,19 @@ struct TerminalRobustnessTests {
     #expect(s.waitFor("[read: typed-after-exit]"), "\(s.screen)")
     #expect(s.capture().contains { $0.hasPrefix("typed-after-exit") }, "echoed as typed\(s.screen)")
     #expect(!s.capture().contains { $0.contains("crashed") || $0.contains("Crash") }, "\(s.screen)")
+  }
+
+  /// A fault gives the terminal back too, then still kills the process (here with the Swift
+  /// crash reporter off, so the default action runs at once instead of an interactive report).
+  @Test func aFaultRestoresTheTerminalAndStillDiesOfIt() throws {
+    let files = try Files()
+    defer { files.remove() }
+    let s = try start(environment: "SWIFT_BACKTRACE=enable=no ", files: files)
+    #expect(kill(try pid(files), SIGSEGV) == 0)
+    #expect(s.waitFor("[smmuscope exited \(128 + SIGSEGV)]"), "\(s.screen)")
+    #expect(s.alternateScreenOn == false, "alternate screen still on")
+    let flags = sttyFlags(files, in: s)
+    #expect(flags.contains("icanon") && flags.contains("echo"), "\(flags.sorted())")
   }
 
   @Test func ctrlZGivesTheTerminalBackAndContinuingTakesItAgain() throws {
