@@ -88,8 +88,11 @@ static inline int shim_install_handler(int sig, void (*handler)(int), int restar
   return sigaction(sig, &action, NULL) == 0;
 }
 static inline void shim_default_action(int sig) { signal(sig, SIG_DFL); }
+#ifdef SIGRTMIN
+// The real-time signals (Linux); their default action ends the process.
 static inline int shim_sigrtmin(void) { return SIGRTMIN; }
 static inline int shim_sigrtmax(void) { return SIGRTMAX; }
+#endif
 
 // Signal-handler state. Used from Swift only by Sources/Terminal/SignalHandlers.swift: a static
 // in a header is one copy per object file that uses it, so exactly one Swift file owns it.
