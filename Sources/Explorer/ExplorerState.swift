@@ -29,6 +29,11 @@ public struct ExplorerState: Sendable {
   public var glyphs: Glyphs
   /// Walkthrough steps' expectation lines of the current step, with outcomes (for narration).
   public private(set) var derived = Derived()
+  /// While true (inside `update(batch:)`), a selection move marks the sharing graph stale
+  /// instead of rebuilding it; the batch rebuilds it once at the end.
+  var graphRefreshDeferred = false
+  /// The graph's highlight no longer follows the selected master (see `graphRefreshDeferred`).
+  var graphIsStale = false
 
   /// Rows and lines derived from the session, rebuilt only when the session changes, so a
   /// frame costs only what is visible.
@@ -257,6 +262,8 @@ public struct ExplorerState: Sendable {
 
   /// Rebuilds the graph (its highlight follows the selected master).
   mutating func refreshGraph() {
+    graphIsStale = graphRefreshDeferred
+    guard !graphRefreshDeferred else { return }
     derived.graph = SharingGraph.build(
       session: session, streams: derived.streams, tables: derived.tables, selected: selectedMaster,
       glyphs: glyphs)

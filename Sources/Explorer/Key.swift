@@ -9,4 +9,7 @@ public enum Key: Sendable, Hashable {
   case wheelUp, wheelDown
   /// Ctrl-C / Ctrl-L and similar.
   case control(Character)
+  /// Text the terminal delivered as one bracketed paste (`ESC[200~` … `ESC[201~`), with line
+  /// breaks as "\n". Inserted into the `:` line or the `/` filter; ignored elsewhere.
+  case paste(String)
 }

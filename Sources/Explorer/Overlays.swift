@@ -79,6 +79,10 @@ extension ExplorerState {
       Span("click focuses a pane and selects a row; wheel scrolls"),
     ])
     out.append([
+      Span(col("paste", 16), Style(.accent, bold: true)),
+      Span("into : runs each line; into / its first; else ignored"),
+    ])
+    out.append([
       Span(col("Esc", 16), Style(.accent, bold: true)), Span("close overlays, clear the status line"),
     ])
     return out

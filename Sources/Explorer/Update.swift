@@ -15,6 +15,7 @@ extension ExplorerState {
       height = h
       return []
     }
+    if case .paste(let text) = key { return paste(text) }
     if let overlay {
       return updateOverlay(overlay, key)
     }

@@ -16,6 +16,9 @@ public final class CursesScreen {
   private let window: UnsafeMutablePointer<WINDOW>
   private let palette: ColorPalette
   private var lastGrid: Grid?
+  private var pasteDecoder = PasteDecoder()
+  /// True when the last read stopped before ncurses said nothing was left.
+  private var unreadInputPossible = false
 
   /// True when the locale's codeset is UTF-8, so box-drawing and other non-ASCII characters
   /// print correctly. When false, draw with ASCII only.
@@ -39,7 +42,7 @@ public final class CursesScreen {
 
   /// Takes over the terminal: checks that stdin and stdout are a TTY and that `TERM` names a
   /// real terminal, then starts ncurses (cbreak, no echo, keypad, 25 ms Esc delay, hidden
-  /// cursor, mouse clicks and wheel) and installs the signal handlers.
+  /// cursor, mouse clicks and wheel, bracketed paste) and installs the signal handlers.
   ///
   /// Nothing is written to the terminal when this throws.
   /// - Parameter noColor: draw without colour even if the terminal has it. The `NO_COLOR`
@@ -51,6 +54,10 @@ public final class CursesScreen {
     guard let termValue = getenv("TERM"), termValue.pointee != 0 else { throw .termNotSet }
     let term = String(cString: termValue)
     guard term != "dumb" else { throw .dumbTerminal }
+    saveTerminalModes()
+    // Before newterm: ncurses installs its own SIGINT / SIGTERM / SIGTSTP handlers (which
+    // exit with status 1) only where it finds the default action.
+    installSignalHandlers()
     // newterm (unlike initscr) returns nil for an unknown terminal instead of exiting.
     guard let screen = newterm(term, shim_stdout(), shim_stdin()) else { throw .unknownTerminal(term) }
     set_term(screen)
@@ -83,8 +90,9 @@ public final class CursesScreen {
     werase(window)
     wnoutrefresh(window)
     doupdate()
+    shim_bracketed_paste(1)  // after doupdate, so it follows what curses has sent
+    prepareTerminalRestore()
     setCursesActive(true)
-    installSignalHandlers()
     return CursesScreen(screen: screen, window: window, palette: palette, isUTF8: isUTF8, hasColor: hasColor)
   }
 
@@ -94,40 +102,130 @@ public final class CursesScreen {
     return (Int(shim_cols()), Int(shim_lines()))
   }
 
-  /// Blocks until the next key or event and returns it; 0 CPU while waiting.
+  /// Blocks until input arrives (0 CPU while waiting), then returns every key that is ready,
+  /// in order, so the caller can apply them all and draw once. Keys typed or pasted faster than
+  /// frames are drawn are never drawn one by one.
   ///
   /// Resizes arrive as `.resize(width:height:)` (the next `present` redraws everything),
-  /// mouse button 1 as `.click(x:y:)`, the wheel as `.wheelUp` / `.wheelDown`. Keys smmuscope
-  /// does not use are skipped.
-  /// - Returns: the key, or nil at end of input (stdin closed or unreadable) or after `close()`.
-  public func nextKey() -> Key? {
+  /// mouse button 1 as `.click(x:y:)`, the wheel as `.wheelUp` / `.wheelDown`, a bracketed
+  /// paste as one `.paste(text)`. After Ctrl-Z and `fg` the screen is taken back and a
+  /// `.resize` is returned. Keys smmuscope does not use are skipped.
+  /// - Returns: at least one key, or nil at end of input (stdin closed or unreadable) or after
+  ///   `close()`.
+  public func nextKeys() -> [Key]? {
     while screen != nil {
-      var code: wint_t = 0
-      errno = 0
-      let status = wget_wch(window, &code)
-      if status == ERR {
-        if errno == EINTR { continue }  // a signal interrupted the read: wait again
-        return nil
-      }
-      if status == shim_key_code_yes() {
-        let keyCode = Int32(bitPattern: UInt32(code))
-        if keyCode == shim_key_resize() {
-          lastGrid = nil
-          let (width, height) = size
-          return .resize(width: width, height: height)
+      if let key = resumeIfContinued() { return [key] }
+      if unreadInputPossible, let keys = readReady(after: nil) { return keys }
+      switch waitForInput() {
+      case .end: return nil
+      case .interrupted:
+        // A signal: a resize shows up as a key (ncurses's SIGWINCH handler), SIGCONT above.
+        if let keys = readReady(after: nil) { return keys }
+      case .ready:
+        // Blocking, but input is waiting: returns at once (or waits out an escape sequence).
+        switch readKey() {
+        case .key(let key): if let keys = readReady(after: key) { return keys }
+        case .none: continue
+        case .interrupted: unreadInputPossible = true
+        case .end: return nil
         }
-        if keyCode == shim_key_mouse() {
-          var event = MEVENT()
-          guard getmouse(&event) == OK else { continue }
-          if let key = KeyDecoder.mouse(buttonState: event.bstate, x: event.x, y: event.y) { return key }
-          continue
-        }
-        if let key = KeyDecoder.functionKey(keyCode) { return key }
-        continue
       }
-      if let key = KeyDecoder.character(UInt32(code)) { return key }
     }
     return nil
+  }
+
+  /// Reads every key that is ready without waiting, after `first`, and decodes pastes.
+  /// Returns nil when that leaves no key to act on (nothing ready, or a paste not finished).
+  private func readReady(after first: Key?) -> [Key]? {
+    var raw = first.map { [$0] } ?? []
+    wtimeout(window, 0)
+    // Stopped by the cap or a signal, ncurses may hold keys it has read ahead (which `poll`
+    // cannot see) or a resize: the next call reads again before it waits.
+    unreadInputPossible = true
+    reading: while raw.count < Self.maximumBatch {
+      switch readKey() {
+      case .key(let key): raw.append(key)
+      case .none: continue
+      case .interrupted: break reading
+      case .end:
+        unreadInputPossible = false
+        break reading
+      }
+    }
+    wtimeout(window, -1)
+    let keys = pasteDecoder.decode(raw)
+    return keys.isEmpty ? nil : keys
+  }
+
+  /// Why `waitForInput` returned.
+  private enum WaitResult { case ready, interrupted, end }
+
+  /// Sleeps until standard input is readable (0 CPU) or a signal arrives. `poll` returns on
+  /// every signal (it is never restarted), unlike a read, so Ctrl-Z + `fg` and resizes are
+  /// seen at once.
+  private func waitForInput() -> WaitResult {
+    var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+    let status = poll(&descriptor, 1, -1)
+    if status < 0 { return errno == EINTR ? .interrupted : .end }
+    if descriptor.revents & Int16(POLLIN) != 0 { return .ready }
+    return .end  // hang-up or error without data
+  }
+
+  /// The most keys `nextKeys` returns at once, so a flood of input still draws now and then.
+  private static let maximumBatch = 16_384
+
+  /// What one read returned.
+  private enum ReadResult {
+    case key(Key)
+    /// Something that is not a key smmuscope uses.
+    case none
+    /// A signal interrupted the wait.
+    case interrupted
+    /// End of input, or (after `wtimeout(window, 0)`) nothing ready.
+    case end
+  }
+
+  private func readKey() -> ReadResult {
+    var code: wint_t = 0
+    errno = 0
+    let status = wget_wch(window, &code)
+    if status == ERR { return errno == EINTR ? .interrupted : .end }
+    if status == shim_key_code_yes() {
+      let keyCode = Int32(bitPattern: UInt32(code))
+      if keyCode == shim_key_resize() {
+        lastGrid = nil
+        let (width, height) = size
+        return .key(.resize(width: width, height: height))
+      }
+      if keyCode == shim_key_mouse() {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return .none }
+        return KeyDecoder.mouse(buttonState: event.bstate, x: event.x, y: event.y).map { .key($0) } ?? .none
+      }
+      return KeyDecoder.functionKey(keyCode).map { .key($0) } ?? .none
+    }
+    return KeyDecoder.character(UInt32(code)).map { .key($0) } ?? .none
+  }
+
+  /// After SIGCONT: takes the terminal back if Ctrl-Z gave it away (curses mode, keypad,
+  /// mouse, bracketed paste) and forces a full repaint. Returns the resize key that makes the
+  /// caller redraw at the current size, or nil when the process was not continued.
+  private func resumeIfContinued() -> Key? {
+    let (resumed, wasSuspended) = takeResume()
+    guard resumed else { return nil }
+    if wasSuspended {
+      // The stop handler gave the terminal back without telling curses: endwin makes curses
+      // agree, and the refresh after it takes the terminal again (modes, alternate screen).
+      endwin()
+      wrefresh(window)
+      keypad(window, true)
+      mousemask(shim_click_and_wheel_mask(), nil)
+      shim_bracketed_paste(1)
+      setCursesActive(true)
+    }
+    invalidate()
+    let (width, height) = size
+    return .resize(width: width, height: height)
   }
 
   /// Shows a frame. Only the cells that differ from the previous frame are written (all of
@@ -159,11 +257,13 @@ public final class CursesScreen {
     clearok(window, true)
   }
 
-  /// Gives the terminal back (`endwin`). Idempotent; later calls to other methods do nothing.
+  /// Gives the terminal back (`endwin`, bracketed paste off). Idempotent; later calls to
+  /// other methods do nothing.
   public func close() {
     guard let screen else { return }
     setCursesActive(false)
     endwin()
+    shim_bracketed_paste(0)
     delscreen(screen)
     self.screen = nil
   }

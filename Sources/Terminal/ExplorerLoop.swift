@@ -1,8 +1,8 @@
 import Explorer
 import Foundation
 
-/// The explorer's event loop: present a frame, block for a key, update, perform effects.
-/// Idle costs nothing: the loop sleeps in the blocking read.
+/// The explorer's event loop: present a frame, block for input, apply every key that is ready,
+/// perform the effects, present once. Idle costs nothing: the loop sleeps in the blocking read.
 public enum ExplorerLoop {
   /// Runs until the user quits or input ends. Returns the process exit status.
   public static func run(_ initial: ExplorerState, screen: CursesScreen) -> Int32 {
@@ -12,8 +12,8 @@ public enum ExplorerLoop {
     state.height = size.height
     while true {
       screen.present(state.render())
-      guard let key = screen.nextKey() else { return 0 }
-      for effect in state.update(key) {
+      guard let keys = screen.nextKeys() else { return 0 }
+      for effect in state.update(batch: keys) {
         switch effect {
         case .quit: return 0
         case .writeFile(let path, let contents):

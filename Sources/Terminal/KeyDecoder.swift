@@ -2,6 +2,8 @@ import CNcurses
 import Explorer
 
 /// Translates what `wget_wch` returned into a `Key`. Pure, apart from reading ncurses constants.
+/// Bracketed-paste markers come through as Esc plus characters; `PasteDecoder` (Explorer)
+/// turns them and the text between them into one `.paste` key.
 enum KeyDecoder {
   /// A character code (`wget_wch` returned `OK`): control characters become named keys or
   /// `.control` (Ctrl-A…Ctrl-Z as `.control("a")`…`.control("z")`), the rest `.char`.

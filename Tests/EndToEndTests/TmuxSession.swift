@@ -72,6 +72,23 @@ final class TmuxSession {
   /// Types `text` literally (`send-keys -l`).
   func type(_ text: String) { sendKeys([text], literal: true) }
 
+  /// Sends one key `count` times in a single `send-keys -N`, as fast as tmux writes them.
+  func sendKey(_ key: String, repeat count: Int) {
+    _ = try? tmux(["send-keys", "-t", "s", "-N", String(count), key])
+  }
+
+  /// Pastes `text` from a tmux buffer (`paste-buffer`, line breaks sent as CR). With
+  /// `bracketed`, tmux wraps it in `ESC[200~` … `ESC[201~` if the program turned bracketed
+  /// paste on (`paste-buffer -p`), as a terminal does.
+  func paste(_ text: String, bracketed: Bool = true) throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "\(socket)-\(UUID().uuidString).paste")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    _ = try tmux(["load-buffer", "-b", "paste", file.path])
+    _ = try tmux(["paste-buffer", "-d", "-b", "paste", "-t", "s"] + (bracketed ? ["-p"] : []))
+  }
+
   /// The visible screen, one string per row (no escape sequences, trailing spaces trimmed by tmux).
   func capture() -> [String] {
     guard let result = try? tmux(["capture-pane", "-p", "-t", "s"]), result.status == 0 else { return [] }
