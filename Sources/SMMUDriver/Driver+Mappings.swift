@@ -15,7 +15,8 @@ extension Driver {
       throw DriverError(.einval, "\(hex(iova))+\(hex(size)) wraps past the end of the address space")
     }
     guard size <= maxMapBytes else {
-      throw DriverError(.einval, "size \(hex(size)) is over the limit of \(hex(maxMapBytes)) (1 GiB) per call")
+      throw DriverError(
+        .einval, "size \(hex(size)) is over the limit of \(hex(maxMapBytes)) (1 GiB) per call")
     }
     guard iova + max(size, 1) <= addressLimit else {
       throw DriverError(

@@ -49,7 +49,8 @@ extension ScenarioParser {
     let parts = path.text.split(separator: ".", omittingEmptySubsequences: false)
     let (index, name, max, why): (Int, String, UInt64, String)
     switch parts.first {
-    case "ste" where parts.count == 3: (index, name, max, why) = (1, "SID", maxSID, "stream IDs have at most 32 bits")
+    case "ste" where parts.count == 3:
+      (index, name, max, why) = (1, "SID", maxSID, "stream IDs have at most 32 bits")
     case "cd" where parts.count == 4:
       (index, name, max, why) = (2, "SSID", maxSSID, "substream IDs have at most 20 bits")
     default: return

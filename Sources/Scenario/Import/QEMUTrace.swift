@@ -241,7 +241,10 @@ public struct QEMUTrace: Sendable {
       if !probed, data.count > probeBytes {
         probed = true
         if let e = probe?(data) {
-          process.terminate()
+          // SIGKILL: the child may inherit a mask that blocks SIGTERM (Process spawns from a
+          // thread that blocks signals), and gzip must not stay blocked on the full pipe.
+          kill(process.processIdentifier, SIGKILL)
+          try? reader.close()
           process.waitUntilExit()
           group.wait()
           throw e
