@@ -67,7 +67,9 @@ extension Driver {
         }
         page += PageTableFormat.granule
       }
-      let base = pa ?? (0x8000_0000 &+ iova)
+      // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
+      // silently truncated address).
+      let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
       var offset: UInt64 = 0
       while offset < max(size, 1) {
         d.trace.pageTableWrites += table.map(
