@@ -1,6 +1,32 @@
 import SMMUModel
 
 extension Driver {
+  /// The most one `map`/`unmap` covers: 1 GiB (262 144 pages; the model writes one leaf per
+  /// 4 KiB page).
+  public static let maxMapBytes: UInt64 = 1 << 30
+  /// IOVAs, IPAs and PAs of the fixed translation regime are below 2^48 (48-bit input,
+  /// T0SZ = 16; 48-bit output).
+  public static let addressLimit: UInt64 = 1 << UInt64(PageTableFormat.inputBits)
+
+  /// Checks a map/unmap range against the input range, the size limit and (for map) the
+  /// output address size.
+  static func checkRange(iova: UInt64, size: UInt64, pa: UInt64?) throws(DriverError) {
+    guard iova.addingReportingOverflow(max(size, 1)).overflow == false else {
+      throw DriverError(.einval, "\(hex(iova))+\(hex(size)) wraps past the end of the address space")
+    }
+    guard size <= maxMapBytes else {
+      throw DriverError(
+        .einval, "size \(hex(size)) is over the limit of \(hex(maxMapBytes)) (1 GiB) per call")
+    }
+    guard iova + max(size, 1) <= addressLimit else {
+      throw DriverError(
+        .einval, "\(hex(iova))+\(hex(size)) is outside the input range [0, \(hex(addressLimit)))")
+    }
+    if let pa, pa >= addressLimit || pa + max(size, 1) > addressLimit {
+      throw DriverError(.einval, "PA \(hex(pa)) is beyond the output address size (\(hex(addressLimit)))")
+    }
+  }
+
   /// The page table a domain's mappings live in (an SVA domain's is its mm's).
   func pageTable(of dom: Domain) -> IOPageTable? {
     dom.kind == .sva ? dom.mm.flatMap { addressSpaces[$0]?.pageTable } : dom.pageTable
@@ -23,9 +49,7 @@ extension Driver {
   {
     operation { (d: inout Driver) throws(DriverError) in
       var dom = try d.domain(domain)
-      guard iova.addingReportingOverflow(max(size, 1)).overflow == false else {
-        throw DriverError(.einval, "\(hex(iova))+\(hex(size)) wraps past the end of the address space")
-      }
+      try Self.checkRange(iova: iova, size: size, pa: pa)
       guard dom.kind == .paging || dom.kind == .s2 || dom.kind == .sva else {
         throw DriverError(.einval, "\(domain) is \(dom.kind.rawValue): it has no page table")
       }
@@ -43,7 +67,9 @@ extension Driver {
         }
         page += PageTableFormat.granule
       }
-      let base = pa ?? (0x8000_0000 &+ iova)
+      // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
+      // silently truncated address).
+      let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
       var offset: UInt64 = 0
       while offset < max(size, 1) {
         d.trace.pageTableWrites += table.map(
@@ -66,9 +92,7 @@ extension Driver {
 
   mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
     let dom = try self.domain(domain)
-    guard iova.addingReportingOverflow(max(size, 1)).overflow == false else {
-      throw DriverError(.einval, "\(hex(iova))+\(hex(size)) wraps past the end of the address space")
-    }
+    try Self.checkRange(iova: iova, size: size, pa: nil)
     guard var table = pageTable(of: dom) else {
       throw DriverError(.einval, "\(domain) has no page table")
     }

@@ -13,10 +13,15 @@ public struct TLBIRange: Sendable, Hashable, Codable {
     self.ttl = ttl
   }
 
-  /// Bytes covered.
+  /// Bytes covered (0 for TG = 0 or a reserved TG; saturated at 2^64 - 1 for operands from a
+  /// trace or a dump that would cover more).
   public var bytes: UInt64 {
+    guard (1...3).contains(tg), (0..<32).contains(num), (0..<64).contains(scale) else { return 0 }
     let granule: UInt64 = [0, 4096, 16384, 65536][tg]
-    return UInt64(num + 1) << UInt64(scale) * granule
+    let granules = UInt64(num + 1) << UInt64(scale)
+    guard granules >> UInt64(scale) == UInt64(num + 1) else { return .max }
+    let (b, overflow) = granules.multipliedReportingOverflow(by: granule)
+    return overflow ? .max : b
   }
 }
 

@@ -42,6 +42,8 @@ public enum MemoryError: Error, Sendable, Equatable {
   case badAlignment(UInt64)
   /// A fixed-address allocation would overlap a live region (its base is given).
   case overlap(UInt64)
+  /// A fixed-address allocation would end past the top of the address space (its base).
+  case outOfRange(UInt64)
 }
 
 /// Something that hands out simulated memory (the memory itself, or the SMMU that owns it).
@@ -113,7 +115,9 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
     at base: UInt64, bytes: UInt64, purpose: MemoryPurpose, owner: String, firstIndex: UInt64 = 0
   ) throws(MemoryError) -> Allocation {
     guard bytes > 0, base % 8 == 0 else { throw .badAlignment(base) }
+    guard bytes <= UInt64.max - 7 else { throw .outOfRange(base) }
     let occupied = (bytes + 7) / 8 * 8
+    guard base.addingReportingOverflow(occupied).overflow == false else { throw .outOfRange(base) }
     let i = index(ofBaseAtOrBelow: base + occupied - 1)
     if let i, let below = allocations[sortedBases[i]], below.base + below.occupied > base {
       throw .overlap(below.base)

@@ -121,7 +121,7 @@ extension SMMU {
       let span = UInt64(4096) << UInt64(min(size, 51))
       let start = address & ~(span - 1)
       atcs[sid]?.invalidate { k, _ in
-        (ssid == nil || k.ssid == ssid) && (all || (k.page << 12 >= start && k.page << 12 < start + span))
+        (ssid == nil || k.ssid == ssid) && (all || (k.page << 12 >= start && (k.page << 12) - start < span))
       }
     case .sync:
       closeUpdateWindow()
@@ -132,8 +132,9 @@ extension SMMU {
   /// TG = 0 means a single address, whatever NUM and SCALE hold.
   static func pageSpan(_ address: UInt64, _ range: TLBIRange?) -> ClosedRange<UInt64> {
     let first = address >> 12
-    guard let range, range.tg != 0 else { return first...first }
-    return first...((address + range.bytes - 1) >> 12)
+    guard let range, range.tg != 0, range.bytes > 0 else { return first...first }
+    let (end, overflow) = address.addingReportingOverflow(range.bytes - 1)
+    return first...((overflow ? .max : end) >> 12)
   }
 
   /// PREFETCH_CFG: fetch the STE into the configuration cache. Never records events.

@@ -124,6 +124,10 @@ extension SMMU {
       return r
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
+      // An address the output cannot hold is never truncated.
+      guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
+        return fail(.fAddrSize, address: t.address)
+      }
       r.outcome = .bypassed(t.address)
       r.servedBy = "bypass"
       return r
@@ -145,6 +149,9 @@ extension SMMU {
       case S.S1DSS.bypass.rawValue:
         r.lookup.path.append("S1DSS bypass: stage 1 skipped")
         if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
+        guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
+          return fail(.fAddrSize, address: t.address)
+        }
         r.outcome = .bypassed(t.address)
         r.servedBy = "bypass"
         return r
@@ -235,6 +242,8 @@ extension SMMU {
       }
       return r
     }
+    // The fixed regime's IPA range is 48 bits (S2T0SZ = 16): beyond it is a translation fault.
+    guard input >> UInt64(PageTableFormat.inputBits) == 0 else { return fail(.fTranslation) }
     let key = TLBKey(kind: .stage2, vmid: vmid, asid: 0, page: input >> 12)
     let root = ste.s2TableAddress
     if fillTLB { r.root = root }

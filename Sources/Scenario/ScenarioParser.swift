@@ -15,11 +15,14 @@ public struct ScenarioParser: Sendable {
 
   public init(file: String) { self.file = file }
 
-  /// Parses `source`; throws the first error.
+  /// Parses `source`; throws the first error. Lines end in LF or CRLF; a leading byte-order
+  /// mark is ignored.
   public static func parse(_ source: String, file: String = "<scenario>") throws(ScenarioError) -> Scenario {
     var p = ScenarioParser(file: file)
     var lines: [ScenarioLine] = []
-    for (i, raw) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    let body = source.hasPrefix("\u{FEFF}") ? source.dropFirst() : Substring(source)
+    let split = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    for (i, raw) in split.enumerated() {
       if let l = try p.parseLine(String(raw), number: i + 1) { lines.append(l) }
     }
     return Scenario(name: file, lines: lines)
@@ -192,17 +195,25 @@ public struct ScenarioParser: Sendable {
       return .detach(master: m.text, pasid: pasid ?? 0)
     case "map", "unmap":
       let d = try c.known("domain", domains.keys.contains)
+      let iovaColumn = c.peek()?.column ?? c.end
       let iova = try c.number(max: UInt64.max)
       var size: UInt64 = 4096
+      var sizeColumn = verb.column
       var pa: UInt64?
+      var paColumn = verb.column
       while let k = c.next() {
         switch k.text {
-        case "size": size = try c.number(max: 1 << 40)
-        case "pa" where verb.text == "map": pa = try c.number(max: UInt64.max)
+        case "size":
+          sizeColumn = c.peek()?.column ?? c.end
+          size = try c.number(max: UInt64.max)
+        case "pa" where verb.text == "map":
+          paColumn = c.peek()?.column ?? c.end
+          pa = try c.number(max: UInt64.max)
         default: throw F(column: k.column, message: "unknown \(verb.text) option '\(k.text)'")
         }
       }
-      guard size > 0 else { throw F(column: verb.column, message: "size must be > 0") }
+      try Self.checkMapRange(
+        iova: iova, size: size, pa: pa, columns: (verb.column, iovaColumn, sizeColumn, paColumn))
       return verb.text == "map"
         ? .map(domain: d.text, iova: iova, size: size, pa: pa)
         : .unmap(domain: d.text, iova: iova, size: size)
@@ -325,6 +336,7 @@ public struct ScenarioParser: Sendable {
         throw Cursor.Failure(column: op.column, message: "unknown operator '\(op.text)' (== != < <= > >=)")
       }
       let v = try c.word("a value")
+      try Self.checkPath(first)
       return .compare(path: first.text, op: o, value: v.text)
     }
   }

@@ -97,7 +97,8 @@ extension Session {
 
   /// `ste.SID.FIELD`: config, s1dss, s1cdmax, s1fmt, eats, vmid, valid, table.
   func steValue(_ p: [String]) -> String? {
-    guard p.count == 3, let sid = parseNumber(p[1]), let a = driver.streamTable.steAddress(UInt32(sid)),
+    guard p.count == 3, let n = parseNumber(p[1]), let sid = UInt32(exactly: n),
+      let a = driver.streamTable.steAddress(sid),
       let q = try? driver.smmu.memory.readEntry(a)
     else { return nil }
     let ste = StreamTableEntry(qwords: q)
@@ -117,10 +118,10 @@ extension Session {
 
   /// `cd.OWNER.SSID.FIELD`: valid, asid, epd0, domain.
   func cdValue(_ p: [String]) -> String? {
-    guard p.count == 4, let ssid = parseNumber(p[2]),
+    guard p.count == 4, let n = parseNumber(p[2]), let ssid = UInt32(exactly: n),
       let table = cdTables.first(where: { $0.owner == p[1] })?.table
     else { return nil }
-    guard let a = table.cdAddress(UInt32(ssid)), let q = try? driver.smmu.memory.readEntry(a) else {
+    guard let a = table.cdAddress(ssid), let q = try? driver.smmu.memory.readEntry(a) else {
       return p[3] == "valid" ? "0" : nil
     }
     let cd = ContextDescriptor(qwords: q)

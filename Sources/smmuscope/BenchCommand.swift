@@ -13,7 +13,21 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Streams in the large scene.") var streams = 65_536
   @Option(help: "legacy or per-master.") var design: DriverDesign = .perMaster
 
+  /// Bounds of the options (the large scene has sid-bits 17: its streams and the gpu fit).
+  func checkOptions() throws {
+    guard (1...10_000_000).contains(ops) else {
+      throw UsageFailure("--ops must be 1 to 10000000, not \(ops)")
+    }
+    guard (1...1_000_000).contains(frames) else {
+      throw UsageFailure("--frames must be 1 to 1000000, not \(frames)")
+    }
+    guard (1..<(1 << 17)).contains(streams) else {
+      throw UsageFailure("--streams must be 1 to 131071 (sid-bits 17), not \(streams)")
+    }
+  }
+
   func run() throws {
+    try checkOptions()
     let clock = ContinuousClock()
     func seconds(_ d: Duration) -> Double {
       Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18

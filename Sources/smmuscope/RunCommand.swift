@@ -12,12 +12,8 @@ func loadScenario(file: String?, walkthrough: String?) throws -> Scenario {
     return w.scenario
   }
   guard let file else { throw UsageFailure("give a scenario FILE or --walkthrough NAME") }
-  guard let data = FileManager.default.contents(atPath: file) else {
-    throw UsageFailure("cannot read '\(file)'")
-  }
-  guard let text = String(data: data, encoding: .utf8) else {
-    throw UsageFailure("'\(file)' is not UTF-8 text")
-  }
+  let text: String
+  do { text = try TextFile.read(file) } catch { throw UsageFailure(error.description + "\n") }
   do {
     return try ScenarioParser.parse(text, file: file)
   } catch {

@@ -4,16 +4,24 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
   public let file: String
   /// The 1-based line, when the problem is on one line.
   public let line: Int?
+  /// The 1-based column, when known (a byte that is not UTF-8).
+  public let column: Int?
   public let message: String
 
-  public init(file: String, line: Int? = nil, _ message: String) {
+  public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
     self.file = file
     self.line = line
+    self.column = column
     self.message = message
   }
 
-  /// `file:line: message`, as compilers print it.
+  /// A text file that cannot be read.
+  public init(_ e: TextFileError) {
+    self.init(file: e.file, line: e.line, column: e.column, e.message)
+  }
+
+  /// `file:line:col: message`, as compilers print it.
   public var description: String {
-    "\(file)" + (line.map { ":\($0)" } ?? "") + ": \(message)"
+    "\(file)" + (line.map { ":\($0)" } ?? "") + (column.map { ":\($0)" } ?? "") + ": \(message)"
   }
 }

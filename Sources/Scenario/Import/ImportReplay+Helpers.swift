@@ -79,7 +79,8 @@ extension ImportReplay {
     var cleared = 0
     for root in tables {
       for p in 0..<min(pages, 1 << 16) {
-        let va = address + p * 4096
+        let (va, past) = address.addingReportingOverflow(p * 4096)
+        if past { break }
         var table = root
         var slot: UInt64?
         for level in 0..<PageTableFormat.levels {
@@ -96,6 +97,30 @@ extension ImportReplay {
     return cleared
   }
 
+  /// The largest value each numeric trace operand may have (the architecture's field widths):
+  /// anything larger is an error naming the line, so no operand is truncated.
+  static let operandLimits: [String: (max: UInt64, why: String)] = [
+    "sid": (0xFFFF_FFFF, "stream IDs have at most 32 bits"),
+    "streamid": (0xFFFF_FFFF, "stream IDs have at most 32 bits"),
+    "start": (0xFFFF_FFFF, "stream IDs have at most 32 bits"),
+    "end": (0xFFFF_FFFF, "stream IDs have at most 32 bits"),
+    "ssid": ((1 << 20) - 1, "substream IDs have at most 20 bits"),
+    "asid": (0xFFFF, "ASIDs have at most 16 bits"),
+    "vmid": (0xFFFF, "VMIDs have at most 16 bits"),
+    "prod": (0xFFFF_FFFF, "queue indexes are 32-bit register values"),
+    "cons": (0xFFFF_FFFF, "queue indexes are 32-bit register values"),
+    "offset": (0xFFFF_FFFF, "a table offset is a 32-bit index"),
+    "l1_off": (0xFFFF_FFFF, "an L1 offset is a 32-bit index"),
+  ]
+
+  /// Checks an event's operands against `operandLimits`.
+  static func checkOperands(_ e: QEMUTraceEvent, _ f: [String: UInt64], path: String) throws(ImportError) {
+    for (name, v) in f {
+      guard let limit = operandLimits[name], v > limit.max else { continue }
+      throw ImportError(file: path, line: e.line, "\(name)=\(hex(v)) is out of range: \(limit.why)")
+    }
+  }
+
   /// A command rebuilt from the trace's operand lines (QEMU 7.2 logs no Leaf or SSID).
   static func commandFromTrace(_ name: String, _ aux: [String: [String: UInt64]]) -> Command? {
     let inval = aux["smmuv3_s1_range_inval"] ?? aux["smmuv3_range_inval"]
@@ -109,8 +134,8 @@ extension ImportReplay {
       guard let f = aux["smmuv3_cmdq_cfgi_ste_range"], let s = f["start"], let e = f["end"], e >= s else {
         return nil
       }
-      let n = e - s + 1
-      let range = n >= 1 << 32 || e == 0xFFFF_FFFF ? 31 : max(0, 63 - n.leadingZeroBitCount - 1)
+      let (n, wide) = (e - s).addingReportingOverflow(1)
+      let range = wide || n >= 1 << 32 || e == 0xFFFF_FFFF ? 31 : max(0, 63 - n.leadingZeroBitCount - 1)
       return .cfgiSTERange(sid: UInt32(truncatingIfNeeded: s), range: range)
     case "CFGI_CD":
       return aux["smmuv3_cmdq_cfgi_cd"]?["sid"].map {
@@ -136,9 +161,10 @@ extension ImportReplay {
       var range: TLBIRange?
       if let n = f["num_pages"], n > 1 {
         let scale = n.trailingZeroBitCount
-        let num = Int(n >> UInt64(scale)) - 1
-        range =
-          num < 32 ? TLBIRange(num: num, scale: scale, tg: Int(f["tg"] ?? 1), ttl: Int(f["ttl"] ?? 0)) : nil
+        let num = n >> UInt64(scale) <= 32 ? Int(n >> UInt64(scale)) - 1 : 32
+        let tg = Int((f["tg"] ?? 1) & 3)
+        let ttl = Int((f["ttl"] ?? 0) & 3)
+        range = num < 32 && scale < 32 ? TLBIRange(num: num, scale: scale, tg: tg, ttl: ttl) : nil
       }
       if name == "TLBI_NH_VAA" { return .tlbiNHVAA(vmid: vmid, address: a, leaf: leaf, range: range) }
       return .tlbiNHVA(
@@ -174,8 +200,8 @@ extension ImportReplay {
   ) -> String? {
     switch e.name {
     case "smmuv3_find_ste_2lvl":
-      guard let l1 = f["l1ptr"], let off = f["l1_off"], let l2 = f["l2ptr"],
-        let d = dump.qword(l1 + off * 8)
+      guard let l1 = f["l1ptr"], let off = f["l1_off"], let l2 = f["l2ptr"], off < 1 << 32,
+        case (let a, false) = l1.addingReportingOverflow(off * 8), let d = dump.qword(a)
       else { return nil }
       let dumped = d & 0x000F_FFFF_FFFF_FFC0
       return dumped == l2 ? nil : "line \(e.line): L1[\(off)] l2ptr \(hex(l2)), dump has \(hex(dumped))"

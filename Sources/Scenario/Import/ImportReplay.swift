@@ -95,6 +95,7 @@ public enum ImportReplay {
     var registerWrites: [UInt64: (line: Int, value: UInt64)] = [:]
     var idr0: UInt64?
     var idr1: UInt64?
+    var idr1Line: Int?
     var caches = ImportCacheFigures()
     var notes: [String] = []
     var configMismatches: [String] = []
@@ -104,10 +105,14 @@ public enum ImportReplay {
     for e in trace.events {
       eventCounts[e.name, default: 0] += 1
       let f = e.fields
+      try checkOperands(e, f, path: trace.path)
       switch e.name {
       case "smmuv3_read_mmio":
         if f["addr"] == 0x0, idr0 == nil { idr0 = f["val"] }
-        if f["addr"] == 0x4, idr1 == nil { idr1 = f["val"] }
+        if f["addr"] == 0x4, idr1 == nil {
+          idr1 = f["val"]
+          idr1Line = e.line
+        }
       case "smmuv3_write_mmio":
         guard let a = f["addr"], let v = f["val"] else { break }
         if [0x80, 0x88, 0x90].contains(a) { registerWrites[a] = (e.line, v) }
@@ -150,7 +155,14 @@ public enum ImportReplay {
         let address: UInt64?
         switch e.name {
         case "smmu_get_pte": address = f["pteaddr"]
-        case "smmu_ptw_level": address = f["baseaddr"].flatMap { b in f["offset"].map { b + $0 * 8 } }
+        case "smmu_ptw_level":
+          guard let b = f["baseaddr"], let o = f["offset"] else { address = nil; break }
+          let (a, past) = b.addingReportingOverflow(o * 8)
+          guard !past else {
+            throw ImportError(
+              file: trace.path, line: e.line, "baseaddr=\(hex(b)) + offset=\(o) * 8 is past 2^64")
+          }
+          address = a
         default: address = f["pte@"]
         }
         guard let address, let pte = f["pte"] else { break }
@@ -302,6 +314,12 @@ public enum ImportReplay {
     if let i1 = idr1 {
       features.sidBits = Int(i1 & 0x3F)
       features.ssidBits = Int((i1 >> 6) & 0x1F)
+      guard features.sidBits <= 32, features.ssidBits <= 20 else {
+        throw ImportError(
+          file: trace.path, line: idr1Line,
+          "IDR1=\(hex(i1)): SIDSIZE \(features.sidBits) / SSIDSIZE \(features.ssidBits) is out of range "
+            + "(at most 32 / 20)")
+      }
     }
 
     // The SMMU and its memory: the dumps, with the trace's pseudo-writes undone.

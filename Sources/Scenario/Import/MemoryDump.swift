@@ -70,6 +70,12 @@ public struct MemoryDump: Sendable {
         }
       }
       guard let r = Self.parseRegionLine(line) else { continue }
+      guard r.address < Self.physicalLimit, r.size <= Self.physicalLimit - r.address else {
+        throw ImportError(
+          file: readme, line: i + 1,
+          "region \(r.name) at \(hex(r.address)) size \(hex(r.size)) ends beyond the 52-bit physical "
+            + "address space (\(hex(Self.physicalLimit)))")
+      }
       let path = directory + "/" + r.name
       let file = FileManager.default.fileExists(atPath: path) ? path : path + ".gz"
       guard FileManager.default.fileExists(atPath: file) else {
@@ -93,6 +99,9 @@ public struct MemoryDump: Sendable {
     }
     guard registers["STRTAB_BASE"] != nil, registers["STRTAB_BASE_CFG"] != nil else {
       throw ImportError(file: readme, "no STRTAB_BASE=... STRTAB_BASE_CFG=... registers line")
+    }
+    if let why = Self.streamTableConfigProblem(registers["STRTAB_BASE_CFG"] ?? 0) {
+      throw ImportError(file: readme, line: registerLines["STRTAB_BASE_CFG"], why)
     }
     self.registers = registers
     self.registerLines = registerLines
@@ -125,6 +134,34 @@ public struct MemoryDump: Sendable {
   }
 
   // MARK: Registers
+
+  /// Physical addresses have at most 52 bits.
+  static let physicalLimit: UInt64 = 1 << 52
+  /// The most L1 descriptors a 2-level stream table may have here: Linux's cap (2^17).
+  static let maxL1Descriptors = 1 << 17
+
+  /// Why a STRTAB_BASE_CFG value cannot describe a stream table, or nil: FMT is linear or
+  /// 2-level, LOG2SIZE <= 32 (SIDSIZE <= 32), SPLIT is 6, 8 or 10 for a 2-level table, and
+  /// the L1 table has at most `maxL1Descriptors` entries.
+  static func streamTableConfigProblem(_ cfg: UInt64) -> String? {
+    let fmt = (cfg >> 16) & 3
+    let split = Int((cfg >> 6) & 0x1F)
+    let log2 = Int(cfg & 0x3F)
+    let shown = "STRTAB_BASE_CFG=\(hex(cfg))"
+    guard fmt <= 1 else { return "\(shown): FMT \(fmt) is reserved (0 linear, 1 2-level)" }
+    guard log2 <= 32 else {
+      return "\(shown): LOG2SIZE \(log2) is out of range: stream IDs have at most 32 bits"
+    }
+    guard fmt == 1 else { return nil }
+    guard [6, 8, 10].contains(split) else {
+      return "\(shown): SPLIT \(split) is not 6, 8 or 10"
+    }
+    guard log2 <= split || 1 << (log2 - split) <= maxL1Descriptors else {
+      return "\(shown): 2^\(log2 - split) L1 descriptors (LOG2SIZE \(log2) - SPLIT \(split)) is more than "
+        + "the 2^17 Linux allocates"
+    }
+    return nil
+  }
 
   /// STRTAB_BASE's address field (bits 51:6).
   public var streamTableAddress: UInt64 { (registers["STRTAB_BASE"] ?? 0) & 0x000F_FFFF_FFFF_FFC0 }
@@ -171,11 +208,12 @@ public struct MemoryDump: Sendable {
       for i in 0..<l1Count {
         guard let d = qword(streamTableAddress + UInt64(i * 8)), d & 0x1F != 0 else { continue }
         let span = Int(d & 0x1F)
+        guard span <= split + 1 else { continue }  // an unusable descriptor (SPAN too large)
         let l2 = d & 0x000F_FFFF_FFFF_FFC0
         for low in 0..<(1 << max(span - 1, 0)) {
           let sid = UInt32(i << split | low)
           let a = l2 + UInt64(low * 64)
-          guard let q = entry(a) else { break }
+          guard a < Self.physicalLimit, let q = entry(a) else { break }
           out.append(StreamEntry(sid: sid, address: a, ste: StreamTableEntry(qwords: q)))
         }
       }
@@ -205,9 +243,10 @@ public struct MemoryDump: Sendable {
   public var commandRing: [[UInt64]]? {
     guard let base = registers["CMDQ_BASE"] else { return nil }
     let address = base & 0x000F_FFFF_FFFF_FFE0
-    let log2 = Int(base & 0x1F)
+    let log2 = min(Int(base & 0x1F), 19)  // CMDQS <= 19
     guard let r = regions.first(where: { $0.address == address }) else { return nil }
     let slots = min(1 << log2, r.qwords.count / 2)
+    guard slots > 0 else { return nil }
     return (0..<slots).map { [r.qwords[2 * $0], r.qwords[2 * $0 + 1]] }
   }
 

@@ -104,11 +104,7 @@ public struct QEMUTrace: Sendable {
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
       if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
       guard let e = Self.parseLine(line, number: lineNumber) else {
-        if events.isEmpty {
-          let shown = line.count > 60 ? String(line.prefix(60)) + "..." : String(line)
-          throw ImportError(
-            file: path, line: lineNumber, "not a QEMU trace line (PID@SECONDS:EVENT ARGS): \(shown)")
-        }
+        if events.isEmpty { throw Self.notATraceLine(line, number: lineNumber, path: path) }
         malformed += 1
         continue
       }
@@ -124,10 +120,43 @@ public struct QEMUTrace: Sendable {
     self.malformedLines = malformed
   }
 
-  /// Reads a trace file, plain or gzip-compressed.
+  /// Reads a trace file, plain or gzip-compressed. A file whose first 64 KiB hold no trace
+  /// line is rejected without reading (or decompressing) the rest.
   public init(contentsOf path: String) throws(ImportError) {
-    let text = try Self.readText(path)
+    let text = try Self.readText(path, probe: { Self.rejectsStart($0, path: path) })
     try self.init(text: text, path: path)
+  }
+
+  /// How much of a file is looked at before deciding it is not a trace.
+  static let probeBytes = 64 * 1024
+
+  /// Why the start of a file (its first `probeBytes`) is not a trace, or nil: the first line
+  /// that is not blank or a comment must be a trace line.
+  static func rejectsStart(_ data: Data, path: String) -> ImportError? {
+    var window = data.prefix(probeBytes)
+    if data.count > probeBytes {
+      guard let nl = window.lastIndex(of: 0x0A) else {
+        return ImportError(file: path, line: 1, "not a QEMU trace: no line ends in the first 64 KiB")
+      }
+      window = window[..<nl]
+    }
+    var text = String(decoding: window, as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    var number = 0
+    for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+      number += 1
+      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+      if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
+      return parseLine(line, number: number) == nil ? notATraceLine(line, number: number, path: path) : nil
+    }
+    return nil
+  }
+
+  /// The error for a first line that is not a trace line (binary data is not shown).
+  static func notATraceLine(_ line: Substring, number: Int, path: String) -> ImportError {
+    let binary = line.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" }
+    let shown = binary ? "(binary data)" : line.count > 60 ? String(line.prefix(60)) + "..." : String(line)
+    return ImportError(file: path, line: number, "not a QEMU trace line (PID@SECONDS:EVENT ARGS): \(shown)")
   }
 
   static func parseLine(_ line: Substring, number: Int) -> QEMUTraceEvent? {
@@ -153,29 +182,31 @@ public struct QEMUTrace: Sendable {
       line: number, pid: pid, time: time, name: String(name), arguments: String(args))
   }
 
-  /// Reads a file as UTF-8 text, decompressing gzip (detected by its magic bytes).
-  static func readText(_ path: String) throws(ImportError) -> String {
-    let data = try readData(path)
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw ImportError(file: path, "not UTF-8 text")
-    }
-    return text
+  /// Reads a file as UTF-8 text (see `TextFile`), decompressing gzip (detected by its magic
+  /// bytes). `probe` sees the first `probeBytes` and may reject the file early.
+  static func readText(_ path: String, probe: ((Data) -> ImportError?)? = nil) throws(ImportError) -> String {
+    let data = try readData(path, probe: probe)
+    do { return try TextFile.decode(data, file: path) } catch { throw ImportError(error) }
   }
 
   /// Reads a file's bytes, decompressing gzip with the system `gzip -dc` (Foundation has no
   /// inflate on Linux and the package takes no zlib dependency). A truncated or corrupt gzip
   /// stream is an error naming the file.
   public static func readData(_ path: String) throws(ImportError) -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ImportError(file: path, "cannot read the file")
-    }
-    guard data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B else {
-      return data
-    }
-    return try gunzip(path)
+    try readData(path, probe: nil)
   }
 
-  static func gunzip(_ path: String) throws(ImportError) -> Data {
+  static func readData(_ path: String, probe: ((Data) -> ImportError?)?) throws(ImportError) -> Data {
+    let data: Data
+    do { data = try TextFile.readBytes(path) } catch { throw ImportError(error) }
+    guard data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B else {
+      if let probe, let e = probe(data) { throw e }
+      return data
+    }
+    return try gunzip(path, probe: probe)
+  }
+
+  static func gunzip(_ path: String, probe: ((Data) -> ImportError?)? = nil) throws(ImportError) -> Data {
     let candidates = ["/usr/bin/gzip", "/bin/gzip", "/usr/local/bin/gzip", "/opt/homebrew/bin/gzip"]
     guard let gzip = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
       throw ImportError(file: path, "gzip-compressed, but no gzip executable was found to decompress it")
@@ -199,7 +230,27 @@ public struct QEMUTrace: Sendable {
       errBox.set(err.fileHandleForReading.readDataToEndOfFile())
       group.leave()
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
+    // Read as it decompresses, so the probe can stop a non-trace after its first bytes.
+    var data = Data()
+    var probed = probe == nil
+    let reader = out.fileHandleForReading
+    while true {
+      let chunk = reader.availableData
+      if chunk.isEmpty { break }
+      data.append(chunk)
+      if !probed, data.count > probeBytes {
+        probed = true
+        if let e = probe?(data) {
+          // SIGKILL: the child may inherit a mask that blocks SIGTERM (Process spawns from a
+          // thread that blocks signals), and gzip must not stay blocked on the full pipe.
+          kill(process.processIdentifier, SIGKILL)
+          try? reader.close()
+          process.waitUntilExit()
+          group.wait()
+          throw e
+        }
+      }
+    }
     process.waitUntilExit()
     group.wait()
     guard process.terminationStatus == 0 else {
@@ -210,6 +261,7 @@ public struct QEMUTrace: Sendable {
       throw ImportError(
         file: path, "truncated or corrupt gzip data" + (shown.isEmpty ? "" : " (gzip: \(shown))"))
     }
+    if !probed, let e = probe?(data) { throw e }
     return data
   }
 }
