@@ -32,6 +32,7 @@ let package = Package(
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"], exclude: ["Golden"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"]),
     .testTarget(name: "ImportTests", dependencies: ["SMMUModel", "Scenario"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -16,7 +16,7 @@ runs=1000000
 seed=1
 target=all
 mode=release
-out=fuzz-findings
+out=
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -28,12 +28,16 @@ while [ $# -gt 0 ]; do
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+if [ -z "$out" ]; then
+  if [ "$mode" = ci ]; then out=$(mktemp -d); else out=fuzz-findings; fi
+fi
 seeds=(--seeds Tests/ImportTests/Fixtures)
 [ -d ../shared/samples ] && seeds+=(--seeds ../shared/samples)
 
 case "$mode" in
   ci)
-    # A fixed slice: 4000 inputs from seed 1 over every target, on the test build.
+    # A fixed slice: 4000 inputs from seed 1 over every target, on the test build (seeded from
+    # the project's own fixtures only, so CI does not depend on ../shared).
     swift build --product smmuscope-fuzz >/dev/null
     exec .build/debug/smmuscope-fuzz --runs 4000 --seed 1 --target all --seeds Tests/ImportTests/Fixtures --out "$out"
     ;;

@@ -15,4 +15,6 @@ if grep -E "(warning|error):" "$log"; then
   exit 1
 fi
 swift format lint --strict -r Sources Tests Package.swift --configuration .swift-format
+# A fixed-seed slice of the fuzzer (scripts/fuzz.sh --ci, well under a minute) before the tests.
+bash scripts/fuzz.sh --ci
 swift test --skip-build

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import Fuzzing
+
+/// The fuzzer itself: determinism (a finding replays from its seed), bounds, and that its
+/// slow-input check can fire.
+struct FuzzingTests {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
+    .appendingPathComponent("ImportTests/Fixtures").path
+
+  @Test func sameSeedSameInputs() {
+    let corpus = FuzzSeeds.scenarios()
+    var a = Mutator(seed: 42, corpus: corpus)
+    var b = Mutator(seed: 42, corpus: corpus)
+    var c = Mutator(seed: 43, corpus: corpus)
+    var differs = false
+    for i in 0..<200 {
+      let x = a.mutate(corpus[i % corpus.count], other: corpus[(i + 1) % corpus.count])
+      #expect(x == b.mutate(corpus[i % corpus.count], other: corpus[(i + 1) % corpus.count]))
+      differs = differs || x != c.mutate(corpus[i % corpus.count], other: corpus[(i + 1) % corpus.count])
+    }
+    #expect(differs)
+  }
+
+  @Test func mutantsStayWithinTheLengthBound() {
+    let corpus = FuzzSeeds.scenarios()
+    var m = Mutator(seed: 1, corpus: corpus, maxLength: 300)
+    for i in 0..<500 {
+      #expect(m.mutate(corpus[i % corpus.count], other: corpus[0]).count <= 300)
+    }
+  }
+
+  @Test func boundaryNumbersReplaceNumbers() {
+    var m = Mutator(seed: 5, corpus: [])
+    let out = String(
+      decoding: m.replaceToken(Array("map d 0x1000".utf8), with: "0xffffffffffffffff", numbersOnly: true),
+      as: UTF8.self)
+    #expect(out == "map d 0xffffffffffffffff")
+  }
+
+  @Test func seedsOfEveryTargetRunAndTheSlowCheckFires() {
+    let traces = FuzzSeeds.traces(under: Self.fixtures)
+    #expect(!traces.isEmpty)
+    let context = FuzzContext.forDumps(under: [Self.fixtures])
+    #expect(context.dumpDirectory != nil)
+    var campaign = FuzzCampaign(target: .trace, seeds: traces, seed: 3, context: context)
+    campaign.slowSecondsPerKiB = 0
+    let outcome = campaign.run(count: traces.count + 5)
+    #expect(outcome.inputs == traces.count + 5)
+    #expect(outcome.slow.count == outcome.inputs)
+    var dump = FuzzCampaign(
+      target: .dump, seeds: FuzzSeeds.dumpReadmes(under: Self.fixtures), seed: 3, context: context)
+    #expect(dump.run(count: 20).inputs == 20)
+  }
+}
