@@ -11,8 +11,8 @@ extension ExplorerState {
     /// STE SIDs and CD (table, ssid) slots written by the last action (flashed).
     public var flashedSIDs: Set<UInt32> = []
     public var flashedCDs: Set<String> = []
-    /// The sharing graph's rows.
-    public var graph: [[Span]] = []
+    /// The sharing graph (nodes, edges and their pictures).
+    var graph = SharingGraph()
     /// CD tables by root address, with their owners.
     public var tables: [UInt64: (owner: String, table: CDTable)] = [:]
     /// CD table root address -> masters whose STE points at it.

@@ -71,9 +71,7 @@ extension ExplorerState {
   /// Recomputes the derived rows after the session changed.
   mutating func rebuild() {
     var d = Derived(session: session, timeline: timeline)
-    d.graph = SharingGraph.build(
-      session: session, streams: d.streams, tables: d.tables, selected: selectedMaster(in: d.streams),
-      glyphs: glyphs)
+    d.graph = SharingGraph(session: session, streams: d.streams, tables: d.tables, glyphs: glyphs)
     derived = d
   }
 }

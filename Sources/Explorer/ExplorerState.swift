@@ -29,12 +29,6 @@ public struct ExplorerState: Sendable {
   public var glyphs: Glyphs
   /// Walkthrough steps' expectation lines of the current step, with outcomes (for narration).
   public internal(set) var derived = Derived()
-  /// While true (inside `update(batch:)`), a selection move marks the sharing graph stale
-  /// instead of rebuilding it; the batch rebuilds it once at the end.
-  var graphRefreshDeferred = false
-  /// The graph's highlight no longer follows the selected master (see `graphRefreshDeferred`).
-  var graphIsStale = false
-
   public init(width: Int, height: Int, glyphs: Glyphs = .unicode, design: DriverDesign = .perMaster) {
     self.width = width
     self.height = height
@@ -45,19 +39,6 @@ public struct ExplorerState: Sendable {
 
   public var design: DriverDesign { session.options.design }
   public var compact: Bool { session.options.compactCDTables }
-
-  /// Rebuilds the graph (its highlight follows the selected master).
-  mutating func refreshGraph() {
-    graphIsStale = graphRefreshDeferred
-    guard !graphRefreshDeferred else { return }
-    derived.graph = SharingGraph.build(
-      session: session, streams: derived.streams, tables: derived.tables, selected: selectedMaster,
-      glyphs: glyphs)
-  }
-
-  func selectedMaster(in rows: [StreamRow]) -> String? {
-    rows.isEmpty ? nil : rows[min(selection[.streams] ?? 0, rows.count - 1)].master
-  }
 
   /// Log lines matching the filter.
   public var visibleLog: [LogLine] {

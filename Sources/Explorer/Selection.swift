@@ -7,7 +7,6 @@ extension ExplorerState {
   /// Selects a row of the focused pane (clamped); the graph follows the stream table.
   mutating func select(row: Int) {
     selection[focus] = max(0, min(rowCount(focus) - 1, row))
-    if focus == .streams { refreshGraph() }
   }
 
   mutating func click(x: Int, y: Int) {
@@ -18,10 +17,17 @@ extension ExplorerState {
     guard inner.contains(x: x, y: y) else { return }
     let count = rowCount(pane)
     let sel = selectedRow(pane, count: count)
+    if pane == .graph {
+      // The graph is a picture: a click selects the node drawn there.
+      let graph = SharingGraphPane(state: self)
+      if let i = graph.node(atX: x, y: y, inner: inner, selected: sel, focused: true) {
+        selection[.graph] = i
+      }
+      return
+    }
     let offset = Layout.offset(selected: sel, count: count, height: max(0, inner.height - headerRows(pane)))
     let row = offset + (y - inner.y) - headerRows(pane)
     if row >= 0 && row < count { selection[pane] = row }
-    if pane == .streams { refreshGraph() }
   }
 
   /// The layout for the current size and mode.
