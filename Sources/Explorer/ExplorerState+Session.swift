@@ -5,6 +5,7 @@ extension ExplorerState {
   /// Opens a whole scenario as the session's base (replayed once, one rebuild).
   public mutating func load(_ scenario: Scenario) {
     walkthrough = nil
+    walkthroughScript = nil
     baseLines = scenario.lines
     userLines = []
     replay(design: design, compact: compact)

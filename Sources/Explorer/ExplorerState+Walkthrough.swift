@@ -4,7 +4,7 @@ extension ExplorerState {
   /// Indices in the walkthrough's lines where steps start.
   var stepStarts: [Int] {
     guard let w = walkthrough else { return [] }
-    return w.scenario.lines.enumerated().compactMap {
+    return (walkthroughScript ?? w.scenario).lines.enumerated().compactMap {
       if case .step = $0.element.command { $0.offset } else { nil }
     }
   }
@@ -14,8 +14,10 @@ extension ExplorerState {
   /// Opens a walkthrough at a step (time travel: the state is rebuilt by replay).
   public mutating func open(walkthrough w: Walkthrough, step: Int = 0) {
     walkthrough = w
-    stepIndex = max(0, min(step, max(1, w.scenario.stepTitles.count) - 1))
-    let lines = w.scenario.lines
+    walkthroughScript = w.scenario
+    let script = walkthroughScript ?? w.scenario
+    stepIndex = max(0, min(step, max(1, script.stepTitles.count) - 1))
+    let lines = script.lines
     let starts = stepStarts
     let end = stepIndex + 1 < starts.count ? starts[stepIndex + 1] : lines.count
     baseLines = Array(lines[0..<end])
@@ -34,7 +36,7 @@ extension ExplorerState {
 
   public var stepTitle: String? {
     guard let w = walkthrough else { return nil }
-    let t = w.scenario.stepTitles
+    let t = (walkthroughScript ?? w.scenario).stepTitles
     return stepIndex < t.count ? t[stepIndex] : nil
   }
 

@@ -9,6 +9,8 @@ public struct ExplorerState: Sendable {
   public internal(set) var session: Session
   /// Walkthrough being followed, if any, and its current step (0-based).
   public internal(set) var walkthrough: Walkthrough?
+  /// The walkthrough's scenario, parsed once when it opens (frames read its steps).
+  var walkthroughScript: Scenario?
   /// An imported QEMU run being stepped through (read-only mode), if any.
   public internal(set) var timeline: ReplayTimeline?
   public internal(set) var stepIndex = 0

@@ -8,6 +8,7 @@ extension ExplorerState {
   /// Opens an imported run at its first step.
   public mutating func open(import result: ImportResult) {
     walkthrough = nil
+    walkthroughScript = nil
     timeline = ReplayTimeline(result)
     seek(to: 0)
     status = "imported \(result.tracePath): \(Keymap.timelineMovesText)"
