@@ -13,7 +13,7 @@ import Testing
     Fixture.walkthrough(step: 3, width: 160, height: 48, design: design)
   }
 
-  func text(_ layout: GraphLayout) -> [String] { layout.cells.map { String($0.map(\.character)) } }
+  func text(_ layout: GraphLayout) -> [String] { layout.lines }
 
   func occurrences(_ needle: String, in lines: [String]) -> Int {
     lines.reduce(0) { $0 + $1.components(separatedBy: needle).count - 1 }
@@ -25,9 +25,10 @@ import Testing
     #expect(Set(g.model.nodes.map(\.key)).count == g.model.nodes.count)
     for layout in [g.full, g.compact] {
       for (i, node) in g.model.nodes.enumerated() where !node.isDummy {
-        let cells = layout.cells.joined().filter { $0.node == Int32(i) }
-        #expect(!cells.isEmpty, "\(node.key) is drawn")
-        let rows = Set(layout.cells.indices.filter { y in layout.cells[y].contains { $0.node == Int32(i) } })
+        let rows = Set(layout.rows.indices.filter { y in layout.rows[y].labels.contains { $0.node == i } })
+        #expect(!rows.isEmpty, "\(node.key) is drawn")
+        let runs = layout.rows.flatMap(\.labels).filter { $0.node == i }
+        #expect(runs.count == node.rows.count, "\(node.key) drawn once")
         #expect(rows.count == node.rows.count, "\(node.key) drawn on its rows only")
       }
     }

@@ -3,13 +3,22 @@
 /// joins. Each label cell remembers its node and each edge its route, so a frame highlights
 /// paths without redrawing the picture.
 struct GraphLayout: Sendable, Hashable {
-  /// One cell of the picture.
-  struct Cell: Sendable, Hashable {
-    var character: Character = " "
-    /// The node whose label this is, or -1 (a line or a blank).
-    var node: Int32 = -1
-    var color: Color = .normal
-    var bold = false
+  /// One row of the picture: its characters (trailing blanks cut) and the labels on it.
+  struct Row: Sendable, Hashable {
+    var scalars: [Unicode.Scalar] = []
+    var labels: [LabelRun] = []
+
+    /// The label drawn at a column, if any.
+    func label(at x: Int) -> LabelRun? { labels.first { x >= $0.x && x < $0.x + $0.width } }
+  }
+
+  /// A node's label on a row.
+  struct LabelRun: Sendable, Hashable {
+    let x: Int
+    let width: Int
+    let node: Int
+    let color: Color
+    let bold: Bool
   }
 
   /// Where an edge is drawn: along its source row to its track, along the track to the
@@ -30,15 +39,15 @@ struct GraphLayout: Sendable, Hashable {
   }
 
   private(set) var width = 0
-  /// The picture's rows (trailing blanks cut).
-  private(set) var cells: [[Cell]] = []
+  /// The picture's rows.
+  private(set) var rows: [Row] = []
   /// Each node's label column.
   private(set) var x: [Int] = []
   /// Each edge's route, by edge index.
   private(set) var routes: [Route?] = []
 
   /// Draws a placed graph with full or compact labels.
-  /// - Complexity: O(cells + edges × route length).
+  /// - Complexity: O(rows × width + edges × route length).
   init(_ model: GraphModel, _ p: GraphPlacement, compact: Bool, glyphs g: Glyphs) {
     let nodes = model.nodes
     let gap = compact ? 0 : 1
@@ -62,24 +71,41 @@ struct GraphLayout: Sendable, Hashable {
         let from = edge.from
         let labelEnd =
           nodes[from].isDummy ? x[from] : x[from] + text(nodes[from].rows[edge.fromRow]).count + gap
+        // Into a placeholder the line runs on, without an arrow, to where the placeholder's starts.
+        let into = nodes[edge.to].isDummy
         let route = Route(
-          sourceRow: ys, targetRow: yt, start: labelEnd, track: track.map { start + 1 + $0 }, arrow: arrowX)
-        canvas.draw(route, target: edge.to)
+          sourceRow: ys, targetRow: yt, start: labelEnd, track: track.map { start + 1 + $0 },
+          arrow: into ? x[edge.to] - 1 : arrowX)
+        canvas.draw(route, target: edge.to, arrow: !into)
         routes[e] = route
       }
     }
-    cells = canvas.cells(glyphs: g)
-    for (i, n) in nodes.enumerated() {
+    rows = canvas.rows(glyphs: g)
+    for (i, n) in nodes.enumerated() where !n.isDummy {
       for (k, l) in n.rows.enumerated() {
+        let t = text(l).unicodeScalars
+        guard !t.isEmpty else { continue }
         let y = p.row[i] + k
-        for (j, ch) in text(l).enumerated() {
-          cells[y][x[i] + j] = Cell(character: ch, node: Int32(i), color: l.color, bold: l.bold)
+        let end = x[i] + t.count
+        if rows[y].scalars.count < end {
+          rows[y].scalars += Array(repeating: " ", count: end - rows[y].scalars.count)
         }
+        rows[y].scalars.replaceSubrange(x[i]..<end, with: t)
+        rows[y].labels.append(LabelRun(x: x[i], width: t.count, node: i, color: l.color, bold: l.bold))
       }
     }
-    for y in cells.indices {
-      while cells[y].last?.character == " " { cells[y].removeLast() }
-    }
+  }
+
+  /// Rows in the picture.
+  var height: Int { rows.count }
+
+  /// The picture as text (tests, debugging).
+  var lines: [String] { rows.map { String(String.UnicodeScalarView($0.scalars)) } }
+
+  /// The node whose label is drawn at a point, if any.
+  func node(x: Int, y: Int) -> Int? {
+    guard y >= 0, y < rows.count else { return nil }
+    return rows[y].label(at: x)?.node
   }
 }
 
@@ -95,8 +121,8 @@ private struct Canvas {
   var arrow: [Bool]
   /// The target whose track runs through a cell, and the target of the lines across it (-2
   /// when several), to tell a crossing from a join.
-  var track: [Int]
-  var across: [Int]
+  var track: [Int32]
+  var across: [Int32]
 
   init(width: Int, height: Int) {
     self.width = width
@@ -106,19 +132,19 @@ private struct Canvas {
     across = track
   }
 
-  mutating func draw(_ r: GraphLayout.Route, target: Int) {
+  mutating func draw(_ r: GraphLayout.Route, target: Int, arrow withArrow: Bool) {
     if let t = r.track {
       hline(r.sourceRow, r.start, t, target, open: (true, false))
       let (a, b) = (min(r.sourceRow, r.targetRow), max(r.sourceRow, r.targetRow))
       for y in a...b {
         mask[y * width + t] |= (y > a ? Self.up : 0) | (y < b ? Self.down : 0)
-        track[y * width + t] = target
+        track[y * width + t] = Int32(target)
       }
-      hline(r.targetRow, t, r.arrow - 1, target, open: (false, true))
+      hline(r.targetRow, t, r.arrow - (withArrow ? 1 : 0), target, open: (false, true))
     } else {
-      hline(r.sourceRow, r.start, r.arrow - 1, target, open: (true, true))
+      hline(r.sourceRow, r.start, r.arrow - (withArrow ? 1 : 0), target, open: (true, true))
     }
-    arrow[r.targetRow * width + r.arrow] = true
+    if withArrow { arrow[r.targetRow * width + r.arrow] = true }
   }
 
   /// A horizontal segment; `open` says whether its ends continue (left from a label, right
@@ -128,22 +154,25 @@ private struct Canvas {
     for i in x0...x1 {
       let k = y * width + i
       mask[k] |= (i > x0 || open.0 ? Self.left : 0) | (i < x1 || open.1 ? Self.right : 0)
-      across[k] = across[k] == -1 || across[k] == target ? target : -2
+      across[k] = across[k] == -1 || across[k] == Int32(target) ? Int32(target) : -2
     }
   }
 
-  /// The rows of cells: joins, corners and lines from the connections; a line crossing
-  /// another target's track passes under it (the track stays "│"), so it never reads as a join.
-  func cells(glyphs g: Glyphs) -> [[GraphLayout.Cell]] {
+  /// The rows: joins, corners and lines from the connections, trailing blanks cut. A line
+  /// crossing another target's track passes under it (the track stays "│"), so it never reads
+  /// as a join.
+  func rows(glyphs g: Glyphs) -> [GraphLayout.Row] {
     let height = width == 0 ? 0 : mask.count / width
+    let arrowGlyph = g.arrow.unicodeScalars.first ?? ">"
     return (0..<height).map { y in
-      (0..<width).map { x in
+      var scalars = (0..<width).map { x -> Unicode.Scalar in
         let k = y * width + x
         var m = mask[k]
         if m == 15, across[k] != track[k] { m = Self.up | Self.down }
-        let ch: Character = arrow[k] ? g.arrow : m == 0 ? " " : Self.glyph(m, g)
-        return GraphLayout.Cell(character: ch)
+        return arrow[k] ? arrowGlyph : m == 0 ? " " : Self.glyph(m, g).unicodeScalars.first ?? " "
       }
+      while scalars.last == " " { scalars.removeLast() }
+      return GraphLayout.Row(scalars: scalars)
     }
   }
 

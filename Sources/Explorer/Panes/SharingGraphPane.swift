@@ -29,7 +29,7 @@ struct SharingGraphPane: Pane {
   /// The first picture row shown, keeping the highlighted node in view.
   func offset(_ layout: GraphLayout, node: Int?, height: Int) -> Int {
     Layout.offset(
-      selected: node.map { graph.placement.row[$0] } ?? 0, count: layout.cells.count, height: height)
+      selected: node.map { graph.placement.row[$0] } ?? 0, count: layout.height, height: height)
   }
 
   func render(into g: inout Grid, area r: Rect, selected: Int, focused: Bool, glyphs: Glyphs) {
@@ -44,28 +44,27 @@ struct SharingGraphPane: Pane {
     let node = highlighted(selected: selected, focused: focused)
     let (nodes, edges) = node.map(graph.paths) ?? ([], [])
     let top = offset(layout, node: node, height: inner.height)
-    let bottom = min(layout.cells.count, top + inner.height)
+    let bottom = min(layout.height, top + inner.height)
     // The routes of the highlighted edges that show in this frame.
     let lit = edges.compactMap { layout.routes[$0] }.filter { r in
       max(r.sourceRow, r.targetRow) >= top && min(r.sourceRow, r.targetRow) < bottom
     }
     for y in top..<bottom {
-      let row = layout.cells[y]
-      for x in 0..<min(row.count, inner.width) where row[x].character != " " {
-        let c = row[x]
+      let row = layout.rows[y]
+      for x in 0..<min(row.scalars.count, inner.width) where row.scalars[x] != " " {
         let style: Style
-        if c.node >= 0 {
-          let on = nodes.contains(Int(c.node))
+        if let l = row.label(at: x) {
           // On a path: underlined; the selected node itself reversed (graph focused).
-          style = Style(c.color, bold: c.bold, reverse: focused && Int(c.node) == node, underline: on)
+          style = Style(
+            l.color, bold: l.bold, reverse: focused && l.node == node, underline: nodes.contains(l.node))
         } else {
           let on = lit.contains { $0.contains(x: x, y: y) }
           style = Style(on ? .accent : .normal, bold: on)
         }
-        g[inner.x + x, inner.y + y - top] = Cell(c.character, style)
+        g[inner.x + x, inner.y + y - top] = Cell(Character(row.scalars[x]), style)
       }
     }
-    if layout.cells.count > inner.height {
+    if layout.height > inner.height {
       let pos = "\(selected + 1)/\(count)"
       g.write(pos, x: r.x + r.width - pos.count - 2, y: r.y + r.height - 1, style: Style(.dim))
     }
@@ -76,8 +75,6 @@ struct SharingGraphPane: Pane {
     let layout = graph.layout(fitting: inner.width)
     let top = offset(layout, node: highlighted(selected: selected, focused: focused), height: inner.height)
     let (cx, cy) = (x - inner.x, y - inner.y + top)
-    guard cy >= 0, cy < layout.cells.count, cx >= 0, cx < layout.width else { return nil }
-    guard cx < layout.cells[cy].count, layout.cells[cy][cx].node >= 0 else { return nil }
-    return graph.order.firstIndex(of: Int(layout.cells[cy][cx].node))
+    return layout.node(x: cx, y: cy).flatMap { graph.order.firstIndex(of: $0) }
   }
 }
