@@ -103,4 +103,20 @@ import Testing
     #expect(grid[rect.x, rect.y + g.placement.row[acc]].style.underline)
     #expect(!grid[rect.x, rect.y + g.placement.row[gpu]].style.underline)
   }
+
+  @Test func aClickOnALabelSelectsItsNode() throws {
+    var s = shared(.legacy)
+    let g = s.derived.graph
+    let rect = try #require(s.currentLayout.panes[.graph]).inner
+    let table = try #require(g.model.nodes.firstIndex { $0.column == .table })
+    s.press(.click(x: rect.x + g.full.x[table] + 1, y: rect.y + g.placement.row[table]))
+    #expect(s.focus == .graph)
+    #expect(s.selection[.graph].map { g.order[$0] } == table)
+    // Every master reaches the legacy table: both are on its paths.
+    let grid = s.render()
+    for m in ["nvme0", "nic0"] {
+      let n = try #require(g.model.node("m:\(m)"))
+      #expect(grid[rect.x, rect.y + g.placement.row[n]].style.underline, "\(m)")
+    }
+  }
 }
