@@ -119,4 +119,24 @@ import Testing
       #expect(grid[rect.x, rect.y + g.placement.row[n]].style.underline, "\(m)")
     }
   }
+
+  @Test func onlyTheLinesOfTheSelectedPathsAreHighlighted() throws {
+    let s = shared(.legacy)
+    #expect(s.selectedMaster == "nvme0")
+    let g = s.derived.graph
+    let rect = try #require(s.currentLayout.panes[.graph]).inner
+    let grid = s.render()
+    let layout = g.layout(fitting: rect.width)
+    let nvme0 = g.placement.row[try #require(g.model.node("m:nvme0"))]
+    let nic0 = g.placement.row[try #require(g.model.node("m:nic0"))]
+    // Every line cell on nvme0's row (its way to the table) is lit; nic0's stub is not.
+    let lines = { (y: Int) in
+      layout.rows[y].scalars.indices.filter { x in
+        layout.rows[y].scalars[x] != " " && layout.rows[y].label(at: x) == nil
+      }
+    }
+    #expect(!lines(nvme0).isEmpty && !lines(nic0).isEmpty)
+    for x in lines(nvme0) { #expect(grid[rect.x + x, rect.y + nvme0].style.color == .accent, "x \(x)") }
+    for x in lines(nic0) { #expect(grid[rect.x + x, rect.y + nic0].style.color == .normal, "x \(x)") }
+  }
 }
