@@ -10,15 +10,16 @@ public struct Glyphs: Sendable, Hashable {
   public let teeUp: Character
   public let teeRight: Character
   public let teeLeft: Character
+  public let cross: Character
   public let arrow: Character
   public let bullet: Character
 
   public static let unicode = Glyphs(
     horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
-    teeDown: "┬", teeUp: "┴", teeRight: "├", teeLeft: "┤", arrow: "▶", bullet: "•")
+    teeDown: "┬", teeUp: "┴", teeRight: "├", teeLeft: "┤", cross: "┼", arrow: "▶", bullet: "•")
   public static let ascii = Glyphs(
     horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
-    teeDown: "+", teeUp: "+", teeRight: "+", teeLeft: "+", arrow: ">", bullet: "*")
+    teeDown: "+", teeUp: "+", teeRight: "+", teeLeft: "+", cross: "+", arrow: ">", bullet: "*")
 }
 
 extension Grid {

@@ -17,16 +17,16 @@ extension ExplorerState {
       g.write(prompt + t, x: 0, y: y, style: Style(.normal, bold: true), maxWidth: width - 1)
       g.write("█", x: min(width - 1, prompt.count + t.count), y: y, style: Style(.accent))
       let hint =
-        o == .commandLine("") || { if case .commandLine = o { true } else { false } }()
-        ? "Enter run  Tab complete  Esc cancel  (scenario language: attach, detach, map, dma, expect, ...)"
-        : "Enter accept  Esc cancel"
+        prompt == ":"
+        ? Keymap.commandLine.hintText() + "  (scenario language: attach, detach, map, dma, expect, ...)"
+        : Keymap.textPrompt.hintText()
       g.fill(x: 0, y: height - 1, width: width, height: 1, style: Style(.dim))
       g.write(hint, x: 0, y: height - 1, style: Style(.dim), maxWidth: width)
-    case .help: drawPopup(&g, title: "Keys (any key closes)", lines: helpLines)
-    case .raw: drawPopup(&g, title: "Raw qwords (Esc closes)", lines: rawLines)
+    case .help: drawPopup(&g, title: "Keys (\(Keymap.helpScreen.hintText()))", lines: helpLines)
+    case .raw: drawPopup(&g, title: "Raw qwords (\(Keymap.popup.hintText()))", lines: rawLines)
     case .compare:
       drawPopup(
-        &g, title: "This session under every design (differences highlighted; Esc closes)",
+        &g, title: "This session under every design (differences highlighted; \(Keymap.popup.hintText()))",
         lines: compareLines)
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
@@ -35,7 +35,7 @@ extension ExplorerState {
           Span(w.title, Style(reverse: i == sel)),
         ]
       }
-      drawPopup(&g, title: "Walkthroughs (Enter open, Esc close)", lines: lines)
+      drawPopup(&g, title: "Walkthroughs (\(Keymap.menu.hintText(separator: ", ")))", lines: lines)
     }
   }
 
@@ -58,57 +58,8 @@ extension ExplorerState {
     }
   }
 
-  var helpLines: [[Span]] {
-    var out: [[Span]] = []
-    if timeline != nil {
-      let keys = [
-        ("Space n", "imported run: next step"), ("b", "previous step"), ("]", "next command"),
-        ("}", "first step of the next phase"), ("{", "back to the start of the phase"),
-        ("0 $", "start / end"),
-      ]
-      for (k, h) in keys { out.append([Span(col(k, 16), Style(.accent, bold: true)), Span(h)]) }
-    }
-    out += Keymap.bindings.map { b in
-      [
-        Span(col(b.keys.map(Self.keyName).joined(separator: " "), 16), Style(.accent, bold: true)),
-        Span(b.help),
-      ]
-    }
-    out.append([
-      Span(col("mouse", 16), Style(.accent, bold: true)),
-      Span("click focuses a pane and selects a row; wheel scrolls"),
-    ])
-    out.append([
-      Span(col("paste", 16), Style(.accent, bold: true)),
-      Span("into : runs each line; into / its first; else ignored"),
-    ])
-    out.append([
-      Span(col("Esc", 16), Style(.accent, bold: true)), Span("close overlays, clear the status line"),
-    ])
-    return out
-  }
-
-  static func keyName(_ k: Key) -> String {
-    switch k {
-    case .char(" "): "Space"
-    case .char(let c): String(c)
-    case .up: "↑"
-    case .down: "↓"
-    case .left: "←"
-    case .right: "→"
-    case .pageUp: "PgUp"
-    case .pageDown: "PgDn"
-    case .home: "Home"
-    case .end: "End"
-    case .enter: "Enter"
-    case .tab: "Tab"
-    case .backTab: "S-Tab"
-    case .escape: "Esc"
-    case .backspace: "BS"
-    case .control(let c): "^" + String(c).uppercased()
-    default: "?"
-    }
-  }
+  /// The help screen: the current mode's keymap.
+  var helpLines: [[Span]] { screenKeymap.helpLines }
 
   /// The selected STE (stream pane) or CD (CD pane): decoded fields and raw qwords.
   var rawLines: [[Span]] {

@@ -47,3 +47,15 @@ import Testing
     #expect(s.status?.contains("read-only") == true)
   }
 }
+
+extension ImportModeTests {
+  @Test func theTimelinesKeysComeFromItsKeymap() throws {
+    var s = try Self.state()
+    #expect(s.status?.hasSuffix(Keymap.timelineMovesText) == true)
+    let lines = s.render().lines
+    #expect(lines.contains { $0.contains(Keymap.timelineMovesLegend) })
+    #expect(lines[s.height - 1].contains(" Space next  b back  ] next cmd"))
+    s.press(.char("?"))
+    #expect(s.helpLines.first.map { $0.map(\.text).joined() }?.hasPrefix("Space n") == true)
+  }
+}

@@ -1,0 +1,72 @@
+import SMMUDriver
+import SMMUModel
+import Scenario
+
+extension ExplorerState {
+  /// Rows and lines derived from the session, rebuilt only when the session changes, so a
+  /// frame costs only what is visible.
+  public struct Derived: Sendable {
+    public var streams: [StreamRow] = []
+    public var log: [LogLine] = []
+    /// STE SIDs and CD (table, ssid) slots written by the last action (flashed).
+    public var flashedSIDs: Set<UInt32> = []
+    public var flashedCDs: Set<String> = []
+    /// The sharing graph (nodes, edges and their pictures).
+    var graph = SharingGraph()
+    /// CD tables by root address, with their owners.
+    public var tables: [UInt64: (owner: String, table: CDTable)] = [:]
+    /// CD table root address -> masters whose STE points at it.
+    public var reach: [UInt64: [String]] = [:]
+    /// Number of CD tables and their bytes (for the status bar).
+    public var cdTableCount = 0
+    public var cdTableBytes: UInt64 = 0
+
+    init() {}
+
+    /// Everything but the sharing graph, from a session (and the imported run's lines).
+    /// - Complexity: O(SIDs + log lines).
+    init(session: Session, timeline: ReplayTimeline?) {
+      let driver = session.driver
+      for name in driver.masterOrder {
+        for sid in driver.masters[name]?.uniqueSIDs ?? [] {
+          streams.append(StreamRow(sid: sid, master: name))
+        }
+      }
+      streams.sort { $0.sid < $1.sid }
+      tables = session.cdTablesByRoot
+      cdTableCount = session.cdTables.count
+      cdTableBytes = session.cdTableBytes
+      for r in streams {
+        guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a)
+        else {
+          continue
+        }
+        let ste = StreamTableEntry(qwords: q)
+        if ste.isValid && (ste.configValue == .s1Translate || ste.configValue == .nested),
+          !(reach[ste.contextPointer]?.contains(r.master) ?? false)
+        {
+          reach[ste.contextPointer, default: []].append(r.master)
+        }
+      }
+      log = Self.logLines(session: session, timeline: timeline)
+      if let last = session.results.last(where: { $0.command.isAction }), let t = last.trace {
+        for w in t.writes {
+          if w.target == .ste, let sid = w.sid { flashedSIDs.insert(sid) }
+          if w.target == .cd, let table = w.table, let ssid = w.ssid { flashedCDs.insert("\(table)#\(ssid)") }
+        }
+      }
+    }
+  }
+
+  /// One row of the stream table: a SID in use and its master.
+  public struct StreamRow: Sendable, Hashable {
+    public let sid: UInt32
+    public let master: String
+  }
+
+  /// One log line with its style.
+  public struct LogLine: Sendable, Hashable {
+    public let text: String
+    public let color: Color
+  }
+}

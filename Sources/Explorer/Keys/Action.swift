@@ -1,0 +1,37 @@
+/// What a key does. Every mode's keymap maps keys to these; `update` performs them.
+public enum Action: Sendable, Hashable {
+  case move(Int)
+  case page(Int)
+  case home, end
+  case focusNext, focusPrevious
+  case raw
+  /// Opens the command line pre-filled (the prompt keys).
+  case prompt(String)
+  case commandLine
+  case filter
+  case help
+  case undo
+  case write
+  case switchDesign
+  case toggleCompact
+  case compare
+  case nextStep, previousStep
+  case walkthroughMenu
+  case zoom
+  case quit
+  /// Clears the status line and unzooms.
+  case dismiss
+  /// Moves through an imported run's timeline.
+  case seek(TimelineMove)
+  /// A key that would change the model, refused in a read-only (imported) run.
+  case readOnly
+  /// Overlays: accept the text or the menu entry, cancel, complete, edit.
+  case accept, cancel, complete, deleteBackward, clearLine
+  /// Documents an input that is not a key (mouse clicks, pastes); never dispatched.
+  case describeOnly
+}
+
+/// A move in an imported run's timeline.
+public enum TimelineMove: Sendable, Hashable {
+  case next, back, nextCommand, nextPhase, previousPhase, start, end
+}

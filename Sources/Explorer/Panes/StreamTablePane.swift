@@ -1,0 +1,57 @@
+import SMMUDriver
+import SMMUModel
+import Scenario
+
+/// The stream table: one row per SID in use, its master and its STE decoded.
+struct StreamTablePane: Pane {
+  let streams: [ExplorerState.StreamRow]
+  let driver: Driver
+  let tables: [UInt64: (owner: String, table: CDTable)]
+  let flashed: Set<UInt32>
+
+  init(state: ExplorerState) {
+    streams = state.derived.streams
+    driver = state.session.driver
+    tables = state.derived.tables
+    flashed = state.derived.flashedSIDs
+  }
+
+  var title: String { "\(PaneID.streams.title) (\(count) SID\(count == 1 ? "" : "s"))" }
+  var count: Int { streams.count }
+  var emptyText: String { "no masters yet: m adds one (or : master NAME sid N)" }
+
+  var header: [[Span]] {
+    [
+      [
+        Span(
+          col("SID", 8) + col("master", 10) + col("config", 10) + col("CD table", 11) + col("max", 4)
+            + col("s1dss", 10) + col("eats", 5) + "vmid", Style(.header, bold: true))
+      ]
+    ]
+  }
+
+  func row(_ i: Int) -> [Span] {
+    let r = streams[i]
+    guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a) else {
+      return [Span(col(hex(UInt64(r.sid)), 8) + r.master)]
+    }
+    let ste = StreamTableEntry(qwords: q)
+    typealias S = StreamTableEntry
+    let s1 = ste.isValid && (ste.configValue == .s1Translate || ste.configValue == .nested)
+    let cfg = ste.isValid ? ste.configValue.name : "invalid"
+    let color: Color =
+      !ste.isValid ? .bad : ste.configValue == .abort ? .dim : ste.configValue == .bypass ? .warn : .good
+    let table = s1 ? (tables[ste.contextPointer]?.owner ?? hex(ste.contextPointer)) : "-"
+    var spans = [
+      Span(col(hex(UInt64(r.sid)), 8)), Span(col(r.master, 10), Style(.accent)),
+      Span(col(cfg, 10), Style(color)),
+      Span(col(table, 11)), Span(col(s1 ? String(ste[S.s1cdmax]) : "-", 4)),
+      Span(col(s1 ? ste.s1dssValue.name : "-", 10)), Span(col(String(ste[S.eats]), 5)),
+      Span(ste.configValue == .s2Translate || ste.configValue == .nested ? String(ste[S.s2vmid]) : "-"),
+    ]
+    if flashed.contains(r.sid) {
+      spans = spans.map { Span($0.text, Style(.flash, bold: true)) }
+    }
+    return spans
+  }
+}
