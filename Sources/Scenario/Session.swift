@@ -16,6 +16,10 @@ public struct Session: Sendable {
   /// Parser state for lines typed interactively.
   var parser: ScenarioParser
   public private(set) var lastTransition: Transition?
+  /// Index in `results` of the last line that changed the model (kept, not searched for).
+  var lastActionIndex: Int?
+  /// Index in `results` of the last `dma` line.
+  var lastDMAIndex: Int?
 
   /// A session on the defaults (per-master), or on a forced design.
   public init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
@@ -125,8 +129,11 @@ public struct Session: Sendable {
       break
     }
     if let trace { totals.add(trace) }
-    let events = Array(driver.smmu.events.dropFirst(eventsBefore))
-    let hazards = Array(driver.smmu.hazards.dropFirst(hazardsBefore))
+    let events = driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
+    let hazards =
+      driver.smmu.hazards.count == hazardsBefore ? [] : Array(driver.smmu.hazards.dropFirst(hazardsBefore))
+    if line.command.isAction { lastActionIndex = results.count }
+    if case .dma = line.command { lastDMAIndex = results.count }
     results.append(
       StepResult(
         line: line.line, text: line.text, command: line.command, trace: trace, events: events,
@@ -136,7 +143,7 @@ public struct Session: Sendable {
 
   /// The last line that changed the model (the one `expect event/error/hazard` refer to).
   var lastAction: StepResult? {
-    results.last { $0.command.isAction }
+    lastActionIndex.map { results[$0] }
   }
 }
 
