@@ -104,7 +104,7 @@ extension Driver {
   /// before any hardware change, and turn ATS off first if it is going off.
   mutating func prepare(_ name: String, domain: String?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
     guard let m = masters[name] else { return false }
-    let tracks = domain.flatMap { domains[$0] }.map(\.isTranslating) ?? false
+    let tracks = domain.flatMap { domains[$0]?.isTranslating } ?? false
     let ats = (tracks || cdNeedsATS) && m.atsSupported
     if let domain, tracks, var dom = domains[domain] {
       dom.devices.append(MasterDomain(master: name, ssid: ssid))
