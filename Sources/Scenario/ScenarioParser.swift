@@ -19,7 +19,13 @@ public struct ScenarioParser: Sendable {
   public static func parse(_ source: String, file: String = "<scenario>") throws(ScenarioError) -> Scenario {
     var p = ScenarioParser(file: file)
     var lines: [ScenarioLine] = []
-    for (i, raw) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // Plain ASCII splits by bytes (the same lines as splitting by characters).
+    let raws: [Substring] =
+      isPlainASCII(source)
+      ? source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+      : source.split(separator: "\n", omittingEmptySubsequences: false)
+    lines.reserveCapacity(raws.count)
+    for (i, raw) in raws.enumerated() {
       if let l = try p.parseLine(String(raw), number: i + 1) { lines.append(l) }
     }
     return Scenario(name: file, lines: lines)
@@ -49,7 +55,7 @@ public struct ScenarioParser: Sendable {
       tokens.removeFirst()
       guard !tokens.isEmpty else { throw fail(first.column, "nothing after '\(first.text)'") }
     }
-    var c = Cursor(tokens: tokens, end: text.count + 1)
+    var c = Cursor(tokens: tokens, end: (isPlainASCII(text) ? text.utf8.count : text.count) + 1)
     let verb = c.next()!
     let command: ScenarioCommand
     do throws(Cursor.Failure) {
