@@ -16,10 +16,14 @@ public struct Session: Sendable {
   /// Parser state for lines typed interactively.
   var parser: ScenarioParser
   public private(set) var lastTransition: Transition?
-  /// Index in `results` of the last line that changed the model (kept, not searched for).
-  var lastActionIndex: Int?
-  /// Index in `results` of the last `dma` line.
-  var lastDMAIndex: Int?
+  /// The last line that changed the model (kept, not searched for).
+  var lastActionResult: StepResult?
+  /// The translation of the last `dma` line.
+  var lastDMATranslation: TranslationResult?
+  /// Lines whose expectation failed, in order.
+  var failedResults: [StepResult] = []
+  /// When false, `results` stays empty (a headless run that reports each line as it goes).
+  public var keepsResults = true
 
   /// A session on the defaults (per-master), or on a forced design.
   public init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
@@ -47,8 +51,35 @@ public struct Session: Sendable {
     return s
   }
 
+  /// Runs a whole scenario, handing each line's result to `each` as it is made; with
+  /// `keepingResults` false the session does not keep them (memory stays flat).
+  public static func run(
+    _ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil, keepingResults: Bool,
+    each: (StepResult) -> Void
+  ) -> Session {
+    var s = Session(design: design, compact: compact, file: scenario.name)
+    s.keepsResults = keepingResults
+    for line in scenario.lines {
+      if let r = s.step(line) { each(r) }
+    }
+    return s
+  }
+
+  /// The options a scenario ends with (forced ones, or its last `design` line that runs),
+  /// known before it runs.
+  public static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?) -> DriverOptions {
+    var o = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
+    for line in scenario.lines {
+      guard case .design(let d, let c) = line.command else { continue }
+      if let only = line.onlyFor, only != o.design { continue }
+      if let oc = line.onlyCompact, oc != o.compactCDTables { continue }
+      o = DriverOptions(design: design ?? d, compactCDTables: compact ?? c)
+    }
+    return o
+  }
+
   /// Expectations that failed.
-  public var failures: [StepResult] { results.filter { $0.expectation?.passed == false } }
+  public var failures: [StepResult] { failedResults }
 
   /// Parses and runs one line typed by a user; a parse error changes nothing.
   public mutating func execute(source: String) throws(ScenarioError) {
@@ -71,9 +102,13 @@ public struct Session: Sendable {
   }
 
   /// Runs one parsed line.
-  public mutating func execute(_ line: ScenarioLine) {
-    if let only = line.onlyFor, only != options.design { return }
-    if let compact = line.onlyCompact, compact != options.compactCDTables { return }
+  public mutating func execute(_ line: ScenarioLine) { step(line) }
+
+  /// Runs one parsed line; returns what it did (nil when the line is not for this design).
+  @discardableResult
+  mutating func step(_ line: ScenarioLine) -> StepResult? {
+    if let only = line.onlyFor, only != options.design { return nil }
+    if let compact = line.onlyCompact, compact != options.compactCDTables { return nil }
     let eventsBefore = driver.smmu.events.count
     let hazardsBefore = driver.smmu.hazards.count
     var trace: OperationTrace?
@@ -132,19 +167,19 @@ public struct Session: Sendable {
     let events = driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
     let hazards =
       driver.smmu.hazards.count == hazardsBefore ? [] : Array(driver.smmu.hazards.dropFirst(hazardsBefore))
-    if line.command.isAction { lastActionIndex = results.count }
-    if case .dma = line.command { lastDMAIndex = results.count }
-    results.append(
-      StepResult(
-        line: line.line, text: line.text, command: line.command, trace: trace, events: events,
-        hazards: hazards,
-        expectation: expectation, transition: transition))
+    let r = StepResult(
+      line: line.line, text: line.text, command: line.command, trace: trace, events: events,
+      hazards: hazards,
+      expectation: expectation, transition: transition)
+    if line.command.isAction { lastActionResult = r }
+    if case .dma = line.command { lastDMATranslation = trace?.translation }
+    if expectation?.passed == false { failedResults.append(r) }
+    if keepsResults { results.append(r) }
+    return r
   }
 
   /// The last line that changed the model (the one `expect event/error/hazard` refer to).
-  var lastAction: StepResult? {
-    lastActionIndex.map { results[$0] }
-  }
+  var lastAction: StepResult? { lastActionResult }
 }
 
 extension RawCommand {

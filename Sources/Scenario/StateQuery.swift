@@ -79,7 +79,7 @@ extension Session {
   }
 
   var lastDMA: TranslationResult? {
-    lastDMAIndex.flatMap { results[$0].trace?.translation }
+    lastDMATranslation
   }
 
   func lastValue(_ p: [String]) -> String? {
