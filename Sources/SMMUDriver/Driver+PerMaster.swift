@@ -7,11 +7,10 @@ extension Driver {
   /// Installs an STE for each of the master's SIDs through the hitless writer, then
   /// PREFETCH_CFG (`arm_smmu_install_ste_for_dev`).
   mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
-    guard var m = masters[name] else { return }
-    m.cdTableInSTE = target.isValid && target.configValue == .s1Translate
-    m.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
-    masters[name] = m
-    for sid in m.uniqueSIDs {
+    guard masters[name] != nil else { return }
+    masters[name]!.cdTableInSTE = target.isValid && target.configValue == .s1Translate
+    masters[name]!.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
+    for sid in masters[name]!.uniqueSIDs {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
@@ -53,13 +52,13 @@ extension Driver {
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
   mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
-    guard var m = masters[name], let table = m.cdTable, let base = table.cdAddress(ssid) else { return }
+    guard let table = masters[name]?.cdTable, let base = table.cdAddress(ssid) else { return }
     var entry = (try? smmu.memory.readEntry(base)) ?? Array(repeating: 0, count: 8)
     let wasValid = ContextDescriptor(qwords: entry).isValid
     if ssid != 0 && wasValid != target.isValid {
-      m.usedSSIDs += target.isValid ? 1 : -1
-      masters[name] = m
+      masters[name]!.usedSSIDs += target.isValid ? 1 : -1
     }
+    let m = masters[name]!
     let owner = table.owner
     insideWriter = true
     EntryWriter(kind: .cd).write(
