@@ -10,6 +10,11 @@ struct Token: Sendable, Hashable {
 /// unterminated quote as an error.
 func tokenize(_ line: String) -> (tokens: [Token], unterminatedQuoteAt: Int?) {
   if isPlainASCII(line), let fast = line.utf8.withContiguousStorageIfAvailable(tokenizeASCII) { return fast }
+  return tokenizeCharacters(line)
+}
+
+/// `tokenize` for any text, character by character.
+func tokenizeCharacters(_ line: String) -> (tokens: [Token], unterminatedQuoteAt: Int?) {
   var tokens: [Token] = []
   var current = ""
   var start = 0
