@@ -172,7 +172,8 @@ public enum RunReport {
   public static func jsonTail(_ s: Session) -> String {
     "],\"counters\":" + JSON.object(counters(s)).rendered() + ",\"state\":" + state(s).rendered()
       + ",\"failures\":"
-      + JSON.array(s.failures.map { .string("line \($0.line): expect \($0.expectation!.message)") }).rendered()
+      + JSON.array(s.failures.map { .string("line \($0.line): expect \($0.expectation!.message)") })
+      .rendered()
       + "}"
   }
 

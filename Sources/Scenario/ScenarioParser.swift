@@ -22,7 +22,9 @@ public struct ScenarioParser: Sendable {
     // Plain ASCII splits by bytes (the same lines as splitting by characters).
     let raws: [Substring] =
       isPlainASCII(source)
-      ? source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+      ? source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+        Substring($0)
+      }
       : source.split(separator: "\n", omittingEmptySubsequences: false)
     lines.reserveCapacity(raws.count)
     for (i, raw) in raws.enumerated() {

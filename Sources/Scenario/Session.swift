@@ -67,7 +67,9 @@ public struct Session: Sendable {
 
   /// The options a scenario ends with (forced ones, or its last `design` line that runs),
   /// known before it runs.
-  public static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?) -> DriverOptions {
+  public static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?)
+    -> DriverOptions
+  {
     var o = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
     for line in scenario.lines {
       guard case .design(let d, let c) = line.command else { continue }
@@ -164,7 +166,8 @@ public struct Session: Sendable {
       break
     }
     if let trace { totals.add(trace) }
-    let events = driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
+    let events =
+      driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
     let hazards =
       driver.smmu.hazards.count == hazardsBefore ? [] : Array(driver.smmu.hazards.dropFirst(hazardsBefore))
     let r = StepResult(

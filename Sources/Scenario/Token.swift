@@ -68,7 +68,9 @@ func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (tokens: [Token], unt
   var tokens: [Token] = []
   var start = -1
   var i = 0
-  func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) }
+  func text(_ from: Int, _ to: Int) -> String {
+    String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+  }
   func flush() {
     if start >= 0 { tokens.append(Token(text: text(start, i), column: start + 1, quoted: false)) }
     start = -1

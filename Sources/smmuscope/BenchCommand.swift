@@ -9,7 +9,8 @@ import Scenario
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Measure scenario commands per second, run-time linearity, memory and explorer frame render time.")
+    abstract:
+      "Measure scenario commands per second, run-time linearity, memory and explorer frame render time.")
 
   /// The parts of the benchmark.
   enum Part: String, ExpressibleByArgument, CaseIterable {
@@ -100,7 +101,9 @@ struct BenchCommand: ParsableCommand {
     )
     ProcessMemory.resetPeak()
     let bigSource = BenchmarkScenarios.largeScene(streams: streams, attached: 1024)
-    guard let big = FrameBenchmark.state(for: bigSource, width: 80, height: 24, design: design) else { return }
+    guard let big = FrameBenchmark.state(for: bigSource, width: 80, height: 24, design: design) else {
+      return
+    }
     _ = big.render()
     print(
       "memory: \(streams) streams scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB, peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB"

@@ -7,7 +7,9 @@ import Testing
     var memory = PhysicalMemory()
     let a = memory.allocate(bytes: 3 * 4096, purpose: .data, owner: "a")
     let addresses = [a.base, a.base + 4088, a.base + 4096, a.base + 2 * 4096 + 64]
-    for (i, address) in addresses.enumerated() { try memory.write(address, UInt64(i + 1) * 0x1111, writer: "t") }
+    for (i, address) in addresses.enumerated() {
+      try memory.write(address, UInt64(i + 1) * 0x1111, writer: "t")
+    }
     for (i, address) in addresses.enumerated() { #expect(try memory.read(address) == UInt64(i + 1) * 0x1111) }
     #expect(try memory.read(a.base + 8) == 0)
     #expect(memory.storedQwords == addresses.count)

@@ -24,7 +24,9 @@ struct LinearRunTests {
 
   @Test func nonASCIIAndCRLFTextParsesAsBefore() throws {
     // Columns count characters: the error points at the same column either way.
-    let e = #expect(throws: ScenarioError.self) { try ScenarioParser.parse("say \"héllo\" bogus\n", file: "f") }
+    let e = #expect(throws: ScenarioError.self) {
+      try ScenarioParser.parse("say \"héllo\" bogus\n", file: "f")
+    }
     #expect(e?.column == 13)
     // CR LF is one character, so such text stays on the character path, where it was one
     // line (and the SID list ran into the next line's text).
@@ -49,7 +51,8 @@ struct LinearRunTests {
     for w in Walkthrough.all {
       for design in DriverDesign.allCases {
         let kept = Session.run(w.scenario, design: design)
-        var text = RunReport.textHead(label: Session.finalOptions(w.scenario, design: design, compact: nil).label)
+        var text = RunReport.textHead(
+          label: Session.finalOptions(w.scenario, design: design, compact: nil).label)
         var json = RunReport.jsonHead(label: kept.options.label)
         var count = 0
         let streamed = Session.run(w.scenario, design: design, keepingResults: false) { r in
