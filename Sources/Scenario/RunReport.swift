@@ -189,36 +189,60 @@ public enum RunReport {
 
   /// One line's block of `run`'s text output (empty for lines that print nothing).
   public static func text(_ r: StepResult) -> String {
-    var out = ""
+    var out = ReportText()
+    appendText(r, to: &out)
+    return String(decoding: out.bytes, as: UTF8.self)
+  }
+
+  /// Appends one line's block of `run`'s text output (the text of `text(_:)`).
+  public static func appendText(_ r: StepResult, to out: inout ReportText) {
+    switch r.command {
+    case .say, .step, .expect, .design, .smmu, .transition: out.add(otherText(r))
+    default:
+      out.add(r.line)
+      out.add(": ")
+      out.add(r.text.trimmingSpaces)
+      out.add("\n")
+      guard let t = r.trace else { return }
+      for item in t.items {
+        switch item {
+        case .write(let w):
+          out.add("    write ")
+          out.add(w)
+        case .command(let c):
+          out.add("    cmd   ")
+          out.add(c.description)
+        case .note(let n):
+          out.add("    note  ")
+          out.add(n)
+        }
+        out.add("\n")
+      }
+      if t.pageTableWrites > 0 {
+        out.add("    (")
+        out.add(t.pageTableWrites)
+        out.add(" page-table stores)\n")
+      }
+      for e in r.events { out.add("    event \(e.description)\n") }
+      for h in r.hazards { out.add("    HAZARD \(h.description)\n") }
+      if let e = t.error { out.add("    error \(e.description)\n") }
+    }
+  }
+
+  /// The text of lines that are not driver operations.
+  static func otherText(_ r: StepResult) -> String {
     switch r.command {
     case .say(let t): return "  | \(t)\n"
     case .step(let t): return "\n== \(t) ==\n"
     case .expect:
       let e = r.expectation!
       return "\(r.line): expect \(e.passed ? "ok" : "FAILED"): \(e.message)\n"
-    case .design, .smmu: return ""
     case .transition(_, let f, let to):
-      out += "\(r.line): \(r.text.trimmingSpaces)\n"
-      out +=
-        (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }
+      return "\(r.line): \(r.text.trimmingSpaces)\n"
+        + (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }
         .joined(separator: "\n") + "\n"
-      return out
-    default: break
+    default: return ""
     }
-    out += "\(r.line): \(r.text.trimmingSpaces)\n"
-    guard let t = r.trace else { return out }
-    for item in t.items {
-      switch item {
-      case .write(let w): out += "    write \(w.description)\n"
-      case .command(let c): out += "    cmd   \(c.description)\n"
-      case .note(let n): out += "    note  \(n)\n"
-      }
-    }
-    if t.pageTableWrites > 0 { out += "    (\(t.pageTableWrites) page-table stores)\n" }
-    for e in r.events { out += "    event \(e.description)\n" }
-    for h in r.hazards { out += "    HAZARD \(h.description)\n" }
-    if let e = t.error { out += "    error \(e.description)\n" }
-    return out
   }
 
   /// The summary that ends `run`'s text output.

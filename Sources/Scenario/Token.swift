@@ -60,7 +60,10 @@ func tokenizeCharacters(_ line: String) -> (tokens: [Token], unterminatedQuoteAt
 /// True when every character of `s` is one ASCII byte other than CR (so characters, bytes
 /// and columns coincide; a CR could pair with LF into one character).
 func isPlainASCII(_ s: some StringProtocol) -> Bool {
-  s.utf8.allSatisfy { $0 < 0x80 && $0 != 13 }
+  let plain = s.utf8.withContiguousStorageIfAvailable { bytes in
+    !bytes.contains { $0 >= 0x80 || $0 == 13 }
+  }
+  return plain ?? s.utf8.allSatisfy { $0 < 0x80 && $0 != 13 }
 }
 
 /// `tokenize` over the bytes of a plain-ASCII line (same tokens and columns).

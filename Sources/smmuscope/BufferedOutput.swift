@@ -1,22 +1,29 @@
 import Foundation
+import Scenario
 
 /// Standard output written in large chunks (a report of a long scenario is tens of MB).
 struct BufferedOutput {
-  private var buffer: [UInt8] = []
+  private var text = ReportText()
   private let chunk = 1 << 16
 
-  init() { buffer.reserveCapacity(chunk * 2) }
+  init() { text.bytes.reserveCapacity(chunk * 2) }
 
   /// Appends text, writing out whenever a chunk is full.
-  mutating func write(_ text: String) {
-    buffer.append(contentsOf: text.utf8)
-    if buffer.count >= chunk { flush() }
+  mutating func write(_ s: String) {
+    text.bytes.append(contentsOf: s.utf8)
+    if text.bytes.count >= chunk { flush() }
+  }
+
+  /// Appends one line's block of `run`'s text report.
+  mutating func writeText(of r: StepResult) {
+    RunReport.appendText(r, to: &text)
+    if text.bytes.count >= chunk { flush() }
   }
 
   /// Writes out everything buffered.
   mutating func flush() {
-    guard !buffer.isEmpty else { return }
-    try? FileHandle.standardOutput.write(contentsOf: Data(buffer))
-    buffer.removeAll(keepingCapacity: true)
+    guard !text.bytes.isEmpty else { return }
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.bytes))
+    text.bytes.removeAll(keepingCapacity: true)
   }
 }

@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
         if !first { out.write(",") }
         out.write(RunReport.step(r).rendered())
       } else {
-        out.write(RunReport.text(r))
+        out.writeText(of: r)
       }
       first = false
     }
