@@ -51,6 +51,17 @@ public struct Driver: Sendable {
     trace = OperationTrace()
   }
 
+  /// Makes room for this many masters and domains (a scenario that declares many, so the
+  /// tables do not rehash as they grow).
+  public mutating func reserveCapacity(masters m: Int, domains d: Int) {
+    masters.reserveCapacity(m)
+    masterOrder.reserveCapacity(m)
+    sidOwners.reserveCapacity(m)
+    domains.reserveCapacity(d)
+    domainOrder.reserveCapacity(d)
+    asids.reserveCapacity(d)
+  }
+
   // MARK: Low-level helpers: every effect on the hardware goes through these.
 
   /// Runs one operation with a fresh trace and returns it.

@@ -27,6 +27,12 @@ public struct ScenarioParser: Sendable {
       }
       : source.split(separator: "\n", omittingEmptySubsequences: false)
     lines.reserveCapacity(raws.count)
+    // Capacity hints for the name tables (a scenario may declare 10^5 masters).
+    let declaredMasters = raws.count > 1024 ? raws.reduce(0) { $0 + ($1.hasPrefix("master ") ? 1 : 0) } : 0
+    let declaredDomains = raws.count > 1024 ? raws.reduce(0) { $0 + ($1.hasPrefix("domain ") ? 1 : 0) } : 0
+    p.masters.reserveCapacity(declaredMasters)
+    p.sids.reserveCapacity(declaredMasters)
+    p.domains.reserveCapacity(declaredDomains)
     for (i, raw) in raws.enumerated() {
       if let l = try p.parseLine(String(raw), number: i + 1) { lines.append(l) }
     }

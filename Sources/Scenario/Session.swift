@@ -24,6 +24,8 @@ public struct Session: Sendable {
   var failedResults: [StepResult] = []
   /// When false, `results` stays empty (a headless run that reports each line as it goes).
   public var keepsResults = true
+  /// Masters and domains a whole scenario declares, reserved at its first declaration.
+  var expectedObjects: (masters: Int, domains: Int)?
 
   /// A session on the defaults (per-master), or on a forced design.
   public init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
@@ -47,8 +49,23 @@ public struct Session: Sendable {
   /// Runs a whole scenario.
   public static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session {
     var s = Session(design: design, compact: compact, file: scenario.name)
+    s.expectObjects(of: scenario)
     for line in scenario.lines { s.execute(line) }
     return s
+  }
+
+  /// Notes how many masters and domains a scenario declares (a capacity hint).
+  mutating func expectObjects(of scenario: Scenario) {
+    var m = 0
+    var d = 0
+    for line in scenario.lines {
+      switch line.command {
+      case .master: m += 1
+      case .domain: d += 1
+      default: break
+      }
+    }
+    if m + d > 64 { expectedObjects = (m, d) }
   }
 
   /// Runs a whole scenario, handing each line's result to `each` as it is made; with
@@ -59,6 +76,7 @@ public struct Session: Sendable {
   ) -> Session {
     var s = Session(design: design, compact: compact, file: scenario.name)
     s.keepsResults = keepingResults
+    s.expectObjects(of: scenario)
     for line in scenario.lines {
       if let r = s.step(line) { each(r) }
     }
@@ -130,8 +148,10 @@ public struct Session: Sendable {
       if let v = s.atc { features.atcEntries = v }
       driver = Driver(options: options, features: features)
     case .master(let name, let sids, let bits, let ats, let stall, let group):
+      reserveExpectedObjects()
       trace = driver.addMaster(name: name, sids: sids, ssidBits: bits, ats: ats, stall: stall, group: group)
     case .domain(let name, let kind, let mm):
+      reserveExpectedObjects()
       trace = driver.addDomain(name: name, kind: kind, mm: mm)
     case .attach(let d, let m, let pasid):
       trace = driver.attach(domain: d, master: m, pasid: pasid)
@@ -179,6 +199,13 @@ public struct Session: Sendable {
     if expectation?.passed == false { failedResults.append(r) }
     if keepsResults { results.append(r) }
     return r
+  }
+
+  /// Reserves room for the objects the scenario declares, once.
+  mutating func reserveExpectedObjects() {
+    guard let e = expectedObjects else { return }
+    driver.reserveCapacity(masters: e.masters, domains: e.domains)
+    expectedObjects = nil
   }
 
   /// The last line that changed the model (the one `expect event/error/hazard` refer to).
