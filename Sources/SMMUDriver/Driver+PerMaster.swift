@@ -87,7 +87,9 @@ extension Driver {
     guard let wasEnabled = masters[name]?.atsEnabled else { return }
     if ats || wasEnabled { atcMaintenance(name, ats: ats, ssid: ssid) }
     masters[name]!.atsEnabled = ats
-    if let old = oldDomain, let i = domains[old]?.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) {
+    if let old = oldDomain,
+      let i = domains[old]?.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid))
+    {
       domains[old]!.devices.remove(at: i)
     }
   }

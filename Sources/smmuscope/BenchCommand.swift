@@ -27,6 +27,7 @@ struct BenchCommand: ParsableCommand {
   var emitScenario: String?
   @Option(help: "With --emit-scenario: a linearity shape (expects, attaches, masters, churn) instead.")
   var shape: String?
+  @Option(help: .hidden) var memoryProbe: String?
 
   func run() throws {
     if let path = emitScenario {
@@ -40,6 +41,7 @@ struct BenchCommand: ParsableCommand {
       }
       return
     }
+    if let probe = memoryProbe { return try memory(probe: probe) }
     let parts = only.isEmpty ? Part.allCases : only
     if parts.contains(.model) { try model() }
     if parts.contains(.linearity) { try linearity() }
@@ -90,32 +92,48 @@ struct BenchCommand: ParsableCommand {
     }
   }
 
-  /// Time and peak RSS of running 100 000 `master` lines; RSS of the default and large scenes.
+  /// Time and peak RSS of running 100 000 `master` lines; RSS of the default and large
+  /// scenes. Each is measured in a fresh process (this binary, `--memory-probe NAME`).
   func memory() throws {
-    let masters = try ScenarioParserResult(LinearityShape.masters.scenario(lines: 100_000)).scenario
-    ProcessMemory.resetPeak()
-    let t0 = clock.now
-    let session = Session.run(masters, design: design)
-    let time = seconds(clock.now - t0)
-    print(
-      "memory: 100000 master lines run in \(fmt(time)) s, peak RSS \(ProcessMemory.mib(ProcessMemory.peak)) MiB (process), \(session.driver.masterOrder.count) masters"
-    )
-    ProcessMemory.resetPeak()
-    guard var scene = FrameBenchmark.state(for: "", width: 80, height: 24, design: design) else { return }
-    scene.open(walkthrough: Walkthrough.default, step: 2)
-    _ = scene.render()
-    print(
-      "memory: default scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB, peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB"
-    )
-    ProcessMemory.resetPeak()
-    let bigSource = BenchmarkScenarios.largeScene(streams: streams, attached: 1024)
-    guard let big = FrameBenchmark.state(for: bigSource, width: 80, height: 24, design: design) else {
-      return
+    guard let executable = Bundle.main.executablePath else { throw UsageFailure("no executable path") }
+    for probe in ["masters", "default", "large"] {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: executable)
+      p.arguments = [
+        "bench", "--memory-probe", probe, "--design", design.rawValue, "--streams", String(streams),
+      ]
+      try p.run()
+      p.waitUntilExit()
     }
-    _ = big.render()
-    print(
-      "memory: \(streams) streams scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB, peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB"
-    )
+  }
+
+  /// One memory measurement, in this (fresh) process.
+  func memory(probe: String) throws {
+    switch probe {
+    case "masters":
+      let masters = try ScenarioParserResult(LinearityShape.masters.scenario(lines: 100_000)).scenario
+      let t0 = clock.now
+      var out = 0
+      let session = Session.run(masters, design: design, keepingResults: false) { _ in out += 1 }
+      let time = seconds(clock.now - t0)
+      print(
+        "memory: 100000 master lines run in \(fmt(time)) s (\(session.driver.masterOrder.count) masters), process peak RSS \(ProcessMemory.mib(ProcessMemory.peak)) MiB"
+      )
+    case "default":
+      guard var scene = FrameBenchmark.state(for: "", width: 80, height: 24, design: design) else { return }
+      scene.open(walkthrough: Walkthrough.default, step: 2)
+      _ = scene.render()
+      print(
+        "memory: default scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB (peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB)"
+      )
+    default:
+      let source = BenchmarkScenarios.largeScene(streams: streams, attached: 1024)
+      guard let big = FrameBenchmark.state(for: source, width: 80, height: 24, design: design) else { return }
+      _ = big.render()
+      print(
+        "memory: \(streams) streams scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB (peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB)"
+      )
+    }
   }
 
   /// Frame render times of the default scene and a large one.

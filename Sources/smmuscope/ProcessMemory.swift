@@ -4,16 +4,8 @@ import Foundation
 enum ProcessMemory {
   /// Resident set size now, in bytes (VmRSS).
   static var current: Int { field("VmRSS:") }
-  /// Peak resident set size since start or since `resetPeak()`, in bytes (VmHWM).
+  /// Peak resident set size of the process, in bytes (VmHWM).
   static var peak: Int { field("VmHWM:") }
-
-  /// Resets the peak to the current RSS (writes 5 to /proc/self/clear_refs), if allowed.
-  static func resetPeak() {
-    if let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
-      h.write(Data("5".utf8))
-      try? h.close()
-    }
-  }
 
   /// Bytes as MiB with one decimal.
   static func mib(_ bytes: Int) -> String { String(Double(bytes / 104_858) / 10) }
