@@ -33,6 +33,36 @@ public struct ReportText {
     }
   }
 
+  /// `Command.description` (the commands every operation issues written directly).
+  mutating func add(_ c: Command) {
+    switch c {
+    case .sync: add(c.name)
+    case .cfgiSTE(let sid, let leaf):
+      add(c.name)
+      add(" sid=")
+      addHex(UInt64(sid))
+      add(" leaf=")
+      add(leaf ? 1 : 0)
+    case .cfgiCD(let sid, let ssid, let leaf):
+      add(c.name)
+      add(" sid=")
+      addHex(UInt64(sid))
+      add(" ssid=")
+      add(ssid)
+      add(" leaf=")
+      add(leaf ? 1 : 0)
+    case .prefetchConfig(let sid, let ssid):
+      add(c.name)
+      add(" sid=")
+      addHex(UInt64(sid))
+      if let ssid {
+        add(" ssid=")
+        add(ssid)
+      }
+    default: add(c.description)
+    }
+  }
+
   /// `TraceWrite.description`.
   mutating func add(_ w: TraceWrite) {
     add(w.target.rawValue)

@@ -211,7 +211,7 @@ public enum RunReport {
           out.add(w)
         case .command(let c):
           out.add("    cmd   ")
-          out.add(c.description)
+          out.add(c)
         case .note(let n):
           out.add("    note  ")
           out.add(n)
