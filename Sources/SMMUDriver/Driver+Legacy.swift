@@ -254,7 +254,7 @@ extension Driver {
         legacyATCInvalidateDomain(ridName, ssid: pasid)
       }
       if !domains.values.contains(where: { $0.legacySVABinds[mmName] != nil }) {
-        asids[mm.cpuASID] = nil
+        freeASID(mm.cpuASID)
       }
     }
     domains[svaName]?.devices.removeAll { $0 == MasterDomain(master: m.name, ssid: pasid) }

@@ -176,7 +176,7 @@ extension Driver {
       if let holder = d.asids[newASID], holder != domain {
         throw DriverError(.ebusy, "ASID \(newASID) is in use by \(holder)")
       }
-      d.asids[old] = nil
+      d.freeASID(old)
       d.asids[newASID] = domain
       d.domains[domain]?.asid = newASID
       let fresh = d.domains[domain]!
@@ -221,8 +221,8 @@ extension Driver {
       if dom.kind == .sva && d.options.design == .perMaster, let asid = dom.asid {
         d.issue([.tlbiNHASID(vmid: 0, asid: asid), .sync])
       }
-      if let asid = dom.asid, d.asids[asid] == domain { d.asids[asid] = nil }
-      if let vmid = dom.vmid { d.vmids[vmid] = nil }
+      if let asid = dom.asid, d.asids[asid] == domain { d.freeASID(asid) }
+      if let vmid = dom.vmid { d.freeVMID(vmid) }
       if dom.kind != .sva { d.domains[domain]?.pageTable?.free(smmu: &d.smmu) }
       d.domains[domain] = nil
       d.domainOrder.removeAll { $0 == domain }

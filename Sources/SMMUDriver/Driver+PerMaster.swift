@@ -7,11 +7,10 @@ extension Driver {
   /// Installs an STE for each of the master's SIDs through the hitless writer, then
   /// PREFETCH_CFG (`arm_smmu_install_ste_for_dev`).
   mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
-    guard var m = masters[name] else { return }
-    m.cdTableInSTE = target.isValid && target.configValue == .s1Translate
-    m.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
-    masters[name] = m
-    for sid in m.uniqueSIDs {
+    guard masters[name] != nil else { return }
+    masters[name]!.cdTableInSTE = target.isValid && target.configValue == .s1Translate
+    masters[name]!.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
+    for sid in masters[name]!.uniqueSIDs {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
@@ -26,7 +25,12 @@ extension Driver {
 
   /// CFGI_CD for each of the master's SIDs + one CMD_SYNC (`arm_smmu_sync_cd`).
   mutating func syncCD(_ m: Master, ssid: UInt32, leaf: Bool) {
-    issue(m.uniqueSIDs.map { Command.cfgiCD(sid: $0, ssid: ssid, leaf: leaf) } + [.sync])
+    syncCD(sids: m.uniqueSIDs, ssid: ssid, leaf: leaf)
+  }
+
+  /// `syncCD` for a master's unique SIDs.
+  mutating func syncCD(sids: [UInt32], ssid: UInt32, leaf: Bool) {
+    issue(sids.map { Command.cfgiCD(sid: $0, ssid: ssid, leaf: leaf) } + [.sync])
   }
 
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
@@ -53,19 +57,19 @@ extension Driver {
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
   mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
-    guard var m = masters[name], let table = m.cdTable, let base = table.cdAddress(ssid) else { return }
+    guard let table = masters[name]?.cdTable, let base = table.cdAddress(ssid) else { return }
     var entry = (try? smmu.memory.readEntry(base)) ?? Array(repeating: 0, count: 8)
     let wasValid = ContextDescriptor(qwords: entry).isValid
     if ssid != 0 && wasValid != target.isValid {
-      m.usedSSIDs += target.isValid ? 1 : -1
-      masters[name] = m
+      masters[name]!.usedSSIDs += target.isValid ? 1 : -1
     }
+    let sids = masters[name]!.uniqueSIDs
     let owner = table.owner
     insideWriter = true
     EntryWriter(kind: .cd).write(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
-      sync: { syncCD(m, ssid: ssid, leaf: true) })
+      sync: { syncCD(sids: sids, ssid: ssid, leaf: true) })
     insideWriter = false
   }
 
@@ -80,7 +84,20 @@ extension Driver {
   /// `arm_smmu_attach_commit`: ATC maintenance for the ATS change, then drop the master from
   /// the old domain's list.
   mutating func commit(_ name: String, ats: Bool, ssid: UInt32, oldDomain: String?) {
-    guard var m = masters[name] else { return }
+    guard let wasEnabled = masters[name]?.atsEnabled else { return }
+    if ats || wasEnabled { atcMaintenance(name, ats: ats, ssid: ssid) }
+    masters[name]!.atsEnabled = ats
+    if let old = oldDomain,
+      let i = domains[old]?.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid))
+    {
+      domains[old]!.devices.remove(at: i)
+    }
+  }
+
+  /// The ATC side of `commit`: enable ATS (after invalidating), or invalidate what the
+  /// change leaves stale.
+  mutating func atcMaintenance(_ name: String, ats: Bool, ssid: UInt32) {
+    guard let m = masters[name] else { return }
     if ats && !m.atsEnabled {
       atcInvalidateMaster(m, ssid: 0)
       for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: true) }
@@ -90,25 +107,16 @@ extension Driver {
     } else if !ats && m.atsEnabled {
       atcInvalidateMaster(m, ssid: 0)
     }
-    m.atsEnabled = ats
-    masters[name] = m
-    if let old = oldDomain, var od = domains[old] {
-      if let i = od.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) {
-        od.devices.remove(at: i)
-      }
-      domains[old] = od
-    }
   }
 
   /// `arm_smmu_attach_prepare`: decide ATS, add the attachment to the new domain's list
   /// before any hardware change, and turn ATS off first if it is going off.
   mutating func prepare(_ name: String, domain: String?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
     guard let m = masters[name] else { return false }
-    let tracks = domain.flatMap { domains[$0] }.map(\.isTranslating) ?? false
+    let tracks = domain.flatMap { domains[$0]?.isTranslating } ?? false
     let ats = (tracks || cdNeedsATS) && m.atsSupported
-    if let domain, tracks, var dom = domains[domain] {
-      dom.devices.append(MasterDomain(master: name, ssid: ssid))
-      domains[domain] = dom
+    if let domain, tracks, domains[domain] != nil {
+      domains[domain]!.devices.append(MasterDomain(master: name, ssid: ssid))
     }
     if m.atsEnabled && !ats {
       for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: false) }
@@ -213,11 +221,8 @@ extension Driver {
     guard let domName = m.pasidDomains[pasid] else { return }
     clearCD(m.name, pasid)
     if m.atsEnabled { atcInvalidateMaster(m, ssid: pasid) }
-    if var dom = domains[domName] {
-      if let i = dom.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) {
-        dom.devices.remove(at: i)
-      }
-      domains[domName] = dom
+    if let i = domains[domName]?.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) {
+      domains[domName]!.devices.remove(at: i)
     }
     masters[m.name]?.pasidDomains[pasid] = nil
     let rid = ridKind(m)

@@ -20,6 +20,10 @@ public struct Driver: Sendable {
   public internal(set) var asids: [UInt16: String] = [:]
   /// VMIDs in use (allocated from 1; 0 is reserved for bypass) -> owning domain.
   public internal(set) var vmids: [UInt16: String] = [:]
+  /// Every ASID below this is in use (where the lowest-free search starts).
+  var asidSearchStart = 1
+  /// Every VMID below this is in use.
+  var vmidSearchStart = 1
   /// ASID width (16 bits with ASID16).
   public let asidBits: Int
   /// The trace of the operation in progress.
@@ -45,6 +49,17 @@ public struct Driver: Sendable {
     self.smmu.submit([.cfgiAll, .sync, .tlbiNSNHAll, .sync])
     self.smmu.setEnabled(true)
     trace = OperationTrace()
+  }
+
+  /// Makes room for this many masters and domains (a scenario that declares many, so the
+  /// tables do not rehash as they grow).
+  public mutating func reserveCapacity(masters m: Int, domains d: Int) {
+    masters.reserveCapacity(m)
+    masterOrder.reserveCapacity(m)
+    sidOwners.reserveCapacity(m)
+    domains.reserveCapacity(d)
+    domainOrder.reserveCapacity(d)
+    asids.reserveCapacity(d)
   }
 
   // MARK: Low-level helpers: every effect on the hardware goes through these.
@@ -155,19 +170,39 @@ public struct Driver: Sendable {
   /// Allocates the lowest free ASID from 1.
   mutating func allocateASID(for domain: String) throws(DriverError) -> UInt16 {
     let limit = (1 << asidBits) - 1
-    for a in 1...limit where asids[UInt16(a)] == nil {
-      asids[UInt16(a)] = domain
-      return UInt16(a)
+    if asidSearchStart <= limit {
+      for a in asidSearchStart...limit where asids[UInt16(a)] == nil {
+        asids[UInt16(a)] = domain
+        asidSearchStart = a + 1
+        return UInt16(a)
+      }
     }
+    asidSearchStart = limit + 1
     throw DriverError(.enospc, "no free ASID")
+  }
+
+  /// Frees an ASID (keeping the lowest-free search start right).
+  mutating func freeASID(_ a: UInt16) {
+    asids[a] = nil
+    asidSearchStart = min(asidSearchStart, max(1, Int(a)))
+  }
+
+  /// Frees a VMID.
+  mutating func freeVMID(_ v: UInt16) {
+    vmids[v] = nil
+    vmidSearchStart = min(vmidSearchStart, max(1, Int(v)))
   }
 
   /// Allocates the lowest free VMID from 1.
   mutating func allocateVMID(for domain: String) throws(DriverError) -> UInt16 {
-    for v in 1...0xFFFF where vmids[UInt16(v)] == nil {
-      vmids[UInt16(v)] = domain
-      return UInt16(v)
+    if vmidSearchStart <= 0xFFFF {
+      for v in vmidSearchStart...0xFFFF where vmids[UInt16(v)] == nil {
+        vmids[UInt16(v)] = domain
+        vmidSearchStart = v + 1
+        return UInt16(v)
+      }
     }
+    vmidSearchStart = 0x10000
     throw DriverError(.enospc, "no free VMID")
   }
 

@@ -41,6 +41,7 @@ public struct Master: Sendable, Hashable {
 
   /// SIDs without duplicates, in order (bridged devices may alias).
   public var uniqueSIDs: [UInt32] {
+    if sids.count < 2 { return sids }
     var seen = Set<UInt32>()
     return sids.filter { seen.insert($0).inserted }
   }

@@ -53,12 +53,25 @@ public struct OperationTrace: Sendable, Hashable {
   public var commands: [Command] {
     items.compactMap { if case .command(let c) = $0 { c } else { nil } }
   }
-  public var syncs: Int { commands.filter { $0 == .sync }.count }
-  public var steWrites: Int { writes.filter { $0.target == .ste }.count }
-  public var cdWrites: Int { writes.filter { $0.target == .cd }.count }
+  public var syncs: Int {
+    var n = 0
+    for case .command(let c) in items where c == .sync { n += 1 }
+    return n
+  }
+  public var steWrites: Int { count(of: .ste) }
+  public var cdWrites: Int { count(of: .cd) }
+
+  /// Stores into one kind of target.
+  public func count(of target: TraceWrite.Target) -> Int {
+    var n = 0
+    for case .write(let w) in items where w.target == target { n += 1 }
+    return n
+  }
 
   /// Commands by name.
   public var commandCounts: [String: Int] {
-    commands.reduce(into: [:]) { $0[$1.name, default: 0] += 1 }
+    var out: [String: Int] = [:]
+    for case .command(let c) in items { out[c.name, default: 0] += 1 }
+    return out
   }
 }

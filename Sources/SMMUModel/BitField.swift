@@ -47,6 +47,18 @@ extension Array where Element == UInt64 {
 
 /// Formats a value as `0x…` hex with at least `digits` digits.
 public func hex(_ value: UInt64, digits: Int = 1) -> String {
-  let s = String(value, radix: 16)
-  return "0x" + String(repeating: "0", count: Swift.max(0, digits - s.count)) + s
+  let needed = value == 0 ? 1 : (64 - value.leadingZeroBitCount + 3) / 4
+  let count = Swift.max(digits, needed)
+  // Written straight into the string's storage (this runs for every logged qword).
+  return String(unsafeUninitializedCapacity: count + 2) { buffer in
+    buffer[0] = UInt8(ascii: "0")
+    buffer[1] = UInt8(ascii: "x")
+    var v = value
+    for i in stride(from: count + 1, through: 2, by: -1) {
+      let d = UInt8(truncatingIfNeeded: v & 0xF)
+      buffer[i] = d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") + d - 10
+      v >>= 4
+    }
+    return count + 2
+  }
 }

@@ -27,14 +27,14 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
   /// Looks up and, on a hit, marks the entry most recently used. Counts a hit or a miss.
   public mutating func lookup(_ key: Key) -> Value? {
-    guard let e = entries[key] else {
+    guard let i = entries.index(forKey: key) else {
       stats.misses += 1
       return nil
     }
     clock += 1
-    entries[key] = (e.value, clock)
+    entries.values[i].stamp = clock
     stats.hits += 1
-    return e.value
+    return entries.values[i].value
   }
 
   /// Reads without touching recency or counters.
@@ -61,7 +61,8 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   /// Removes every entry matching `predicate`; returns how many, counted as invalidations.
   @discardableResult
   public mutating func invalidate(where predicate: (Key, Value) -> Bool) -> Int {
-    let victims = entries.filter { predicate($0.key, $0.value.value) }.map(\.key)
+    var victims: [Key] = []
+    for (key, entry) in entries where predicate(key, entry.value) { victims.append(key) }
     for k in victims { entries.removeValue(forKey: k) }
     stats.invalidations += victims.count
     return victims.count

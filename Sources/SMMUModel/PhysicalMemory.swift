@@ -66,7 +66,10 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Allocations start here, so address 0 is never valid.
   public static let baseAddress: UInt64 = 0x4000_0000
 
-  private var storage: [UInt64: UInt64] = [:]
+  /// Written qwords, by 4 KiB page number: `MemoryPage.slots` values then presence bits.
+  private var pages: [UInt64: [UInt64]] = [:]
+  /// Qwords that hold a value.
+  private var stored = 0
   public private(set) var allocations: [UInt64: Allocation] = [:]
   /// Bases of live allocations in increasing order.
   private var sortedBases: [UInt64] = []
@@ -135,15 +138,32 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public mutating func free(_ base: UInt64) throws(MemoryError) {
     guard let region = allocations.removeValue(forKey: base) else { throw .doubleFree(base) }
     if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base { sortedBases.remove(at: i) }
-    if region.occupied / 8 > UInt64(storage.count) {
-      storage = storage.filter { !region.contains($0.key) }
+    let first = region.base >> 12
+    let last = (region.base + region.occupied - 1) >> 12
+    if last - first + 1 > UInt64(pages.count) {
+      for page in pages.keys.filter({ $0 >= first && $0 <= last }) { forget(region, inPage: page) }
     } else {
-      var a = region.base
-      while a < region.base + region.occupied {
-        storage.removeValue(forKey: a)
-        a += 8
-      }
+      for page in first...last { forget(region, inPage: page) }
     }
+  }
+
+  /// Drops the stored qwords of `region` that lie in one page.
+  private mutating func forget(_ region: Allocation, inPage page: UInt64) {
+    guard let i = pages.index(forKey: page) else { return }
+    let start = Swift.max(region.base, page << 12)
+    let end = Swift.min(region.base + region.occupied, (page + 1) << 12)
+    var a = start
+    while a < end {
+      let slot = Int((a & 4095) >> 3)
+      let bit = UInt64(1) << UInt64(slot & 63)
+      if pages.values[i][MemoryPage.slots + slot >> 6] & bit != 0 {
+        pages.values[i][MemoryPage.slots + slot >> 6] &= ~bit
+        pages.values[i][slot] = 0
+        stored -= 1
+      }
+      a += 8
+    }
+    if pages.values[i][MemoryPage.slots...].allSatisfy({ $0 == 0 }) { pages.remove(at: i) }
   }
 
   private func index(ofBaseAtOrBelow address: UInt64) -> Int? {
@@ -167,7 +187,12 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   /// A single-copy-atomic 64-bit read.
   public func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
-    if let v = storage[address] { return v }
+    let slot = Int((address & 4095) >> 3)
+    if let i = pages.index(forKey: address >> 12),
+      pages.values[i][MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
+    {
+      return pages.values[i][slot]
+    }
     guard allocation(containing: address) != nil else { throw .unmapped(address) }
     return 0
   }
@@ -178,7 +203,19 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
     -> QwordWrite
   {
     let old = try read(address)
-    storage[address] = value
+    let slot = Int((address & 4095) >> 3)
+    let bit = UInt64(1) << UInt64(slot & 63)
+    if let i = pages.index(forKey: address >> 12) {
+      if pages.values[i][MemoryPage.slots + slot >> 6] & bit == 0 { stored += 1 }
+      pages.values[i][slot] = value
+      pages.values[i][MemoryPage.slots + slot >> 6] |= bit
+    } else {
+      var page = MemoryPage.empty
+      page[slot] = value
+      page[MemoryPage.slots + slot >> 6] = bit
+      pages[address >> 12] = page
+      stored += 1
+    }
     let w = QwordWrite(address: address, old: old, new: value, writer: writer)
     if keepsWriteLog {
       writeLog.append(w)
@@ -191,6 +228,15 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// Reads the 8 qwords of a 64-byte structure.
   public func readEntry(_ address: UInt64) throws(MemoryError) -> [UInt64] {
+    // Fast path: an aligned entry lies in one page; qwords never written read as zero when
+    // one live allocation holds the whole entry.
+    if address % 64 == 0, let i = pages.index(forKey: address >> 12) {
+      let slot = Int((address & 4095) >> 3)
+      let present = (pages.values[i][MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
+      if present == 0xFF || allocation(containing: address)?.contains(address + 56) == true {
+        return Array(pages.values[i][slot..<(slot + 8)])
+      }
+    }
     var q = [UInt64](repeating: 0, count: 8)
     for i in 0..<8 { q[i] = try read(address + UInt64(i * 8)) }
     return q
@@ -207,5 +253,12 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// Number of qwords that hold a value (host-side cost of the sparse storage).
-  public var storedQwords: Int { storage.count }
+  public var storedQwords: Int { stored }
+}
+
+/// The layout of one page of `PhysicalMemory`'s storage: 512 qword values, then 8 words of
+/// bits saying which were written.
+enum MemoryPage {
+  static let slots = 512
+  static let empty = [UInt64](repeating: 0, count: slots + slots / 64)
 }

@@ -140,7 +140,7 @@ extension SMMU {
   /// PREFETCH_CFG: fetch the STE into the configuration cache. Never records events.
   mutating func prefetch(sid: UInt32) {
     guard enabled else { return }
-    var lookup = ConfigLookup()
+    var lookup = ConfigLookup(recordsPath: false)
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return }
     _ = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup)
     apply(lookup, configError: false)

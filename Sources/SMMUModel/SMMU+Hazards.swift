@@ -51,13 +51,22 @@ extension SMMU {
     let end = states[states.count - 1]
     let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
     let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
-    for (i, state) in states.enumerated().dropFirst().dropLast() where state[0] & validBit != 0 {
-      let used = (isSTE ? UsedBits.ste(state) : UsedBits.cd(state)).enumerated().map { $1 & ~safe[$0] }
-      let fromStart = (0..<8).map { state[$0] & used[$0] == start[$0] & used[$0] }
-      let fromEnd = (0..<8).map { state[$0] & used[$0] == end[$0] & used[$0] }
-      let matchesEither = !fromStart.contains(false) || !fromEnd.contains(false)
-      let mixed = (0..<8).allSatisfy { fromStart[$0] || fromEnd[$0] }
-      if !matchesEither && (mixed || !requireMix) { return i }
+    for i in 1..<(states.count - 1) where states[i][0] & validBit != 0 {
+      let state = states[i]
+      let usedBits = isSTE ? UsedBits.ste(state) : UsedBits.cd(state)
+      // Per qword: does it equal the start / the end in the bits it uses?
+      var allFromStart = true
+      var allFromEnd = true
+      var mixed = true
+      for q in 0..<8 {
+        let used = usedBits[q] & ~safe[q]
+        let fromStart = state[q] & used == start[q] & used
+        let fromEnd = state[q] & used == end[q] & used
+        allFromStart = allFromStart && fromStart
+        allFromEnd = allFromEnd && fromEnd
+        mixed = mixed && (fromStart || fromEnd)
+      }
+      if !(allFromStart || allFromEnd) && (mixed || !requireMix) { return i }
     }
     return nil
   }

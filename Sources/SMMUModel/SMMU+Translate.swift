@@ -14,13 +14,20 @@ extension SMMU {
     lookup.touched.append(key)
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
-      lookup.path.append("\(key) cached")
+      lookup.note("\(key) cached")
       return line.qwords
     }
-    var q: [UInt64] = []
-    for i in 0..<qwords {
-      guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
-      q.append(v)
+    var q: [UInt64]
+    if qwords == 8 {
+      guard let entry = try? memory.readEntry(address) else { return nil }
+      q = entry
+    } else {
+      q = []
+      q.reserveCapacity(qwords)
+      for i in 0..<qwords {
+        guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
+        q.append(v)
+      }
     }
     switch key {
     case .ste: lookup.steFetches += 1
@@ -29,14 +36,14 @@ extension SMMU {
     case .l1cd: lookup.l1cdFetches += 1
     }
     lookup.fills.append((key, ConfigCacheLine(address: address, qwords: q)))
-    lookup.path.append("\(key) fetched from \(hex(address))")
+    lookup.note("\(key) fetched from \(hex(address))")
     return q
   }
 
   /// The address of the STE for `sid` as the SMMU finds it from STRTAB_BASE/_CFG and memory
   /// (no caches), or nil when the SID is out of range or its L1 descriptor is not usable.
   public func steAddress(sid: UInt32) -> UInt64? {
-    var lookup = ConfigLookup()
+    var lookup = ConfigLookup(recordsPath: false)
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: false, &lookup) else { return nil }
     return address
   }
@@ -83,6 +90,8 @@ extension SMMU {
   /// changing anything. The hazard checks run it a second time with caches off: the truth.
   func resolve(_ t: Transaction, useCaches: Bool) -> Resolution {
     var r = Resolution()
+    // Only the cached resolution's path is shown; the truth's is not kept.
+    r.lookup.recordsPath = useCaches
     guard enabled else {
       r.outcome = .bypassed(t.address)
       r.servedBy = "bypass"
@@ -120,7 +129,7 @@ extension SMMU {
     switch config {
     case .abort:
       r.outcome = .aborted
-      r.lookup.path.append("STE abort: no event")
+      r.lookup.note("STE abort: no event")
       return r
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
@@ -147,7 +156,7 @@ extension SMMU {
     } else if substreams {
       switch ste[S.s1dss] {
       case S.S1DSS.bypass.rawValue:
-        r.lookup.path.append("S1DSS bypass: stage 1 skipped")
+        r.lookup.note("S1DSS bypass: stage 1 skipped")
         if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
         guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
           return fail(.fAddrSize, address: t.address)
@@ -190,7 +199,7 @@ extension SMMU {
       r.tlbKey = tlb.peek(key) != nil ? key : globalKey
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.path.append("TLB hit \(r.tlbKey!)")
+      r.lookup.note("TLB hit \(r.tlbKey!)")
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
       return r
@@ -204,7 +213,7 @@ extension SMMU {
     }
     let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
     r.walkReads = w.readsPerLevel
-    r.lookup.path.append("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
+    r.lookup.note("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
     if let fault = w.fault {
       // A/R/S gate only the four translation faults; F_WALK_EABT always records.
       let type = Self.eventType(fault)
@@ -251,14 +260,14 @@ extension SMMU {
       r.tlbKey = key
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.path.append("TLB hit \(key)")
+      r.lookup.note("TLB hit \(key)")
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
     let w = PageTableWalker.walk(root: root, address: input, stage2: true, memory: memory)
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.path.append("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
+    r.lookup.note("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
     if let fault = w.fault { return fail(Self.eventType(fault)) }
     guard let out = w.outputPage else { return fail(.fTranslation) }
     if t.write && !w.writable { return fail(.fPermission) }

@@ -60,8 +60,17 @@ struct ConfigLookup {
   var hits: [(ConfigCacheKey, ConfigCacheLine)] = []
   var fills: [(ConfigCacheKey, ConfigCacheLine)] = []
   var path: [String] = []
+  /// When false, `note` builds no text (lookups whose path nobody reads).
+  var recordsPath = true
   var steFetches = 0
   var l1stdFetches = 0
   var cdFetches = 0
   var l1cdFetches = 0
+
+  init(recordsPath: Bool = true) { self.recordsPath = recordsPath }
+
+  /// Appends a step to the path, building its text only if the path is kept.
+  mutating func note(_ text: @autoclosure () -> String) {
+    if recordsPath { path.append(text()) }
+  }
 }

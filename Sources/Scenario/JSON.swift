@@ -24,6 +24,9 @@ public indirect enum JSON: Sendable, Hashable {
   }
 
   static func quote(_ s: String) -> String {
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      return "\"" + s + "\""
+    }
     var out = "\""
     for u in s.unicodeScalars {
       switch u {

@@ -154,51 +154,100 @@ public enum RunReport {
 
   /// `run --json`.
   public static func json(_ s: Session) -> String {
-    JSON.object([
-      ("design", .string(s.options.label)),
-      ("steps", .array(s.results.map(step))),
-      ("counters", .object(counters(s))),
-      ("state", state(s)),
-      ("failures", .array(s.failures.map { .string("line \($0.line): expect \($0.expectation!.message)") })),
-    ]).rendered()
+    var out = jsonHead(label: s.options.label)
+    for (i, r) in s.results.enumerated() {
+      if i > 0 { out += "," }
+      out += step(r).rendered()
+    }
+    return out + jsonTail(s)
+  }
+
+  /// `run --json` up to the first step: `jsonHead`, the steps' `step(_:).rendered()` joined
+  /// by commas, then `jsonTail` make the same text as `json` (so a run can print as it goes).
+  public static func jsonHead(label: String) -> String {
+    "{\"design\":" + JSON.string(label).rendered() + ",\"steps\":["
+  }
+
+  /// `run --json` after the last step.
+  public static func jsonTail(_ s: Session) -> String {
+    "],\"counters\":" + JSON.object(counters(s)).rendered() + ",\"state\":" + state(s).rendered()
+      + ",\"failures\":"
+      + JSON.array(s.failures.map { .string("line \($0.line): expect \($0.expectation!.message)") })
+      .rendered()
+      + "}"
   }
 
   /// `run` text output: one block per line that did something, then a summary.
   public static func text(_ s: Session) -> String {
-    var out = "design: \(s.options.label)\n"
-    for r in s.results {
-      switch r.command {
-      case .say(let t): out += "  | \(t)\n"; continue
-      case .step(let t): out += "\n== \(t) ==\n"; continue
-      case .expect:
-        let e = r.expectation!
-        out += "\(r.line): expect \(e.passed ? "ok" : "FAILED"): \(e.message)\n"
-        continue
-      case .design, .smmu: continue
-      case .transition(let k, let f, let to):
-        out += "\(r.line): \(r.text.trimmingSpaces)\n"
-        out +=
-          (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }
-          .joined(separator: "\n") + "\n"
-        _ = k
-        continue
-      default: break
-      }
-      out += "\(r.line): \(r.text.trimmingSpaces)\n"
-      guard let t = r.trace else { continue }
+    var out = textHead(label: s.options.label)
+    for r in s.results { out += text(r) }
+    return out + textSummary(s)
+  }
+
+  /// The first line of `run`'s text output.
+  public static func textHead(label: String) -> String { "design: \(label)\n" }
+
+  /// One line's block of `run`'s text output (empty for lines that print nothing).
+  public static func text(_ r: StepResult) -> String {
+    var out = ReportText()
+    appendText(r, to: &out)
+    return String(decoding: out.bytes, as: UTF8.self)
+  }
+
+  /// Appends one line's block of `run`'s text output (the text of `text(_:)`).
+  public static func appendText(_ r: StepResult, to out: inout ReportText) {
+    switch r.command {
+    case .say, .step, .expect, .design, .smmu, .transition: out.add(otherText(r))
+    default:
+      out.add(r.line)
+      out.add(": ")
+      out.add(r.text.trimmingSpaces)
+      out.add("\n")
+      guard let t = r.trace else { return }
       for item in t.items {
         switch item {
-        case .write(let w): out += "    write \(w.description)\n"
-        case .command(let c): out += "    cmd   \(c.description)\n"
-        case .note(let n): out += "    note  \(n)\n"
+        case .write(let w):
+          out.add("    write ")
+          out.add(w)
+        case .command(let c):
+          out.add("    cmd   ")
+          out.add(c)
+        case .note(let n):
+          out.add("    note  ")
+          out.add(n)
         }
+        out.add("\n")
       }
-      if t.pageTableWrites > 0 { out += "    (\(t.pageTableWrites) page-table stores)\n" }
-      for e in r.events { out += "    event \(e.description)\n" }
-      for h in r.hazards { out += "    HAZARD \(h.description)\n" }
-      if let e = t.error { out += "    error \(e.description)\n" }
+      if t.pageTableWrites > 0 {
+        out.add("    (")
+        out.add(t.pageTableWrites)
+        out.add(" page-table stores)\n")
+      }
+      for e in r.events { out.add("    event \(e.description)\n") }
+      for h in r.hazards { out.add("    HAZARD \(h.description)\n") }
+      if let e = t.error { out.add("    error \(e.description)\n") }
     }
-    out += "\nsummary (\(s.options.label)):\n"
+  }
+
+  /// The text of lines that are not driver operations.
+  static func otherText(_ r: StepResult) -> String {
+    switch r.command {
+    case .say(let t): return "  | \(t)\n"
+    case .step(let t): return "\n== \(t) ==\n"
+    case .expect:
+      let e = r.expectation!
+      return "\(r.line): expect \(e.passed ? "ok" : "FAILED"): \(e.message)\n"
+    case .transition(_, let f, let to):
+      return "\(r.line): \(r.text.trimmingSpaces)\n"
+        + (r.transition?.text(fromSpec: f, toSpec: to) ?? "").split(separator: "\n").map { "    " + $0 }
+        .joined(separator: "\n") + "\n"
+    default: return ""
+    }
+  }
+
+  /// The summary that ends `run`'s text output.
+  public static func textSummary(_ s: Session) -> String {
+    var out = "\nsummary (\(s.options.label)):\n"
     for (k, v) in counters(s) {
       switch v {
       case .int(let i): out += "  \(k): \(i)\n"
@@ -215,6 +264,8 @@ public enum RunReport {
 
 extension String {
   var trimmingSpaces: String {
+    // Plain ASCII without leading or trailing blanks is returned as it is.
+    if let f = utf8.first, let l = utf8.last, f > 32, l > 32, f < 0x80, l < 0x80 { return self }
     var s = Substring(self)
     while s.first?.isWhitespace == true { s.removeFirst() }
     while s.last?.isWhitespace == true { s.removeLast() }

@@ -21,8 +21,22 @@ public struct ScenarioParser: Sendable {
     var p = ScenarioParser(file: file)
     var lines: [ScenarioLine] = []
     let body = source.hasPrefix("\u{FEFF}") ? source.dropFirst() : Substring(source)
-    let split = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-    for (i, raw) in split.enumerated() {
+    // Plain ASCII (no CR) splits by bytes: the same lines as splitting by characters. Other
+    // text splits on LF and CR LF (one Character in Swift).
+    let raws: [Substring] =
+      isPlainASCII(body)
+      ? body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+        Substring($0)
+      }
+      : body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    lines.reserveCapacity(raws.count)
+    // Capacity hints for the name tables (a scenario may declare 10^5 masters).
+    let declaredMasters = raws.count > 1024 ? raws.reduce(0) { $0 + ($1.hasPrefix("master ") ? 1 : 0) } : 0
+    let declaredDomains = raws.count > 1024 ? raws.reduce(0) { $0 + ($1.hasPrefix("domain ") ? 1 : 0) } : 0
+    p.masters.reserveCapacity(declaredMasters)
+    p.sids.reserveCapacity(declaredMasters)
+    p.domains.reserveCapacity(declaredDomains)
+    for (i, raw) in raws.enumerated() {
       if let l = try p.parseLine(String(raw), number: i + 1) { lines.append(l) }
     }
     return Scenario(name: file, lines: lines)
@@ -52,7 +66,7 @@ public struct ScenarioParser: Sendable {
       tokens.removeFirst()
       guard !tokens.isEmpty else { throw fail(first.column, "nothing after '\(first.text)'") }
     }
-    var c = Cursor(tokens: tokens, end: text.count + 1)
+    var c = Cursor(tokens: tokens, end: (isPlainASCII(text) ? text.utf8.count : text.count) + 1)
     let verb = c.next()!
     let command: ScenarioCommand
     do throws(Cursor.Failure) {

@@ -16,6 +16,16 @@ public struct Session: Sendable {
   /// Parser state for lines typed interactively.
   var parser: ScenarioParser
   public private(set) var lastTransition: Transition?
+  /// The last line that changed the model (kept, not searched for).
+  var lastActionResult: StepResult?
+  /// The translation of the last `dma` line.
+  var lastDMATranslation: TranslationResult?
+  /// Lines whose expectation failed, in order.
+  var failedResults: [StepResult] = []
+  /// When false, `results` stays empty (a headless run that reports each line as it goes).
+  public var keepsResults = true
+  /// Masters and domains a whole scenario declares, reserved at its first declaration.
+  var expectedObjects: (masters: Int, domains: Int)?
 
   /// A session on the defaults (per-master), or on a forced design.
   public init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
@@ -39,12 +49,57 @@ public struct Session: Sendable {
   /// Runs a whole scenario.
   public static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session {
     var s = Session(design: design, compact: compact, file: scenario.name)
+    s.expectObjects(of: scenario)
     for line in scenario.lines { s.execute(line) }
     return s
   }
 
+  /// Notes how many masters and domains a scenario declares (a capacity hint).
+  mutating func expectObjects(of scenario: Scenario) {
+    var m = 0
+    var d = 0
+    for line in scenario.lines {
+      switch line.command {
+      case .master: m += 1
+      case .domain: d += 1
+      default: break
+      }
+    }
+    if m + d > 64 { expectedObjects = (m, d) }
+  }
+
+  /// Runs a whole scenario, handing each line's result to `each` as it is made; with
+  /// `keepingResults` false the session does not keep them (memory stays flat).
+  public static func run(
+    _ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil, keepingResults: Bool,
+    each: (StepResult) -> Void
+  ) -> Session {
+    var s = Session(design: design, compact: compact, file: scenario.name)
+    s.keepsResults = keepingResults
+    s.expectObjects(of: scenario)
+    for line in scenario.lines {
+      if let r = s.step(line) { each(r) }
+    }
+    return s
+  }
+
+  /// The options a scenario ends with (forced ones, or its last `design` line that runs),
+  /// known before it runs.
+  public static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?)
+    -> DriverOptions
+  {
+    var o = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
+    for line in scenario.lines {
+      guard case .design(let d, let c) = line.command else { continue }
+      if let only = line.onlyFor, only != o.design { continue }
+      if let oc = line.onlyCompact, oc != o.compactCDTables { continue }
+      o = DriverOptions(design: design ?? d, compactCDTables: compact ?? c)
+    }
+    return o
+  }
+
   /// Expectations that failed.
-  public var failures: [StepResult] { results.filter { $0.expectation?.passed == false } }
+  public var failures: [StepResult] { failedResults }
 
   /// Parses and runs one line typed by a user; a parse error changes nothing.
   public mutating func execute(source: String) throws(ScenarioError) {
@@ -67,9 +122,13 @@ public struct Session: Sendable {
   }
 
   /// Runs one parsed line.
-  public mutating func execute(_ line: ScenarioLine) {
-    if let only = line.onlyFor, only != options.design { return }
-    if let compact = line.onlyCompact, compact != options.compactCDTables { return }
+  public mutating func execute(_ line: ScenarioLine) { step(line) }
+
+  /// Runs one parsed line; returns what it did (nil when the line is not for this design).
+  @discardableResult
+  mutating func step(_ line: ScenarioLine) -> StepResult? {
+    if let only = line.onlyFor, only != options.design { return nil }
+    if let compact = line.onlyCompact, compact != options.compactCDTables { return nil }
     let eventsBefore = driver.smmu.events.count
     let hazardsBefore = driver.smmu.hazards.count
     var trace: OperationTrace?
@@ -89,8 +148,10 @@ public struct Session: Sendable {
       if let v = s.atc { features.atcEntries = v }
       driver = Driver(options: options, features: features)
     case .master(let name, let sids, let bits, let ats, let stall, let group):
+      reserveExpectedObjects()
       trace = driver.addMaster(name: name, sids: sids, ssidBits: bits, ats: ats, stall: stall, group: group)
     case .domain(let name, let kind, let mm):
+      reserveExpectedObjects()
       trace = driver.addDomain(name: name, kind: kind, mm: mm)
     case .attach(let d, let m, let pasid):
       trace = driver.attach(domain: d, master: m, pasid: pasid)
@@ -125,19 +186,30 @@ public struct Session: Sendable {
       break
     }
     if let trace { totals.add(trace) }
-    let events = Array(driver.smmu.events.dropFirst(eventsBefore))
-    let hazards = Array(driver.smmu.hazards.dropFirst(hazardsBefore))
-    results.append(
-      StepResult(
-        line: line.line, text: line.text, command: line.command, trace: trace, events: events,
-        hazards: hazards,
-        expectation: expectation, transition: transition))
+    let events =
+      driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
+    let hazards =
+      driver.smmu.hazards.count == hazardsBefore ? [] : Array(driver.smmu.hazards.dropFirst(hazardsBefore))
+    let r = StepResult(
+      line: line.line, text: line.text, command: line.command, trace: trace, events: events,
+      hazards: hazards,
+      expectation: expectation, transition: transition)
+    if line.command.isAction { lastActionResult = r }
+    if case .dma = line.command { lastDMATranslation = trace?.translation }
+    if expectation?.passed == false { failedResults.append(r) }
+    if keepsResults { results.append(r) }
+    return r
+  }
+
+  /// Reserves room for the objects the scenario declares, once.
+  mutating func reserveExpectedObjects() {
+    guard let e = expectedObjects else { return }
+    driver.reserveCapacity(masters: e.masters, domains: e.domains)
+    expectedObjects = nil
   }
 
   /// The last line that changed the model (the one `expect event/error/hazard` refer to).
-  var lastAction: StepResult? {
-    results.last { $0.command.isAction }
-  }
+  var lastAction: StepResult? { lastActionResult }
 }
 
 extension RawCommand {

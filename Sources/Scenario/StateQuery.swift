@@ -79,7 +79,7 @@ extension Session {
   }
 
   var lastDMA: TranslationResult? {
-    results.last { if case .dma = $0.command { true } else { false } }?.trace?.translation
+    lastDMATranslation
   }
 
   func lastValue(_ p: [String]) -> String? {

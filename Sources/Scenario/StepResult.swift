@@ -38,12 +38,22 @@ public struct RunTotals: Sendable, Hashable {
   public var errors = 0
 
   mutating func add(_ t: OperationTrace) {
-    steWrites += t.steWrites
-    cdWrites += t.cdWrites
-    l1Writes += t.writes.filter { $0.target == .l1cd || $0.target == .l1std }.count
+    // One pass over the items (this runs once per scenario line).
+    for item in t.items {
+      switch item {
+      case .write(let w):
+        switch w.target {
+        case .ste: steWrites += 1
+        case .cd: cdWrites += 1
+        case .l1cd, .l1std: l1Writes += 1
+        }
+      case .command(let c):
+        if c == .sync { syncs += 1 }
+        commands[c.name, default: 0] += 1
+      case .note: break
+      }
+    }
     pageTableWrites += t.pageTableWrites
-    syncs += t.syncs
-    for (k, v) in t.commandCounts { commands[k, default: 0] += v }
     if t.error != nil { errors += 1 }
   }
 }

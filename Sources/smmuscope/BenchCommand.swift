@@ -1,17 +1,33 @@
 import ArgumentParser
 import Explorer
+import Foundation
 import SMMUDriver
 import Scenario
 
-/// `smmuscope bench`: model operations per second and frame render times.
+/// `smmuscope bench`: model operations per second, `run` linearity, memory and frame render
+/// times.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "bench", abstract: "Measure scenario commands per second and explorer frame render time.")
+    commandName: "bench",
+    abstract:
+      "Measure scenario commands per second, run-time linearity, memory and explorer frame render time.")
+
+  /// The parts of the benchmark.
+  enum Part: String, ExpressibleByArgument, CaseIterable {
+    case model, linearity, memory, frames
+  }
 
   @Option(help: "Commands in the generated scenario.") var ops = 100_000
   @Option(help: "Frames to render per scene.") var frames = 200
   @Option(help: "Streams in the large scene.") var streams = 65_536
   @Option(help: "legacy or per-master.") var design: DriverDesign = .perMaster
+  @Option(help: "Run only these parts (model, linearity, memory, frames; repeatable).") var only: [Part] = []
+  @Option(help: "Lines of the small and large linearity scenarios.") var linearityLines = [10_000, 100_000]
+  @Option(help: "Write the generated scenario (--ops commands, or --shape) to FILE and stop.")
+  var emitScenario: String?
+  @Option(help: "With --emit-scenario: a linearity shape (expects, attaches, masters, churn) instead.")
+  var shape: String?
+  @Option(help: .hidden) var memoryProbe: String?
 
   /// Bounds of the options (the large scene has sid-bits 17: its streams and the gpu fit).
   func checkOptions() throws {
@@ -28,11 +44,27 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     try checkOptions()
-    let clock = ContinuousClock()
-    func seconds(_ d: Duration) -> Double {
-      Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    if let path = emitScenario {
+      var text = BenchmarkScenarios.operations(count: ops)
+      if let shape {
+        guard let s = LinearityShape(rawValue: shape) else { throw UsageFailure("no shape '\(shape)'") }
+        text = s.scenario(lines: ops)
+      }
+      guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+        throw UsageFailure("cannot write '\(path)'")
+      }
+      return
     }
+    if let probe = memoryProbe { return try memory(probe: probe) }
+    let parts = only.isEmpty ? Part.allCases : only
+    if parts.contains(.model) { try model() }
+    if parts.contains(.linearity) { try linearity() }
+    if parts.contains(.memory) { try memory() }
+    if parts.contains(.frames) { try frameTimes() }
+  }
 
+  /// Commands per second on the generated scenario (parsing excluded).
+  func model() throws {
     let source = BenchmarkScenarios.operations(count: ops)
     let scenario = try ScenarioParserResult(source).scenario
     let t0 = clock.now
@@ -41,7 +73,85 @@ struct BenchCommand: ParsableCommand {
     print(
       "model: \(scenario.lines.count) commands in \(fmt(runTime)) s = \(Int(Double(scenario.lines.count) / runTime)) commands/s (\(design.rawValue); \(session.totals.syncs) syncs, \(session.driver.smmu.counters.transactions) DMA transactions)"
     )
+  }
 
+  /// `Session.run` time (fastest of three) of each shape at a small and a large line count,
+  /// and the ratio.
+  func linearity() throws {
+    guard linearityLines.count == 2, linearityLines[0] > 0 else {
+      throw UsageFailure("--linearity-lines takes two counts")
+    }
+    let (small, large) = (linearityLines[0], linearityLines[1])
+    let goal = Double(large) / Double(small) * 1.1
+    for shape in LinearityShape.allCases {
+      var times: [Double] = []
+      for n in [small, large] {
+        let scenario = try ScenarioParserResult(shape.scenario(lines: n)).scenario
+        // As `run` does: each line's result is handed on, not kept. The fastest of three
+        // runs, so that a busy machine disturbs the ratio less.
+        var best = Double.infinity
+        for _ in 0..<3 {
+          var results = 0
+          let t0 = clock.now
+          _ = Session.run(scenario, design: design, keepingResults: false) { _ in results += 1 }
+          best = min(best, seconds(clock.now - t0))
+          precondition(results <= n)
+        }
+        times.append(best)
+      }
+      let ratio = times[1] / max(times[0], 1e-9)
+      print(
+        "linearity \(shape.rawValue): \(small) lines \(fmt(times[0])) s, \(large) lines \(fmt(times[1])) s, ratio \(fmt(ratio)) (goal <= \(fmt(goal)))"
+      )
+    }
+  }
+
+  /// Time and peak RSS of running 100 000 `master` lines; RSS of the default and large
+  /// scenes. Each is measured in a fresh process (this binary, `--memory-probe NAME`).
+  func memory() throws {
+    guard let executable = Bundle.main.executablePath else { throw UsageFailure("no executable path") }
+    for probe in ["masters", "default", "large"] {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: executable)
+      p.arguments = [
+        "bench", "--memory-probe", probe, "--design", design.rawValue, "--streams", String(streams),
+      ]
+      try p.run()
+      p.waitUntilExit()
+    }
+  }
+
+  /// One memory measurement, in this (fresh) process.
+  func memory(probe: String) throws {
+    switch probe {
+    case "masters":
+      let masters = try ScenarioParserResult(LinearityShape.masters.scenario(lines: 100_000)).scenario
+      let t0 = clock.now
+      var out = 0
+      let session = Session.run(masters, design: design, keepingResults: false) { _ in out += 1 }
+      let time = seconds(clock.now - t0)
+      print(
+        "memory: 100000 master lines run in \(fmt(time)) s (\(session.driver.masterOrder.count) masters), process peak RSS \(ProcessMemory.mib(ProcessMemory.peak)) MiB"
+      )
+    case "default":
+      guard var scene = FrameBenchmark.state(for: "", width: 80, height: 24, design: design) else { return }
+      scene.open(walkthrough: Walkthrough.default, step: 2)
+      _ = scene.render()
+      print(
+        "memory: default scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB (peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB)"
+      )
+    default:
+      let source = BenchmarkScenarios.largeScene(streams: streams, attached: 1024)
+      guard let big = FrameBenchmark.state(for: source, width: 80, height: 24, design: design) else { return }
+      _ = big.render()
+      print(
+        "memory: \(streams) streams scene, process RSS \(ProcessMemory.mib(ProcessMemory.current)) MiB (peak \(ProcessMemory.mib(ProcessMemory.peak)) MiB)"
+      )
+    }
+  }
+
+  /// Frame render times of the default scene and a large one.
+  func frameTimes() throws {
     for (w, h) in [(80, 24), (160, 48)] {
       guard var small = FrameBenchmark.state(for: "", width: w, height: h, design: design) else { return }
       small.open(walkthrough: Walkthrough.default, step: 2)
@@ -58,6 +168,12 @@ struct BenchCommand: ParsableCommand {
           + "; \(big.session.driver.masterOrder.count) streams + 2^20-SSID table median \(fmt(b.median / 1000)) ms (mean \(fmt(b.mean / 1000)))"
           + "; ratio \(fmt(b.median / a.median)); scene built in \(fmt(build)) s")
     }
+  }
+
+  var clock: ContinuousClock { ContinuousClock() }
+
+  func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }
 
   func fmt(_ v: Double) -> String {

@@ -36,8 +36,25 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let scenario = try loadScenario(file: file, walkthrough: walkthrough)
-    let session = Session.run(scenario, design: design, compact: compact ? true : nil)
-    print(json ? RunReport.json(session) : RunReport.text(session), terminator: json ? "\n" : "")
+    // The report is printed as the lines run (the same text as RunReport.json/text of the
+    // finished session), so nothing grows with the scenario but the model itself.
+    let forcedCompact = compact ? true : nil
+    let label = Session.finalOptions(scenario, design: design, compact: forcedCompact).label
+    var out = BufferedOutput()
+    out.write(json ? RunReport.jsonHead(label: label) : RunReport.textHead(label: label))
+    var first = true
+    let session = Session.run(scenario, design: design, compact: forcedCompact, keepingResults: false) { r in
+      if json {
+        if !first { out.write(",") }
+        out.write(RunReport.step(r).rendered())
+      } else {
+        out.writeText(of: r)
+      }
+      first = false
+    }
+    precondition(session.options.label == label, "the design label changed while running")
+    out.write(json ? RunReport.jsonTail(session) + "\n" : RunReport.textSummary(session))
+    out.flush()
     if !session.failures.isEmpty {
       for f in session.failures {
         printError("\(scenario.name):\(f.line): expectation failed: \(f.expectation!.message)\n")

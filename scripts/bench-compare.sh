@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds an old commit (default b0a80de) and the current tree in release, checks that both
+# binaries print identical `run` output (text and --json) for the generated benchmark scenario
+# and for every walkthrough under both designs (and --compact), then times `smmuscope run FILE`
+# of both on the generated scenario, alternating old and new, and prints the medians and the
+# median of the pairwise old/new ratios. Finally it times the new binary's `run` on each
+# linearity shape at SMALL and LARGE lines (whole process: parse, run and report).
+#
+#   bash scripts/bench-compare.sh [OLD_COMMIT]     (env: RUNS=5 OPS=100000 SMALL=10000 LARGE=100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+old_commit=${1:-b0a80de}
+runs=${RUNS:-5}
+ops=${OPS:-100000}
+small=${SMALL:-10000}
+large=${LARGE:-100000}
+work=$(mktemp -d)
+tree="$work/old-tree"
+cleanup() {
+  git -C "$root" worktree remove --force "$tree" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== building $old_commit (scratch .build-old) and the current tree, release"
+git worktree add --detach "$tree" "$old_commit" >/dev/null
+swift build -c release --package-path "$tree" --scratch-path "$root/.build-old" >"$work/old-build.log" 2>&1 ||
+  { cat "$work/old-build.log"; exit 1; }
+swift build -c release >"$work/new-build.log" 2>&1 || { cat "$work/new-build.log"; exit 1; }
+old="$root/.build-old/release/smmuscope"
+new="$root/.build/release/smmuscope"
+
+scenario="$work/generated.scn"
+"$new" bench --emit-scenario "$scenario" --ops "$ops"
+
+echo "== identical output"
+fail=0
+same() { # label, then the arguments of `run`
+  local label=$1
+  shift
+  "$old" run "$@" >"$work/a" 2>&1 || true
+  "$new" run "$@" >"$work/b" 2>&1 || true
+  if ! cmp -s "$work/a" "$work/b"; then
+    echo "DIFFERENT: $label"
+    fail=1
+  fi
+}
+for design in legacy per-master; do
+  same "generated $design json" "$scenario" --design "$design" --json
+  same "generated $design text" "$scenario" --design "$design"
+done
+count=0
+for w in $("$old" walkthroughs | awk '{print $1}'); do
+  for design in legacy per-master; do
+    for compact in "" --compact; do
+      same "$w $design $compact json" --walkthrough "$w" --design "$design" $compact --json
+      same "$w $design $compact text" --walkthrough "$w" --design "$design" $compact
+      count=$((count + 1))
+    done
+  done
+done
+echo "generated scenario ($ops lines) x 2 designs and $count walkthrough runs: $([ $fail = 0 ] && echo identical || echo DIFFERENT)"
+[ $fail = 0 ] || exit 1
+
+now() { date +%s.%N; }
+elapsed() { # prints the seconds one run of the arguments takes (output discarded)
+  local t0 t1
+  t0=$(now)
+  "$@" >/dev/null 2>&1
+  t1=$(now)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
+}
+median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'; }
+
+echo "== timing: run $ops-line scenario, $runs pairs (old, new alternating, after one warm-up each)"
+elapsed "$old" run "$scenario" >/dev/null
+elapsed "$new" run "$scenario" >/dev/null
+: >"$work/old.t"
+: >"$work/new.t"
+: >"$work/ratio.t"
+for _ in $(seq "$runs"); do
+  a=$(elapsed "$old" run "$scenario")
+  b=$(elapsed "$new" run "$scenario")
+  echo "$a" >>"$work/old.t"
+  echo "$b" >>"$work/new.t"
+  awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$work/ratio.t"
+done
+echo "old: median $(median <"$work/old.t") s   new: median $(median <"$work/new.t") s   old/new: median $(median <"$work/ratio.t")x"
+if command -v /usr/bin/time >/dev/null; then
+  for b in old new; do
+    bin=$old
+    [ $b = new ] && bin=$new
+    /usr/bin/time -f "$b peak RSS %M KiB" "$bin" run "$scenario" 2>&1 >/dev/null | tail -1
+  done
+fi
+
+echo "== linearity of the new binary's run (whole process), $small vs $large lines"
+for shape in expects attaches masters churn; do
+  "$new" bench --emit-scenario "$work/$shape-s.scn" --shape "$shape" --ops "$small"
+  "$new" bench --emit-scenario "$work/$shape-l.scn" --shape "$shape" --ops "$large"
+  ts=$(for _ in 1 2 3; do elapsed "$new" run "$work/$shape-s.scn"; done | median)
+  tl=$(for _ in 1 2 3; do elapsed "$new" run "$work/$shape-l.scn"; done | median)
+  printf '%-9s %s s  %s s  ratio %.2f\n' "$shape" "$ts" "$tl" "$(awk -v a="$tl" -v b="$ts" 'BEGIN { print a / b }')"
+done
