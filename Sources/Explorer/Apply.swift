@@ -21,6 +21,9 @@ extension ExplorerState {
     case .filter: overlay = .filter(logFilter)
     case .help: overlay = .help
     case .compare: overlay = .compare
+    case .sweep:
+      if sweep == nil { sweep = Sweep(masters: [1, 2, 4, 8, 16, 32, 64], pasids: [0, 4]) }
+      overlay = .sweep(0)
     case .walkthroughMenu: overlay = .walkthroughMenu(0)
     case .write: overlay = .writeFile("smmuscope-session.scn")
     case .zoom: zoomed.toggle()

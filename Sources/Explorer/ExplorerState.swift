@@ -26,6 +26,8 @@ public struct ExplorerState: Sendable {
   public var statusIsError = false
   public var logFilter = ""
   public var zoomed = false
+  /// The sweep behind the `S` chart, run once on first use (it does not depend on the session).
+  public internal(set) var sweep: Sweep?
   public var width: Int
   public var height: Int
   public var glyphs: Glyphs
@@ -62,6 +64,7 @@ public struct ExplorerState: Sendable {
     case .filter, .writeFile: .textPrompt
     case .walkthroughMenu: .menu
     case .raw, .compare: .popup
+    case .sweep: .scrollPopup
     case .help: .helpScreen
     case nil: screenKeymap
     }

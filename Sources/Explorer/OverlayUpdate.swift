@@ -25,6 +25,15 @@ extension ExplorerState {
       if action == .cancel { overlay = nil }
     case .raw, .compare:
       if action == .cancel { overlay = nil }
+    case .sweep(let top):
+      let rows = sweepChartGrid.height
+      let page = max(1, height - 4)
+      switch action {
+      case .move(let d): overlay = .sweep(max(0, min(rows - 1, top + d)))
+      case .page(let d): overlay = .sweep(max(0, min(rows - 1, top + d * page)))
+      case .cancel: overlay = nil
+      default: break
+      }
     }
     return []
   }

@@ -28,6 +28,14 @@ extension ExplorerState {
       drawPopup(
         &g, title: "This session under every design (differences highlighted; \(Keymap.popup.hintText()))",
         lines: compareLines)
+    case .sweep(let top):
+      let chart = sweepChartGrid
+      let lines = (0..<chart.height).map { y in
+        (0..<chart.width).map { x in Span(String(chart[x, y].character), chart[x, y].style) }
+      }
+      drawPopup(
+        &g, title: "What each design costs (smmuscope sweep; \(Keymap.scrollPopup.hintText()))",
+        lines: Array(lines.dropFirst(top)), more: "j/PgDn scrolls")
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
         [
@@ -41,7 +49,9 @@ extension ExplorerState {
 
   /// A centred box over the panes (never over the title or the hint bar). When the lines do
   /// not fit, the last row says how many are hidden.
-  func drawPopup(_ g: inout Grid, title: String, lines: [[Span]]) {
+  func drawPopup(
+    _ g: inout Grid, title: String, lines: [[Span]], more: String = "enlarge the terminal"
+  ) {
     let widest = lines.map { $0.reduce(0) { $0 + $1.text.count } }.max() ?? 0
     let w = min(width - 4, max(40, widest + 4, title.count + 8))
     let h = min(height - 2, lines.count + 2)
@@ -51,11 +61,17 @@ extension ExplorerState {
     let rows = h - 2
     var shown = Array(lines.prefix(rows))
     if lines.count > rows, rows > 0 {
-      shown[rows - 1] = [Span("… \(lines.count - rows + 1) more lines: enlarge the terminal", Style(.dim))]
+      shown[rows - 1] = [Span("… \(lines.count - rows + 1) more lines: \(more)", Style(.dim))]
     }
     for (i, l) in shown.enumerated() {
       g.draw(l, x: r.x + 2, y: r.y + 1 + i, width: r.width - 3)
     }
+  }
+
+  /// The sweep chart laid out for the popup's width.
+  var sweepChartGrid: Grid {
+    guard let sweep else { return Grid(width: 0, height: 0) }
+    return SweepChart(sweep).grid(width: max(20, width - 8))
   }
 
   /// The help screen: the current mode's keymap.

@@ -28,4 +28,6 @@ public enum Overlay: Sendable, Hashable {
   case writeFile(String)
   /// Walkthrough menu with the selected index.
   case walkthroughMenu(Int)
+  /// The sweep chart (`smmuscope sweep`), scrolled down by this many rows.
+  case sweep(Int)
 }

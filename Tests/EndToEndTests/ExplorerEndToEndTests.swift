@@ -89,6 +89,21 @@ struct ExplorerEndToEndTests {
     quit(s)
   }
 
+  @Test func capitalSOpensTheSweepChart() throws {
+    let s = try start()
+    s.sendKeys("S")
+    // The first S runs the sweep's workloads (about a second in a debug build, more under load).
+    #expect(s.waitFor("What each design costs", timeout: .seconds(60)), "\(s.screen)")
+    #expect(s.waitFor("CD-table bytes (log scale)"), "\(s.screen)")
+    #expect(s.waitFor("per-master+compact"), "\(s.screen)")
+    s.sendKeys("NPage")
+    s.sendKeys("NPage")
+    #expect(s.waitFor("CFGI_CD commands"), "\(s.screen)")
+    s.sendKeys("Escape")
+    #expect(s.waitUntil { !$0.joined().contains("What each design costs") }, "\(s.screen)")
+    quit(s)
+  }
+
   @Test func pSwitchesTheDesign() throws {
     let s = try start("--walkthrough shared-domain")
     s.sendKeys("Space", "Space")

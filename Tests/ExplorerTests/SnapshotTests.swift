@@ -78,6 +78,17 @@ import Testing
   }
 
   @Test(arguments: ScreenSize.allCases)
+  func sweepChart(size: ScreenSize) {
+    var s = Fixture.main(size)
+    s.press(.char("S"))
+    Golden.check(s.render(), "sweep-\(size.rawValue)")
+    s.press(.char("j"), .char("j"))
+    Golden.check(s.render(), "sweep-scrolled-\(size.rawValue)")
+    s.press(.escape)
+    #expect(s.overlay == nil)
+  }
+
+  @Test(arguments: ScreenSize.allCases)
   func commandLine(size: ScreenSize) {
     var s = Fixture.main(size)
     s.press(.char(":"))

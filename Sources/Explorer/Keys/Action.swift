@@ -15,6 +15,8 @@ public enum Action: Sendable, Hashable {
   case switchDesign
   case toggleCompact
   case compare
+  /// Opens the chart of what each design costs as masters and PASIDs grow.
+  case sweep
   case nextStep, previousStep
   case walkthroughMenu
   case zoom

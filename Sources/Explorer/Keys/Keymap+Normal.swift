@@ -39,6 +39,9 @@ extension Keymap {
       keys: [.char("c")], label: "c", help: "compare the session under every design", action: .compare,
       hint: "compare"),
     Binding(
+      keys: [.char("S")], label: "S",
+      help: "chart each design's cost as masters and PASIDs grow (smmuscope sweep)", action: .sweep),
+    Binding(
       keys: [.char(":")], label: ":", help: "command line (the scenario language)", action: .commandLine,
       hint: "command"),
     Binding(keys: [.char("/")], label: "/", help: "filter the log", action: .filter),

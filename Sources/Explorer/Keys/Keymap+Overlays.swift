@@ -32,6 +32,16 @@ extension Keymap {
       hint: "closes")
   ])
 
+  /// A scrolling read-only popup (the sweep chart).
+  public static let scrollPopup = Keymap([
+    Binding(keys: [.up, .char("k")], label: "↑/k", help: "scroll up", action: .move(-1)),
+    Binding(keys: [.down, .char("j")], label: "↓/j", help: "scroll down", action: .move(1), hint: "scroll"),
+    Binding(keys: [.pageUp], label: "PgUp", help: "page up", action: .page(-1)),
+    Binding(keys: [.pageDown], label: "PgDn", help: "page down", action: .page(1)),
+    Binding(
+      keys: [.escape, .char("q"), .enter], label: "Esc", help: "close", action: .cancel, hint: "closes"),
+  ])
+
   /// The help screen: any character key closes it too.
   public static let helpScreen = Keymap([
     Binding(
