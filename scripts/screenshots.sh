@@ -46,3 +46,7 @@ if [[ -f $sample/trace.log.gz ]]; then
   shot import-timeline $W $H "}" "}" "}" "}" "}" "}" "}" "]" Space Space Space -- \
     "$bin" --import "$sample/trace.log.gz" --mem "$sample/mem"
 fi
+
+# `smmuscope sweep` as a chart: each design's cost over 1-64 masters, without PASIDs and with 4
+# each (the same chart the explorer's S key opens), rendered by the same PNG renderer.
+"$bin" sweep --width 160 --png screenshots/sweep.png >/dev/null
