@@ -9,10 +9,7 @@ extension ExplorerState {
     let d = session.driver
     var candidates: [String]
     if words.count == 1 {
-      candidates = [
-        "attach", "detach", "master", "domain", "map", "unmap", "dma", "asid", "free", "release", "expect",
-        "say", "cmd", "write", "transition",
-      ]
+      candidates = Verb.names
     } else {
       candidates =
         d.masterOrder + d.domainOrder + Array(d.addressSpaces.keys.sorted()) + [

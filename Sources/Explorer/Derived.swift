@@ -37,11 +37,7 @@ extension ExplorerState {
       cdTableCount = session.cdTables.count
       cdTableBytes = session.cdTableBytes
       for r in streams {
-        guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a)
-        else {
-          continue
-        }
-        let ste = StreamTableEntry(qwords: q)
+        guard let ste = driver.ste(sid: r.sid) else { continue }
         if ste.isValid && (ste.configValue == .s1Translate || ste.configValue == .nested),
           !(reach[ste.contextPointer]?.contains(r.master) ?? false)
         {
