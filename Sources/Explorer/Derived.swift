@@ -1,6 +1,7 @@
 import SMMUDriver
 import SMMUModel
 import Scenario
+import TraceImport
 
 extension ExplorerState {
   /// Rows and lines derived from the session, rebuilt only when the session changes, so a

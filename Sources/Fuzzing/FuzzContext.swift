@@ -1,5 +1,6 @@
 import Foundation
 import Scenario
+import TraceImport
 
 /// What the targets need besides an input: a scratch directory holding copies of a dump's
 /// region files (the `dump` target writes each input there as README.txt) and the trace the

@@ -4,6 +4,7 @@ import Foundation
 import SMMUDriver
 import Scenario
 import Terminal
+import TraceImport
 
 /// The explorer: `smmuscope` with no subcommand (or `smmuscope explore`).
 struct ExploreCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import SMMUModel
 import Testing
 
 @testable import Scenario
+@testable import TraceImport
 
 /// Issue #10 reproducers for the importer: trace operands and dump registers out of range are
 /// errors naming the file and line (none traps or loops), a non-trace is rejected from its

@@ -3,6 +3,7 @@ import SMMUModel
 import Testing
 
 @testable import Scenario
+@testable import TraceImport
 
 /// Paths: the package root from this file, the 6.1 sample in ../shared (CI has it: a missing
 /// sample fails these tests rather than skipping them), and the synthetic fixtures.

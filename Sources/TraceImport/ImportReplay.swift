@@ -1,5 +1,6 @@
 import Foundation
 import SMMUModel
+import Scenario
 
 /// Replays a QEMU SMMUv3 trace (and, when given, the dumped tables and command ring)
 /// through an `SMMUModel.SMMU`.
