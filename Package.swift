@@ -31,11 +31,13 @@ let package = Package(
     .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
     .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver", "TestSupport"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
-    .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),
+    .testTarget(
+      name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"]),
     .testTarget(
-      name: "ImportTests", dependencies: ["SMMUModel", "Scenario", "TraceImport", "TestSupport"], exclude: ["Fixtures"]),
+      name: "ImportTests", dependencies: ["SMMUModel", "Scenario", "TraceImport", "TestSupport"],
+      exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
