@@ -18,6 +18,7 @@ struct CompletionTests {
   @Test func removeAndReleaseShareAPrefix() {
     var s = Fixture.walkthrough()
     #expect(s.complete("rem") == "remove ")
+    #expect(s.status == "remove MASTER: the device goes away")
     #expect(s.complete("re") == "re")
     #expect(s.status == "completions: remove release")
   }
