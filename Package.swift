@@ -14,26 +14,30 @@ let package = Package(
     .target(name: "SMMUModel"),
     .target(name: "SMMUDriver", dependencies: ["SMMUModel"]),
     .target(name: "Scenario", dependencies: ["SMMUModel", "SMMUDriver"]),
-    .target(name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
+    .target(name: "TraceImport", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
+    .target(name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TraceImport"]),
     .systemLibrary(name: "CNcurses", path: "CNcurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "Terminal", dependencies: ["CNcurses", "Explorer"]),
     .target(name: "TestSupport", path: "Sources/TestSupport"),
-    .target(name: "Fuzzing", dependencies: ["SMMUDriver", "Scenario", "TestSupport"]),
+    .target(name: "Fuzzing", dependencies: ["SMMUDriver", "Scenario", "TraceImport", "TestSupport"]),
     .executableTarget(name: "smmuscope-fuzz", dependencies: ["Fuzzing", "Scenario"]),
     .executableTarget(
       name: "smmuscope",
       dependencies: [
-        "SMMUModel", "SMMUDriver", "Scenario", "Explorer", "Terminal",
+        "SMMUModel", "SMMUDriver", "Scenario", "TraceImport", "Explorer", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
     .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver", "TestSupport"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
-    .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenario"], exclude: ["Golden"]),
+    .testTarget(
+      name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"]),
-    .testTarget(name: "ImportTests", dependencies: ["SMMUModel", "Scenario"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ImportTests", dependencies: ["SMMUModel", "Scenario", "TraceImport", "TestSupport"],
+      exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,17 +2,15 @@ import SMMUDriver
 import Scenario
 
 extension ExplorerState {
-  /// Completes the last word of a command line from the verbs and the names in the model.
+  /// Completes the last word of a command line from the verbs (`Verb.all`) and the names in
+  /// the model; a completed verb shows its usage in the status line.
   mutating func complete(_ text: String) -> String {
     let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
     guard let last = words.last else { return text }
     let d = session.driver
     var candidates: [String]
     if words.count == 1 {
-      candidates = [
-        "attach", "detach", "master", "domain", "map", "unmap", "dma", "asid", "free", "release", "expect",
-        "say", "cmd", "write", "transition",
-      ]
+      candidates = Verb.names
     } else {
       candidates =
         d.masterOrder + d.domainOrder + Array(d.addressSpaces.keys.sorted()) + [
@@ -27,7 +25,14 @@ extension ExplorerState {
       while !m.hasPrefix(prefix) { prefix.removeLast() }
     }
     let completed = words.dropLast().joined(separator: " ") + (words.count > 1 ? " " : "") + prefix
-    if matches.count == 1 { return completed + " " }
+    if matches.count == 1 {
+      // A whole verb: its syntax and what it does, from the verb table.
+      if words.count == 1, let v = Verb.named[prefix] {
+        status = "\(v.usage): \(v.help)"
+        statusIsError = false
+      }
+      return completed + " "
+    }
     status = "completions: " + matches.prefix(8).joined(separator: " ")
     statusIsError = false
     return completed

@@ -1,5 +1,6 @@
 import SMMUDriver
 import Scenario
+import TraceImport
 
 extension ExplorerState.Derived {
 

@@ -1,6 +1,7 @@
 import SMMUDriver
 import SMMUModel
 import Scenario
+import TraceImport
 
 extension ExplorerState {
   /// Rows and lines derived from the session, rebuilt only when the session changes, so a
@@ -37,11 +38,7 @@ extension ExplorerState {
       cdTableCount = session.cdTables.count
       cdTableBytes = session.cdTableBytes
       for r in streams {
-        guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a)
-        else {
-          continue
-        }
-        let ste = StreamTableEntry(qwords: q)
+        guard let ste = driver.ste(sid: r.sid) else { continue }
         if ste.isValid && (ste.configValue == .s1Translate || ste.configValue == .nested),
           !(reach[ste.contextPointer]?.contains(r.master) ?? false)
         {

@@ -2,8 +2,9 @@ import SMMUDriver
 import Scenario
 
 extension ExplorerState {
-  /// Opens a whole scenario as the session's base (replayed once, one rebuild).
-  public mutating func load(_ scenario: Scenario) {
+  /// Opens a whole scenario as the session's base (replayed once, one rebuild), under its own
+  /// `design ... [compact]` line unless `design`/`compact` force one (`--design`, `--compact`).
+  public mutating func load(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) {
     walkthrough = nil
     walkthroughScript = nil
     baseLines = scenario.lines
@@ -47,8 +48,9 @@ extension ExplorerState {
   /// Replaces the session (the imported run's view).
   mutating func setSession(_ s: Session) { session = s }
 
-  /// Rebuilds the session from the base and user lines under a design.
-  public mutating func replay(design: DriverDesign, compact: Bool, dropLastUserLine: Bool = false) {
+  /// Rebuilds the session from the base and user lines under a design (nil: the lines' own
+  /// `design` line decides).
+  public mutating func replay(design: DriverDesign?, compact: Bool?, dropLastUserLine: Bool = false) {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
     var s = Session(design: design, compact: compact)
     for l in baseLines { s.execute(l, learnNames: true) }

@@ -1,6 +1,7 @@
 import SMMUDriver
 import SMMUModel
 import Scenario
+import TraceImport
 
 /// Everything the explorer shows and remembers. A value: `update` returns a new one and
 /// `render` draws it; nothing here touches a terminal.

@@ -27,7 +27,7 @@ public enum FrameBenchmark {
   {
     guard let scenario = try? ScenarioParser.parse(source, file: "bench") else { return nil }
     var s = ExplorerState(width: width, height: height, design: design)
-    s.load(scenario)
+    s.load(scenario, design: design, compact: false)
     return s
   }
 }

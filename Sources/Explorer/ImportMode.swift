@@ -1,6 +1,7 @@
 import SMMUDriver
 import SMMUModel
 import Scenario
+import TraceImport
 
 /// The explorer over an imported QEMU run: a read-only timeline of the real command stream
 /// and translations, replayed through the model, with the same panes as for scenarios.

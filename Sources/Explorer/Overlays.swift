@@ -85,20 +85,20 @@ extension ExplorerState {
     var title = ""
     var used: [UInt64] = []
     if focus == .cdTable, let table = cdTableInfo.table {
-      let ssids = RunReport.validSSIDs(table, d.smmu)
+      let ssids = d.validSSIDs(of: table)
       let i = min(selection[.cdTable] ?? 0, max(0, ssids.count - 1))
-      if !ssids.isEmpty, let a = table.cdAddress(ssids[i]), let q = try? d.smmu.memory.readEntry(a) {
-        entry = q
-        fields = ContextDescriptor(qwords: q).decoded
-        used = UsedBits.cd(q)
+      if !ssids.isEmpty, let a = table.cdAddress(ssids[i]), let cd = d.cd(table: table, ssid: ssids[i]) {
+        entry = cd.qwords
+        fields = cd.decoded
+        used = UsedBits.cd(cd.qwords)
         title = "CD ssid \(ssids[i]) of \(table.owner) at \(hex(a))"
       }
     } else if !derived.streams.isEmpty {
       let r = derived.streams[min(selection[.streams] ?? 0, derived.streams.count - 1)]
-      if let a = d.streamTable.steAddress(r.sid), let q = try? d.smmu.memory.readEntry(a) {
-        entry = q
-        fields = StreamTableEntry(qwords: q).decoded
-        used = UsedBits.ste(q)
+      if let a = d.streamTable.steAddress(r.sid), let ste = d.ste(sid: r.sid) {
+        entry = ste.qwords
+        fields = ste.decoded
+        used = UsedBits.ste(ste.qwords)
         title = "STE sid \(hex(UInt64(r.sid))) (\(r.master)) at \(hex(a))"
       }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Scenario
+import TraceImport
 
 /// The inputs every campaign starts from: the built-in walkthroughs and a generated workload
 /// for scenarios; for traces and dumps, the importer's fixtures (a directory of QEMU runs:

@@ -1,6 +1,7 @@
 import Foundation
 import SMMUDriver
 import Scenario
+import TraceImport
 
 /// What one fuzz input is fed to. Each target must answer every input with a result or an
 /// error, never a trap and never unbounded work.

@@ -12,8 +12,7 @@ extension Driver {
     asidBits = smmu.features.asid16 ? 16 : 8
     for (name, sid) in streams {
       var m = Master(name: name, sids: [sid], ssidBits: 0, ats: false, stall: false, group: nil)
-      if let a = table.steAddress(sid), let q = try? smmu.memory.readEntry(a) {
-        let ste = StreamTableEntry(qwords: q)
+      if let ste = ste(sid: sid) {
         if ste.isValid, ste.configValue == .s1Translate || ste.configValue == .nested {
           m.cdTable = CDTable(
             adoptingFrom: ste, in: smmu.memory, owner: "cd-table at \(hex(ste.contextPointer))")

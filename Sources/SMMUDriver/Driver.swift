@@ -161,10 +161,7 @@ public struct Driver: Sendable {
 
   /// The STE's current qwords.
   func steQwords(_ sid: UInt32) -> [UInt64] {
-    guard let a = streamTable.steAddress(sid), let q = try? smmu.memory.readEntry(a) else {
-      return Array(repeating: 0, count: 8)
-    }
-    return q
+    ste(sid: sid)?.qwords ?? Array(repeating: 0, count: 8)
   }
 
   /// Allocates the lowest free ASID from 1.

@@ -56,8 +56,7 @@ public enum RunReport {
     for name in d.masterOrder {
       guard let m = d.masters[name] else { continue }
       for sid in m.uniqueSIDs {
-        guard let a = d.streamTable.steAddress(sid), let q = try? d.smmu.memory.readEntry(a) else { continue }
-        let ste = StreamTableEntry(qwords: q)
+        guard let ste = d.ste(sid: sid) else { continue }
         streams.append(
           .object([
             ("sid", .int(Int(sid))), ("master", .string(name)),
@@ -70,16 +69,15 @@ public enum RunReport {
             ),
             ("eats", .int(Int(ste[StreamTableEntry.eats]))),
             ("vmid", .int(Int(ste[StreamTableEntry.s2vmid]))),
-            ("qwords", .array(q.map { .string(hex($0, digits: 16)) })),
+            ("qwords", .array(ste.qwords.map { .string(hex($0, digits: 16)) })),
           ]))
       }
     }
     var tables: [JSON] = []
     for (owner, table) in s.cdTables {
       var cds: [JSON] = []
-      for ssid in validSSIDs(table, d.smmu) {
-        guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { continue }
-        let cd = ContextDescriptor(qwords: q)
+      for ssid in d.validSSIDs(of: table) {
+        guard let cd = d.cd(table: table, ssid: ssid) else { continue }
         cds.append(
           .object([
             ("ssid", .int(Int(ssid))), ("asid", .int(Int(cd.asidValue))),
@@ -110,14 +108,6 @@ public enum RunReport {
       ("design", .string(s.options.label)), ("streams", .array(streams)), ("cd-tables", .array(tables)),
       ("domains", .array(domains)),
     ])
-  }
-
-  /// SSIDs whose CD is valid, in order (only backed slots are read).
-  public static func validSSIDs(_ table: CDTable, _ smmu: SMMU) -> [UInt32] {
-    table.backedSSIDs.filter { ssid in
-      guard let a = table.cdAddress(ssid), let q0 = try? smmu.read(a) else { return false }
-      return q0 & ContextDescriptor.v.mask != 0
-    }
   }
 
   /// One JSON object for a step.

@@ -28,11 +28,32 @@ public enum ScenarioCommand: Sendable, Hashable {
   /// Runs the entry writer on two specs (no state change), for teaching.
   case transition(kind: String, from: String, to: String)
 
-  /// Commands that change the model (as opposed to narration and assertions).
-  public var isAction: Bool {
+  /// Commands that change the model (as opposed to narration and assertions): the verb
+  /// table's `isAction`.
+  public var isAction: Bool { Verb.named[verbName]?.isAction ?? true }
+
+  /// The verb the line starts with (its entry in `Verb.all`).
+  public var verbName: String {
     switch self {
-    case .say, .step, .expect, .design, .smmu: false
-    default: true
+    case .design: "design"
+    case .smmu: "smmu"
+    case .master: "master"
+    case .domain: "domain"
+    case .attach: "attach"
+    case .detach: "detach"
+    case .map: "map"
+    case .unmap: "unmap"
+    case .dma: "dma"
+    case .asid: "asid"
+    case .free: "free"
+    case .remove: "remove"
+    case .release: "release"
+    case .say: "say"
+    case .step: "step"
+    case .expect: "expect"
+    case .writeSTE, .writeCD: "write"
+    case .command: "cmd"
+    case .transition: "transition"
     }
   }
 }
@@ -47,18 +68,6 @@ public struct SMMUSettings: Sendable, Hashable {
   public var tlb: Int?
   public var atc: Int?
   public init() {}
-}
-
-/// A raw command line: `cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]`.
-public struct RawCommand: Sendable, Hashable {
-  public var name: String
-  public var sid: UInt32 = 0
-  public var ssid: UInt32?
-  public var asid: UInt16 = 0
-  public var vmid: UInt16 = 0
-  public var address: UInt64 = 0
-  public var leaf = true
-  public init(name: String) { self.name = name }
 }
 
 /// `expect ...`: an assertion on the state or on the previous command.

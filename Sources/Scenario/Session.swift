@@ -211,24 +211,3 @@ public struct Session: Sendable {
   /// The last line that changed the model (the one `expect event/error/hazard` refer to).
   var lastAction: StepResult? { lastActionResult }
 }
-
-extension RawCommand {
-  /// The command(s) this line stands for.
-  public var commands: [Command] {
-    switch name {
-    case "CFGI_STE": [.cfgiSTE(sid: sid, leaf: leaf)]
-    case "CFGI_CD": [.cfgiCD(sid: sid, ssid: ssid ?? 0, leaf: leaf)]
-    case "CFGI_CD_ALL": [.cfgiCDAll(sid: sid)]
-    case "CFGI_ALL": [.cfgiAll]
-    case "TLBI_NH_ASID": [.tlbiNHASID(vmid: vmid, asid: asid)]
-    case "TLBI_NH_VA": [.tlbiNHVA(vmid: vmid, asid: asid, address: address, leaf: leaf, range: nil)]
-    case "TLBI_NH_ALL": [.tlbiNHAll(vmid: vmid)]
-    case "TLBI_S12_VMALL": [.tlbiS12VMAll(vmid: vmid)]
-    case "TLBI_S2_IPA": [.tlbiS2IPA(vmid: vmid, address: address, leaf: leaf, range: nil)]
-    case "TLBI_NSNH_ALL": [.tlbiNSNHAll]
-    case "ATC_INV": [.atcInv(sid: sid, ssid: ssid, address: address, size: address == 0 ? 52 : 0)]
-    case "PREFETCH_CFG": [.prefetchConfig(sid: sid, ssid: ssid)]
-    default: [.sync]
-    }
-  }
-}

@@ -98,10 +98,8 @@ extension Session {
   /// `ste.SID.FIELD`: config, s1dss, s1cdmax, s1fmt, eats, vmid, valid, table.
   func steValue(_ p: [String]) -> String? {
     guard p.count == 3, let n = parseNumber(p[1]), let sid = UInt32(exactly: n),
-      let a = driver.streamTable.steAddress(sid),
-      let q = try? driver.smmu.memory.readEntry(a)
+      let ste = driver.ste(sid: sid)
     else { return nil }
-    let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
     switch p[2] {
     case "config": return ste.isValid ? ste.configValue.name.lowercased() : "invalid"
@@ -121,10 +119,7 @@ extension Session {
     guard p.count == 4, let n = parseNumber(p[2]), let ssid = UInt32(exactly: n),
       let table = cdTables.first(where: { $0.owner == p[1] })?.table
     else { return nil }
-    guard let a = table.cdAddress(ssid), let q = try? driver.smmu.memory.readEntry(a) else {
-      return p[3] == "valid" ? "0" : nil
-    }
-    let cd = ContextDescriptor(qwords: q)
+    guard let cd = driver.cd(table: table, ssid: ssid) else { return p[3] == "valid" ? "0" : nil }
     switch p[3] {
     case "valid": return cd.isValid ? "1" : "0"
     case "asid": return String(cd.asidValue)

@@ -1,5 +1,10 @@
-import Foundation
 import SMMUModel
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A text file that cannot be read: the file, the line and column of the first bad byte when
 /// the problem is in the contents, and why (the system's errno text for an unreadable file).
@@ -37,7 +42,7 @@ public enum TextFile {
 
   /// Reads a regular file's bytes. A missing file, a directory, a FIFO or a device is an
   /// error saying which.
-  public static func readBytes(_ path: String) throws(TextFileError) -> Data {
+  public static func readBytes(_ path: String) throws(TextFileError) -> [UInt8] {
     var st = stat()
     guard stat(path, &st) == 0 else { throw TextFileError(file: path, "cannot read: \(errnoText())") }
     let type = st.st_mode & S_IFMT
@@ -49,7 +54,8 @@ public enum TextFile {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw TextFileError(file: path, "cannot read: \(errnoText())") }
     defer { close(fd) }
-    var data = Data()
+    var data: [UInt8] = []
+    if st.st_size > 0 { data.reserveCapacity(Int(st.st_size)) }
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
@@ -64,11 +70,11 @@ public enum TextFile {
   }
 
   /// Decodes bytes read from `file` as UTF-8 text, without a BOM and with LF line ends.
-  public static func decode(_ data: Data, file: String) throws(TextFileError) -> String {
-    var bytes = data
+  public static func decode(_ data: [UInt8], file: String) throws(TextFileError) -> String {
+    var bytes = data[...]
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-    if bytes.contains(0x0D) { bytes = withoutCRBeforeLF(bytes) }
-    if let text = String(data: bytes, encoding: .utf8) { return text }
+    if bytes.contains(0x0D) { bytes = withoutCRBeforeLF(bytes)[...] }
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
     let offset = firstInvalidUTF8(bytes) ?? 0
     let b = bytes[bytes.startIndex + offset]
     let (line, column) = position(ofByte: offset, in: bytes)
@@ -78,8 +84,8 @@ public enum TextFile {
   }
 
   /// The bytes with every CR that ends a line (CR LF) removed.
-  static func withoutCRBeforeLF(_ d: Data) -> Data {
-    var out = Data()
+  static func withoutCRBeforeLF(_ d: ArraySlice<UInt8>) -> [UInt8] {
+    var out: [UInt8] = []
     out.reserveCapacity(d.count)
     var i = d.startIndex
     while i < d.endIndex {
@@ -92,7 +98,7 @@ public enum TextFile {
   }
 
   /// Offset of the first byte that does not start a valid UTF-8 sequence, or nil.
-  static func firstInvalidUTF8(_ d: Data) -> Int? {
+  static func firstInvalidUTF8(_ d: ArraySlice<UInt8>) -> Int? {
     var parser = Unicode.UTF8.ForwardParser()
     var it = d.makeIterator()
     var offset = 0
@@ -106,7 +112,7 @@ public enum TextFile {
   }
 
   /// 1-based line and character column of the byte at `offset`.
-  static func position(ofByte offset: Int, in d: Data) -> (line: Int, column: Int) {
+  static func position(ofByte offset: Int, in d: ArraySlice<UInt8>) -> (line: Int, column: Int) {
     let before = d.prefix(offset)
     let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
     let lineStart = before.lastIndex(of: 0x0A).map { before.index(after: $0) } ?? before.startIndex

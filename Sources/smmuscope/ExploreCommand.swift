@@ -4,6 +4,7 @@ import Foundation
 import SMMUDriver
 import Scenario
 import Terminal
+import TraceImport
 
 /// The explorer: `smmuscope` with no subcommand (or `smmuscope explore`).
 struct ExploreCommand: ParsableCommand {
@@ -14,7 +15,7 @@ struct ExploreCommand: ParsableCommand {
     String?
   @Option(help: "Open a scenario file instead of a walkthrough (its lines become your session).") var file:
     String?
-  @Option(help: "legacy or per-master.") var design: DriverDesign?
+  @OptionGroup var options: DesignOptions
   @Option(name: .customLong("import"), help: "Open a QEMU SMMUv3 trace (plain or .gz) as a timeline.")
   var importTrace: String?
   @Option(help: "With --import: the directory of memory dumps (README.txt, tables, command ring).")
@@ -55,11 +56,11 @@ struct ExploreCommand: ParsableCommand {
     let size = screen.size
     var state = ExplorerState(
       width: size.width, height: size.height, glyphs: (screen.isUTF8 && !ascii) ? .unicode : .ascii,
-      design: design ?? scenario?.declaredDesign.0 ?? .perMaster)
+      design: options.design ?? scenario?.declaredDesign.0 ?? .perMaster)
     if let w { state.open(walkthrough: w) }
     if let imported { state.open(import: imported) }
     if let scenario {
-      state.load(scenario)
+      state.load(scenario, design: options.design, compact: options.forcedCompact)
       state.status = "opened \(scenario.name)"
     }
     let status = ExplorerLoop.run(state, screen: screen)

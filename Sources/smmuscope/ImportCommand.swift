@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scenario
+import TraceImport
 
 /// `smmuscope import TRACE [--mem DIR] [--console FILE] [--json]`.
 struct ImportCommand: ParsableCommand {

@@ -30,15 +30,14 @@ struct RunCommand: ParsableCommand {
 
   @Argument(help: "Scenario file.") var file: String?
   @Option(help: "Built-in walkthrough to run instead of a file.") var walkthrough: String?
-  @Option(help: "legacy or per-master (overrides the file's 'design' line).") var design: DriverDesign?
-  @Flag(help: "Allocate single-entry CD tables as 64 bytes.") var compact = false
+  @OptionGroup var options: DesignOptions
   @Flag(help: "Print one JSON object.") var json = false
 
   func run() throws {
     let scenario = try loadScenario(file: file, walkthrough: walkthrough)
     // The report is printed as the lines run (the same text as RunReport.json/text of the
     // finished session), so nothing grows with the scenario but the model itself.
-    let forcedCompact = compact ? true : nil
+    let (design, forcedCompact) = (options.design, options.forcedCompact)
     let label = Session.finalOptions(scenario, design: design, compact: forcedCompact).label
     var out = BufferedOutput()
     out.write(json ? RunReport.jsonHead(label: label) : RunReport.textHead(label: label))

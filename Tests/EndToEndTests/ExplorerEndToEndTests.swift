@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `smmuscope` binary in a real terminal (tmux): start-up, the command line, the
@@ -43,6 +44,22 @@ struct ExplorerEndToEndTests {
     #expect(s.waitFor("Stream table (2 SIDs)"))
     #expect(s.alternateScreenOn == true)
     quit(s)
+  }
+
+  /// `smmuscope --file F` runs F under its own `design` line; `--design` overrides the design
+  /// and keeps the file's `compact`.
+  @Test func aFilesDesignLineIsHonouredUnlessForced() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "smmuscope-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("legacy.scn").path
+    try "design legacy compact\nmaster a sid 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let s = try start("--file '\(path)'")
+    #expect(s.capture()[0].contains("design: legacy+compact"), "\(s.screen)")
+    quit(s)
+    let forced = try start("--file '\(path)' --design per-master")
+    #expect(forced.capture()[0].contains("design: per-master+compact"), "\(forced.screen)")
+    quit(forced)
   }
 
   @Test func attachesAtAPASIDFromTheCommandLine() throws {
@@ -200,25 +217,9 @@ struct ExplorerEndToEndTests {
   func run(_ binary: URL, arguments: [String], environment: [String: String]) throws -> (
     status: Int32, stdout: [UInt8], stderr: String
   ) {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.merge(environment) { _, new in new }
-    process.environment = env
-    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // The outputs are small; read them to the end, then reap the process.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let bytes = [UInt8](stderr)
-    #expect(!bytes.contains(0x1b))
-    return (process.terminationStatus, [UInt8](stdout), String(decoding: stderr, as: UTF8.self))
+    let r = try ProcessRunner.run(binary, arguments, environment: environment)
+    #expect(!r.stderr.contains(0x1b))
+    return (r.status, r.stdout, r.stderrText)
   }
 }
 

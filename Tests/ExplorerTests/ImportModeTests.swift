@@ -1,6 +1,7 @@
 import Foundation
 import Scenario
 import Testing
+import TraceImport
 
 @testable import Explorer
 

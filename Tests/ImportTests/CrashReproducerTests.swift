@@ -1,8 +1,10 @@
 import Foundation
 import SMMUModel
+import TestSupport
 import Testing
 
 @testable import Scenario
+@testable import TraceImport
 
 /// Issue #10 reproducers for the importer: trace operands and dump registers out of range are
 /// errors naming the file and line (none traps or loops), a non-trace is rejected from its
@@ -117,12 +119,8 @@ import Testing
   /// A 64 MB gzip of zeros took 24 s to be rejected: the first 64 KiB decide.
   @Test func gzipOfZerosIsRejectedFromItsFirstBytes() throws {
     let path = try Self.directory() + "/zeros.log.gz"
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", "head -c 67108864 /dev/zero | gzip -1 > '\(path)'"]
-    try p.run()
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0)
+    let p = try ProcessRunner.shell("head -c 67108864 /dev/zero | gzip -1 > '\(path)'")
+    #expect(p.status == 0)
     #expect {
       _ = try QEMUTrace(contentsOf: path)
     } throws: { e in

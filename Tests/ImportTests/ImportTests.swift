@@ -3,15 +3,15 @@ import SMMUModel
 import Testing
 
 @testable import Scenario
+@testable import TraceImport
 
-/// Paths: the package root from this file, the 6.1 sample in ../shared (CI has it: a missing
-/// sample fails these tests rather than skipping them), and the synthetic fixtures.
+/// Paths: the package root from this file, the synthetic fixtures and the Linux 6.1 sample
+/// (a copy of ../shared/samples/qemu-linux-6.1 trimmed to what the importer reads: the trace,
+/// the console log, the dumps, and mem/README.txt without its per-STE listing).
 enum Paths {
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-  static let sample = packageRoot.deletingLastPathComponent().appendingPathComponent(
-    "shared/samples/qemu-linux-6.1"
-  ).path
+  static let sample = fixtures + "/linux-6.1"
   static let fixtures = packageRoot.appendingPathComponent("Tests/ImportTests/Fixtures").path
   static let synthetic = fixtures + "/synthetic"
 }

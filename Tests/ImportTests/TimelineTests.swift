@@ -2,6 +2,7 @@ import SMMUModel
 import Testing
 
 @testable import Scenario
+@testable import TraceImport
 
 /// The explorer's timeline over an imported run: stepping forward and back reaches the same
 /// model state as a straight replay.

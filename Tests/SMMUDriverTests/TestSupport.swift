@@ -54,8 +54,7 @@ extension Driver {
 
   /// The CD at `ssid` of a table, as memory holds it (nil if its slot is not backed).
   func cd(in table: CDTable?, ssid: UInt32) -> ContextDescriptor? {
-    guard let a = table?.cdAddress(ssid), let q = try? smmu.memory.readEntry(a) else { return nil }
-    return ContextDescriptor(qwords: q)
+    table.flatMap { cd(table: $0, ssid: ssid) }
   }
 
   /// A fresh driver for a design with the scenario's default SMMU (2-level stream and CD

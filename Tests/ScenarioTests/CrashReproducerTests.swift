@@ -118,12 +118,12 @@ import Testing
 
   @Test func textFileDropsTheBOMAndCROnlyBeforeLF() throws {
     let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a\r\nb\rc\r\n".utf8)
-    #expect(try TextFile.decode(Data(bytes), file: "f") == "a\nb\rc\n")
+    #expect(try TextFile.decode(bytes, file: "f") == "a\nb\rc\n")
     #expect(
       throws: TextFileError(
         file: "f", line: 2, column: 3, "not UTF-8 text: byte 0xff here is not valid UTF-8")
     ) {
-      try TextFile.decode(Data(Array("x\r\nab".utf8) + [0xFF]), file: "f")
+      try TextFile.decode(Array("x\r\nab".utf8) + [0xFF], file: "f")
     }
   }
 

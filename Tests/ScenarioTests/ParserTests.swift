@@ -199,7 +199,7 @@ struct ParserTests {
     #expect(
       s.lines[2].command == .master(name: "a", sids: [1], ssidBits: 4, ats: true, stall: true, group: "g"))
     #expect(s.lines[7].command == .dma(master: "a", pasid: 2, iova: 0x1000, write: true))
-    var raw = RawCommand(name: "TLBI_NH_VA")
+    var raw = RawCommand(name: "TLBI_NH_VA")!
     raw.asid = 7
     raw.address = 0x1000
     #expect(s.lines[14].command == .command(raw))

@@ -71,8 +71,7 @@ struct RoundTripTests {
       let pasids = m.pasidDomains.keys.sorted().map { "\($0):\(m.pasidDomains[$0]!)" }
       out.append("master \(name) rid=\(m.ridDomain ?? "-") pasids=\(pasids) ats=\(m.atsEnabled)")
       for sid in m.uniqueSIDs {
-        guard let a = d.streamTable.steAddress(sid), let q = try? d.smmu.memory.readEntry(a) else { continue }
-        let ste = StreamTableEntry(qwords: q)
+        guard let ste = d.ste(sid: sid) else { continue }
         let s1 = ste.isValid && ste.configValue == .s1Translate
         let owner = s1 ? s.cdTables.first { $0.table.root.base == ste.contextPointer }?.owner ?? "?" : "-"
         out.append(
@@ -81,9 +80,8 @@ struct RoundTripTests {
       }
     }
     for (owner, table) in s.cdTables {
-      let cds = RunReport.validSSIDs(table, d.smmu).compactMap { ssid -> String? in
-        guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { return nil }
-        let cd = ContextDescriptor(qwords: q)
+      let cds = d.validSSIDs(of: table).compactMap { ssid -> String? in
+        guard let cd = d.cd(table: table, ssid: ssid) else { return nil }
         return
           "\(ssid):\(s.domainName(forTable: cd.tableAddress))/asid=\(cd.asidValue)/epd0=\(cd.translationDisabled)"
       }

@@ -68,10 +68,8 @@ extension GraphModel {
     session: Session, streams: [ExplorerState.StreamRow], tables: [UInt64: (owner: String, table: CDTable)]
   ) {
     let d = session.driver
-    let mem = d.smmu.memory
     for r in streams {
-      guard let a = d.streamTable.steAddress(r.sid), let q = try? mem.readEntry(a) else { continue }
-      let ste = StreamTableEntry(qwords: q)
+      guard let ste = d.ste(sid: r.sid) else { continue }
       let m = add(
         Node(
           key: "m:\(r.master)", column: .master,
@@ -116,9 +114,8 @@ extension GraphModel {
     let d = session.driver
     var slots: [(label: Label, cd: ContextDescriptor?)] = []
     if let table = tables[root]?.table {
-      for ssid in RunReport.validSSIDs(table, d.smmu) {
-        guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { continue }
-        let cd = ContextDescriptor(qwords: q)
+      for ssid in d.validSSIDs(of: table) {
+        guard let cd = d.cd(table: table, ssid: ssid) else { continue }
         let off = cd.translationDisabled ? " off" : ""
         slots.append(
           (Label(full: "[\(ssid)]\(off)", compact: "[\(ssid)]\(off.isEmpty ? "" : "x")", color: .warn), cd))

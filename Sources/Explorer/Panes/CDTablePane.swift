@@ -38,9 +38,8 @@ struct CDTablePane: Pane {
     guard let table else { return [] }
     let d = state.session.driver
     let reach = state.derived.reach[table.root.base] ?? []
-    return RunReport.validSSIDs(table, d.smmu).map { ssid in
-      guard let a = table.cdAddress(ssid), let q = try? d.smmu.memory.readEntry(a) else { return [] }
-      let cd = ContextDescriptor(qwords: q)
+    return d.validSSIDs(of: table).map { ssid in
+      guard let cd = d.cd(table: table, ssid: ssid) else { return [] }
       let dom = state.session.domainName(forTable: cd.tableAddress)
       let flash = state.derived.flashedCDs.contains("\(table.owner)#\(ssid)")
       let st = flash ? Style(.flash, bold: true) : Style()

@@ -1,4 +1,5 @@
 import Scenario
+import TraceImport
 
 /// The imported run's narration: the phase and step, the last trace line, the model's and
 /// QEMU's cache counters, and the timeline's keys (from its keymap).

@@ -32,10 +32,7 @@ struct StreamTablePane: Pane {
 
   func row(_ i: Int) -> [Span] {
     let r = streams[i]
-    guard let a = driver.streamTable.steAddress(r.sid), let q = try? driver.smmu.memory.readEntry(a) else {
-      return [Span(col(hex(UInt64(r.sid)), 8) + r.master)]
-    }
-    let ste = StreamTableEntry(qwords: q)
+    guard let ste = driver.ste(sid: r.sid) else { return [Span(col(hex(UInt64(r.sid)), 8) + r.master)] }
     typealias S = StreamTableEntry
     let s1 = ste.isValid && (ste.configValue == .s1Translate || ste.configValue == .nested)
     let cfg = ste.isValid ? ste.configValue.name : "invalid"

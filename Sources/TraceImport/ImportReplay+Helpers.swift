@@ -1,5 +1,6 @@
 import Foundation
 import SMMUModel
+import Scenario
 
 extension ImportReplay {
   // MARK: Helpers

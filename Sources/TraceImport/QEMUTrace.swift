@@ -1,4 +1,6 @@
 import Foundation
+import SMMUModel
+import Scenario
 
 /// One event of a QEMU trace written by the `log` backend: `PID@SECONDS:EVENT ARGS`
 /// (`-msg timestamp=on`), or `EVENT ARGS` without the prefix.
@@ -186,7 +188,7 @@ public struct QEMUTrace: Sendable {
   /// bytes). `probe` sees the first `probeBytes` and may reject the file early.
   static func readText(_ path: String, probe: ((Data) -> ImportError?)? = nil) throws(ImportError) -> String {
     let data = try readData(path, probe: probe)
-    do { return try TextFile.decode(data, file: path) } catch { throw ImportError(error) }
+    do { return try TextFile.decode(Array(data), file: path) } catch { throw ImportError(error) }
   }
 
   /// Reads a file's bytes, decompressing gzip with the system `gzip -dc` (Foundation has no
@@ -198,7 +200,7 @@ public struct QEMUTrace: Sendable {
 
   static func readData(_ path: String, probe: ((Data) -> ImportError?)?) throws(ImportError) -> Data {
     let data: Data
-    do { data = try TextFile.readBytes(path) } catch { throw ImportError(error) }
+    do { data = Data(try TextFile.readBytes(path)) } catch { throw ImportError(error) }
     guard data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B else {
       if let probe, let e = probe(data) { throw e }
       return data

@@ -1,3 +1,6 @@
+import SMMUModel
+import Scenario
+
 /// A bad input to the trace importer: the file (and line, when known) and what is wrong.
 public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file concerned.

@@ -24,22 +24,9 @@ struct CLITests {
   }
 
   func smmuscope(_ arguments: [String]) throws -> Output {
-    let p = Process()
     guard let binary = Self.binary else { throw NotBuilt() }
-    p.executableURL = binary
-    p.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // Read before waiting so a large output cannot fill the pipe.
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Output(
-      status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-      stderr: String(decoding: e, as: UTF8.self))
+    let r = try ProcessRunner.run(binary, arguments)
+    return Output(status: r.status, stdout: r.stdoutText, stderr: r.stderrText)
   }
 
   /// Writes a scenario to a fresh temporary file.

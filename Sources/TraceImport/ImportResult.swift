@@ -1,5 +1,6 @@
 import Foundation
 import SMMUModel
+import Scenario
 
 /// A command reconstructed from a QEMU trace: its opcode from the trace's
 /// `smmuv3_cmdq_opcode` line, its operands from the dumped command ring when the ring slot

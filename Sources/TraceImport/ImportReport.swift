@@ -1,4 +1,5 @@
 import SMMUModel
+import Scenario
 
 /// Renders an `ImportResult`: a one-screen text summary for a kernel engineer, or JSON.
 public enum ImportReport {

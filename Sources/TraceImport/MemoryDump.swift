@@ -1,5 +1,6 @@
 import Foundation
 import SMMUModel
+import Scenario
 
 /// Raw little-endian dumps of the SMMU's structures saved from guest memory, described by a
 /// `README.txt` in the same directory:

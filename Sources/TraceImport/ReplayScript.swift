@@ -1,4 +1,5 @@
 import SMMUModel
+import Scenario
 
 /// An imported run as a script of steps (commands, translations, table stores) over the
 /// model's starting state, for stepping through it in the explorer.

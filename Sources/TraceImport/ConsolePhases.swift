@@ -1,4 +1,6 @@
 import Foundation
+import SMMUModel
+import Scenario
 
 /// The phases of a traced run, from the guest console stamped with the host clock
 /// (`[host SECONDS] ...`, the clock of the trace).

@@ -1,0 +1,177 @@
+import SMMUDriver
+
+/// The operands of the verbs that drive the driver and the model (see `Verb.all`).
+extension ScenarioParser {
+  /// `attach DOMAIN MASTER [pasid P]`.
+  func parseAttach(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let d = try c.known("domain", domains.keys.contains)
+    let m = try c.known("master", masters.keys.contains)
+    let pasid = try optionalPASID(&c, master: m.text)
+    return .attach(domain: d.text, master: m.text, pasid: pasid ?? 0)
+  }
+
+  /// `detach MASTER [pasid P]`.
+  func parseDetach(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let m = try c.known("master", masters.keys.contains)
+    let pasid = try optionalPASID(&c, master: m.text)
+    return .detach(master: m.text, pasid: pasid ?? 0)
+  }
+
+  /// `map DOMAIN IOVA [size N] [pa PA]` and `unmap DOMAIN IOVA [size N]`.
+  func parseMapping(_ verb: Token, _ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let d = try c.known("domain", domains.keys.contains)
+    let iovaColumn = c.peek()?.column ?? c.end
+    let iova = try c.number(max: UInt64.max)
+    var size: UInt64 = 4096
+    var sizeColumn = verb.column
+    var pa: UInt64?
+    var paColumn = verb.column
+    while let k = c.next() {
+      switch k.text {
+      case "size":
+        sizeColumn = c.peek()?.column ?? c.end
+        size = try c.number(max: UInt64.max)
+      case "pa" where verb.text == "map":
+        paColumn = c.peek()?.column ?? c.end
+        pa = try c.number(max: UInt64.max)
+      default: throw F(column: k.column, message: "unknown \(verb.text) option '\(k.text)'")
+      }
+    }
+    try Self.checkMapRange(
+      iova: iova, size: size, pa: pa, columns: (verb.column, iovaColumn, sizeColumn, paColumn))
+    return verb.text == "map"
+      ? .map(domain: d.text, iova: iova, size: size, pa: pa)
+      : .unmap(domain: d.text, iova: iova, size: size)
+  }
+
+  /// `dma MASTER [pasid P] IOVA [read|write]`.
+  func parseDMA(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let m = try c.known("master", masters.keys.contains)
+    let pasid = try optionalPASID(&c, master: m.text)
+    let iova = try c.number(max: UInt64.max)
+    var write = false
+    if let k = c.next() {
+      guard k.text == "read" || k.text == "write" else {
+        throw F(column: k.column, message: "expected read or write")
+      }
+      write = k.text == "write"
+    }
+    return .dma(master: m.text, pasid: pasid, iova: iova, write: write)
+  }
+
+  /// `asid DOMAIN N`.
+  func parseASID(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let d = try c.known("domain", domains.keys.contains)
+    return .asid(domain: d.text, value: UInt16(try c.number(max: 0xFFFF)))
+  }
+
+  /// `free DOMAIN` (the name may be declared again).
+  mutating func parseFree(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let d = try c.known("domain", domains.keys.contains)
+    domains[d.text] = nil
+    return .free(domain: d.text)
+  }
+
+  /// `remove MASTER` (the name and its SIDs may be declared again).
+  mutating func parseRemove(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let m = try c.known("master", masters.keys.contains)
+    if let sids = masters[m.text]?.sids { for sid in sids { self.sids[sid] = nil } }
+    masters[m.text] = nil
+    return .remove(master: m.text)
+  }
+
+  /// `release MM`.
+  func parseRelease(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    .release(mm: try c.known("mm", mms.contains).text)
+  }
+
+  /// `say "TEXT"` and `step "TITLE"`.
+  func parseText(_ verb: Token, _ c: inout Cursor) throws(F) -> ScenarioCommand {
+    guard let t = c.next(), t.quoted else {
+      throw F(column: c.end, message: "\(verb.text) needs a \"quoted text\"")
+    }
+    return verb.text == "say" ? .say(t.text) : .step(t.text)
+  }
+
+  /// `write ste SID QWORD VALUE` and `write cd OWNER SSID QWORD VALUE`.
+  func parseWrite(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let what = try c.word("ste or cd")
+    switch what.text {
+    case "ste":
+      let sid = try c.number(max: UInt64(UInt32.max))
+      let q = try c.number(max: 7)
+      return .writeSTE(sid: UInt32(sid), qword: Int(q), value: try c.number(max: UInt64.max))
+    case "cd":
+      let owner = try c.known("master or domain", { masters[$0] != nil || domains[$0] != nil })
+      let ssid = try c.number(max: (1 << 20) - 1)
+      let q = try c.number(max: 7)
+      return .writeCD(
+        owner: owner.text, ssid: UInt32(ssid), qword: Int(q), value: try c.number(max: UInt64.max))
+    default:
+      throw F(column: what.column, message: "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE")
+    }
+  }
+
+  /// `cmd NAME [OPERAND VALUE]...`; `NAME` from `RawCommand.kinds`, case-insensitive.
+  func parseRawCommand(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let name = try c.word("command name")
+    guard var raw = RawCommand(name: name.text) else {
+      throw F(
+        column: name.column,
+        message: "unknown command '\(name.text)' (\(RawCommand.names.joined(separator: ", ")))")
+    }
+    while let k = c.next() {
+      switch k.text {
+      case "sid": raw.sid = UInt32(try c.number(max: UInt64(UInt32.max)))
+      case "ssid": raw.ssid = UInt32(try c.number(max: (1 << 20) - 1))
+      case "asid": raw.asid = UInt16(try c.number(max: 0xFFFF))
+      case "vmid": raw.vmid = UInt16(try c.number(max: 0xFFFF))
+      case "addr": raw.address = try c.number(max: UInt64.max)
+      case "leaf": raw.leaf = try c.number(max: 1) == 1
+      default:
+        throw F(
+          column: k.column,
+          message: "unknown command operand '\(k.text)' (sid, ssid, asid, vmid, addr, leaf)")
+      }
+    }
+    return .command(raw)
+  }
+
+  /// `transition ste|cd FROM TO` (the specs are checked here).
+  func parseTransition(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let kind = try c.word("ste or cd")
+    guard kind.text == "ste" || kind.text == "cd" else {
+      throw F(column: kind.column, message: "transition ste|cd FROM TO")
+    }
+    let from = try c.word("FROM spec")
+    let to = try c.word("TO spec")
+    do throws(Transition.SpecError) {
+      _ = try Transition(kind: kind.text == "ste" ? .ste : .cd, from: from.text, to: to.text)
+    } catch {
+      throw F(column: from.column, message: error.description)
+    }
+    return .transition(kind: kind.text, from: from.text, to: to.text)
+  }
+
+  /// `expect PATH OP VALUE`, `expect event NAME`, `expect error [CODE]`, `expect hazard [KIND]`.
+  func parseExpectation(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let first = try c.word("what to expect")
+    switch first.text {
+    case "event":
+      let e = try c.word("event name")
+      return .expect(.event(e.text.uppercased()))
+    case "error":
+      return .expect(.error(c.next()?.text))
+    case "hazard":
+      return .expect(.hazard(c.next()?.text))
+    default:
+      let op = try c.word("an operator (== != < <= > >=)")
+      guard let o = CompareOp(rawValue: op.text) else {
+        throw F(column: op.column, message: "unknown operator '\(op.text)' (== != < <= > >=)")
+      }
+      let v = try c.word("a value")
+      try Self.checkPath(first)
+      return .expect(.compare(path: first.text, op: o, value: v.text))
+    }
+  }
+}

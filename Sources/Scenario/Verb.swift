@@ -1,0 +1,108 @@
+/// One verb of the scenario language: the table that drives the parser, the explorer's `:`
+/// completion and the verb lists in help and errors. Adding a verb is one entry here (plus
+/// its `ScenarioCommand` case and parse function).
+public struct Verb: Sendable {
+  /// The first word of the line.
+  public let name: String
+  /// The line's syntax, e.g. `detach MASTER [pasid P]`.
+  public let usage: String
+  /// One line of help.
+  public let help: String
+  /// Lines of this verb change the model (the lines `expect event/error/hazard` refer to), as
+  /// opposed to narration, assertions and setup.
+  public let isAction: Bool
+  /// Parses the operands after the verb token.
+  let parse: @Sendable (inout ScenarioParser, Token, inout Cursor) throws(Cursor.Failure) -> ScenarioCommand
+
+  init(
+    _ name: String, _ usage: String, _ help: String, action: Bool = true,
+    _ parse:
+      @escaping @Sendable (inout ScenarioParser, Token, inout Cursor) throws(Cursor.Failure) ->
+      ScenarioCommand
+  ) {
+    self.name = name
+    self.usage = usage
+    self.help = help
+    self.isAction = action
+    self.parse = parse
+  }
+
+  /// Every verb, in the order the language reference lists them.
+  public static let all: [Verb] = [
+    Verb("design", "design legacy|per-master [compact]", "the design to model", action: false) {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseDesign(v, &c)
+    },
+    Verb(
+      "smmu",
+      "smmu [sid-bits N] [ssid-bits N] [strtab linear|2lvl] [cd2l on|off] [cfg-cache N] [tlb N] [atc N]",
+      "SMMU features", action: false
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c) },
+    Verb("master", "master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]", "probes a device") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseMaster(&c)
+    },
+    Verb("domain", "domain NAME paging|s2|sva|identity|blocked [mm MM]", "allocates an iommu domain") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseDomain(v, &c)
+    },
+    Verb("attach", "attach DOMAIN MASTER [pasid P]", "attaches a domain at the RID or a PASID") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseAttach(&c)
+    },
+    Verb("detach", "detach MASTER [pasid P]", "the RID goes to the blocked domain, or a PASID is removed") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseDetach(&c)
+    },
+    Verb("map", "map DOMAIN IOVA [size N] [pa PA]", "maps pages") { (p, v, c) throws(Cursor.Failure) in
+      try p.parseMapping(v, &c)
+    },
+    Verb("unmap", "unmap DOMAIN IOVA [size N]", "unmaps pages, then invalidates") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseMapping(v, &c)
+    },
+    Verb("dma", "dma MASTER [pasid P] IOVA [read|write]", "a transaction through the hardware model") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseDMA(&c)
+    },
+    Verb("asid", "asid DOMAIN N", "moves a domain to another ASID") { (p, v, c) throws(Cursor.Failure) in
+      try p.parseASID(&c)
+    },
+    Verb("free", "free DOMAIN", "frees an unattached domain") { (p, v, c) throws(Cursor.Failure) in
+      try p.parseFree(&c)
+    },
+    Verb("remove", "remove MASTER", "the device goes away") { (p, v, c) throws(Cursor.Failure) in
+      try p.parseRemove(&c)
+    },
+    Verb("release", "release MM", "the process exits with SVA binds active") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseRelease(&c)
+    },
+    Verb("write", "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE", "a raw store into an entry")
+    { (p, v, c) throws(Cursor.Failure) in
+      try p.parseWrite(&c)
+    },
+    Verb("cmd", "cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]", "a raw queue command") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseRawCommand(&c)
+    },
+    Verb("transition", "transition ste|cd FROM TO", "runs the entry writer on two entries") {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseTransition(&c)
+    },
+    Verb("step", "step \"TITLE\"", "starts a step", action: false) { (p, v, c) throws(Cursor.Failure) in
+      try p.parseText(v, &c)
+    },
+    Verb("say", "say \"TEXT\"", "narration", action: false) { (p, v, c) throws(Cursor.Failure) in
+      try p.parseText(v, &c)
+    },
+    Verb("expect", "expect PATH OP VALUE | expect event|error|hazard ...", "an assertion", action: false) {
+      (p, v, c) throws(Cursor.Failure) in
+      try p.parseExpectation(&c)
+    },
+  ]
+
+  /// The verbs by name.
+  public static let named: [String: Verb] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+  /// The verbs' names, in table order.
+  public static let names: [String] = all.map(\.name)
+}
