@@ -111,13 +111,14 @@ struct ExplorerEndToEndTests {
     s.sendKeys("S")
     // The first S runs the sweep's workloads (about a second in a debug build, more under load).
     #expect(s.waitFor("What each design costs", timeout: .seconds(60)), "\(s.screen)")
-    #expect(s.waitFor("CD-table bytes (log scale)"), "\(s.screen)")
-    #expect(s.waitFor("per-master+compact"), "\(s.screen)")
+    #expect(s.waitFor("CD-table bytes (log scale)", timeout: .seconds(60)), "\(s.screen)")
+    #expect(s.waitFor("per-master+compact", timeout: .seconds(60)), "\(s.screen)")
     s.sendKeys("NPage")
     s.sendKeys("NPage")
-    #expect(s.waitFor("CFGI_CD commands"), "\(s.screen)")
+    #expect(s.waitFor("CFGI_CD commands", timeout: .seconds(60)), "\(s.screen)")
     s.sendKeys("Escape")
-    #expect(s.waitUntil { !$0.joined().contains("What each design costs") }, "\(s.screen)")
+    #expect(
+      s.waitUntil(timeout: .seconds(60)) { !$0.joined().contains("What each design costs") }, "\(s.screen)")
     quit(s)
   }
 
