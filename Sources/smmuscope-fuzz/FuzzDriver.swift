@@ -18,7 +18,6 @@ enum FuzzDriver {
     installCrashHandlers()
     var totalInputs = 0
     var totalSlow = 0
-    let share = max(1, o.runs / o.targets.count)
     for (k, target) in o.targets.enumerated() {
       let seeds: [[UInt8]]
       var context = FuzzContext()
@@ -46,6 +45,8 @@ enum FuzzDriver {
       crashFilePath = strdup(path)
       var campaign = FuzzCampaign(
         target: target, seeds: seeds, seed: o.seed &+ UInt64(k), context: context, maxLength: o.maxLength)
+      // The runs split evenly, the first targets taking the remainder: exactly --runs in all.
+      let share = o.runs / o.targets.count + (k < o.runs % o.targets.count ? 1 : 0)
       let outcome = campaign.run(count: share) { input in
         let n = min(input.count, 1 << 20)
         input.withUnsafeBufferPointer { crashInput.update(from: $0.baseAddress!, count: n) }
