@@ -14,7 +14,7 @@ extension Driver {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
-      EntryWriter(kind: .ste).write(
+      EntryWriter(kind: .ste).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
         sync: { issue([.cfgiSTE(sid: sid, leaf: true), .sync]) })
@@ -58,7 +58,7 @@ extension Driver {
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
   mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
     guard let table = masters[name]?.cdTable, let base = table.cdAddress(ssid) else { return }
-    var entry = (try? smmu.memory.readEntry(base)) ?? Array(repeating: 0, count: 8)
+    var entry = (try? smmu.memory.readEntry(base)) ?? EntryQwords()
     let wasValid = ContextDescriptor(qwords: entry).isValid
     if ssid != 0 && wasValid != target.isValid {
       masters[name]!.usedSSIDs += target.isValid ? 1 : -1
@@ -66,7 +66,7 @@ extension Driver {
     let sids = masters[name]!.uniqueSIDs
     let owner = table.owner
     insideWriter = true
-    EntryWriter(kind: .cd).write(
+    EntryWriter(kind: .cd).update(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
       sync: { syncCD(sids: sids, ssid: ssid, leaf: true) })

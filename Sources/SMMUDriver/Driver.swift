@@ -160,9 +160,9 @@ public struct Driver: Sendable {
   }
 
   /// The STE's current qwords.
-  func steQwords(_ sid: UInt32) -> [UInt64] {
+  func steQwords(_ sid: UInt32) -> EntryQwords {
     guard let a = streamTable.steAddress(sid), let q = try? smmu.memory.readEntry(a) else {
-      return Array(repeating: 0, count: 8)
+      return EntryQwords()
     }
     return q
   }

@@ -71,8 +71,10 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Qwords that hold a value.
   private var stored = 0
   public private(set) var allocations: [UInt64: Allocation] = [:]
-  /// Bases of live allocations in increasing order.
+  /// Bases of live allocations in increasing order, with each one's end and purpose.
   private var sortedBases: [UInt64] = []
+  private var ends: [UInt64] = []
+  private var purposes: [MemoryPurpose] = []
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
   /// Every qword store, oldest first.
   public private(set) var writeLog: [QwordWrite] = []
@@ -107,6 +109,8 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
       firstIndex: firstIndex)
     allocations[base] = region
     sortedBases.append(base)
+    ends.append(base + occupied)
+    purposes.append(purpose)
     return region
   }
 
@@ -129,7 +133,10 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
       base: base, requested: bytes, occupied: occupied, purpose: purpose, owner: owner,
       firstIndex: firstIndex)
     allocations[base] = region
-    sortedBases.insert(base, at: i.map { $0 + 1 } ?? 0)
+    let at = i.map { $0 + 1 } ?? 0
+    sortedBases.insert(base, at: at)
+    ends.insert(base + occupied, at: at)
+    purposes.insert(purpose, at: at)
     nextFree = Swift.max(nextFree, base + occupied)
     return region
   }
@@ -137,7 +144,11 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Frees a region: its contents are forgotten and later accesses abort.
   public mutating func free(_ base: UInt64) throws(MemoryError) {
     guard let region = allocations.removeValue(forKey: base) else { throw .doubleFree(base) }
-    if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base { sortedBases.remove(at: i) }
+    if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base {
+      sortedBases.remove(at: i)
+      ends.remove(at: i)
+      purposes.remove(at: i)
+    }
     let first = region.base >> 12
     let last = (region.base + region.occupied - 1) >> 12
     if last - first + 1 > UInt64(pages.count) {
@@ -178,10 +189,20 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// The live allocation containing `address`, if any.
   public func allocation(containing address: UInt64) -> Allocation? {
-    guard let i = index(ofBaseAtOrBelow: address), let region = allocations[sortedBases[i]],
-      region.contains(address)
-    else { return nil }
-    return region
+    guard let i = allocationIndex(containing: address) else { return nil }
+    return allocations[sortedBases[i]]
+  }
+
+  /// The purpose of the live allocation containing `address`, if any (no copy of the
+  /// allocation's owner text).
+  public func purpose(containing address: UInt64) -> MemoryPurpose? {
+    allocationIndex(containing: address).map { purposes[$0] }
+  }
+
+  /// The index in `sortedBases` of the live allocation containing `address`.
+  func allocationIndex(containing address: UInt64) -> Int? {
+    guard let i = index(ofBaseAtOrBelow: address), address < ends[i] else { return nil }
+    return i
   }
 
   /// A single-copy-atomic 64-bit read.
@@ -193,7 +214,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
     {
       return pages.values[i][slot]
     }
-    guard allocation(containing: address) != nil else { throw .unmapped(address) }
+    guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
     return 0
   }
 
@@ -227,17 +248,21 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// Reads the 8 qwords of a 64-byte structure.
-  public func readEntry(_ address: UInt64) throws(MemoryError) -> [UInt64] {
+  public func readEntry(_ address: UInt64) throws(MemoryError) -> EntryQwords {
     // Fast path: an aligned entry lies in one page; qwords never written read as zero when
     // one live allocation holds the whole entry.
     if address % 64 == 0, let i = pages.index(forKey: address >> 12) {
       let slot = Int((address & 4095) >> 3)
       let present = (pages.values[i][MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
-      if present == 0xFF || allocation(containing: address)?.contains(address + 56) == true {
-        return Array(pages.values[i][slot..<(slot + 8)])
+      if present == 0xFF || allocationIndex(containing: address).map({ address + 56 < ends[$0] }) == true {
+        var q = EntryQwords()
+        pages.values[i].withUnsafeBufferPointer { p in
+          for k in 0..<8 { q[k] = p[slot + k] }
+        }
+        return q
       }
     }
-    var q = [UInt64](repeating: 0, count: 8)
+    var q = EntryQwords()
     for i in 0..<8 { q[i] = try read(address + UInt64(i * 8)) }
     return q
   }

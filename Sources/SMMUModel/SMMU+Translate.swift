@@ -10,23 +10,21 @@ extension SMMU {
   func fetchLine(
     _ key: ConfigCacheKey, address: UInt64, qwords: Int, useCaches: Bool,
     _ lookup: inout ConfigLookup
-  ) -> [UInt64]? {
+  ) -> EntryQwords? {
     lookup.touched.append(key)
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
       lookup.note("\(key) cached")
-      return line.qwords
+      return line.entry
     }
-    var q: [UInt64]
+    var q = EntryQwords()
     if qwords == 8 {
       guard let entry = try? memory.readEntry(address) else { return nil }
       q = entry
     } else {
-      q = []
-      q.reserveCapacity(qwords)
       for i in 0..<qwords {
         guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
-        q.append(v)
+        q[i] = v
       }
     }
     switch key {
@@ -35,7 +33,7 @@ extension SMMU {
     case .cd: lookup.cdFetches += 1
     case .l1cd: lookup.l1cdFetches += 1
     }
-    lookup.fills.append((key, ConfigCacheLine(address: address, qwords: q)))
+    lookup.fills.append((key, ConfigCacheLine(address: address, entry: q, count: qwords)))
     lookup.note("\(key) fetched from \(hex(address))")
     return q
   }
