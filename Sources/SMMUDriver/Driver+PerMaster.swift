@@ -17,9 +17,12 @@ extension Driver {
       EntryWriter(kind: .ste).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
-        sync: { issue([.cfgiSTE(sid: sid, leaf: true), .sync]) })
+        sync: {
+          issue(.cfgiSTE(sid: sid, leaf: true))
+          issue(.sync)
+        })
       insideWriter = false
-      if options.prefetch { issue([.prefetchConfig(sid: sid, ssid: nil)]) }
+      if options.prefetch { issue(.prefetchConfig(sid: sid, ssid: nil)) }
     }
   }
 
@@ -30,7 +33,8 @@ extension Driver {
 
   /// `syncCD` for a master's unique SIDs.
   mutating func syncCD(sids: [UInt32], ssid: UInt32, leaf: Bool) {
-    issue(sids.map { Command.cfgiCD(sid: $0, ssid: ssid, leaf: leaf) } + [.sync])
+    for sid in sids { issue(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf)) }
+    issue(.sync)
   }
 
   /// Allocates the master's CD table if needed and the leaf holding `ssid`

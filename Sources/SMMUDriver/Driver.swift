@@ -94,15 +94,17 @@ public struct Driver: Sendable {
 
   /// Submits commands and logs them in the trace.
   mutating func issue(_ commands: [Command]) {
-    var commands = commands
-    if options.injectedBugs.contains(.skipCFGICD) {
-      commands.removeAll { if case .cfgiCD = $0 { true } else { false } }
+    for c in commands { issue(c) }
+  }
+
+  /// Submits one command and logs it in the trace (unless an injected bug drops it).
+  mutating func issue(_ c: Command) {
+    if !options.injectedBugs.isEmpty {
+      if case .cfgiCD = c, options.injectedBugs.contains(.skipCFGICD) { return }
+      if case .tlbiNHASID = c, options.injectedBugs.contains(.skipTLBIASID) { return }
     }
-    if options.injectedBugs.contains(.skipTLBIASID) {
-      commands.removeAll { if case .tlbiNHASID = $0 { true } else { false } }
-    }
-    smmu.submit(commands)
-    for c in commands { trace.items.append(.command(c)) }
+    smmu.submit(c)
+    trace.items.append(.command(c))
   }
 
   mutating func note(_ text: String) { trace.items.append(.note(text)) }
