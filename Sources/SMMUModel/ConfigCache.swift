@@ -14,6 +14,16 @@ public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// One 64-bit word per key (kind in the top bits), hashed once.
+  public func hash(into h: inout Hasher) {
+    switch self {
+    case .ste(let sid): h.combine(UInt64(sid))
+    case .l1std(let i): h.combine(1 << 62 | UInt64(truncatingIfNeeded: i))
+    case .cd(let sid, let ssid): h.combine(2 << 62 | UInt64(sid) << 24 ^ UInt64(ssid))
+    case .l1cd(let sid, let i): h.combine(3 << 62 | UInt64(sid) << 24 ^ UInt64(truncatingIfNeeded: i))
+    }
+  }
+
   public var description: String {
     switch self {
     case .ste(let sid): "STE sid \(hex(UInt64(sid)))"

@@ -28,7 +28,10 @@ struct EntryHistory: Sendable {
   @discardableResult
   mutating func add(_ address: UInt64, _ first: EntryQwords) -> Int {
     addresses.append(address)
-    states.append([first])
+    var list: [EntryQwords] = []
+    list.reserveCapacity(4)
+    list.append(first)
+    states.append(list)
     let i = addresses.count - 1
     if addresses.count > Self.linearLimit {
       if index.isEmpty {

@@ -14,7 +14,7 @@ extension SMMU {
     lookup.touched.append(key)
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
-      lookup.note("\(key) cached")
+      lookup.note(.cached(key))
       return line.entry
     }
     var q = EntryQwords()
@@ -34,7 +34,7 @@ extension SMMU {
     case .l1cd: lookup.l1cdFetches += 1
     }
     lookup.fills.append((key, ConfigCacheLine(address: address, entry: q, count: qwords)))
-    lookup.note("\(key) fetched from \(hex(address))")
+    lookup.note(.fetched(key, address))
     return q
   }
 
@@ -197,7 +197,7 @@ extension SMMU {
       r.tlbKey = tlb.peek(key) != nil ? key : globalKey
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.note("TLB hit \(r.tlbKey!)")
+      r.lookup.note(.tlbHit(r.tlbKey!))
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
       return r
@@ -211,7 +211,7 @@ extension SMMU {
     }
     let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
     r.walkReads = w.readsPerLevel
-    r.lookup.note("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
+    r.lookup.note(.walk(stage2: false, root: cd.tableAddress, reads: w.readsPerLevel.reduce(0, +)))
     if let fault = w.fault {
       // A/R/S gate only the four translation faults; F_WALK_EABT always records.
       let type = Self.eventType(fault)
@@ -258,14 +258,14 @@ extension SMMU {
       r.tlbKey = key
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.note("TLB hit \(key)")
+      r.lookup.note(.tlbHit(key))
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
     let w = PageTableWalker.walk(root: root, address: input, stage2: true, memory: memory)
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.note("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
+    r.lookup.note(.walk(stage2: true, root: root, reads: w.readsPerLevel.reduce(0, +)))
     if let fault = w.fault { return fail(Self.eventType(fault)) }
     guard let out = w.outputPage else { return fail(.fTranslation) }
     if t.write && !w.writable { return fail(.fPermission) }
@@ -403,7 +403,7 @@ extension SMMU {
     case .aborted: counters.aborted += 1
     }
     return TranslationResult(
-      outcome: r.outcome, event: r.event, servedBy: r.servedBy, path: r.lookup.path, hazards: hazardsFound)
+      outcome: r.outcome, event: r.event, servedBy: r.servedBy, notes: r.lookup.path, hazards: hazardsFound)
   }
 
   /// Applies a lookup's cache traffic and fetch counts.
