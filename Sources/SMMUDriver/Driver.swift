@@ -67,6 +67,9 @@ public struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
+    // Room for a typical operation's stores and commands (grown one by one it reallocates
+    // several times).
+    trace.items.reserveCapacity(16)
     do {
       try body(&self)
     } catch {
