@@ -67,7 +67,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public static let baseAddress: UInt64 = 0x4000_0000
 
   /// Written qwords, by 4 KiB page number: `MemoryPage.slots` values then presence bits.
-  private var pages: [UInt64: [UInt64]] = [:]
+  private var pages = PageStore()
   /// Qwords that hold a value.
   private var stored = 0
   public private(set) var allocations: [UInt64: Allocation] = [:]
@@ -152,7 +152,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
     let first = region.base >> 12
     let last = (region.base + region.occupied - 1) >> 12
     if last - first + 1 > UInt64(pages.count) {
-      for page in pages.keys.filter({ $0 >= first && $0 <= last }) { forget(region, inPage: page) }
+      for page in pages.pageNumbers.filter({ $0 >= first && $0 <= last }) { forget(region, inPage: page) }
     } else {
       for page in first...last { forget(region, inPage: page) }
     }
@@ -160,21 +160,22 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// Drops the stored qwords of `region` that lie in one page.
   private mutating func forget(_ region: Allocation, inPage page: UInt64) {
-    guard let i = pages.index(forKey: page) else { return }
+    guard let b = pages.block(of: page) else { return }
     let start = Swift.max(region.base, page << 12)
     let end = Swift.min(region.base + region.occupied, (page + 1) << 12)
+    let bits = b + MemoryPage.slots
     var a = start
     while a < end {
       let slot = Int((a & 4095) >> 3)
       let bit = UInt64(1) << UInt64(slot & 63)
-      if pages.values[i][MemoryPage.slots + slot >> 6] & bit != 0 {
-        pages.values[i][MemoryPage.slots + slot >> 6] &= ~bit
-        pages.values[i][slot] = 0
+      if pages.words[bits + slot >> 6] & bit != 0 {
+        pages.words[bits + slot >> 6] &= ~bit
+        pages.words[b + slot] = 0
         stored -= 1
       }
       a += 8
     }
-    if pages.values[i][MemoryPage.slots...].allSatisfy({ $0 == 0 }) { pages.remove(at: i) }
+    if pages.words[bits..<(b + MemoryPage.blockWords)].allSatisfy({ $0 == 0 }) { pages.removeBlock(of: page) }
   }
 
   private func index(ofBaseAtOrBelow address: UInt64) -> Int? {
@@ -209,10 +210,10 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
     let slot = Int((address & 4095) >> 3)
-    if let i = pages.index(forKey: address >> 12),
-      pages.values[i][MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
+    if let b = pages.block(of: address >> 12),
+      pages.words[b + MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
     {
-      return pages.values[i][slot]
+      return pages.words[b + slot]
     }
     guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
     return 0
@@ -223,18 +224,27 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public mutating func write(_ address: UInt64, _ value: UInt64, writer: String) throws(MemoryError)
     -> QwordWrite
   {
-    let old = try read(address)
+    guard address % 8 == 0 else { throw .unalignedAccess(address) }
     let slot = Int((address & 4095) >> 3)
     let bit = UInt64(1) << UInt64(slot & 63)
-    if let i = pages.index(forKey: address >> 12) {
-      if pages.values[i][MemoryPage.slots + slot >> 6] & bit == 0 { stored += 1 }
-      pages.values[i][slot] = value
-      pages.values[i][MemoryPage.slots + slot >> 6] |= bit
+    let old: UInt64
+    if let b = pages.block(of: address >> 12) {
+      let bits = b + MemoryPage.slots + slot >> 6
+      if pages.words[bits] & bit == 0 {
+        guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
+        old = 0
+        stored += 1
+        pages.words[bits] |= bit
+      } else {
+        old = pages.words[b + slot]
+      }
+      pages.words[b + slot] = value
     } else {
-      var page = MemoryPage.empty
-      page[slot] = value
-      page[MemoryPage.slots + slot >> 6] = bit
-      pages[address >> 12] = page
+      guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
+      old = 0
+      let b = pages.addBlock(for: address >> 12)
+      pages.words[b + slot] = value
+      pages.words[b + MemoryPage.slots + slot >> 6] = bit
       stored += 1
     }
     let w = QwordWrite(address: address, old: old, new: value, writer: writer)
@@ -251,13 +261,13 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public func readEntry(_ address: UInt64) throws(MemoryError) -> EntryQwords {
     // Fast path: an aligned entry lies in one page; qwords never written read as zero when
     // one live allocation holds the whole entry.
-    if address % 64 == 0, let i = pages.index(forKey: address >> 12) {
+    if address % 64 == 0, let b = pages.block(of: address >> 12) {
       let slot = Int((address & 4095) >> 3)
-      let present = (pages.values[i][MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
+      let present = (pages.words[b + MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
       if present == 0xFF || allocationIndex(containing: address).map({ address + 56 < ends[$0] }) == true {
         var q = EntryQwords()
-        pages.values[i].withUnsafeBufferPointer { p in
-          for k in 0..<8 { q[k] = p[slot + k] }
+        pages.words.withUnsafeBufferPointer { p in
+          for k in 0..<8 { q[k] = p[b + slot + k] }
         }
         return q
       }
@@ -285,5 +295,6 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 /// bits saying which were written.
 enum MemoryPage {
   static let slots = 512
-  static let empty = [UInt64](repeating: 0, count: slots + slots / 64)
+  /// Words per page block: the values, then the presence bits.
+  static let blockWords = slots + slots / 64
 }
