@@ -7,10 +7,11 @@ extension Driver {
   /// Installs an STE for each of the master's SIDs through the hitless writer, then
   /// PREFETCH_CFG (`arm_smmu_install_ste_for_dev`).
   mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
-    guard masters[name] != nil else { return }
-    masters[name]!.cdTableInSTE = target.isValid && target.configValue == .s1Translate
-    masters[name]!.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
-    for sid in masters[name]!.uniqueSIDs {
+    // One lookup by name (the index stays valid: nothing here adds or removes masters).
+    guard let mi = masters.index(forKey: name) else { return }
+    masters.values[mi].cdTableInSTE = target.isValid && target.configValue == .s1Translate
+    masters.values[mi].steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
+    for sid in masters.values[mi].uniqueSIDs {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
@@ -61,13 +62,15 @@ extension Driver {
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
   mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
-    guard let table = masters[name]?.cdTable, let base = table.cdAddress(ssid) else { return }
+    guard let mi = masters.index(forKey: name), let table = masters.values[mi].cdTable,
+      let base = table.cdAddress(ssid)
+    else { return }
     var entry = (try? smmu.memory.readEntry(base)) ?? EntryQwords()
     let wasValid = ContextDescriptor(qwords: entry).isValid
     if ssid != 0 && wasValid != target.isValid {
-      masters[name]!.usedSSIDs += target.isValid ? 1 : -1
+      masters.values[mi].usedSSIDs += target.isValid ? 1 : -1
     }
-    let sids = masters[name]!.uniqueSIDs
+    let sids = masters.values[mi].uniqueSIDs
     let owner = table.owner
     insideWriter = true
     EntryWriter(kind: .cd).update(
