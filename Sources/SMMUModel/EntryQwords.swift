@@ -35,7 +35,9 @@ public struct EntryQwords: Sendable, Hashable, RandomAccessCollection, MutableCo
     }
     set {
       precondition(i >= 0 && i < 8, "qword index out of range")
-      withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i &* 8, as: UInt64.self) }
+      withUnsafeMutableBytes(of: &storage) {
+        $0.storeBytes(of: newValue, toByteOffset: i &* 8, as: UInt64.self)
+      }
     }
   }
 
@@ -69,7 +71,8 @@ extension EntryQwords: Codable {
   public init(from decoder: any Decoder) throws {
     let a = try [UInt64](from: decoder)
     guard a.count == 8 else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "need 8 qwords"))
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "need 8 qwords"))
     }
     self.init(a)
   }

@@ -19,7 +19,9 @@ struct PageStore: Sendable {
   /// No page number is this large (page numbers are addresses >> 12).
   private static let empty = UInt64.max
 
-  private func home(_ page: UInt64) -> Int { Int(truncatingIfNeeded: (page &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift)) }
+  private func home(_ page: UInt64) -> Int {
+    Int(truncatingIfNeeded: (page &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+  }
 
   /// The offset of the block holding `page`, if any.
   func block(of page: UInt64) -> Int? {

@@ -53,7 +53,8 @@ public struct TranslationResult: Sendable, Hashable {
 
   /// A result with its lookup steps as text.
   public init(outcome: Outcome, event: Event?, servedBy: String, path: [String], hazards: [Hazard]) {
-    self.init(outcome: outcome, event: event, servedBy: servedBy, notes: path.map { .text($0) }, hazards: hazards)
+    self.init(
+      outcome: outcome, event: event, servedBy: servedBy, notes: path.map { .text($0) }, hazards: hazards)
   }
 
   /// The output address, if the transaction went through.

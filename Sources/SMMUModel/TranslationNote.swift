@@ -17,7 +17,8 @@ public enum TranslationNote: Sendable, Hashable, CustomStringConvertible {
     case .cached(let key): "\(key) cached"
     case .fetched(let key, let address): "\(key) fetched from \(hex(address))"
     case .tlbHit(let key): "TLB hit \(key)"
-    case .walk(let stage2, let root, let reads): "\(stage2 ? "S2" : "S1") walk from \(hex(root)): \(reads) reads"
+    case .walk(let stage2, let root, let reads):
+      "\(stage2 ? "S2" : "S1") walk from \(hex(root)): \(reads) reads"
     case .text(let s): s
     }
   }

@@ -102,7 +102,9 @@ import Testing
     let sids: [UInt64] = [20, 3, 31, 7, 12, 0, 25, 9, 14, 1, 30, 5]
     for sid in sids {
       // Qword 0 (V) last: the entry is invalid until complete.
-      for i in (0..<8).reversed() { _ = try? smmu.write(table.base + sid * 64 + UInt64(i * 8), first.qwords[i]) }
+      for i in (0..<8).reversed() {
+        _ = try? smmu.write(table.base + sid * 64 + UInt64(i * 8), first.qwords[i])
+      }
     }
     smmu.submit(.sync)
     smmu.settle()
