@@ -80,10 +80,10 @@ extension ExplorerState {
   /// The selected STE (stream pane) or CD (CD pane): decoded fields and raw qwords.
   var rawLines: [[Span]] {
     let d = session.driver
-    var entry: [UInt64]?
+    var entry: EntryQwords?
     var fields: [DecodedField] = []
     var title = ""
-    var used: [UInt64] = []
+    var used = EntryQwords()
     if focus == .cdTable, let table = cdTableInfo.table {
       let ssids = d.validSSIDs(of: table)
       let i = min(selection[.cdTable] ?? 0, max(0, ssids.count - 1))

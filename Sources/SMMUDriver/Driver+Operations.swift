@@ -92,7 +92,7 @@ extension Driver {
       let m = try d.master(master)
       let r = d.smmu.translate(Transaction(sid: m.sids[0], ssid: pasid, address: iova, write: write))
       d.trace.translation = r
-      d.note("\(r.summary)")
+      d.note(r.summary)
     }
   }
 }

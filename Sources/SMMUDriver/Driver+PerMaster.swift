@@ -7,19 +7,23 @@ extension Driver {
   /// Installs an STE for each of the master's SIDs through the hitless writer, then
   /// PREFETCH_CFG (`arm_smmu_install_ste_for_dev`).
   mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
-    guard masters[name] != nil else { return }
-    masters[name]!.cdTableInSTE = target.isValid && target.configValue == .s1Translate
-    masters[name]!.steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
-    for sid in masters[name]!.uniqueSIDs {
+    // One lookup by name (the index stays valid: nothing here adds or removes masters).
+    guard let mi = masters.index(forKey: name) else { return }
+    masters.values[mi].cdTableInSTE = target.isValid && target.configValue == .s1Translate
+    masters.values[mi].steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
+    for sid in masters.values[mi].uniqueSIDs {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
-      EntryWriter(kind: .ste).write(
+      EntryWriter(kind: .ste).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
-        sync: { issue([.cfgiSTE(sid: sid, leaf: true), .sync]) })
+        sync: {
+          issue(.cfgiSTE(sid: sid, leaf: true))
+          issue(.sync)
+        })
       insideWriter = false
-      if options.prefetch { issue([.prefetchConfig(sid: sid, ssid: nil)]) }
+      if options.prefetch { issue(.prefetchConfig(sid: sid, ssid: nil)) }
     }
   }
 
@@ -30,7 +34,8 @@ extension Driver {
 
   /// `syncCD` for a master's unique SIDs.
   mutating func syncCD(sids: [UInt32], ssid: UInt32, leaf: Bool) {
-    issue(sids.map { Command.cfgiCD(sid: $0, ssid: ssid, leaf: leaf) } + [.sync])
+    for sid in sids { issue(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf)) }
+    issue(.sync)
   }
 
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
@@ -57,16 +62,18 @@ extension Driver {
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
   mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
-    guard let table = masters[name]?.cdTable, let base = table.cdAddress(ssid) else { return }
-    var entry = (try? smmu.memory.readEntry(base)) ?? Array(repeating: 0, count: 8)
+    guard let mi = masters.index(forKey: name), let table = masters.values[mi].cdTable,
+      let base = table.cdAddress(ssid)
+    else { return }
+    var entry = (try? smmu.memory.readEntry(base)) ?? EntryQwords()
     let wasValid = ContextDescriptor(qwords: entry).isValid
     if ssid != 0 && wasValid != target.isValid {
-      masters[name]!.usedSSIDs += target.isValid ? 1 : -1
+      masters.values[mi].usedSSIDs += target.isValid ? 1 : -1
     }
-    let sids = masters[name]!.uniqueSIDs
+    let sids = masters.values[mi].uniqueSIDs
     let owner = table.owner
     insideWriter = true
-    EntryWriter(kind: .cd).write(
+    EntryWriter(kind: .cd).update(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
       sync: { syncCD(sids: sids, ssid: ssid, leaf: true) })

@@ -67,6 +67,9 @@ public struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
+    // Room for a typical operation's stores and commands (grown one by one it reallocates
+    // several times).
+    trace.items.reserveCapacity(16)
     do {
       try body(&self)
     } catch {
@@ -94,15 +97,17 @@ public struct Driver: Sendable {
 
   /// Submits commands and logs them in the trace.
   mutating func issue(_ commands: [Command]) {
-    var commands = commands
-    if options.injectedBugs.contains(.skipCFGICD) {
-      commands.removeAll { if case .cfgiCD = $0 { true } else { false } }
+    for c in commands { issue(c) }
+  }
+
+  /// Submits one command and logs it in the trace (unless an injected bug drops it).
+  mutating func issue(_ c: Command) {
+    if !options.injectedBugs.isEmpty {
+      if case .cfgiCD = c, options.injectedBugs.contains(.skipCFGICD) { return }
+      if case .tlbiNHASID = c, options.injectedBugs.contains(.skipTLBIASID) { return }
     }
-    if options.injectedBugs.contains(.skipTLBIASID) {
-      commands.removeAll { if case .tlbiNHASID = $0 { true } else { false } }
-    }
-    smmu.submit(commands)
-    for c in commands { trace.items.append(.command(c)) }
+    smmu.submit(c)
+    trace.items.append(.command(c))
   }
 
   mutating func note(_ text: String) { trace.items.append(.note(text)) }
@@ -160,8 +165,8 @@ public struct Driver: Sendable {
   }
 
   /// The STE's current qwords.
-  func steQwords(_ sid: UInt32) -> [UInt64] {
-    ste(sid: sid)?.qwords ?? Array(repeating: 0, count: 8)
+  func steQwords(_ sid: UInt32) -> EntryQwords {
+    ste(sid: sid)?.qwords ?? EntryQwords()
   }
 
   /// Allocates the lowest free ASID from 1.

@@ -48,25 +48,33 @@ public struct EntryWriter: Sendable {
   public init(kind: Kind) { self.kind = kind }
 
   /// Bits the hardware uses in `entry`.
-  public func used(_ entry: [UInt64]) -> [UInt64] {
+  public func used(_ entry: EntryQwords) -> EntryQwords {
     kind == .ste ? UsedBits.ste(entry) : UsedBits.cd(entry)
   }
 
+  /// `used(_:)` of an array of 8 qwords.
+  public func used(_ entry: [UInt64]) -> [UInt64] { used(EntryQwords(entry)).array }
+
   /// Bits that may change in place between the two entries.
-  public func updateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+  public func updateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
     kind == .ste
       ? UsedBits.steUpdateSafe(current: current, target: target)
       : UsedBits.cdUpdateSafe(current: current, target: target)
   }
 
+  /// `updateSafe(current:target:)` of arrays of 8 qwords.
+  public func updateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+    updateSafe(current: EntryQwords(current), target: EntryQwords(target)).array
+  }
+
   /// Step 1, analyse: which qwords still differ in target-used bits after every bit the
   /// current configuration ignores has taken its target value. Returns the diff mask and the
   /// "unused update" entry.
-  public func analyse(current: [UInt64], target: [UInt64]) -> (diff: UInt8, unusedUpdate: [UInt64]) {
+  public func analyse(current: EntryQwords, target: EntryQwords) -> (diff: UInt8, unusedUpdate: EntryQwords) {
     var curUsed = used(current)
     let tgtUsed = used(target)
     var safe = updateSafe(current: current, target: target)
-    var unusedUpdate = [UInt64](repeating: 0, count: 8)
+    var unusedUpdate = EntryQwords()
     var diff: UInt8 = 0
     for i in 0..<8 {
       safe[i] &= tgtUsed[i] & curUsed[i]
@@ -77,24 +85,59 @@ public struct EntryWriter: Sendable {
     return (diff, unusedUpdate)
   }
 
+  /// `analyse(current:target:)` of arrays of 8 qwords.
+  public func analyse(current: [UInt64], target: [UInt64]) -> (diff: UInt8, unusedUpdate: [UInt64]) {
+    let r = analyse(current: EntryQwords(current), target: EntryQwords(target))
+    return (r.diff, r.unusedUpdate.array)
+  }
+
   /// Runs the algorithm on `entry` towards `target`. `store(i, value)` performs one 64-bit
   /// store into the live entry; `sync()` publishes (CFGI + CMD_SYNC).
+  @discardableResult
+  public func write(
+    entry: inout EntryQwords, target: EntryQwords, store: (Int, UInt64) -> Void, sync: () -> Void
+  ) -> Outcome {
+    run(entry: &entry, target: target, recording: true, store: store, sync: sync)
+  }
+
+  /// `write(entry:target:store:sync:)` of arrays of 8 qwords.
   @discardableResult
   public func write(
     entry: inout [UInt64], target: [UInt64], store: (Int, UInt64) -> Void, sync: () -> Void
   ) -> Outcome {
     precondition(entry.count == 8 && target.count == 8)
+    var e = EntryQwords(entry)
+    let outcome = run(entry: &e, target: EntryQwords(target), recording: true, store: store, sync: sync)
+    entry = e.array
+    return outcome
+  }
+
+  /// The same stores and syncs as `write`, without keeping the steps (the driver's path:
+  /// nothing is allocated). Returns the path taken.
+  @discardableResult
+  public func update(
+    entry: inout EntryQwords, target: EntryQwords, store: (Int, UInt64) -> Void, sync: () -> Void
+  ) -> Path {
+    run(entry: &entry, target: target, recording: false, store: store, sync: sync).path
+  }
+
+  private func run(
+    entry: inout EntryQwords, target: EntryQwords, recording: Bool, store: (Int, UInt64) -> Void,
+    sync: () -> Void
+  ) -> Outcome {
     var steps: [Step] = []
-    func set(_ src: [UInt64], _ start: Int, _ len: Int) {
+    func set(_ src: EntryQwords, _ start: Int, _ len: Int) {
       var stores: [Store] = []
+      var changed = false
       for i in start..<(start + len) where entry[i] != src[i] {
-        stores.append(Store(qword: i, old: entry[i], new: src[i]))
+        if recording { stores.append(Store(qword: i, old: entry[i], new: src[i])) }
+        changed = true
         entry[i] = src[i]
         store(i, src[i])
       }
-      if !stores.isEmpty {
+      if changed {
         sync()
-        steps.append(Step(stores: stores, entry: entry))
+        if recording { steps.append(Step(stores: stores, entry: entry.array)) }
       }
     }
     var (diff, unusedUpdate) = analyse(current: entry, target: target)

@@ -39,7 +39,7 @@ public struct Transition: Sendable {
   }
 
   static func entry(_ kind: EntryWriter.Kind, _ spec: String) throws(SpecError) -> [UInt64] {
-    kind == .ste ? try ste(spec).qwords : try cd(spec).qwords
+    kind == .ste ? try ste(spec).qwords.array : try cd(spec).qwords.array
   }
 
   /// Builds an STE from a spec.

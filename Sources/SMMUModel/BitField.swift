@@ -7,6 +7,8 @@ public struct BitField: Sendable, Hashable {
   public let word: Int
   public let low: Int
   public let high: Int
+  /// The field's bits, in place, within its qword.
+  public let mask: UInt64
 
   public init(_ name: String, word: Int, _ high: Int, _ low: Int) {
     precondition(high >= low && high < 64 && low >= 0, "bad bit range \(high):\(low)")
@@ -14,16 +16,13 @@ public struct BitField: Sendable, Hashable {
     self.word = word
     self.low = low
     self.high = high
+    let width = high - low + 1
+    let ones: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
+    mask = ones << UInt64(low)
   }
 
   /// Number of bits in the field.
   public var width: Int { high - low + 1 }
-
-  /// The field's bits, in place, within its qword.
-  public var mask: UInt64 {
-    let ones: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
-    return ones << UInt64(low)
-  }
 
   /// Reads the field's value (shifted down) from a qword.
   public func get(_ qword: UInt64) -> UInt64 { (qword & mask) >> UInt64(low) }

@@ -76,6 +76,40 @@ public enum Command: Sendable, Hashable {
     }
   }
 
+  /// Every command name, indexed by `nameIndex`.
+  public static let names = [
+    "PREFETCH_CFG", "CFGI_STE", "CFGI_STE_RANGE", "CFGI_ALL", "CFGI_CD", "CFGI_CD_ALL", "TLBI_NH_ALL",
+    "TLBI_NH_ASID", "TLBI_NH_VA", "TLBI_NH_VAA", "TLBI_EL2_ALL", "TLBI_EL2_ASID", "TLBI_EL2_VA",
+    "TLBI_EL2_VAA", "TLBI_S12_VMALL", "TLBI_S2_IPA", "TLBI_NSNH_ALL", "ATC_INV", "CMD_SYNC",
+  ]
+
+  /// The position of `name` in `Command.names` (for counting by name without text).
+  public var nameIndex: Int {
+    switch self {
+    case .prefetchConfig: 0
+    case .cfgiSTE: 1
+    case .cfgiSTERange(_, let r): r == 31 ? 3 : 2
+    case .cfgiCD: 4
+    case .cfgiCDAll: 5
+    case .tlbiNHAll: 6
+    case .tlbiNHASID: 7
+    case .tlbiNHVA: 8
+    case .tlbiNHVAA: 9
+    case .tlbiEL2All: 10
+    case .tlbiEL2ASID: 11
+    case .tlbiEL2VA: 12
+    case .tlbiEL2VAA: 13
+    case .tlbiS12VMAll: 14
+    case .tlbiS2IPA: 15
+    case .tlbiNSNHAll: 16
+    case .atcInv: 17
+    case .sync: 18
+    }
+  }
+
+  /// True for CMD_SYNC.
+  public var isSync: Bool { if case .sync = self { true } else { false } }
+
   /// The command's name as the Linux driver spells it (without CMDQ_OP_).
   public var name: String {
     switch self {

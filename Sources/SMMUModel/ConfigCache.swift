@@ -14,6 +14,16 @@ public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// One 64-bit word per key (kind in the top bits), hashed once.
+  public func hash(into h: inout Hasher) {
+    switch self {
+    case .ste(let sid): h.combine(UInt64(sid))
+    case .l1std(let i): h.combine(1 << 62 | UInt64(truncatingIfNeeded: i))
+    case .cd(let sid, let ssid): h.combine(2 << 62 | UInt64(sid) << 24 ^ UInt64(ssid))
+    case .l1cd(let sid, let i): h.combine(3 << 62 | UInt64(sid) << 24 ^ UInt64(truncatingIfNeeded: i))
+    }
+  }
+
   public var description: String {
     switch self {
     case .ste(let sid): "STE sid \(hex(UInt64(sid)))"
@@ -27,11 +37,33 @@ public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
 /// One cached structure: where it was fetched from and the qwords as fetched.
 public struct ConfigCacheLine: Sendable, Hashable {
   public let address: UInt64
-  public let qwords: [UInt64]
+  /// The qwords fetched (1 for a descriptor, 8 for an STE or CD), inline; unused ones are 0.
+  public let entry: EntryQwords
+  /// How many qwords were fetched.
+  public let count: Int
+
+  /// A line of 1-8 qwords held in `entry`.
+  public init(address: UInt64, entry: EntryQwords, count: Int) {
+    precondition(count >= 1 && count <= 8, "a line holds 1 to 8 qwords")
+    self.address = address
+    self.entry = entry
+    self.count = count
+  }
+
+  /// A line of 1-8 qwords.
+  public init(address: UInt64, qwords: [UInt64]) {
+    var e = EntryQwords()
+    for (i, q) in qwords.enumerated() { e[i] = q }
+    self.init(address: address, entry: e, count: qwords.count)
+  }
+
+  /// The qwords as fetched.
+  public var qwords: [UInt64] { Array(entry.prefix(count)) }
 
   /// True when memory no longer holds what was cached (an invalidation is owed).
   public func isStale(in memory: PhysicalMemory) -> Bool {
-    for (i, q) in qwords.enumerated() where (try? memory.read(address + UInt64(i * 8))) != q {
+    if count == 8, address % 64 == 0, let now = try? memory.readEntry(address) { return now != entry }
+    for i in 0..<count where (try? memory.read(address + UInt64(i * 8))) != entry[i] {
       return true
     }
     return false

@@ -2,11 +2,14 @@
 /// (ASID, TTB0, TCR fields, MAIR), field map as in the Linux header and IHI 0070.
 public struct ContextDescriptor: Sendable, Hashable, Codable {
   /// The raw qwords, exactly as they sit in memory.
-  public var qwords: [UInt64]
+  public var qwords: EntryQwords
 
-  public init(qwords: [UInt64] = Array(repeating: 0, count: 8)) {
+  public init(qwords: EntryQwords = EntryQwords()) { self.qwords = qwords }
+
+  /// From an array, which must hold 8 qwords.
+  public init(qwords: [UInt64]) {
     precondition(qwords.count == 8, "a CD has 8 qwords")
-    self.qwords = qwords
+    self.qwords = EntryQwords(qwords)
   }
 
   // MARK: Field map, word 0

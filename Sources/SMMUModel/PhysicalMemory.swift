@@ -67,12 +67,14 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public static let baseAddress: UInt64 = 0x4000_0000
 
   /// Written qwords, by 4 KiB page number: `MemoryPage.slots` values then presence bits.
-  private var pages: [UInt64: [UInt64]] = [:]
+  private var pages = PageStore()
   /// Qwords that hold a value.
   private var stored = 0
   public private(set) var allocations: [UInt64: Allocation] = [:]
-  /// Bases of live allocations in increasing order.
+  /// Bases of live allocations in increasing order, with each one's end and purpose.
   private var sortedBases: [UInt64] = []
+  private var ends: [UInt64] = []
+  private var purposes: [MemoryPurpose] = []
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
   /// Every qword store, oldest first.
   public private(set) var writeLog: [QwordWrite] = []
@@ -107,6 +109,8 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
       firstIndex: firstIndex)
     allocations[base] = region
     sortedBases.append(base)
+    ends.append(base + occupied)
+    purposes.append(purpose)
     return region
   }
 
@@ -129,7 +133,10 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
       base: base, requested: bytes, occupied: occupied, purpose: purpose, owner: owner,
       firstIndex: firstIndex)
     allocations[base] = region
-    sortedBases.insert(base, at: i.map { $0 + 1 } ?? 0)
+    let at = i.map { $0 + 1 } ?? 0
+    sortedBases.insert(base, at: at)
+    ends.insert(base + occupied, at: at)
+    purposes.insert(purpose, at: at)
     nextFree = Swift.max(nextFree, base + occupied)
     return region
   }
@@ -137,11 +144,15 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Frees a region: its contents are forgotten and later accesses abort.
   public mutating func free(_ base: UInt64) throws(MemoryError) {
     guard let region = allocations.removeValue(forKey: base) else { throw .doubleFree(base) }
-    if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base { sortedBases.remove(at: i) }
+    if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base {
+      sortedBases.remove(at: i)
+      ends.remove(at: i)
+      purposes.remove(at: i)
+    }
     let first = region.base >> 12
     let last = (region.base + region.occupied - 1) >> 12
     if last - first + 1 > UInt64(pages.count) {
-      for page in pages.keys.filter({ $0 >= first && $0 <= last }) { forget(region, inPage: page) }
+      for page in pages.pageNumbers.filter({ $0 >= first && $0 <= last }) { forget(region, inPage: page) }
     } else {
       for page in first...last { forget(region, inPage: page) }
     }
@@ -149,21 +160,22 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// Drops the stored qwords of `region` that lie in one page.
   private mutating func forget(_ region: Allocation, inPage page: UInt64) {
-    guard let i = pages.index(forKey: page) else { return }
+    guard let b = pages.block(of: page) else { return }
     let start = Swift.max(region.base, page << 12)
     let end = Swift.min(region.base + region.occupied, (page + 1) << 12)
+    let bits = b + MemoryPage.slots
     var a = start
     while a < end {
       let slot = Int((a & 4095) >> 3)
       let bit = UInt64(1) << UInt64(slot & 63)
-      if pages.values[i][MemoryPage.slots + slot >> 6] & bit != 0 {
-        pages.values[i][MemoryPage.slots + slot >> 6] &= ~bit
-        pages.values[i][slot] = 0
+      if pages.words[bits + slot >> 6] & bit != 0 {
+        pages.words[bits + slot >> 6] &= ~bit
+        pages.words[b + slot] = 0
         stored -= 1
       }
       a += 8
     }
-    if pages.values[i][MemoryPage.slots...].allSatisfy({ $0 == 0 }) { pages.remove(at: i) }
+    if pages.words[bits..<(b + MemoryPage.blockWords)].allSatisfy({ $0 == 0 }) { pages.removeBlock(of: page) }
   }
 
   private func index(ofBaseAtOrBelow address: UInt64) -> Int? {
@@ -178,22 +190,32 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// The live allocation containing `address`, if any.
   public func allocation(containing address: UInt64) -> Allocation? {
-    guard let i = index(ofBaseAtOrBelow: address), let region = allocations[sortedBases[i]],
-      region.contains(address)
-    else { return nil }
-    return region
+    guard let i = allocationIndex(containing: address) else { return nil }
+    return allocations[sortedBases[i]]
+  }
+
+  /// The purpose of the live allocation containing `address`, if any (no copy of the
+  /// allocation's owner text).
+  public func purpose(containing address: UInt64) -> MemoryPurpose? {
+    allocationIndex(containing: address).map { purposes[$0] }
+  }
+
+  /// The index in `sortedBases` of the live allocation containing `address`.
+  func allocationIndex(containing address: UInt64) -> Int? {
+    guard let i = index(ofBaseAtOrBelow: address), address < ends[i] else { return nil }
+    return i
   }
 
   /// A single-copy-atomic 64-bit read.
   public func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
     let slot = Int((address & 4095) >> 3)
-    if let i = pages.index(forKey: address >> 12),
-      pages.values[i][MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
+    if let b = pages.block(of: address >> 12),
+      pages.words[b + MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
     {
-      return pages.values[i][slot]
+      return pages.words[b + slot]
     }
-    guard allocation(containing: address) != nil else { throw .unmapped(address) }
+    guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
     return 0
   }
 
@@ -202,18 +224,27 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   public mutating func write(_ address: UInt64, _ value: UInt64, writer: String) throws(MemoryError)
     -> QwordWrite
   {
-    let old = try read(address)
+    guard address % 8 == 0 else { throw .unalignedAccess(address) }
     let slot = Int((address & 4095) >> 3)
     let bit = UInt64(1) << UInt64(slot & 63)
-    if let i = pages.index(forKey: address >> 12) {
-      if pages.values[i][MemoryPage.slots + slot >> 6] & bit == 0 { stored += 1 }
-      pages.values[i][slot] = value
-      pages.values[i][MemoryPage.slots + slot >> 6] |= bit
+    let old: UInt64
+    if let b = pages.block(of: address >> 12) {
+      let bits = b + MemoryPage.slots + slot >> 6
+      if pages.words[bits] & bit == 0 {
+        guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
+        old = 0
+        stored += 1
+        pages.words[bits] |= bit
+      } else {
+        old = pages.words[b + slot]
+      }
+      pages.words[b + slot] = value
     } else {
-      var page = MemoryPage.empty
-      page[slot] = value
-      page[MemoryPage.slots + slot >> 6] = bit
-      pages[address >> 12] = page
+      guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
+      old = 0
+      let b = pages.addBlock(for: address >> 12)
+      pages.words[b + slot] = value
+      pages.words[b + MemoryPage.slots + slot >> 6] = bit
       stored += 1
     }
     let w = QwordWrite(address: address, old: old, new: value, writer: writer)
@@ -227,17 +258,21 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// Reads the 8 qwords of a 64-byte structure.
-  public func readEntry(_ address: UInt64) throws(MemoryError) -> [UInt64] {
+  public func readEntry(_ address: UInt64) throws(MemoryError) -> EntryQwords {
     // Fast path: an aligned entry lies in one page; qwords never written read as zero when
     // one live allocation holds the whole entry.
-    if address % 64 == 0, let i = pages.index(forKey: address >> 12) {
+    if address % 64 == 0, let b = pages.block(of: address >> 12) {
       let slot = Int((address & 4095) >> 3)
-      let present = (pages.values[i][MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
-      if present == 0xFF || allocation(containing: address)?.contains(address + 56) == true {
-        return Array(pages.values[i][slot..<(slot + 8)])
+      let present = (pages.words[b + MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
+      if present == 0xFF || allocationIndex(containing: address).map({ address + 56 < ends[$0] }) == true {
+        var q = EntryQwords()
+        pages.words.withUnsafeBufferPointer { p in
+          for k in 0..<8 { q[k] = p[b + slot + k] }
+        }
+        return q
       }
     }
-    var q = [UInt64](repeating: 0, count: 8)
+    var q = EntryQwords()
     for i in 0..<8 { q[i] = try read(address + UInt64(i * 8)) }
     return q
   }
@@ -260,5 +295,6 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 /// bits saying which were written.
 enum MemoryPage {
   static let slots = 512
-  static let empty = [UInt64](repeating: 0, count: slots + slots / 64)
+  /// Words per page block: the values, then the presence bits.
+  static let blockWords = slots + slots / 64
 }

@@ -3,19 +3,22 @@ extension SMMU {
   /// stops consumption (CERROR_ILL): it and everything after it wait in `heldCommands` until
   /// `acknowledgeCommandError()`.
   public mutating func submit(_ commands: [Command]) {
-    for c in commands {
-      if commandError != nil {
-        heldCommands.append(c)
-        continue
-      }
-      if let reason = illegality(of: c) {
-        commandError = "CERROR_ILL: \(c.description): \(reason)"
-        counters.commandErrors += 1
-        heldCommands.append(c)
-        continue
-      }
-      consume(c)
+    for c in commands { submit(c) }
+  }
+
+  /// Submits one command (see `submit(_:)` of a list).
+  public mutating func submit(_ c: Command) {
+    if commandError != nil {
+      heldCommands.append(c)
+      return
     }
+    if let reason = illegality(of: c) {
+      commandError = "CERROR_ILL: \(c.description): \(reason)"
+      counters.commandErrors += 1
+      heldCommands.append(c)
+      return
+    }
+    consume(c)
   }
 
   /// Acknowledges a command error (GERRORN): the bad command is skipped and the rest resumes.
@@ -48,7 +51,7 @@ extension SMMU {
   }
 
   mutating func consume(_ c: Command) {
-    counters.commands[c.name, default: 0] += 1
+    counters.commandCounts.add(c)
     commandLog.append(c)
     if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
     switch c {

@@ -4,12 +4,21 @@ extension SMMU {
   /// valid one must equal, in the bits it uses itself, the entry as it was at the previous
   /// sync or as it is now (the rule the upstream KUnit harness checks at each sync).
   mutating func closeUpdateWindow() {
-    let window = updateWindow
-    updateWindow = [:]
-    for (address, states) in window {
-      operationStates[address, default: [states[0]]].append(states[states.count - 1])
+    guard !updateWindow.isEmpty else { return }
+    defer { updateWindow.removeAll() }
+    for k in 0..<updateWindow.count {
+      let address = updateWindow.addresses[k]
+      let states = updateWindow.states[k]
+      if let j = operationStates.position(of: address) {
+        operationStates.append(states[states.count - 1], at: j)
+      } else {
+        operationStates.add(address, states[0])
+        operationStates.append(states[states.count - 1], at: operationStates.count - 1)
+      }
     }
-    for (address, states) in window.sorted(by: { $0.key < $1.key }) {
+    for k in updateWindow.positionsByAddress(withMoreThan: 2) {
+      let address = updateWindow.addresses[k]
+      let states = updateWindow.states[k]
       if let i = firstTornState(states, at: address, requireMix: false) {
         report(
           Hazard(
@@ -28,9 +37,11 @@ extension SMMU {
   /// driver's abort STE between two domains) is not.
   public mutating func settle() {
     closeUpdateWindow()
-    let states = operationStates
-    operationStates = [:]
-    for (address, list) in states.sorted(by: { $0.key < $1.key }) {
+    guard !operationStates.isEmpty else { return }
+    defer { operationStates.removeAll() }
+    for k in operationStates.positionsByAddress(withMoreThan: 2) {
+      let address = operationStates.addresses[k]
+      let list = operationStates.states[k]
       if let i = firstTornState(list, at: address, requireMix: true) {
         report(
           Hazard(
@@ -44,12 +55,12 @@ extension SMMU {
   /// The index of the first intermediate state of `states` (first = before, last = after)
   /// that is valid and equals neither end in the bits it uses (minus update-safe bits). With
   /// `requireMix`, only states whose used qwords each come from one of the two ends count.
-  func firstTornState(_ states: [[UInt64]], at address: UInt64, requireMix: Bool) -> Int? {
+  func firstTornState(_ states: [EntryQwords], at address: UInt64, requireMix: Bool) -> Int? {
     guard states.count > 2, let region = memory.allocation(containing: address) else { return nil }
     let isSTE = region.purpose == .streamTable
     let start = states[0]
     let end = states[states.count - 1]
-    let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : Array(repeating: 0, count: 8)
+    let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : EntryQwords()
     let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
     for i in 1..<(states.count - 1) where states[i][0] & validBit != 0 {
       let state = states[i]

@@ -10,23 +10,21 @@ extension SMMU {
   func fetchLine(
     _ key: ConfigCacheKey, address: UInt64, qwords: Int, useCaches: Bool,
     _ lookup: inout ConfigLookup
-  ) -> [UInt64]? {
+  ) -> EntryQwords? {
     lookup.touched.append(key)
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
-      lookup.note("\(key) cached")
-      return line.qwords
+      lookup.note(.cached(key))
+      return line.entry
     }
-    var q: [UInt64]
+    var q = EntryQwords()
     if qwords == 8 {
       guard let entry = try? memory.readEntry(address) else { return nil }
       q = entry
     } else {
-      q = []
-      q.reserveCapacity(qwords)
       for i in 0..<qwords {
         guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
-        q.append(v)
+        q[i] = v
       }
     }
     switch key {
@@ -35,8 +33,8 @@ extension SMMU {
     case .cd: lookup.cdFetches += 1
     case .l1cd: lookup.l1cdFetches += 1
     }
-    lookup.fills.append((key, ConfigCacheLine(address: address, qwords: q)))
-    lookup.note("\(key) fetched from \(hex(address))")
+    lookup.fills.append((key, ConfigCacheLine(address: address, entry: q, count: qwords)))
+    lookup.note(.fetched(key, address))
     return q
   }
 
@@ -199,7 +197,7 @@ extension SMMU {
       r.tlbKey = tlb.peek(key) != nil ? key : globalKey
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.note("TLB hit \(r.tlbKey!)")
+      r.lookup.note(.tlbHit(r.tlbKey!))
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
       return r
@@ -213,7 +211,7 @@ extension SMMU {
     }
     let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
     r.walkReads = w.readsPerLevel
-    r.lookup.note("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
+    r.lookup.note(.walk(stage2: false, root: cd.tableAddress, reads: w.readsPerLevel.reduce(0, +)))
     if let fault = w.fault {
       // A/R/S gate only the four translation faults; F_WALK_EABT always records.
       let type = Self.eventType(fault)
@@ -260,14 +258,14 @@ extension SMMU {
       r.tlbKey = key
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.note("TLB hit \(key)")
+      r.lookup.note(.tlbHit(key))
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
     let w = PageTableWalker.walk(root: root, address: input, stage2: true, memory: memory)
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.note("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
+    r.lookup.note(.walk(stage2: true, root: root, reads: w.readsPerLevel.reduce(0, +)))
     if let fault = w.fault { return fail(Self.eventType(fault)) }
     guard let out = w.outputPage else { return fail(.fTranslation) }
     if t.write && !w.writable { return fail(.fPermission) }
@@ -405,7 +403,7 @@ extension SMMU {
     case .aborted: counters.aborted += 1
     }
     return TranslationResult(
-      outcome: r.outcome, event: r.event, servedBy: r.servedBy, path: r.lookup.path, hazards: hazardsFound)
+      outcome: r.outcome, event: r.event, servedBy: r.servedBy, notes: r.lookup.path, hazards: hazardsFound)
   }
 
   /// Applies a lookup's cache traffic and fetch counts.

@@ -32,10 +32,10 @@ public struct SMMU: Sendable, MemoryAllocator {
   public var logLimit = 50_000
   /// Entry states written since the last CMD_SYNC, per 64-byte entry address; the first state
   /// of each list is the entry as it was at that sync.
-  var updateWindow: [UInt64: [[UInt64]]] = [:]
+  var updateWindow = EntryHistory()
   /// Entry states published at each CMD_SYNC since the last `settle()`, per entry; the first
   /// state of each list is the entry before the operation touched it.
-  var operationStates: [UInt64: [[UInt64]]] = [:]
+  var operationStates = EntryHistory()
 
   public init(features: SMMUFeatures = SMMUFeatures()) {
     self.features = features
@@ -77,21 +77,24 @@ public struct SMMU: Sendable, MemoryAllocator {
     throws(MemoryError) -> QwordWrite
   {
     let entry = address & ~63
-    let tracked = memory.allocation(containing: address).map(Self.holdsEntries) ?? false
-    if tracked, updateWindow[entry] == nil, let before = try? memory.readEntry(entry) {
-      updateWindow[entry] = [before]
-      if operationStates[entry] == nil { operationStates[entry] = [before] }
+    let tracked = memory.purpose(containing: address).map(Self.holdsEntries) ?? false
+    var slot = tracked ? updateWindow.position(of: entry) : nil
+    if tracked, slot == nil, let before = try? memory.readEntry(entry) {
+      slot = updateWindow.add(entry, before)
+      if operationStates.position(of: entry) == nil { operationStates.add(entry, before) }
     }
     let w = try memory.write(address, value, writer: writer)
-    if tracked, let after = try? memory.readEntry(entry) { updateWindow[entry]?.append(after) }
+    if let slot, let after = try? memory.readEntry(entry) { updateWindow.append(after, at: slot) }
     return w
   }
 
   /// A 64-bit load.
   public func read(_ address: UInt64) throws(MemoryError) -> UInt64 { try memory.read(address) }
 
-  static func holdsEntries(_ a: Allocation) -> Bool {
-    a.purpose == .streamTable || a.purpose == .cdTable || a.purpose == .cdTableLeaf
+  static func holdsEntries(_ a: Allocation) -> Bool { holdsEntries(a.purpose) }
+
+  static func holdsEntries(_ p: MemoryPurpose) -> Bool {
+    p == .streamTable || p == .cdTable || p == .cdTableLeaf
   }
 
   /// Frees memory, first checking that nothing live still points into it (hazard d).
@@ -99,8 +102,8 @@ public struct SMMU: Sendable, MemoryAllocator {
     guard let region = memory.allocations[base] else { throw .doubleFree(base) }
     checkUseAfterFree(region)
     try memory.free(base)
-    updateWindow = updateWindow.filter { !region.contains($0.key) }
-    operationStates = operationStates.filter { !region.contains($0.key) }
+    updateWindow.removeAll { region.contains($0) }
+    operationStates.removeAll { region.contains($0) }
   }
 
   // MARK: Registers

@@ -10,9 +10,11 @@ public struct SMMUCounters: Sendable, Hashable {
   public var translated = 0
   public var bypassed = 0
   public var aborted = 0
-  /// Commands consumed, by name.
-  public var commands: [String: Int] = [:]
-  public var syncs: Int { commands["CMD_SYNC", default: 0] }
+  /// Commands consumed, by `Command.nameIndex`.
+  public internal(set) var commandCounts = CommandCounts()
+  /// Commands consumed, by name (those consumed at least once).
+  public var commands: [String: Int] { commandCounts.byName }
+  public var syncs: Int { commandCounts[Command.sync.nameIndex] }
   /// Events recorded, by name.
   public var events: [String: Int] = [:]
   public var commandErrors = 0

@@ -2,11 +2,14 @@
 /// arm-smmu-v3 header and the SMMUv3 architecture (IHI 0070).
 public struct StreamTableEntry: Sendable, Hashable, Codable {
   /// The raw qwords, exactly as they sit in memory.
-  public var qwords: [UInt64]
+  public var qwords: EntryQwords
 
-  public init(qwords: [UInt64] = Array(repeating: 0, count: 8)) {
+  public init(qwords: EntryQwords = EntryQwords()) { self.qwords = qwords }
+
+  /// From an array, which must hold 8 qwords.
+  public init(qwords: [UInt64]) {
     precondition(qwords.count == 8, "an STE has 8 qwords")
-    self.qwords = qwords
+    self.qwords = EntryQwords(qwords)
   }
 
   /// STE.Config (word 0, bits 3:1).

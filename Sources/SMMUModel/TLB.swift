@@ -25,6 +25,19 @@ public struct TLBKey: Sendable, Hashable, CustomStringConvertible {
     self.page = page
   }
 
+  /// Kind, VMID and ASID in one word, the page in another.
+  public func hash(into h: inout Hasher) {
+    let tag: UInt64 =
+      switch kind {
+      case .stage1: 0
+      case .stage1Global: 1
+      case .stage2: 2
+      case .nested: 3
+      }
+    h.combine(tag << 32 | UInt64(vmid) << 16 | UInt64(asid))
+    h.combine(page)
+  }
+
   public var description: String {
     switch kind {
     case .stage2: "S2 vmid \(vmid) ipa \(hex(page << 12))"

@@ -32,10 +32,30 @@ public struct TranslationResult: Sendable, Hashable {
   public var event: Event?
   /// What served the translation: "ATC", "TLB", "walk", "bypass" or "-".
   public var servedBy: String
-  /// The lookup steps, for the UI, e.g. ["STE sid 0x8 cached", "CD ssid 0 fetched", ...].
-  public var path: [String]
+  /// The lookup steps, as values.
+  public var notes: [TranslationNote]
   /// Hazards this transaction exposed.
   public var hazards: [Hazard]
+
+  /// The lookup steps, for the UI, e.g. ["STE sid 0x8 cached", "CD ssid 0 fetched", ...].
+  public var path: [String] { notes.map(\.description) }
+
+  /// A result with its lookup steps as values.
+  public init(
+    outcome: Outcome, event: Event?, servedBy: String, notes: [TranslationNote], hazards: [Hazard]
+  ) {
+    self.outcome = outcome
+    self.event = event
+    self.servedBy = servedBy
+    self.notes = notes
+    self.hazards = hazards
+  }
+
+  /// A result with its lookup steps as text.
+  public init(outcome: Outcome, event: Event?, servedBy: String, path: [String], hazards: [Hazard]) {
+    self.init(
+      outcome: outcome, event: event, servedBy: servedBy, notes: path.map { .text($0) }, hazards: hazards)
+  }
 
   /// The output address, if the transaction went through.
   public var outputAddress: UInt64? {
@@ -59,7 +79,7 @@ struct ConfigLookup {
   var touched: [ConfigCacheKey] = []
   var hits: [(ConfigCacheKey, ConfigCacheLine)] = []
   var fills: [(ConfigCacheKey, ConfigCacheLine)] = []
-  var path: [String] = []
+  var path: [TranslationNote] = []
   /// When false, `note` builds no text (lookups whose path nobody reads).
   var recordsPath = true
   var steFetches = 0
@@ -71,6 +91,11 @@ struct ConfigLookup {
 
   /// Appends a step to the path, building its text only if the path is kept.
   mutating func note(_ text: @autoclosure () -> String) {
-    if recordsPath { path.append(text()) }
+    if recordsPath { path.append(.text(text())) }
+  }
+
+  /// Appends a step kept as a value (its text is built only if read).
+  mutating func note(_ step: TranslationNote) {
+    if recordsPath { path.append(step) }
   }
 }

@@ -3,9 +3,9 @@
 /// the hitless entry writer and the torn-update hazard check.
 public enum UsedBits {
   /// Bits of an STE the hardware uses (Linux `arm_smmu_get_ste_used`, newest form with MEV).
-  public static func ste(_ entry: [UInt64]) -> [UInt64] {
+  public static func ste(_ entry: EntryQwords) -> EntryQwords {
     typealias S = StreamTableEntry
-    var used = [UInt64](repeating: 0, count: 8)
+    var used = EntryQwords()
     used[0] = S.v.mask
     guard S.v.get(entry[0]) == 1 else { return used }
     used[0] |= S.config.mask
@@ -28,12 +28,12 @@ public enum UsedBits {
   }
 
   /// Bits of a CD the hardware uses (Linux `arm_smmu_get_cd_used`).
-  public static func cd(_ entry: [UInt64]) -> [UInt64] {
+  public static func cd(_ entry: EntryQwords) -> EntryQwords {
     typealias C = ContextDescriptor
-    var used = [UInt64](repeating: 0, count: 8)
+    var used = EntryQwords()
     used[0] = C.v.mask
     guard C.v.get(entry[0]) == 1 else { return used }
-    used = [UInt64](repeating: ~0, count: 8)
+    used = EntryQwords(repeating: ~0)
     if C.epd0.get(entry[0]) == 1 {
       used[0] &= ~(C.t0sz.mask | C.tg0.mask | C.irgn0.mask | C.orgn0.mask | C.sh0.mask)
       used[1] &= ~C.ttb0.mask
@@ -43,9 +43,9 @@ public enum UsedBits {
 
   /// STE bits that may change in place between `current` and `target` (2025 update-safe).
   /// MEV is always safe; EATS=TRANS is safe unless either entry uses S1CHK or S2S.
-  public static func steUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+  public static func steUpdateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
     typealias S = StreamTableEntry
-    var safe = [UInt64](repeating: 0, count: 8)
+    var safe = EntryQwords()
     safe[1] = S.mev.mask
     let s1chk = S.eats.set(0, S.eatsS1Check)
     let s2s = S.s2s.mask
@@ -56,7 +56,25 @@ public enum UsedBits {
   }
 
   /// CDs have no update-safe bits.
+  public static func cdUpdateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
+    EntryQwords()
+  }
+
+  // MARK: The same over arrays of 8 qwords
+
+  /// `ste(_:)` of an array of 8 qwords.
+  public static func ste(_ entry: [UInt64]) -> [UInt64] { ste(EntryQwords(entry)).array }
+
+  /// `cd(_:)` of an array of 8 qwords.
+  public static func cd(_ entry: [UInt64]) -> [UInt64] { cd(EntryQwords(entry)).array }
+
+  /// `steUpdateSafe(current:target:)` of arrays of 8 qwords.
+  public static func steUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+    steUpdateSafe(current: EntryQwords(current), target: EntryQwords(target)).array
+  }
+
+  /// `cdUpdateSafe(current:target:)` of arrays of 8 qwords.
   public static func cdUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
-    [UInt64](repeating: 0, count: 8)
+    cdUpdateSafe(current: EntryQwords(current), target: EntryQwords(target)).array
   }
 }

@@ -34,7 +34,10 @@ public struct RunTotals: Sendable, Hashable {
   public var l1Writes = 0
   public var pageTableWrites = 0
   public var syncs = 0
-  public var commands: [String: Int] = [:]
+  /// Commands by `Command.nameIndex`.
+  public var commandCounts = CommandCounts()
+  /// Commands by name (those issued at least once).
+  public var commands: [String: Int] { commandCounts.byName }
   public var errors = 0
 
   mutating func add(_ t: OperationTrace) {
@@ -48,8 +51,8 @@ public struct RunTotals: Sendable, Hashable {
         case .l1cd, .l1std: l1Writes += 1
         }
       case .command(let c):
-        if c == .sync { syncs += 1 }
-        commands[c.name, default: 0] += 1
+        if c.isSync { syncs += 1 }
+        commandCounts.add(c)
       case .note: break
       }
     }

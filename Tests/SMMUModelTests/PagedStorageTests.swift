@@ -43,7 +43,7 @@ import Testing
     #expect(try memory.readEntry(a.base + 64) == [0, 0, 5, 0, 0, 0, 0, 0])
     for i in 0..<8 { try memory.write(a.base + 128 + UInt64(i * 8), UInt64(i) + 1, writer: "t") }
     #expect(try memory.readEntry(a.base + 128) == [1, 2, 3, 4, 5, 6, 7, 8])
-    #expect(try memory.readEntry(a.base) == [UInt64](repeating: 0, count: 8))
+    #expect(try memory.readEntry(a.base) == EntryQwords())
     // An entry running past the end of its allocation aborts at the first qword outside it.
     let e = memory.allocate(bytes: 16, align: 64, purpose: .data, owner: "e", granularity: .exact)
     try memory.write(e.base, 1, writer: "t")

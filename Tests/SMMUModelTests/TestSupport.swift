@@ -71,7 +71,7 @@ struct Rig {
 
   /// Writes an 8-qword entry, skipping qwords that already hold the value, qword 0 last (so an
   /// entry written from zero is never visible valid before its other qwords are in place).
-  mutating func writeEntry(at address: UInt64, _ q: [UInt64]) {
+  mutating func writeEntry(at address: UInt64, _ q: EntryQwords) {
     for i in [1, 2, 3, 4, 5, 6, 7, 0] where load(address + UInt64(i * 8)) != q[i] {
       store(address + UInt64(i * 8), q[i])
     }

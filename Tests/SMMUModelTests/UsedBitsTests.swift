@@ -71,7 +71,7 @@ import Testing
   }
 
   @Test func validCDUsesEveryBit() {
-    #expect(UsedBits.cd(Rig.s1CD(asid: 1, ttb0: 0x4000_0000).qwords) == Array(repeating: ~0, count: 8))
+    #expect(UsedBits.cd(Rig.s1CD(asid: 1, ttb0: 0x4000_0000).qwords) == EntryQwords(repeating: ~0))
   }
 
   @Test func epd0DropsTheTTB0HalfFields() {
@@ -114,13 +114,13 @@ import Testing
   @Test func cdsHaveNoSafeBits() {
     let a = Rig.s1CD(asid: 1, ttb0: 0x4000_0000).qwords
     let b = Rig.s1CD(asid: 2, ttb0: 0x4000_0000).qwords
-    #expect(UsedBits.cdUpdateSafe(current: a, target: b) == Array(repeating: 0, count: 8))
+    #expect(UsedBits.cdUpdateSafe(current: a, target: b) == EntryQwords())
   }
 
   // MARK: The §4 writer analysis, driven by these used bits, on the §5 worked examples
 
   /// Step 1 of arm_smmu_write_entry: the qwords that must change in a used bit.
-  static func criticalQwords(_ cur: [UInt64], _ tgt: [UInt64], ste: Bool) -> [Int] {
+  static func criticalQwords(_ cur: EntryQwords, _ tgt: EntryQwords, ste: Bool) -> [Int] {
     var curUsed = ste ? UsedBits.ste(cur) : UsedBits.cd(cur)
     let tgtUsed = ste ? UsedBits.ste(tgt) : UsedBits.cd(tgt)
     let safe0 =
@@ -138,10 +138,10 @@ import Testing
   }
 
   /// Step 2: the syncs the writer issues (entry_set syncs once when a qword changed).
-  static func syncCount(_ cur: [UInt64], _ tgt: [UInt64], ste: Bool) -> Int {
+  static func syncCount(_ cur: EntryQwords, _ tgt: EntryQwords, ste: Bool) -> Int {
     var e = cur
     var syncs = 0
-    func set(_ src: [UInt64], _ start: Int, _ len: Int) {
+    func set(_ src: EntryQwords, _ start: Int, _ len: Int) {
       var changed = false
       for i in start..<(start + len) where e[i] != src[i] {
         e[i] = src[i]
@@ -151,7 +151,7 @@ import Testing
     }
     let critical = criticalQwords(cur, tgt, ste: ste)
     let curUsed = ste ? UsedBits.ste(cur) : UsedBits.cd(cur)
-    var unused = (0..<8).map { (cur[$0] & curUsed[$0]) | (tgt[$0] & ~curUsed[$0]) }
+    var unused = EntryQwords((0..<8).map { (cur[$0] & curUsed[$0]) | (tgt[$0] & ~curUsed[$0]) })
     switch critical.count {
     case 0: set(tgt, 0, 8)
     case 1:
@@ -203,7 +203,7 @@ import Testing
     let b = Rig.s1CD(asid: 1997, ttb0: 0xDAED_BEEF_DEAD_B000).qwords
     #expect(Self.criticalQwords(a, b, ste: false) == [0])
     #expect(Self.syncCount(a, b, ste: false) == 1)
-    let zero = [UInt64](repeating: 0, count: 8)
+    let zero = EntryQwords()
     #expect(Self.criticalQwords(zero, b, ste: false) == [0])
     #expect(Self.syncCount(zero, b, ste: false) == 2)
     #expect(Self.syncCount(b, zero, ste: false) == 2)
