@@ -15,17 +15,27 @@ extension SMMU {
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
       lookup.note("\(key) cached")
+      lookup.walk?.append(
+        Self.structureStep(
+          key, address: line.address, qwords: line.qwords,
+          source: .cached(droppedBy: InvalidationScope.droppedBy(key))))
       return line.qwords
     }
     var q: [UInt64]
     if qwords == 8 {
-      guard let entry = try? memory.readEntry(address) else { return nil }
+      guard let entry = try? memory.readEntry(address) else {
+        lookup.walk?.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+        return nil
+      }
       q = entry
     } else {
       q = []
       q.reserveCapacity(qwords)
       for i in 0..<qwords {
-        guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
+        guard let v = try? memory.read(address + UInt64(i * 8)) else {
+          lookup.walk?.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+          return nil
+        }
         q.append(v)
       }
     }
@@ -37,6 +47,7 @@ extension SMMU {
     }
     lookup.fills.append((key, ConfigCacheLine(address: address, qwords: q)))
     lookup.note("\(key) fetched from \(hex(address))")
+    lookup.walk?.append(Self.structureStep(key, address: address, qwords: q, source: .fetched))
     return q
   }
 
@@ -62,6 +73,11 @@ extension SMMU {
     else { return .fetchAbort(l1Address) }
     let span = Int(d[0] & 0x1F)
     let low = Int(sid) & ((1 << split) - 1)
+    lookup.walk?.annotateLast(
+      [
+        WalkField("Span", String(span), decided: true),
+        WalkField("L2Ptr", hex(d[0] & StreamTable.l1L2Ptr.mask), decided: true),
+      ], note: "SID bits \(split - 1):0 = \(low) indexes the L2 table")
     guard span >= 1, span <= 11, span <= split + 1, low < 1 << (span - 1) else { return .badStreamID }
     let l2 = d[0] & StreamTable.l1L2Ptr.mask
     return .ste(address: l2 + UInt64(low * 64), viaL1: true)
@@ -88,8 +104,12 @@ extension SMMU {
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
   /// changing anything. The hazard checks run it a second time with caches off: the truth.
-  func resolve(_ t: Transaction, useCaches: Bool) -> Resolution {
+  func resolve(_ t: Transaction, useCaches: Bool, recordWalk: Bool = false) -> Resolution {
     var r = Resolution()
+    if recordWalk {
+      r.lookup.walk = TranslationWalk(transaction: t)
+      r.lookup.walk?.append(Self.transactionStep(t))
+    }
     // Only the cached resolution's path is shown; the truth's is not kept.
     r.lookup.recordsPath = useCaches
     guard enabled else {
@@ -99,10 +119,11 @@ extension SMMU {
     }
     func fail(
       _ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil,
-      stage2: Bool = false
+      stage2: Bool = false, why: String? = nil
     ) -> Resolution {
       r.outcome = .aborted
       r.configError = !type.isTranslationFault
+      r.lookup.walk?.fail(type, recorded: record, reason: why ?? Self.walkReason(type))
       if record {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch,
@@ -121,7 +142,10 @@ extension SMMU {
     else { return fail(.fSTEFetch, fetch: steAddress) }
     let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
-    guard ste.isValid, steIllegality(ste) == nil else { return fail(.cBadSTE) }
+    r.lookup.walk?.annotateLast(Self.steFields(ste, ssv: t.ssid != nil))
+    guard ste.isValid, steIllegality(ste) == nil else {
+      return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegality(ste) ?? "")" : "STE.V=0")
+    }
     let config = ste.configValue
     r.atsAllowed = ste[S.eats] == S.eatsTrans
     let s2 = config == .s2Translate || config == .nested
@@ -130,6 +154,7 @@ extension SMMU {
     case .abort:
       r.outcome = .aborted
       r.lookup.note("STE abort: no event")
+      r.lookup.walk?.fail(nil, recorded: false, reason: "STE.Config=abort: aborted without an event")
       return r
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
@@ -157,6 +182,7 @@ extension SMMU {
       switch ste[S.s1dss] {
       case S.S1DSS.bypass.rawValue:
         r.lookup.note("S1DSS bypass: stage 1 skipped")
+        r.lookup.walk?.annotateLast([], note: "SSV=0 and S1DSS=bypass: stage 1 skipped, no CD read")
         if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
         guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
           return fail(.fAddrSize, address: t.address)
@@ -179,7 +205,12 @@ extension SMMU {
         let d = fetchLine(
           .l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
       else { return fail(.fCDFetch, fetch: l1a) }
-      guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID) }
+      r.lookup.walk?.annotateLast(
+        [
+          WalkField("V", String(d[0] & 1), decided: true),
+          WalkField("L2Ptr", hex(d[0] & CDTable.l1L2Ptr.mask), decided: true),
+        ], note: "SSID bits \(s1cdmax - 1):\(shift) = \(l1i)")
+      guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID, why: "L1CD.V=0") }
       cdAddress = (d[0] & CDTable.l1L2Ptr.mask) + UInt64(Int(index) & ((1 << shift) - 1)) * 64
     }
     guard
@@ -188,7 +219,10 @@ extension SMMU {
     else { return fail(.fCDFetch, fetch: cdAddress) }
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
-    guard cd.isValid, cdIllegality(cd, ste: ste) == nil else { return fail(.cBadCD) }
+    r.lookup.walk?.annotateLast(Self.cdFields(cd), note: "CD index \(index)")
+    guard cd.isValid, cdIllegality(cd, ste: ste) == nil else {
+      return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
+    }
     // 5. Stage 1 TLB, then walk.
     let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
     let page = t.address >> 12
@@ -200,18 +234,26 @@ extension SMMU {
       r.tlbHit = hit
       r.servedBy = "TLB"
       r.lookup.note("TLB hit \(r.tlbKey!)")
+      r.lookup.walk?.append(Self.tlbStep(r.tlbKey!, hit: hit))
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
       return r
     }
+    if useCaches { r.lookup.walk?.append(Self.tlbStep(key, hit: nil)) }
     if cd.translationDisabled {
-      return fail(.fTranslation, record: recordS1, address: t.address)
+      return fail(.fTranslation, record: recordS1, address: t.address, why: "CD.EPD0=1 and the TLB missed")
     }
     let t0sz = Int(cd[C.t0sz])
     if t0sz > 0, t0sz < 64, t.address >> UInt64(64 - t0sz) != 0 {
-      return fail(.fTranslation, record: recordS1, address: t.address)
+      return fail(
+        .fTranslation, record: recordS1, address: t.address, why: "address beyond the CD's T0SZ range")
     }
-    let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
+    let w = PageTableWalker.walk(
+      root: cd.tableAddress, address: t.address, stage2: false, memory: memory,
+      recordLevels: r.lookup.walk != nil)
+    if r.lookup.walk != nil {
+      for l in w.levels { r.lookup.walk?.append(Self.levelStep(l, input: t.address, stage2: false)) }
+    }
     r.walkReads = w.readsPerLevel
     r.lookup.note("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
     if let fault = w.fault {
@@ -245,6 +287,7 @@ extension SMMU {
     let record = ste[S.s2r] == 1 || ste[S.s2s] == 1
     func fail(_ type: EventType) -> Resolution {
       r.outcome = .aborted
+      r.lookup.walk?.fail(type, recorded: record || !type.isTranslationFault, reason: Self.walkReason(type))
       if record || !type.isTranslationFault {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
@@ -261,11 +304,17 @@ extension SMMU {
       r.tlbHit = hit
       r.servedBy = "TLB"
       r.lookup.note("TLB hit \(key)")
+      r.lookup.walk?.append(Self.tlbStep(key, hit: hit))
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
-    let w = PageTableWalker.walk(root: root, address: input, stage2: true, memory: memory)
+    if fillTLB && r.lookup.walk != nil && tlb.peek(key) == nil { r.lookup.walk?.append(Self.tlbStep(key, hit: nil)) }
+    let w = PageTableWalker.walk(
+      root: root, address: input, stage2: true, memory: memory, recordLevels: r.lookup.walk != nil)
+    if r.lookup.walk != nil {
+      for l in w.levels { r.lookup.walk?.append(Self.levelStep(l, input: input, stage2: true)) }
+    }
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
     r.lookup.note("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
     if let fault = w.fault { return fail(Self.eventType(fault)) }
@@ -323,9 +372,10 @@ extension SMMU {
 
   /// Runs a transaction through the SMMU: ATC (for ATS endpoints), configuration cache,
   /// stream table, CD table, TLB and table walk. Updates caches, counters and events, and
-  /// checks the result against memory to report hazards.
+  /// checks the result against memory to report hazards. With `recordWalk`, the result also
+  /// holds the step-by-step walk (`TranslationResult.walk`).
   @discardableResult
-  public mutating func translate(_ t: Transaction) -> TranslationResult {
+  public mutating func translate(_ t: Transaction, recordWalk: Bool = false) -> TranslationResult {
     counters.transactions += 1
     var hazardsFound: [Hazard] = []
     // The endpoint's ATC first.
@@ -341,18 +391,20 @@ extension SMMU {
         report(h)
         hazardsFound.append(h)
       }
+      let walk = recordWalk ? Self.atcWalk(t, hit: hit, key: atcKey) : nil
       if t.write && !hit.writable {
         counters.aborted += 1
         return TranslationResult(
           outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"],
-          hazards: hazardsFound)
+          hazards: hazardsFound, walk: walk)
       }
       counters.translated += 1
       return TranslationResult(
         outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
-        path: ["ATC hit \(atcKey)"], hazards: hazardsFound)
+        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walk: walk)
     }
-    let r = resolve(t, useCaches: true)
+    var r = resolve(t, useCaches: true, recordWalk: recordWalk)
+    if usesATS { r.lookup.walk?.insertAfterTransaction(Self.atcMissStep(atcKey)) }
     apply(r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
@@ -404,8 +456,10 @@ extension SMMU {
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
     }
+    r.lookup.walk?.finish(r.outcome)
     return TranslationResult(
-      outcome: r.outcome, event: r.event, servedBy: r.servedBy, path: r.lookup.path, hazards: hazardsFound)
+      outcome: r.outcome, event: r.event, servedBy: r.servedBy, path: r.lookup.path, hazards: hazardsFound,
+      walk: r.lookup.walk)
   }
 
   /// Applies a lookup's cache traffic and fetch counts.

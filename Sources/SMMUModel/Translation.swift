@@ -36,6 +36,8 @@ public struct TranslationResult: Sendable, Hashable {
   public var path: [String]
   /// Hazards this transaction exposed.
   public var hazards: [Hazard]
+  /// The step-by-step walk, when it was asked for (`translate(_:recordWalk:)`).
+  public var walk: TranslationWalk? = nil
 
   /// The output address, if the transaction went through.
   public var outputAddress: UInt64? {
@@ -66,6 +68,8 @@ struct ConfigLookup {
   var l1stdFetches = 0
   var cdFetches = 0
   var l1cdFetches = 0
+  /// The walk being recorded, or nil (then no step is built).
+  var walk: TranslationWalk?
 
   init(recordsPath: Bool = true) { self.recordsPath = recordsPath }
 
