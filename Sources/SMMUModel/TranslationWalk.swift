@@ -118,7 +118,7 @@ public enum WalkSource: Sendable, Hashable {
     switch self {
     case .fetched: "fetched from memory"
     case .cached(let d): "cache (dropped by \(d))"
-    case .missed: "miss"
+    case .missed: "not in the cache"
     case .fetchFailed: "fetch aborted"
     case .none: "-"
     }

@@ -243,6 +243,7 @@ public struct ScenarioParser: Sendable {
         write = k.text == "write"
       }
       return .dma(master: m.text, pasid: pasid, iova: iova, write: write)
+    case "explain": return try parseExplain(&c)
     case "asid":
       let d = try c.known("domain", domains.keys.contains)
       return .asid(domain: d.text, value: UInt16(try c.number(max: 0xFFFF)))
