@@ -36,6 +36,7 @@ public struct ExplorerState: Sendable {
     self.height = height
     self.glyphs = glyphs
     session = Session(design: design)
+    session.recordsWalks = true
     rebuild()
   }
 
@@ -63,6 +64,7 @@ public struct ExplorerState: Sendable {
     case .walkthroughMenu: .menu
     case .raw, .compare: .popup
     case .help: .helpScreen
+    case .walk: .walkView
     case nil: screenKeymap
     }
   }

@@ -28,6 +28,7 @@ extension ExplorerState {
       drawPopup(
         &g, title: "This session under every design (differences highlighted; \(Keymap.popup.hintText()))",
         lines: compareLines)
+    case .walk(let v): drawWalk(&g, v)
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
         [

@@ -28,4 +28,6 @@ public enum Overlay: Sendable, Hashable {
   case writeFile(String)
   /// Walkthrough menu with the selected index.
   case walkthroughMenu(Int)
+  /// One DMA's walk through the hardware.
+  case walk(WalkView)
 }
