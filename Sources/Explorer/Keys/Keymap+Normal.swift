@@ -13,7 +13,7 @@ extension Keymap {
       keys: [.backTab, .left, .char("h")], label: "S-Tab", help: "previous pane", action: .focusPrevious),
     Binding(
       keys: [.enter], label: "Enter",
-      help: "raw qwords and decoded fields of the selection; in the log, a dma line's walk", action: .raw,
+      help: "raw qwords and decoded fields; on a dma log line, its walk", action: .raw,
       hint: "raw"),
     Binding(
       keys: [.char("e")], label: "e", help: "walk of the selected dma log line, or of the last DMA",
@@ -31,7 +31,7 @@ extension Keymap {
       keys: [.char("n")], label: "n", help: "new domain: domain NAME paging|s2|sva|identity|blocked",
       action: .prompt("domain ")),
     Binding(
-      keys: [.char("t")], label: "t", help: "DMA transaction: dma MASTER [pasid N] IOVA [read|write] (e: its walk)",
+      keys: [.char("t")], label: "t", help: "DMA transaction: dma MASTER [pasid N] IOVA [read|write]",
       action: .prompt("dma "), hint: "dma"),
     Binding(
       keys: [.char("p")], label: "p", help: "switch design (replays the session under the other design)",
