@@ -10,7 +10,8 @@ extension ExplorerState {
     var candidates: [String]
     if words.count == 1 {
       candidates = [
-        "attach", "detach", "master", "domain", "map", "unmap", "dma", "explain", "asid", "free", "release", "expect",
+        "attach", "detach", "master", "domain", "map", "unmap", "dma", "explain", "asid", "free", "release",
+        "expect",
         "say", "cmd", "write", "transition",
       ]
     } else {

@@ -34,13 +34,15 @@ public struct WalkView: Sendable, Hashable {
         Span(col(r.label, labelWidth - 1) + " ", Style(r.failed ? .bad : .title, bold: true)),
         Span(col(r.address, addressWidth), Style(.accent)),
       ]
-      let servedStyle = Style(r.cached ? .good : r.served == "fetched from memory" ? .warn : .dim, bold: r.cached)
+      let servedStyle = Style(
+        r.cached ? .good : r.served == "fetched from memory" ? .warn : .dim, bold: r.cached)
       let served = r.served == "-" ? [] : Self.words(r.served, style: servedStyle)
       out += Self.wrap(head, served, width: width, indent: 4 + labelWidth + addressWidth)
       let indent = [Span("    ")]
       if !r.descriptor.isEmpty {
         out += Self.wrap(
-          indent + [Span("qwords ", Style(.dim))], r.descriptor.map { Span($0 + " ") }, width: width, indent: 11)
+          indent + [Span("qwords ", Style(.dim))], r.descriptor.map { Span($0 + " ") }, width: width,
+          indent: 11)
       }
       if !r.fields.isEmpty {
         let fields = r.fields.map { f in
@@ -48,7 +50,9 @@ public struct WalkView: Sendable, Hashable {
         }
         out += Self.wrap(indent, fields, width: width, indent: 4)
       }
-      if !r.note.isEmpty { out += Self.wrap(indent, Self.words(r.note, style: Style(.dim)), width: width, indent: 4) }
+      if !r.note.isEmpty {
+        out += Self.wrap(indent, Self.words(r.note, style: Style(.dim)), width: width, indent: 4)
+      }
     }
     let grid = walk.nestedGrid
     if !grid.isEmpty { out += nestedLines(grid, width: width) }
@@ -63,9 +67,17 @@ public struct WalkView: Sendable, Hashable {
 
   /// Nested translation as a grid: a row per address stage 2 translated, a column per S2 level.
   func nestedLines(_ grid: [(translates: Int?, levels: [WalkStep])], width: Int) -> [[Span]] {
-    var out: [[Span]] = [[], [Span("Nested: the 2-D walk (rows: what stage 2 translated; columns: S2 levels)", Style(.header, bold: true))]]
+    var out: [[Span]] = [
+      [],
+      [
+        Span(
+          "Nested: the 2-D walk (rows: what stage 2 translated; columns: S2 levels)",
+          Style(.header, bold: true))
+      ],
+    ]
     out.append(
-      [Span(col("", 24))] + (0..<PageTableFormat.levels).map { Span(col("S2 level \($0)", 20), Style(.header)) })
+      [Span(col("", 24))]
+        + (0..<PageTableFormat.levels).map { Span(col("S2 level \($0)", 20), Style(.header)) })
     let s1Reads = walk.steps.filter { $0.kind == .s1Level }
     for s in s1Reads where !grid.contains(where: { $0.translates != nil }) {
       out.append([
@@ -116,7 +128,8 @@ extension ExplorerState {
     let rows = r.height - 2
     let top = max(0, min(v.scroll, lines.count - rows))
     g.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: Style())
-    let range = lines.count > rows ? "  lines \(top + 1)-\(min(lines.count, top + rows)) of \(lines.count)" : ""
+    let range =
+      lines.count > rows ? "  lines \(top + 1)-\(min(lines.count, top + rows)) of \(lines.count)" : ""
     g.box(r, title: "Walk of \(v.source)\(range)", focused: true, glyphs: glyphs)
     for (i, l) in lines.dropFirst(top).prefix(rows).enumerated() {
       g.draw(l, x: r.x + 2, y: r.y + 1 + i, width: r.width - 3)

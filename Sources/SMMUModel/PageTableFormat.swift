@@ -84,7 +84,8 @@ public enum PageTableWalker {
       let read = try? memory.read(slot)
       if recordLevels {
         let index = PageTableFormat.index(address, level: level)
-        result.levels.append(WalkLevel(level: level, table: table, index: index, slot: slot, descriptor: read))
+        result.levels.append(
+          WalkLevel(level: level, table: table, index: index, slot: slot, descriptor: read))
       }
       guard let desc = read else {
         result.fault = .external

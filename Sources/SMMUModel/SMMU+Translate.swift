@@ -309,7 +309,9 @@ extension SMMU {
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
-    if fillTLB && r.lookup.walk != nil && tlb.peek(key) == nil { r.lookup.walk?.append(Self.tlbStep(key, hit: nil)) }
+    if fillTLB && r.lookup.walk != nil && tlb.peek(key) == nil {
+      r.lookup.walk?.append(Self.tlbStep(key, hit: nil))
+    }
     let w = PageTableWalker.walk(
       root: root, address: input, stage2: true, memory: memory, recordLevels: r.lookup.walk != nil)
     if r.lookup.walk != nil {

@@ -80,7 +80,8 @@ public enum WalkReport {
       rows(w).map { r in
         .object([
           ("step", .string(r.label)), ("address", r.address.isEmpty ? .null : .string(r.address)),
-          ("qwords", .array(r.descriptor.map { .string($0) })), ("fields", .array(r.fields.map { .string($0) })),
+          ("qwords", .array(r.descriptor.map { .string($0) })),
+          ("fields", .array(r.fields.map { .string($0) })),
           ("note", .string(r.note)), ("served", .string(r.served)), ("cached", .bool(r.cached)),
           ("failed", .bool(r.failed)),
         ])

@@ -22,10 +22,12 @@ struct WalkViewEndToEndTests {
     #expect(s.waitFor("step 4/5"), "\(s.screen)")
     // Focus the log (the fifth pane); its selection starts on the last line.
     s.sendKeys("Tab", "Tab", "Tab", "Tab")
-    #expect(s.waitUntil { $0.contains { $0.hasPrefix("│>") && $0.contains(": expect ok dma ==") } }, "\(s.screen)")
+    #expect(
+      s.waitUntil { $0.contains { $0.hasPrefix("│>") && $0.contains(": expect ok dma ==") } }, "\(s.screen)")
     // Up to the second device's DMA, which the first one's TLB entry served.
     s.sendKeys("k", "k", "k")
-    #expect(s.waitUntil { $0.contains { $0.hasPrefix("│>") && $0.contains(": dma nic0 0x10000") } }, "\(s.screen)")
+    #expect(
+      s.waitUntil { $0.contains { $0.hasPrefix("│>") && $0.contains(": dma nic0 0x10000") } }, "\(s.screen)")
     s.sendKeys("Enter")
     #expect(s.waitFor("Walk of line 35: dma nic0 0x10000"), "\(s.screen)")
     #expect(s.waitFor("TLB hit"))

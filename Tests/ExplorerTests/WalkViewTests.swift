@@ -44,7 +44,8 @@ import Testing
     var end = s
     end.press(.char("G"))
     #expect(end.render().lines.contains { $0.contains("=> F_TRANSLATION (not recorded") })
-    #expect(WalkReport.resultText(v.walk).hasSuffix("at step 7 (S1 level 1): no valid descriptor for this address"))
+    #expect(
+      WalkReport.resultText(v.walk).hasSuffix("at step 7 (S1 level 1): no valid descriptor for this address"))
   }
 
   /// Enter on a past dma line shows that DMA at its time (cold), not the state now (warm).
