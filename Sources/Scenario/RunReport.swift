@@ -123,34 +123,34 @@ public enum RunReport {
   /// One JSON object for a step.
   public static func step(_ r: StepResult) -> JSON {
     let t = r.trace
-    return .object(
-      [
-        ("line", .int(r.line)), ("command", .string(r.text.trimmingSpaces)),
-        (
-          "writes",
-          .array(
-            (t?.writes ?? []).map { w in
-              .object([
-                ("target", .string(w.target.rawValue)), ("sid", w.sid.map { .int(Int($0)) } ?? .null),
-                ("ssid", w.ssid.map { .int(Int($0)) } ?? .null),
-                ("table", w.table.map { .string($0) } ?? .null),
-                ("qword", .int(w.qword)), ("old", .string(hex(w.old, digits: 16))),
-                ("new", .string(hex(w.new, digits: 16))),
-              ])
-            })
-        ),
-        ("commands", .array((t?.commands ?? []).map { .string($0.description) })),
-        ("syncs", .int(t?.syncs ?? 0)),
-        ("events", .array(r.events.map { .string($0.description) })),
-        ("hazards", .array(r.hazards.map { .string($0.description) })),
-        ("error", r.error.map { .string($0) } ?? .null),
-        ("dma", t?.translation.map { .string($0.summary) } ?? .null),
-        (
-          "expect",
-          r.expectation.map { .object([("passed", .bool($0.passed)), ("message", .string($0.message))]) }
-            ?? .null
-        ),
-      ] + walkJSON(r))
+    let fields: [(String, JSON)] = [
+      ("line", .int(r.line)), ("command", .string(r.text.trimmingSpaces)),
+      (
+        "writes",
+        .array(
+          (t?.writes ?? []).map { w in
+            .object([
+              ("target", .string(w.target.rawValue)), ("sid", w.sid.map { .int(Int($0)) } ?? .null),
+              ("ssid", w.ssid.map { .int(Int($0)) } ?? .null),
+              ("table", w.table.map { .string($0) } ?? .null),
+              ("qword", .int(w.qword)), ("old", .string(hex(w.old, digits: 16))),
+              ("new", .string(hex(w.new, digits: 16))),
+            ])
+          })
+      ),
+      ("commands", .array((t?.commands ?? []).map { .string($0.description) })),
+      ("syncs", .int(t?.syncs ?? 0)),
+      ("events", .array(r.events.map { .string($0.description) })),
+      ("hazards", .array(r.hazards.map { .string($0.description) })),
+      ("error", r.error.map { .string($0) } ?? .null),
+      ("dma", t?.translation.map { .string($0.summary) } ?? .null),
+      (
+        "expect",
+        r.expectation.map { .object([("passed", .bool($0.passed)), ("message", .string($0.message))]) }
+          ?? .null
+      ),
+    ]
+    return .object(fields + walkJSON(r))
   }
 
   /// The "walk" member of an `explain` line's object (none for other lines).
