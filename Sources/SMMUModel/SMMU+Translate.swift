@@ -15,16 +15,20 @@ extension SMMU {
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
       lookup.note("\(key) cached")
-      lookup.walk?.append(
-        Self.structureStep(
-          key, address: line.address, qwords: line.qwords,
-          source: .cached(droppedBy: InvalidationScope.droppedBy(key))))
+      lookup.record {
+        $0.append(
+          Self.structureStep(
+            key, address: line.address, qwords: line.qwords,
+            source: .cached(droppedBy: InvalidationScope.droppedBy(key))))
+      }
       return line.qwords
     }
     var q: [UInt64]
     if qwords == 8 {
       guard let entry = try? memory.readEntry(address) else {
-        lookup.walk?.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+        lookup.record {
+          $0.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+        }
         return nil
       }
       q = entry
@@ -33,7 +37,9 @@ extension SMMU {
       q.reserveCapacity(qwords)
       for i in 0..<qwords {
         guard let v = try? memory.read(address + UInt64(i * 8)) else {
-          lookup.walk?.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+          lookup.record {
+            $0.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+          }
           return nil
         }
         q.append(v)
@@ -47,7 +53,7 @@ extension SMMU {
     }
     lookup.fills.append((key, ConfigCacheLine(address: address, qwords: q)))
     lookup.note("\(key) fetched from \(hex(address))")
-    lookup.walk?.append(Self.structureStep(key, address: address, qwords: q, source: .fetched))
+    lookup.record { $0.append(Self.structureStep(key, address: address, qwords: q, source: .fetched)) }
     return q
   }
 
@@ -73,11 +79,13 @@ extension SMMU {
     else { return .fetchAbort(l1Address) }
     let span = Int(d[0] & 0x1F)
     let low = Int(sid) & ((1 << split) - 1)
-    lookup.walk?.annotateLast(
-      [
-        WalkField("Span", String(span), decided: true),
-        WalkField("L2Ptr", hex(d[0] & StreamTable.l1L2Ptr.mask), decided: true),
-      ], note: "SID bits \(split - 1):0 = \(low) indexes the L2 table")
+    lookup.record {
+      $0.annotateLast(
+        [
+          WalkField("Span", String(span), decided: true),
+          WalkField("L2Ptr", hex(d[0] & StreamTable.l1L2Ptr.mask), decided: true),
+        ], note: "SID bits \(split - 1):0 = \(low) indexes the L2 table")
+    }
     guard span >= 1, span <= 11, span <= split + 1, low < 1 << (span - 1) else { return .badStreamID }
     let l2 = d[0] & StreamTable.l1L2Ptr.mask
     return .ste(address: l2 + UInt64(low * 64), viaL1: true)
@@ -107,8 +115,9 @@ extension SMMU {
   func resolve(_ t: Transaction, useCaches: Bool, recordWalk: Bool = false) -> Resolution {
     var r = Resolution()
     if recordWalk {
-      r.lookup.walk = TranslationWalk(transaction: t)
-      r.lookup.walk?.append(Self.transactionStep(t))
+      var walk = TranslationWalk(transaction: t)
+      walk.append(Self.transactionStep(t))
+      r.lookup.walkBox = .walk(walk)
     }
     // Only the cached resolution's path is shown; the truth's is not kept.
     r.lookup.recordsPath = useCaches
@@ -123,7 +132,7 @@ extension SMMU {
     ) -> Resolution {
       r.outcome = .aborted
       r.configError = !type.isTranslationFault
-      r.lookup.walk?.fail(type, recorded: record, reason: why ?? Self.walkReason(type))
+      r.lookup.record { $0.fail(type, recorded: record, reason: why ?? Self.walkReason(type)) }
       if record {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch,
@@ -142,7 +151,7 @@ extension SMMU {
     else { return fail(.fSTEFetch, fetch: steAddress) }
     let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
-    r.lookup.walk?.annotateLast(Self.steFields(ste, ssv: t.ssid != nil))
+    r.lookup.record { $0.annotateLast(Self.steFields(ste, ssv: t.ssid != nil)) }
     guard ste.isValid, steIllegality(ste) == nil else {
       return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegality(ste) ?? "")" : "STE.V=0")
     }
@@ -154,7 +163,7 @@ extension SMMU {
     case .abort:
       r.outcome = .aborted
       r.lookup.note("STE abort: no event")
-      r.lookup.walk?.fail(nil, recorded: false, reason: "STE.Config=abort: aborted without an event")
+      r.lookup.record { $0.fail(nil, recorded: false, reason: "STE.Config=abort: aborted without an event") }
       return r
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
@@ -182,7 +191,7 @@ extension SMMU {
       switch ste[S.s1dss] {
       case S.S1DSS.bypass.rawValue:
         r.lookup.note("S1DSS bypass: stage 1 skipped")
-        r.lookup.walk?.annotateLast([], note: "SSV=0 and S1DSS=bypass: stage 1 skipped, no CD read")
+        r.lookup.record { $0.annotateLast([], note: "SSV=0 and S1DSS=bypass: stage 1 skipped, no CD read") }
         if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
         guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
           return fail(.fAddrSize, address: t.address)
@@ -205,11 +214,13 @@ extension SMMU {
         let d = fetchLine(
           .l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
       else { return fail(.fCDFetch, fetch: l1a) }
-      r.lookup.walk?.annotateLast(
-        [
-          WalkField("V", String(d[0] & 1), decided: true),
-          WalkField("L2Ptr", hex(d[0] & CDTable.l1L2Ptr.mask), decided: true),
-        ], note: "SSID bits \(s1cdmax - 1):\(shift) = \(l1i)")
+      r.lookup.record {
+        $0.annotateLast(
+          [
+            WalkField("V", String(d[0] & 1), decided: true),
+            WalkField("L2Ptr", hex(d[0] & CDTable.l1L2Ptr.mask), decided: true),
+          ], note: "SSID bits \(s1cdmax - 1):\(shift) = \(l1i)")
+      }
       guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID, why: "L1CD.V=0") }
       cdAddress = (d[0] & CDTable.l1L2Ptr.mask) + UInt64(Int(index) & ((1 << shift) - 1)) * 64
     }
@@ -219,7 +230,7 @@ extension SMMU {
     else { return fail(.fCDFetch, fetch: cdAddress) }
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
-    r.lookup.walk?.annotateLast(Self.cdFields(cd), note: "CD index \(index)")
+    r.lookup.record { $0.annotateLast(Self.cdFields(cd), note: "CD index \(index)") }
     guard cd.isValid, cdIllegality(cd, ste: ste) == nil else {
       return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
     }
@@ -234,12 +245,13 @@ extension SMMU {
       r.tlbHit = hit
       r.servedBy = "TLB"
       r.lookup.note("TLB hit \(r.tlbKey!)")
-      r.lookup.walk?.append(Self.tlbStep(r.tlbKey!, hit: hit))
+      let hitKey = r.tlbKey!
+      r.lookup.record { $0.append(Self.tlbStep(hitKey, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
       return r
     }
-    if useCaches { r.lookup.walk?.append(Self.tlbStep(key, hit: nil)) }
+    if useCaches { r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) } }
     if cd.translationDisabled {
       return fail(.fTranslation, record: recordS1, address: t.address, why: "CD.EPD0=1 and the TLB missed")
     }
@@ -250,9 +262,9 @@ extension SMMU {
     }
     let w = PageTableWalker.walk(
       root: cd.tableAddress, address: t.address, stage2: false, memory: memory,
-      recordLevels: r.lookup.walk != nil)
-    if r.lookup.walk != nil {
-      for l in w.levels { r.lookup.walk?.append(Self.levelStep(l, input: t.address, stage2: false)) }
+      recordLevels: r.lookup.recording)
+    if r.lookup.recording {
+      for l in w.levels { r.lookup.record { $0.append(Self.levelStep(l, input: t.address, stage2: false)) } }
     }
     r.walkReads = w.readsPerLevel
     r.lookup.note("S1 walk from \(hex(cd.tableAddress)): \(w.readsPerLevel.reduce(0, +)) reads")
@@ -287,7 +299,9 @@ extension SMMU {
     let record = ste[S.s2r] == 1 || ste[S.s2s] == 1
     func fail(_ type: EventType) -> Resolution {
       r.outcome = .aborted
-      r.lookup.walk?.fail(type, recorded: record || !type.isTranslationFault, reason: Self.walkReason(type))
+      r.lookup.record {
+        $0.fail(type, recorded: record || !type.isTranslationFault, reason: Self.walkReason(type))
+      }
       if record || !type.isTranslationFault {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
@@ -304,18 +318,18 @@ extension SMMU {
       r.tlbHit = hit
       r.servedBy = "TLB"
       r.lookup.note("TLB hit \(key)")
-      r.lookup.walk?.append(Self.tlbStep(key, hit: hit))
+      r.lookup.record { $0.append(Self.tlbStep(key, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
-    if fillTLB && r.lookup.walk != nil && tlb.peek(key) == nil {
-      r.lookup.walk?.append(Self.tlbStep(key, hit: nil))
+    if fillTLB && r.lookup.recording && tlb.peek(key) == nil {
+      r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) }
     }
     let w = PageTableWalker.walk(
-      root: root, address: input, stage2: true, memory: memory, recordLevels: r.lookup.walk != nil)
-    if r.lookup.walk != nil {
-      for l in w.levels { r.lookup.walk?.append(Self.levelStep(l, input: input, stage2: true)) }
+      root: root, address: input, stage2: true, memory: memory, recordLevels: r.lookup.recording)
+    if r.lookup.recording {
+      for l in w.levels { r.lookup.record { $0.append(Self.levelStep(l, input: input, stage2: true)) } }
     }
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
     r.lookup.note("S2 walk from \(hex(root)): \(w.readsPerLevel.reduce(0, +)) reads")
@@ -398,15 +412,15 @@ extension SMMU {
         counters.aborted += 1
         return TranslationResult(
           outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"],
-          hazards: hazardsFound, walk: walk)
+          hazards: hazardsFound, walkBox: walk.map { .walk($0) })
       }
       counters.translated += 1
       return TranslationResult(
         outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
-        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walk: walk)
+        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map { .walk($0) })
     }
     var r = resolve(t, useCaches: true, recordWalk: recordWalk)
-    if usesATS { r.lookup.walk?.insertAfterTransaction(Self.atcMissStep(atcKey)) }
+    if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }
     apply(r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
@@ -458,10 +472,11 @@ extension SMMU {
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
     }
-    r.lookup.walk?.finish(r.outcome)
+    let outcome = r.outcome
+    r.lookup.record { $0.finish(outcome) }
     return TranslationResult(
       outcome: r.outcome, event: r.event, servedBy: r.servedBy, path: r.lookup.path, hazards: hazardsFound,
-      walk: r.lookup.walk)
+      walkBox: r.lookup.walkBox)
   }
 
   /// Applies a lookup's cache traffic and fetch counts.

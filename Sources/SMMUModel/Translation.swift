@@ -37,7 +37,11 @@ public struct TranslationResult: Sendable, Hashable {
   /// Hazards this transaction exposed.
   public var hazards: [Hazard]
   /// The step-by-step walk, when it was asked for (`translate(_:recordWalk:)`).
-  public var walk: TranslationWalk? = nil
+  public var walk: TranslationWalk? {
+    get { walkBox?.value }
+    set { walkBox = newValue.map { .walk($0) } }
+  }
+  var walkBox: WalkBox? = nil
 
   /// The output address, if the transaction went through.
   public var outputAddress: UInt64? {
@@ -68,8 +72,26 @@ struct ConfigLookup {
   var l1stdFetches = 0
   var cdFetches = 0
   var l1cdFetches = 0
-  /// The walk being recorded, or nil (then no step is built).
-  var walk: TranslationWalk?
+  /// The walk being recorded (out of line), or nil: then no step is built.
+  var walkBox: WalkBox?
+
+  /// True while a walk is being recorded.
+  var recording: Bool { walkBox != nil }
+
+  /// Changes the walk being recorded; when none is, does nothing and builds nothing. The
+  /// change runs out of line, so a translation that records nothing pays one test.
+  @inline(__always)
+  mutating func record(_ change: (inout TranslationWalk) -> Void) {
+    if walkBox != nil { recordOutOfLine(change) }
+  }
+
+  @inline(never)
+  mutating func recordOutOfLine(_ change: (inout TranslationWalk) -> Void) {
+    guard case .walk(var w)? = walkBox else { return }
+    walkBox = nil
+    change(&w)
+    walkBox = .walk(w)
+  }
 
   init(recordsPath: Bool = true) { self.recordsPath = recordsPath }
 

@@ -61,6 +61,18 @@ public struct TranslationWalk: Sendable, Hashable {
   mutating func finish(_ outcome: TranslationResult.Outcome) { self.outcome = outcome }
 }
 
+/// A walk held out of line: a lookup or a result that carries none is one word larger, not a
+/// whole walk larger (translations copy these structures several times).
+enum WalkBox: Sendable, Hashable {
+  indirect case walk(TranslationWalk)
+
+  var value: TranslationWalk {
+    switch self {
+    case .walk(let w): w
+    }
+  }
+}
+
 /// One step of a walk.
 public struct WalkStep: Sendable, Hashable {
   public enum Kind: String, Sendable, Hashable, CaseIterable {

@@ -243,7 +243,6 @@ public struct ScenarioParser: Sendable {
         write = k.text == "write"
       }
       return .dma(master: m.text, pasid: pasid, iova: iova, write: write)
-    case "explain": return try parseExplain(&c)
     case "asid":
       let d = try c.known("domain", domains.keys.contains)
       return .asid(domain: d.text, value: UInt16(try c.number(max: 0xFFFF)))
@@ -318,6 +317,7 @@ public struct ScenarioParser: Sendable {
         throw F(column: from.column, message: error.description)
       }
       return .transition(kind: kind.text, from: from.text, to: to.text)
+    case "explain": return try parseExplain(&c)
     default:
       throw F(column: verb.column, message: "unknown command '\(verb.text)'")
     }
