@@ -117,7 +117,7 @@ extension SMMU {
     if recordWalk {
       var walk = TranslationWalk(transaction: t)
       walk.append(Self.transactionStep(t))
-      r.lookup.walkBox = .walk(walk)
+      r.lookup.walkBox = WalkBox(walk)
     }
     // Only the cached resolution's path is shown; the truth's is not kept.
     r.lookup.recordsPath = useCaches
@@ -412,12 +412,12 @@ extension SMMU {
         counters.aborted += 1
         return TranslationResult(
           outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"],
-          hazards: hazardsFound, walkBox: walk.map { .walk($0) })
+          hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
       }
       counters.translated += 1
       return TranslationResult(
         outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
-        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map { .walk($0) })
+        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
     }
     var r = resolve(t, useCaches: true, recordWalk: recordWalk)
     if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }

@@ -39,7 +39,7 @@ public struct TranslationResult: Sendable, Hashable {
   /// The step-by-step walk, when it was asked for (`translate(_:recordWalk:)`).
   public var walk: TranslationWalk? {
     get { walkBox?.value }
-    set { walkBox = newValue.map { .walk($0) } }
+    set { walkBox = newValue.map(WalkBox.init) }
   }
   var walkBox: WalkBox? = nil
 
@@ -87,10 +87,10 @@ struct ConfigLookup {
 
   @inline(never)
   mutating func recordOutOfLine(_ change: (inout TranslationWalk) -> Void) {
-    guard case .walk(var w)? = walkBox else { return }
+    guard var w = walkBox?.value else { return }
     walkBox = nil
     change(&w)
-    walkBox = .walk(w)
+    walkBox = WalkBox(w)
   }
 
   init(recordsPath: Bool = true) { self.recordsPath = recordsPath }

@@ -62,15 +62,15 @@ public struct TranslationWalk: Sendable, Hashable {
 }
 
 /// A walk held out of line: a lookup or a result that carries none is one word larger, not a
-/// whole walk larger (translations copy these structures several times).
-enum WalkBox: Sendable, Hashable {
-  indirect case walk(TranslationWalk)
+/// whole walk larger (translations copy these structures several times). Immutable, so it
+/// keeps value semantics: a change makes a new box.
+final class WalkBox: Sendable, Hashable {
+  let value: TranslationWalk
 
-  var value: TranslationWalk {
-    switch self {
-    case .walk(let w): w
-    }
-  }
+  init(_ value: TranslationWalk) { self.value = value }
+
+  static func == (a: WalkBox, b: WalkBox) -> Bool { a === b || a.value == b.value }
+  func hash(into h: inout Hasher) { h.combine(value) }
 }
 
 /// One step of a walk.
