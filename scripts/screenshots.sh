@@ -40,6 +40,10 @@ shot walkthrough-step $W $H Space -- "$bin" --walkthrough s1dss
 # The memory walkthrough (64 devices on one domain) under every design.
 shot compare $W $H c -- "$bin" --walkthrough memory
 
+# anatomy-of-a-dma after the CD change + CFGI_CD: the last DMA's walk (e): the STE from the
+# configuration cache, the CD fetched again, the TLB still serving the translation.
+shot walk-view $W $H Space Space e -- "$bin" --walkthrough anatomy-of-a-dma
+
 # The Linux 6.1 run on QEMU (../shared/samples), imported and stepped into the DMA read phase.
 sample=../shared/samples/qemu-linux-6.1
 if [[ -f $sample/trace.log.gz ]]; then

@@ -12,7 +12,19 @@ extension ExplorerState {
     case .focusNext: focus = PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count)!
     case .focusPrevious:
       focus = PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)!
-    case .raw: overlay = .raw
+    case .raw:
+      if focus == .log, let v = selectedLogWalk {
+        overlay = .walk(v)
+      } else {
+        overlay = .raw
+      }
+    case .walk:
+      if let v = (focus == .log ? selectedLogWalk : nil) ?? lastWalk {
+        overlay = .walk(v)
+      } else {
+        status = "no DMA with a walk yet: t runs one"
+        statusIsError = true
+      }
     case .prompt(let prefix):
       var text = prefix
       if prefix == "detach " || prefix == "dma ", let m = selectedMaster { text += m + " " }

@@ -10,7 +10,7 @@ extension ExplorerState.Derived {
     var out =
       timeline?.lines.map { ExplorerState.LogLine(text: $0, color: $0.contains(" cmd ") ? .warn : .normal) }
       ?? []
-    for r in session.results {
+    for (index, r) in session.results.enumerated() {
       switch r.command {
       case .say(let t): out.append(ExplorerState.LogLine(text: "  » \(t)", color: .dim))
       case .step(let t): out.append(ExplorerState.LogLine(text: "== \(t)", color: .title))
@@ -21,7 +21,10 @@ extension ExplorerState.Derived {
             text: "\(r.line): expect \(ok ? "ok" : "FAILED") \(r.expectation?.message ?? "")",
             color: ok ? .good : .bad))
       default:
-        out.append(ExplorerState.LogLine(text: "\(r.line): \(r.text.trimmingCharacters())", color: .accent))
+        out.append(
+          ExplorerState.LogLine(
+            text: "\(r.line): \(r.text.trimmingCharacters())", color: .accent,
+            result: r.trace?.translation?.walk == nil ? nil : index))
         for item in r.trace?.items ?? [] {
           switch item {
           case .write(let w):

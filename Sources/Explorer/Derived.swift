@@ -65,5 +65,7 @@ extension ExplorerState {
   public struct LogLine: Sendable, Hashable {
     public let text: String
     public let color: Color
+    /// The index in `session.results` of the line a DMA with a walk heads (Enter opens it).
+    public var result: Int? = nil
   }
 }

@@ -36,7 +36,11 @@ extension ExplorerState {
       } else if let t = r.trace?.translation {
         status =
           "\(trimmed): \(t.summary)" + (r.hazards.isEmpty ? "" : "  HAZARD: \(r.hazards[0].kind.rawValue)")
+          + (t.walk == nil ? "" : "  (e: its walk)")
         statusIsError = !r.hazards.isEmpty
+        if case .explainDMA = r.command, session.results.count > 0 {
+          overlay = walkView(resultIndex: session.results.count - 1).map { .walk($0) }
+        }
       } else {
         status = "\(trimmed): ok" + (r.trace.map { " (\($0.syncs) syncs)" } ?? "")
         statusIsError = false
@@ -53,6 +57,7 @@ extension ExplorerState {
   public mutating func replay(design: DriverDesign?, compact: Bool?, dropLastUserLine: Bool = false) {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
     var s = Session(design: design, compact: compact)
+    s.recordsWalks = true
     for l in baseLines { s.execute(l, learnNames: true) }
     for l in userLines { try? s.execute(source: l) }
     session = s

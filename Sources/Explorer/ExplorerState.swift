@@ -39,6 +39,7 @@ public struct ExplorerState: Sendable {
     self.height = height
     self.glyphs = glyphs
     session = Session(design: design)
+    session.recordsWalks = true
     rebuild()
   }
 
@@ -67,6 +68,7 @@ public struct ExplorerState: Sendable {
     case .raw, .compare: .popup
     case .sweep: .scrollPopup
     case .help: .helpScreen
+    case .walk: .walkView
     case nil: screenKeymap
     }
   }

@@ -34,6 +34,19 @@ extension ExplorerState {
       case .cancel: overlay = nil
       default: break
       }
+    case .walk(var v):
+      switch action {
+      case .move(let d): v.scroll += d
+      case .page(let d): v.scroll += d * max(1, height - 5)
+      case .home: v.scroll = 0
+      case .end: v.scroll = .max
+      case .cancel:
+        overlay = nil
+        return []
+      default: return []
+      }
+      v.scroll = max(0, min(walkScrollLimit(v), v.scroll))
+      overlay = .walk(v)
     }
     return []
   }

@@ -36,6 +36,7 @@ extension ExplorerState {
       drawPopup(
         &g, title: "What each design costs (smmuscope sweep; \(Keymap.scrollPopup.hintText()))",
         lines: Array(lines.dropFirst(top)), more: "j/PgDn scrolls")
+    case .walk(let v): drawWalk(&g, v)
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
         [

@@ -30,4 +30,6 @@ public enum Overlay: Sendable, Hashable {
   case walkthroughMenu(Int)
   /// The sweep chart (`smmuscope sweep`), scrolled down by this many rows.
   case sweep(Int)
+  /// One DMA's walk through the hardware.
+  case walk(WalkView)
 }

@@ -84,13 +84,15 @@ extension Driver {
     }
   }
 
-  /// Sends a DMA transaction from a master (its first SID) through the hardware model.
-  public mutating func dma(master: String, pasid: UInt32? = nil, iova: UInt64, write: Bool = false)
-    -> OperationTrace
-  {
+  /// Sends a DMA transaction from a master (its first SID) through the hardware model; with
+  /// `recordWalk`, the trace's translation holds the step-by-step walk.
+  public mutating func dma(
+    master: String, pasid: UInt32? = nil, iova: UInt64, write: Bool = false, recordWalk: Bool = false
+  ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let m = try d.master(master)
-      let r = d.smmu.translate(Transaction(sid: m.sids[0], ssid: pasid, address: iova, write: write))
+      let r = d.smmu.translate(
+        Transaction(sid: m.sids[0], ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
       d.trace.translation = r
       d.note(r.summary)
     }

@@ -53,12 +53,24 @@ public struct WalkResult: Sendable, Hashable {
   /// Descriptor reads per level (index 0-3).
   public var readsPerLevel = [0, 0, 0, 0]
   public var fault: Fault?
+  /// Each level read, when the walk was asked to record them (empty otherwise).
+  public var levels: [WalkLevel] = []
+}
+
+/// One level of a table walk: the table, the slot read and the descriptor found.
+public struct WalkLevel: Sendable, Hashable {
+  public let level: Int
+  public let table: UInt64
+  public let index: Int
+  public let slot: UInt64
+  /// The descriptor, or nil when the read aborted.
+  public let descriptor: UInt64?
 }
 
 /// Walks a 4-level table in simulated memory, reading one descriptor per level.
 public enum PageTableWalker {
   public static func walk(
-    root: UInt64, address: UInt64, stage2: Bool, memory: PhysicalMemory
+    root: UInt64, address: UInt64, stage2: Bool, memory: PhysicalMemory, recordLevels: Bool = false
   ) -> WalkResult {
     var result = WalkResult()
     guard address >> UInt64(PageTableFormat.inputBits) == 0 else {
@@ -69,7 +81,13 @@ public enum PageTableWalker {
     for level in 0..<PageTableFormat.levels {
       let slot = table + UInt64(PageTableFormat.index(address, level: level) * 8)
       result.readsPerLevel[level] += 1
-      guard let desc = try? memory.read(slot) else {
+      let read = try? memory.read(slot)
+      if recordLevels {
+        let index = PageTableFormat.index(address, level: level)
+        result.levels.append(
+          WalkLevel(level: level, table: table, index: index, slot: slot, descriptor: read))
+      }
+      guard let desc = read else {
         result.fault = .external
         return result
       }

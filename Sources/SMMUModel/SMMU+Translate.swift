@@ -15,15 +15,31 @@ extension SMMU {
     if useCaches, let line = configCache.peek(key) {
       lookup.hits.append((key, line))
       lookup.note(.cached(key))
+      lookup.record {
+        $0.append(
+          Self.structureStep(
+            key, address: line.address, qwords: line.qwords,
+            source: .cached(droppedBy: InvalidationScope.droppedBy(key))))
+      }
       return line.entry
     }
     var q = EntryQwords()
     if qwords == 8 {
-      guard let entry = try? memory.readEntry(address) else { return nil }
+      guard let entry = try? memory.readEntry(address) else {
+        lookup.record {
+          $0.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+        }
+        return nil
+      }
       q = entry
     } else {
       for i in 0..<qwords {
-        guard let v = try? memory.read(address + UInt64(i * 8)) else { return nil }
+        guard let v = try? memory.read(address + UInt64(i * 8)) else {
+          lookup.record {
+            $0.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
+          }
+          return nil
+        }
         q[i] = v
       }
     }
@@ -35,6 +51,9 @@ extension SMMU {
     }
     lookup.fills.append((key, ConfigCacheLine(address: address, entry: q, count: qwords)))
     lookup.note(.fetched(key, address))
+    lookup.record {
+      $0.append(Self.structureStep(key, address: address, qwords: Array(q.prefix(qwords)), source: .fetched))
+    }
     return q
   }
 
@@ -60,6 +79,13 @@ extension SMMU {
     else { return .fetchAbort(l1Address) }
     let span = Int(d[0] & 0x1F)
     let low = Int(sid) & ((1 << split) - 1)
+    lookup.record {
+      $0.annotateLast(
+        [
+          WalkField("Span", String(span), decided: true),
+          WalkField("L2Ptr", hex(d[0] & StreamTable.l1L2Ptr.mask), decided: true),
+        ], note: "SID bits \(split - 1):0 = \(low) indexes the L2 table")
+    }
     guard span >= 1, span <= 11, span <= split + 1, low < 1 << (span - 1) else { return .badStreamID }
     let l2 = d[0] & StreamTable.l1L2Ptr.mask
     return .ste(address: l2 + UInt64(low * 64), viaL1: true)
@@ -86,8 +112,13 @@ extension SMMU {
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
   /// changing anything. The hazard checks run it a second time with caches off: the truth.
-  func resolve(_ t: Transaction, useCaches: Bool) -> Resolution {
+  func resolve(_ t: Transaction, useCaches: Bool, recordWalk: Bool = false) -> Resolution {
     var r = Resolution()
+    if recordWalk {
+      var walk = TranslationWalk(transaction: t)
+      walk.append(Self.transactionStep(t))
+      r.lookup.walkBox = WalkBox(walk)
+    }
     // Only the cached resolution's path is shown; the truth's is not kept.
     r.lookup.recordsPath = useCaches
     guard enabled else {
@@ -97,10 +128,11 @@ extension SMMU {
     }
     func fail(
       _ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil,
-      stage2: Bool = false
+      stage2: Bool = false, why: String? = nil
     ) -> Resolution {
       r.outcome = .aborted
       r.configError = !type.isTranslationFault
+      r.lookup.record { $0.fail(type, recorded: record, reason: why ?? Self.walkReason(type)) }
       if record {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch,
@@ -119,7 +151,10 @@ extension SMMU {
     else { return fail(.fSTEFetch, fetch: steAddress) }
     let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
-    guard ste.isValid, steIllegality(ste) == nil else { return fail(.cBadSTE) }
+    r.lookup.record { $0.annotateLast(Self.steFields(ste, ssv: t.ssid != nil)) }
+    guard ste.isValid, steIllegality(ste) == nil else {
+      return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegality(ste) ?? "")" : "STE.V=0")
+    }
     let config = ste.configValue
     r.atsAllowed = ste[S.eats] == S.eatsTrans
     let s2 = config == .s2Translate || config == .nested
@@ -128,6 +163,7 @@ extension SMMU {
     case .abort:
       r.outcome = .aborted
       r.lookup.note("STE abort: no event")
+      r.lookup.record { $0.fail(nil, recorded: false, reason: "STE.Config=abort: aborted without an event") }
       return r
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
@@ -155,6 +191,7 @@ extension SMMU {
       switch ste[S.s1dss] {
       case S.S1DSS.bypass.rawValue:
         r.lookup.note("S1DSS bypass: stage 1 skipped")
+        r.lookup.record { $0.annotateLast([], note: "SSV=0 and S1DSS=bypass: stage 1 skipped, no CD read") }
         if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
         guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
           return fail(.fAddrSize, address: t.address)
@@ -177,7 +214,14 @@ extension SMMU {
         let d = fetchLine(
           .l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
       else { return fail(.fCDFetch, fetch: l1a) }
-      guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID) }
+      r.lookup.record {
+        $0.annotateLast(
+          [
+            WalkField("V", String(d[0] & 1), decided: true),
+            WalkField("L2Ptr", hex(d[0] & CDTable.l1L2Ptr.mask), decided: true),
+          ], note: "SSID bits \(s1cdmax - 1):\(shift) = \(l1i)")
+      }
+      guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID, why: "L1CD.V=0") }
       cdAddress = (d[0] & CDTable.l1L2Ptr.mask) + UInt64(Int(index) & ((1 << shift) - 1)) * 64
     }
     guard
@@ -186,7 +230,10 @@ extension SMMU {
     else { return fail(.fCDFetch, fetch: cdAddress) }
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
-    guard cd.isValid, cdIllegality(cd, ste: ste) == nil else { return fail(.cBadCD) }
+    r.lookup.record { $0.annotateLast(Self.cdFields(cd), note: "CD index \(index)") }
+    guard cd.isValid, cdIllegality(cd, ste: ste) == nil else {
+      return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
+    }
     // 5. Stage 1 TLB, then walk.
     let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
     let page = t.address >> 12
@@ -198,18 +245,27 @@ extension SMMU {
       r.tlbHit = hit
       r.servedBy = "TLB"
       r.lookup.note(.tlbHit(r.tlbKey!))
+      let hitKey = r.tlbKey!
+      r.lookup.record { $0.append(Self.tlbStep(hitKey, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
       return r
     }
+    if useCaches { r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) } }
     if cd.translationDisabled {
-      return fail(.fTranslation, record: recordS1, address: t.address)
+      return fail(.fTranslation, record: recordS1, address: t.address, why: "CD.EPD0=1 and the TLB missed")
     }
     let t0sz = Int(cd[C.t0sz])
     if t0sz > 0, t0sz < 64, t.address >> UInt64(64 - t0sz) != 0 {
-      return fail(.fTranslation, record: recordS1, address: t.address)
+      return fail(
+        .fTranslation, record: recordS1, address: t.address, why: "address beyond the CD's T0SZ range")
     }
-    let w = PageTableWalker.walk(root: cd.tableAddress, address: t.address, stage2: false, memory: memory)
+    let w = PageTableWalker.walk(
+      root: cd.tableAddress, address: t.address, stage2: false, memory: memory,
+      recordLevels: r.lookup.recording)
+    if r.lookup.recording {
+      for l in w.levels { r.lookup.record { $0.append(Self.levelStep(l, input: t.address, stage2: false)) } }
+    }
     r.walkReads = w.readsPerLevel
     r.lookup.note(.walk(stage2: false, root: cd.tableAddress, reads: w.readsPerLevel.reduce(0, +)))
     if let fault = w.fault {
@@ -243,6 +299,9 @@ extension SMMU {
     let record = ste[S.s2r] == 1 || ste[S.s2s] == 1
     func fail(_ type: EventType) -> Resolution {
       r.outcome = .aborted
+      r.lookup.record {
+        $0.fail(type, recorded: record || !type.isTranslationFault, reason: Self.walkReason(type))
+      }
       if record || !type.isTranslationFault {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
@@ -259,11 +318,19 @@ extension SMMU {
       r.tlbHit = hit
       r.servedBy = "TLB"
       r.lookup.note(.tlbHit(key))
+      r.lookup.record { $0.append(Self.tlbStep(key, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & 0xFFF))
       return r
     }
-    let w = PageTableWalker.walk(root: root, address: input, stage2: true, memory: memory)
+    if fillTLB && r.lookup.recording && tlb.peek(key) == nil {
+      r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) }
+    }
+    let w = PageTableWalker.walk(
+      root: root, address: input, stage2: true, memory: memory, recordLevels: r.lookup.recording)
+    if r.lookup.recording {
+      for l in w.levels { r.lookup.record { $0.append(Self.levelStep(l, input: input, stage2: true)) } }
+    }
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
     r.lookup.note(.walk(stage2: true, root: root, reads: w.readsPerLevel.reduce(0, +)))
     if let fault = w.fault { return fail(Self.eventType(fault)) }
@@ -321,9 +388,10 @@ extension SMMU {
 
   /// Runs a transaction through the SMMU: ATC (for ATS endpoints), configuration cache,
   /// stream table, CD table, TLB and table walk. Updates caches, counters and events, and
-  /// checks the result against memory to report hazards.
+  /// checks the result against memory to report hazards. With `recordWalk`, the result also
+  /// holds the step-by-step walk (`TranslationResult.walk`).
   @discardableResult
-  public mutating func translate(_ t: Transaction) -> TranslationResult {
+  public mutating func translate(_ t: Transaction, recordWalk: Bool = false) -> TranslationResult {
     counters.transactions += 1
     var hazardsFound: [Hazard] = []
     // The endpoint's ATC first.
@@ -339,18 +407,20 @@ extension SMMU {
         report(h)
         hazardsFound.append(h)
       }
+      let walk = recordWalk ? Self.atcWalk(t, hit: hit, key: atcKey) : nil
       if t.write && !hit.writable {
         counters.aborted += 1
         return TranslationResult(
           outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"],
-          hazards: hazardsFound)
+          hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
       }
       counters.translated += 1
       return TranslationResult(
         outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
-        path: ["ATC hit \(atcKey)"], hazards: hazardsFound)
+        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
     }
-    let r = resolve(t, useCaches: true)
+    var r = resolve(t, useCaches: true, recordWalk: recordWalk)
+    if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }
     apply(r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
@@ -402,8 +472,11 @@ extension SMMU {
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
     }
+    let outcome = r.outcome
+    r.lookup.record { $0.finish(outcome) }
     return TranslationResult(
-      outcome: r.outcome, event: r.event, servedBy: r.servedBy, notes: r.lookup.path, hazards: hazardsFound)
+      outcome: r.outcome, event: r.event, servedBy: r.servedBy, notes: r.lookup.path, hazards: hazardsFound,
+      walkBox: r.lookup.walkBox)
   }
 
   /// Applies a lookup's cache traffic and fetch counts.

@@ -36,6 +36,12 @@ public struct TranslationResult: Sendable, Hashable {
   public var notes: [TranslationNote]
   /// Hazards this transaction exposed.
   public var hazards: [Hazard]
+  /// The step-by-step walk, when it was asked for (`translate(_:recordWalk:)`).
+  public var walk: TranslationWalk? {
+    get { walkBox?.value }
+    set { walkBox = newValue.map(WalkBox.init) }
+  }
+  var walkBox: WalkBox? = nil
 
   /// The lookup steps, for the UI, e.g. ["STE sid 0x8 cached", "CD ssid 0 fetched", ...].
   public var path: [String] { notes.map(\.description) }
@@ -44,17 +50,35 @@ public struct TranslationResult: Sendable, Hashable {
   public init(
     outcome: Outcome, event: Event?, servedBy: String, notes: [TranslationNote], hazards: [Hazard]
   ) {
+    self.init(
+      outcome: outcome, event: event, servedBy: servedBy, notes: notes, hazards: hazards, walkBox: nil)
+  }
+
+  /// A result with its lookup steps as values and its walk, when one was recorded.
+  init(
+    outcome: Outcome, event: Event?, servedBy: String, notes: [TranslationNote], hazards: [Hazard],
+    walkBox: WalkBox?
+  ) {
     self.outcome = outcome
     self.event = event
     self.servedBy = servedBy
     self.notes = notes
     self.hazards = hazards
+    self.walkBox = walkBox
   }
 
   /// A result with its lookup steps as text.
   public init(outcome: Outcome, event: Event?, servedBy: String, path: [String], hazards: [Hazard]) {
+    self.init(outcome: outcome, event: event, servedBy: servedBy, path: path, hazards: hazards, walkBox: nil)
+  }
+
+  /// A result with its lookup steps as text and its walk, when one was recorded.
+  init(
+    outcome: Outcome, event: Event?, servedBy: String, path: [String], hazards: [Hazard], walkBox: WalkBox?
+  ) {
     self.init(
-      outcome: outcome, event: event, servedBy: servedBy, notes: path.map { .text($0) }, hazards: hazards)
+      outcome: outcome, event: event, servedBy: servedBy, notes: path.map { .text($0) }, hazards: hazards,
+      walkBox: walkBox)
   }
 
   /// The output address, if the transaction went through.
@@ -86,6 +110,26 @@ struct ConfigLookup {
   var l1stdFetches = 0
   var cdFetches = 0
   var l1cdFetches = 0
+  /// The walk being recorded (out of line), or nil: then no step is built.
+  var walkBox: WalkBox?
+
+  /// True while a walk is being recorded.
+  var recording: Bool { walkBox != nil }
+
+  /// Changes the walk being recorded; when none is, does nothing and builds nothing. The
+  /// change runs out of line, so a translation that records nothing pays one test.
+  @inline(__always)
+  mutating func record(_ change: (inout TranslationWalk) -> Void) {
+    if walkBox != nil { recordOutOfLine(change) }
+  }
+
+  @inline(never)
+  mutating func recordOutOfLine(_ change: (inout TranslationWalk) -> Void) {
+    guard var w = walkBox?.value else { return }
+    walkBox = nil
+    change(&w)
+    walkBox = WalkBox(w)
+  }
 
   init(recordsPath: Bool = true) { self.recordsPath = recordsPath }
 

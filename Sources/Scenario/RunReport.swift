@@ -113,7 +113,7 @@ public enum RunReport {
   /// One JSON object for a step.
   public static func step(_ r: StepResult) -> JSON {
     let t = r.trace
-    return .object([
+    let fields: [(String, JSON)] = [
       ("line", .int(r.line)), ("command", .string(r.text.trimmingSpaces)),
       (
         "writes",
@@ -139,7 +139,14 @@ public enum RunReport {
         r.expectation.map { .object([("passed", .bool($0.passed)), ("message", .string($0.message))]) }
           ?? .null
       ),
-    ])
+    ]
+    return .object(fields + walkJSON(r))
+  }
+
+  /// The "walk" member of an `explain` line's object (none for other lines).
+  static func walkJSON(_ r: StepResult) -> [(String, JSON)] {
+    guard case .explainDMA = r.command, let w = r.walk else { return [] }
+    return [("walk", WalkReport.json(w))]
   }
 
   /// `run --json`.
@@ -216,6 +223,7 @@ public enum RunReport {
       for e in r.events { out.add("    event \(e.description)\n") }
       for h in r.hazards { out.add("    HAZARD \(h.description)\n") }
       if let e = t.error { out.add("    error \(e.description)\n") }
+      if case .explainDMA = r.command, let w = r.walk { out.add(WalkReport.text(w)) }
     }
   }
 

@@ -11,6 +11,8 @@ public enum ScenarioCommand: Sendable, Hashable {
   case map(domain: String, iova: UInt64, size: UInt64, pa: UInt64?)
   case unmap(domain: String, iova: UInt64, size: UInt64)
   case dma(master: String, pasid: UInt32?, iova: UInt64, write: Bool)
+  /// `explain dma ...`: a DMA like `dma` whose walk is recorded and reported.
+  case explainDMA(master: String, pasid: UInt32?, iova: UInt64, write: Bool)
   case asid(domain: String, value: UInt16)
   case free(domain: String)
   /// Releases a master (the device goes away): `remove MASTER`.
@@ -44,6 +46,7 @@ public enum ScenarioCommand: Sendable, Hashable {
     case .map: "map"
     case .unmap: "unmap"
     case .dma: "dma"
+    case .explainDMA: "explain"
     case .asid: "asid"
     case .free: "free"
     case .remove: "remove"

@@ -22,6 +22,9 @@ public struct Session: Sendable {
   var lastDMATranslation: TranslationResult?
   /// Lines whose expectation failed, in order.
   var failedResults: [StepResult] = []
+  /// When true, every `dma` line records its walk (the explorer's log can show it); `explain`
+  /// lines always do. Headless runs leave it off and pay for no walk they do not print.
+  public var recordsWalks = false
   /// When false, `results` stays empty (a headless run that reports each line as it goes).
   public var keepsResults = true
   /// Masters and domains a whole scenario declares, reserved at its first declaration.
@@ -162,7 +165,9 @@ public struct Session: Sendable {
     case .unmap(let d, let iova, let size):
       trace = driver.unmap(domain: d, iova: iova, size: size)
     case .dma(let m, let pasid, let iova, let write):
-      trace = driver.dma(master: m, pasid: pasid, iova: iova, write: write)
+      trace = driver.dma(master: m, pasid: pasid, iova: iova, write: write, recordWalk: recordsWalks)
+    case .explainDMA(let m, let pasid, let iova, let write):
+      trace = driver.dma(master: m, pasid: pasid, iova: iova, write: write, recordWalk: true)
     case .asid(let d, let v):
       trace = driver.changeASID(domain: d, to: v)
     case .free(let d):
@@ -195,7 +200,10 @@ public struct Session: Sendable {
       hazards: hazards,
       expectation: expectation, transition: transition)
     if line.command.isAction { lastActionResult = r }
-    if case .dma = line.command { lastDMATranslation = trace?.translation }
+    switch line.command {
+    case .dma, .explainDMA: lastDMATranslation = trace?.translation
+    default: break
+    }
     if expectation?.passed == false { failedResults.append(r) }
     if keepsResults { results.append(r) }
     return r

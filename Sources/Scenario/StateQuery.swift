@@ -70,6 +70,7 @@ extension Session {
     case "hazards" where parts.count == 2:
       return n(smmu.hazards.filter { $0.kind.rawValue == parts[1] }.count)
     case "last": return lastValue(Array(parts.dropFirst()))
+    case "walk" where parts.count == 2: return walkValue(parts[1])
     case "ste": return steValue(parts)
     case "cd": return cdValue(parts)
     case "master": return masterValue(parts)

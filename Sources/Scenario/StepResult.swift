@@ -18,6 +18,8 @@ public struct StepResult: Sendable {
   public let transition: Transition?
 
   public var error: String? { trace?.error?.description }
+  /// The walk of a `dma` (when the session records walks) or `explain dma` line.
+  public var walk: TranslationWalk? { trace?.translation?.walk }
 }
 
 /// Whether an `expect` held.

@@ -64,6 +64,10 @@ public struct Verb: Sendable {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseDMA(&c)
     },
+    Verb(
+      "explain", "explain dma MASTER [pasid P] IOVA [read|write]",
+      "a DMA like dma, with its walk through the hardware recorded and reported"
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseExplain(&c) },
     Verb("asid", "asid DOMAIN N", "moves a domain to another ASID") { (p, v, c) throws(Cursor.Failure) in
       try p.parseASID(&c)
     },

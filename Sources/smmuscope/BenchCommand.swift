@@ -167,6 +167,12 @@ struct BenchCommand: ParsableCommand {
         "frame \(w)x\(h): default scene median \(fmt(a.median / 1000)) ms (mean \(fmt(a.mean / 1000)))"
           + "; \(big.session.driver.masterOrder.count) streams + 2^20-SSID table median \(fmt(b.median / 1000)) ms (mean \(fmt(b.mean / 1000)))"
           + "; ratio \(fmt(b.median / a.median)); scene built in \(fmt(build)) s")
+      // The walk view: anatomy-of-a-dma's cold DMA, its walk open (`e`).
+      guard var walk = FrameBenchmark.state(for: "", width: w, height: h, design: design) else { return }
+      walk.open(walkthrough: Walkthrough.named("anatomy-of-a-dma") ?? .default)
+      _ = walk.update(.char("e"))
+      let c = FrameBenchmark.measure(walk, frames: frames)
+      print("frame \(w)x\(h): walk view median \(fmt(c.median / 1000)) ms (mean \(fmt(c.mean / 1000)))")
     }
   }
 

@@ -5,6 +5,8 @@ public enum Action: Sendable, Hashable {
   case home, end
   case focusNext, focusPrevious
   case raw
+  /// Opens the walk of the selected `dma` log line, or of the last DMA.
+  case walk
   /// Opens the command line pre-filled (the prompt keys).
   case prompt(String)
   case commandLine

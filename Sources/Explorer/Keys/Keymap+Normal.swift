@@ -12,8 +12,12 @@ extension Keymap {
     Binding(
       keys: [.backTab, .left, .char("h")], label: "S-Tab", help: "previous pane", action: .focusPrevious),
     Binding(
-      keys: [.enter], label: "Enter", help: "raw qwords and decoded fields of the selection", action: .raw,
+      keys: [.enter], label: "Enter",
+      help: "raw qwords and decoded fields; on a dma log line, its walk", action: .raw,
       hint: "raw"),
+    Binding(
+      keys: [.char("e")], label: "e", help: "walk of the selected dma log line, or of the last DMA",
+      action: .walk),
     Binding(
       keys: [.char("a")], label: "a", help: "attach DOMAIN MASTER [pasid N]", action: .prompt("attach "),
       hint: "attach"),

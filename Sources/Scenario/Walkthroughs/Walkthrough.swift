@@ -14,7 +14,7 @@ public struct Walkthrough: Sendable, Hashable {
   /// All built-in walkthroughs, in teaching order.
   public static let all: [Walkthrough] = [
     sharedDomain, svaLeak, pasidPaging, s1dss, asidChange, memory, group, vfioS2, missingInvalidation,
-    hitlessUpdate,
+    hitlessUpdate, anatomyOfADMA,
   ]
 
   /// The one the explorer opens on.
