@@ -1,19 +1,19 @@
 /// The one table of how each `Color` looks: ANSI colour numbers (0-7, 8 = bright black) for
 /// foreground and background, and attributes. The ncurses palette and the ANSI text output
 /// (`Grid.ansiText`, used by `sweep` and its PNG) both read it.
-public enum ColorScheme {
+package enum ColorScheme {
   /// How one colour is drawn.
-  public struct Look: Sendable, Hashable {
+  package struct Look: Sendable, Hashable {
     /// Foreground colour, nil for the terminal's default.
-    public var foreground: Int?
+    package var foreground: Int?
     /// Background colour, nil for the terminal's default.
-    public var background: Int?
-    public var bold = false
+    package var background: Int?
+    package var bold = false
     /// Drawn dim where the terminal lacks colour 8.
-    public var dimWithoutGrey = false
+    package var dimWithoutGrey = false
   }
 
-  public static func look(_ color: Color) -> Look {
+  package static func look(_ color: Color) -> Look {
     switch color {
     case .normal: Look()
     case .accent: Look(foreground: 6)
@@ -32,7 +32,7 @@ public enum ColorScheme {
 extension Grid {
   /// The grid as text with ANSI SGR colour sequences (or plain when `color` is false), one
   /// line per row, trailing blanks trimmed.
-  public func ansiText(color: Bool = true) -> String {
+  package func ansiText(color: Bool = true) -> String {
     var out = ""
     for y in 0..<height {
       var line = ""

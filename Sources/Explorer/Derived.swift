@@ -6,21 +6,21 @@ import TraceImport
 extension ExplorerState {
   /// Rows and lines derived from the session, rebuilt only when the session changes, so a
   /// frame costs only what is visible.
-  public struct Derived: Sendable {
-    public var streams: [StreamRow] = []
-    public var log: [LogLine] = []
+  package struct Derived: Sendable {
+    package var streams: [StreamRow] = []
+    package var log: [LogLine] = []
     /// STE SIDs and CD (table, ssid) slots written by the last action (flashed).
-    public var flashedSIDs: Set<UInt32> = []
-    public var flashedCDs: Set<String> = []
+    package var flashedSIDs: Set<UInt32> = []
+    package var flashedCDs: Set<String> = []
     /// The sharing graph (nodes, edges and their pictures).
     var graph = SharingGraph()
     /// CD tables by root address, with their owners.
-    public var tables: [UInt64: (owner: String, table: CDTable)] = [:]
+    package var tables: [UInt64: (owner: String, table: CDTable)] = [:]
     /// CD table root address -> masters whose STE points at it.
-    public var reach: [UInt64: [String]] = [:]
+    package var reach: [UInt64: [String]] = [:]
     /// Number of CD tables and their bytes (for the status bar).
-    public var cdTableCount = 0
-    public var cdTableBytes: UInt64 = 0
+    package var cdTableCount = 0
+    package var cdTableBytes: UInt64 = 0
 
     init() {}
 
@@ -56,16 +56,16 @@ extension ExplorerState {
   }
 
   /// One row of the stream table: a SID in use and its master.
-  public struct StreamRow: Sendable, Hashable {
-    public let sid: UInt32
-    public let master: String
+  package struct StreamRow: Sendable, Hashable {
+    package let sid: UInt32
+    package let master: String
   }
 
   /// One log line with its style.
-  public struct LogLine: Sendable, Hashable {
-    public let text: String
-    public let color: Color
+  package struct LogLine: Sendable, Hashable {
+    package let text: String
+    package let color: Color
     /// The index in `session.results` of the line a DMA with a walk heads (Enter opens it).
-    public var result: Int? = nil
+    package var result: Int? = nil
   }
 }

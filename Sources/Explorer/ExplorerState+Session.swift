@@ -4,7 +4,7 @@ import Scenario
 extension ExplorerState {
   /// Opens a whole scenario as the session's base (replayed once, one rebuild), under its own
   /// `design ... [compact]` line unless `design`/`compact` force one (`--design`, `--compact`).
-  public mutating func load(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) {
+  package mutating func load(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) {
     walkthrough = nil
     walkthroughScript = nil
     baseLines = scenario.lines
@@ -13,7 +13,7 @@ extension ExplorerState {
   }
 
   /// Runs a line typed by the user. A parse error changes nothing and is reported.
-  public mutating func run(line: String) {
+  package mutating func run(line: String) {
     let trimmed = line.trimmingCharacters()
     guard !trimmed.isEmpty else { return }
     var s = session
@@ -54,7 +54,7 @@ extension ExplorerState {
 
   /// Rebuilds the session from the base and user lines under a design (nil: the lines' own
   /// `design` line decides).
-  public mutating func replay(design: DriverDesign?, compact: Bool?, dropLastUserLine: Bool = false) {
+  package mutating func replay(design: DriverDesign?, compact: Bool?, dropLastUserLine: Bool = false) {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
     var s = Session(design: design, compact: compact)
     s.recordsWalks = true
@@ -65,7 +65,7 @@ extension ExplorerState {
   }
 
   /// The session as scenario text (what `w` writes).
-  public var scenarioText: String {
+  package var scenarioText: String {
     var out = "# smmuscope session (\(session.options.label))\n"
     out += "design \(design.rawValue)\(compact ? " compact" : "")\n"
     for l in baseLines {

@@ -9,10 +9,10 @@ extension ExplorerState {
     }
   }
 
-  public var stepCount: Int { max(1, stepStarts.count) }
+  package var stepCount: Int { max(1, stepStarts.count) }
 
   /// Opens a walkthrough at a step (time travel: the state is rebuilt by replay).
-  public mutating func open(walkthrough w: Walkthrough, step: Int = 0) {
+  package mutating func open(walkthrough w: Walkthrough, step: Int = 0) {
     walkthrough = w
     walkthroughScript = w.scenario
     let script = walkthroughScript ?? w.scenario
@@ -26,7 +26,7 @@ extension ExplorerState {
   }
 
   /// Lines of the current walkthrough step (narration and expectations).
-  public var currentStepResults: [StepResult] {
+  package var currentStepResults: [StepResult] {
     guard walkthrough != nil else { return [] }
     let starts = stepStarts
     guard stepIndex < starts.count else { return [] }
@@ -34,7 +34,7 @@ extension ExplorerState {
     return session.results.filter { $0.line >= startLine && $0.line <= (baseLines.last?.line ?? 0) }
   }
 
-  public var stepTitle: String? {
+  package var stepTitle: String? {
     guard let w = walkthrough else { return nil }
     let t = (walkthroughScript ?? w.scenario).stepTitles
     return stepIndex < t.count ? t[stepIndex] : nil

@@ -3,9 +3,9 @@ import Scenario
 
 /// Measures how long rendering a frame takes for a given state (the explorer's only
 /// per-frame work besides ncurses copying changed cells).
-public enum FrameBenchmark {
+package enum FrameBenchmark {
   /// Median and mean render time in microseconds over `frames` frames.
-  public static func measure(_ state: ExplorerState, frames: Int) -> (median: Double, mean: Double) {
+  package static func measure(_ state: ExplorerState, frames: Int) -> (median: Double, mean: Double) {
     let clock = ContinuousClock()
     var samples: [Double] = []
     var sink = 0
@@ -22,7 +22,7 @@ public enum FrameBenchmark {
   }
 
   /// The explorer state after running a scenario's lines, at a given size.
-  public static func state(for source: String, width: Int, height: Int, design: DriverDesign)
+  package static func state(for source: String, width: Int, height: Int, design: DriverDesign)
     -> ExplorerState?
   {
     guard let scenario = try? ScenarioParser.parse(source, file: "bench") else { return nil }

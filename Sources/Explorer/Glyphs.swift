@@ -1,30 +1,30 @@
 /// The line-drawing characters, in Unicode or (for non-UTF-8 locales) plain ASCII.
-public struct Glyphs: Sendable, Hashable {
-  public let horizontal: Character
-  public let vertical: Character
-  public let topLeft: Character
-  public let topRight: Character
-  public let bottomLeft: Character
-  public let bottomRight: Character
-  public let teeDown: Character
-  public let teeUp: Character
-  public let teeRight: Character
-  public let teeLeft: Character
-  public let cross: Character
-  public let arrow: Character
-  public let bullet: Character
+package struct Glyphs: Sendable, Hashable {
+  package let horizontal: Character
+  package let vertical: Character
+  package let topLeft: Character
+  package let topRight: Character
+  package let bottomLeft: Character
+  package let bottomRight: Character
+  package let teeDown: Character
+  package let teeUp: Character
+  package let teeRight: Character
+  package let teeLeft: Character
+  package let cross: Character
+  package let arrow: Character
+  package let bullet: Character
 
-  public static let unicode = Glyphs(
+  package static let unicode = Glyphs(
     horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
     teeDown: "┬", teeUp: "┴", teeRight: "├", teeLeft: "┤", cross: "┼", arrow: "▶", bullet: "•")
-  public static let ascii = Glyphs(
+  package static let ascii = Glyphs(
     horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
     teeDown: "+", teeUp: "+", teeRight: "+", teeLeft: "+", cross: "+", arrow: ">", bullet: "*")
 }
 
 extension Grid {
   /// Draws a box with a title; `focused` boxes are drawn in the accent colour.
-  public mutating func box(_ r: Rect, title: String, focused: Bool, glyphs g: Glyphs) {
+  package mutating func box(_ r: Rect, title: String, focused: Bool, glyphs g: Glyphs) {
     guard r.width >= 2, r.height >= 2 else { return }
     let style = Style(focused ? .accent : .dim, bold: focused)
     for x in (r.x + 1)..<(r.x + r.width - 1) {

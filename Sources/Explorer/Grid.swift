@@ -1,32 +1,32 @@
 /// A colour the explorer uses; the terminal layer maps it to a colour pair (or to nothing
 /// under NO_COLOR / monochrome terminals).
-public enum Color: UInt8, Sendable, Hashable, CaseIterable {
+package enum Color: UInt8, Sendable, Hashable, CaseIterable {
   case normal, accent, good, bad, warn, dim, flash, selection, title, header
 }
 
 /// How one cell is drawn.
-public struct Style: Sendable, Hashable {
-  public var color: Color
-  public var bold: Bool
-  public var reverse: Bool
-  public var underline: Bool
+package struct Style: Sendable, Hashable {
+  package var color: Color
+  package var bold: Bool
+  package var reverse: Bool
+  package var underline: Bool
 
-  public init(_ color: Color = .normal, bold: Bool = false, reverse: Bool = false, underline: Bool = false) {
+  package init(_ color: Color = .normal, bold: Bool = false, reverse: Bool = false, underline: Bool = false) {
     self.color = color
     self.bold = bold
     self.reverse = reverse
     self.underline = underline
   }
 
-  public static let plain = Style()
+  package static let plain = Style()
 }
 
 /// One terminal cell: a character (one column wide) and its style.
-public struct Cell: Sendable, Hashable {
-  public var character: Character
-  public var style: Style
+package struct Cell: Sendable, Hashable {
+  package var character: Character
+  package var style: Style
 
-  public init(_ character: Character = " ", _ style: Style = .plain) {
+  package init(_ character: Character = " ", _ style: Style = .plain) {
     self.character = character
     self.style = style
   }
@@ -34,18 +34,18 @@ public struct Cell: Sendable, Hashable {
 
 /// A rectangle of cells: what a frame of the explorer is. Rendering is a pure function into
 /// a grid; the terminal layer only copies the cells that changed since the last frame.
-public struct Grid: Sendable, Hashable {
-  public let width: Int
-  public let height: Int
-  public private(set) var cells: [Cell]
+package struct Grid: Sendable, Hashable {
+  package let width: Int
+  package let height: Int
+  package private(set) var cells: [Cell]
 
-  public init(width: Int, height: Int) {
+  package init(width: Int, height: Int) {
     self.width = max(0, width)
     self.height = max(0, height)
     cells = Array(repeating: Cell(), count: self.width * self.height)
   }
 
-  public subscript(x: Int, y: Int) -> Cell {
+  package subscript(x: Int, y: Int) -> Cell {
     get { cells[y * width + x] }
     set {
       guard x >= 0, y >= 0, x < width, y < height else { return }
@@ -54,7 +54,7 @@ public struct Grid: Sendable, Hashable {
   }
 
   /// Writes text from (x, y), clipped to `maxWidth` columns and to the grid.
-  public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) {
+  package mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) {
     guard y >= 0, y < height else { return }
     let limit = min(width, x + (maxWidth ?? width))
     var cx = x
@@ -66,7 +66,7 @@ public struct Grid: Sendable, Hashable {
   }
 
   /// Fills a rectangle with a style (keeping characters when `keepText`).
-  public mutating func fill(
+  package mutating func fill(
     x: Int, y: Int, width w: Int, height h: Int, style: Style, character: Character = " "
   ) {
     for yy in max(0, y)..<min(height, y + h) {
@@ -76,7 +76,7 @@ public struct Grid: Sendable, Hashable {
 
   /// Replaces every non-ASCII character by an ASCII stand-in (for `--ascii` and non-UTF-8
   /// locales): line drawing, arrows, check marks, dashes and the cursor block.
-  public mutating func asciify() {
+  package mutating func asciify() {
     for i in cells.indices where !cells[i].character.isASCII {
       cells[i].character = Self.asciiFallback[cells[i].character] ?? "?"
     }
@@ -90,7 +90,7 @@ public struct Grid: Sendable, Hashable {
   ]
 
   /// The grid as plain text lines (trailing spaces kept), for golden tests and tmux checks.
-  public var lines: [String] {
+  package var lines: [String] {
     (0..<height).map { y in String(cells[(y * width)..<(y * width + width)].map(\.character)) }
   }
 }

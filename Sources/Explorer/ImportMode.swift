@@ -7,7 +7,7 @@ import TraceImport
 /// and translations, replayed through the model, with the same panes as for scenarios.
 extension ExplorerState {
   /// Opens an imported run at its first step.
-  public mutating func open(import result: ImportResult) {
+  package mutating func open(import result: ImportResult) {
     walkthrough = nil
     walkthroughScript = nil
     timeline = ReplayTimeline(result)

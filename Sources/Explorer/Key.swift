@@ -1,5 +1,5 @@
 /// A key press or input event, independent of ncurses.
-public enum Key: Sendable, Hashable {
+package enum Key: Sendable, Hashable {
   case char(Character)
   case up, down, left, right, pageUp, pageDown, home, end
   case enter, tab, backTab, escape, backspace

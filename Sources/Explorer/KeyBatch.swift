@@ -3,7 +3,7 @@ extension ExplorerState {
   /// effects, in order; keys after a `.quit` are not applied. The terminal draws one frame
   /// for the batch. (The sharing graph no longer depends on the selection: its highlight is
   /// computed while drawing, so a batch needs no deferred work.)
-  public mutating func update(batch keys: [Key]) -> [Effect] {
+  package mutating func update(batch keys: [Key]) -> [Effect] {
     var effects: [Effect] = []
     for key in keys {
       effects += update(key)

@@ -1,17 +1,17 @@
 /// Where everything goes on a screen of a given size.
-public struct Layout: Sendable, Hashable {
-  public static let minimumWidth = 60
-  public static let minimumHeight = 16
+package struct Layout: Sendable, Hashable {
+  package static let minimumWidth = 60
+  package static let minimumHeight = 16
 
-  public var title: Rect
-  public var panes: [PaneID: Rect]
-  public var narration: Rect?
-  public var status: Rect
-  public var hints: Rect
-  public let tooSmall: Bool
+  package var title: Rect
+  package var panes: [PaneID: Rect]
+  package var narration: Rect?
+  package var status: Rect
+  package var hints: Rect
+  package let tooSmall: Bool
 
   /// Computes the layout. A zoomed pane takes the whole body.
-  public init(width: Int, height: Int, narrationLines: Int, zoomed: PaneID?) {
+  package init(width: Int, height: Int, narrationLines: Int, zoomed: PaneID?) {
     tooSmall = width < Self.minimumWidth || height < Self.minimumHeight
     let screen = Rect(x: 0, y: 0, width: width, height: height)
     let (t, rest) = screen.top(1)
@@ -40,12 +40,12 @@ public struct Layout: Sendable, Hashable {
   }
 
   /// The pane at a point.
-  public func pane(atX x: Int, y: Int) -> PaneID? {
+  package func pane(atX x: Int, y: Int) -> PaneID? {
     panes.first { $0.value.contains(x: x, y: y) }?.key
   }
 
   /// The first visible row when `selected` must be visible in `height` rows of `count`.
-  public static func offset(selected: Int, count: Int, height: Int) -> Int {
+  package static func offset(selected: Int, count: Int, height: Int) -> Int {
     guard height > 0, count > height else { return 0 }
     return min(max(0, selected - height + 1), count - height)
   }

@@ -1,8 +1,8 @@
 /// The explorer's panes, in Tab order.
-public enum PaneID: Int, Sendable, Hashable, CaseIterable {
+package enum PaneID: Int, Sendable, Hashable, CaseIterable {
   case streams, cdTable, graph, caches, log
 
-  public var title: String {
+  package var title: String {
     switch self {
     case .streams: "Stream table"
     case .cdTable: "CD table"
@@ -14,7 +14,7 @@ public enum PaneID: Int, Sendable, Hashable, CaseIterable {
 }
 
 /// A modal layer over the panes.
-public enum Overlay: Sendable, Hashable {
+package enum Overlay: Sendable, Hashable {
   case help
   /// The command line (`:` and the prompt keys), with its text and cursor at the end.
   case commandLine(String)

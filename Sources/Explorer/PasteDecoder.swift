@@ -6,7 +6,7 @@
 /// and collects what lies between as text, so a paste never acts as key presses (a pasted
 /// `q` does not quit). A paste may span several reads: the decoder keeps its state between
 /// calls.
-public struct PasteDecoder: Sendable {
+package struct PasteDecoder: Sendable {
   private static let startMarker: [Key] = [
     .escape, .char("["), .char("2"), .char("0"), .char("0"), .char("~"),
   ]
@@ -17,10 +17,10 @@ public struct PasteDecoder: Sendable {
   /// The text of the paste in progress; nil outside a paste.
   private var text: String?
 
-  public init() {}
+  package init() {}
 
   /// True while a paste has begun and its end marker has not arrived yet.
-  public var inPaste: Bool { text != nil }
+  package var inPaste: Bool { text != nil }
 
   /// Decodes keys read in one go and returns the keys to act on, in order.
   ///
@@ -28,7 +28,7 @@ public struct PasteDecoder: Sendable {
   /// dropped, except resizes, which pass through. Outside a paste, a start marker cut short at
   /// the end of `keys` is returned as the keys it was (a lone Esc must not wait for the next
   /// key); the reader delivers a marker's keys together, as the terminal sends them together.
-  public mutating func decode(_ keys: [Key]) -> [Key] {
+  package mutating func decode(_ keys: [Key]) -> [Key] {
     var out: [Key] = []
     for key in keys { feed(key, into: &out) }
     if text == nil, !pending.isEmpty {

@@ -3,7 +3,7 @@ import Scenario
 
 extension ExplorerState {
   /// Draws the whole screen: a pure function of the state.
-  public func render() -> Grid {
+  package func render() -> Grid {
     var grid = Grid(width: width, height: height)
     let layout = currentLayout
     if layout.tooSmall {

@@ -31,7 +31,7 @@ extension ExplorerState {
   }
 
   /// The layout for the current size and mode.
-  public var currentLayout: Layout {
+  package var currentLayout: Layout {
     Layout(
       width: width, height: height, narrationLines: narrationPane?.count ?? 0, zoomed: zoomed ? focus : nil)
   }

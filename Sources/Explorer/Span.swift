@@ -1,9 +1,9 @@
 /// A run of text in one style: rows of panes are lists of spans.
-public struct Span: Sendable, Hashable {
-  public var text: String
-  public var style: Style
+package struct Span: Sendable, Hashable {
+  package var text: String
+  package var style: Style
 
-  public init(_ text: String, _ style: Style = .plain) {
+  package init(_ text: String, _ style: Style = .plain) {
     self.text = text
     self.style = style
   }
@@ -11,7 +11,7 @@ public struct Span: Sendable, Hashable {
 
 extension Grid {
   /// Draws a row of spans from (x, y), clipped to `width` columns; `highlight` reverses it.
-  public mutating func draw(_ spans: [Span], x: Int, y: Int, width: Int, highlight: Bool = false) {
+  package mutating func draw(_ spans: [Span], x: Int, y: Int, width: Int, highlight: Bool = false) {
     var cx = x
     for s in spans {
       var st = s.style

@@ -3,20 +3,20 @@ import Scenario
 /// The sweep as grouped bar charts, one panel per metric: for each point a group of bars, one
 /// per configuration (legacy red, per-master cyan, per-master+compact green), drawn with block
 /// elements in eighths of a cell; a log scale where a panel's values span two decades or more.
-public struct SweepChart: Sendable {
-  public let sweep: Sweep
+package struct SweepChart: Sendable {
+  package let sweep: Sweep
   /// Rows of one panel: title, plot, two rows of x labels.
-  public static let panelHeight = 13
+  package static let panelHeight = 13
   static let axisWidth = 7
   static let colors: [Color] = [.bad, .accent, .good]
 
-  public init(_ sweep: Sweep) { self.sweep = sweep }
+  package init(_ sweep: Sweep) { self.sweep = sweep }
 
   /// Columns one panel needs.
-  public var panelWidth: Int { Self.axisWidth + 2 + sweep.points.count * (sweep.configurations.count + 1) }
+  package var panelWidth: Int { Self.axisWidth + 2 + sweep.points.count * (sweep.configurations.count + 1) }
 
   /// Every panel, as many side by side as `width` allows, under a legend.
-  public func grid(width: Int) -> Grid {
+  package func grid(width: Int) -> Grid {
     let perRow = max(1, (width + 2) / (panelWidth + 2))
     let rows = (Sweep.metrics.count + perRow - 1) / perRow
     var g = Grid(width: max(width, panelWidth), height: 3 + rows * (Self.panelHeight + 1))
@@ -31,7 +31,7 @@ public struct SweepChart: Sendable {
   }
 
   /// The legend (two rows): one coloured block and label per configuration, then the axes.
-  public func drawLegend(into g: inout Grid, x: Int, y: Int) {
+  package func drawLegend(into g: inout Grid, x: Int, y: Int) {
     var spans: [Span] = []
     for (i, c) in sweep.configurations.enumerated() {
       spans += [Span("██", Style(Self.colors[i % Self.colors.count])), Span(" \(c.label)   ")]
@@ -41,7 +41,7 @@ public struct SweepChart: Sendable {
   }
 
   /// One metric's panel.
-  public func drawPanel(metric k: Int, into g: inout Grid, in r: Rect) {
+  package func drawPanel(metric k: Int, into g: inout Grid, in r: Rect) {
     let values = sweep.points.map { $0.values[k] }
     let scale = ChartScale(values.flatMap { $0 })
     g.write(

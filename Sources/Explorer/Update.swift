@@ -2,7 +2,7 @@ import SMMUDriver
 import Scenario
 
 /// A side effect the terminal layer performs for the explorer.
-public enum Effect: Sendable, Hashable {
+package enum Effect: Sendable, Hashable {
   case quit
   case writeFile(path: String, contents: String)
 }
@@ -10,7 +10,7 @@ public enum Effect: Sendable, Hashable {
 extension ExplorerState {
   /// Applies one key (or resize, click or paste) and returns the effects to perform: the
   /// explorer's one entry point. Keys go through the current mode's keymap.
-  public mutating func update(_ key: Key) -> [Effect] {
+  package mutating func update(_ key: Key) -> [Effect] {
     switch key {
     case .resize(let w, let h):
       width = w

@@ -3,20 +3,20 @@ import Scenario
 
 /// The walk view: one DMA's walk through the hardware, step by step (an overlay over the
 /// panes, scrollable). Opened on a `dma`/`explain` log line, by `e`, or by `:explain dma`.
-public struct WalkView: Sendable, Hashable {
-  public let walk: TranslationWalk
+package struct WalkView: Sendable, Hashable {
+  package let walk: TranslationWalk
   /// What the walk belongs to: "line 5: explain dma nvme0 0x1000".
-  public let source: String
+  package let source: String
   /// First content line shown.
-  public var scroll = 0
+  package var scroll = 0
 
-  public init(walk: TranslationWalk, source: String) {
+  package init(walk: TranslationWalk, source: String) {
     self.walk = walk
     self.source = source
   }
 
   /// The content lines for an inner width (steps as row groups, the nested grid, the result).
-  public func lines(width: Int) -> [[Span]] {
+  package func lines(width: Int) -> [[Span]] {
     var out: [[Span]] = []
     let rows = WalkReport.rows(walk)
     let labelWidth = min(26, max(19, width / 5))

@@ -4,27 +4,28 @@ import TestSupport
 /// A deterministic mutation campaign over one target: each input is a mutant of a pool that
 /// starts as the seeds and keeps a share of the mutants, so later inputs stack more changes.
 /// Inputs slower than `slowSecondsPerKiB` per KiB (at least one KiB) are findings.
-public struct FuzzCampaign {
-  public let target: FuzzTarget
-  public let context: FuzzContext
-  public var slowSecondsPerKiB = 1.0
+package struct FuzzCampaign {
+  package let target: FuzzTarget
+  package let context: FuzzContext
+  package var slowSecondsPerKiB = 1.0
   var pool: [[UInt8]]
   var mutator: Mutator
   var random: SplitMix64
   static let poolLimit = 2000
 
   /// What a campaign found.
-  public struct Outcome: Sendable {
-    public var inputs = 0
-    public var seconds = 0.0
+  package struct Outcome: Sendable {
+    package var inputs = 0
+    package var seconds = 0.0
     /// Inputs over the time bound, with their time in seconds.
-    public var slow: [(input: [UInt8], seconds: Double)] = []
+    package var slow: [(input: [UInt8], seconds: Double)] = []
     /// The slowest input's seconds per KiB.
-    public var worstSecondsPerKiB = 0.0
+    package var worstSecondsPerKiB = 0.0
   }
 
-  public init(target: FuzzTarget, seeds: [[UInt8]], seed: UInt64, context: FuzzContext, maxLength: Int = 4096)
-  {
+  package init(
+    target: FuzzTarget, seeds: [[UInt8]], seed: UInt64, context: FuzzContext, maxLength: Int = 4096
+  ) {
     self.target = target
     self.context = context
     pool = seeds.isEmpty ? [[]] : seeds
@@ -33,7 +34,7 @@ public struct FuzzCampaign {
   }
 
   /// Runs `count` inputs; `willRun` sees each input first (to keep it for a crash report).
-  public mutating func run(count: Int, willRun: ([UInt8]) -> Void = { _ in }) -> Outcome {
+  package mutating func run(count: Int, willRun: ([UInt8]) -> Void = { _ in }) -> Outcome {
     var outcome = Outcome()
     let clock = ContinuousClock()
     let start = clock.now

@@ -5,18 +5,18 @@ import TraceImport
 /// What the targets need besides an input: a scratch directory holding copies of a dump's
 /// region files (the `dump` target writes each input there as README.txt) and the trace the
 /// dump is replayed with.
-public struct FuzzContext: Sendable {
-  public var dumpDirectory: String?
-  public var dumpTrace: QEMUTrace?
+package struct FuzzContext: Sendable {
+  package var dumpDirectory: String?
+  package var dumpTrace: QEMUTrace?
 
-  public init(dumpDirectory: String? = nil, dumpTrace: QEMUTrace? = nil) {
+  package init(dumpDirectory: String? = nil, dumpTrace: QEMUTrace? = nil) {
     self.dumpDirectory = dumpDirectory
     self.dumpTrace = dumpTrace
   }
 
   /// A scratch directory with the region files of the smallest dump under `roots` (each input
   /// re-reads them), and the trace recorded beside that dump.
-  public static func forDumps(under roots: [String]) -> FuzzContext {
+  package static func forDumps(under roots: [String]) -> FuzzContext {
     let readmes = roots.flatMap { FuzzSeeds.files(named: ["README.txt"], under: $0) }
     for readme in readmes.sorted(by: { dumpBytes($0) < dumpBytes($1) }) {
       let mem = (readme as NSString).deletingLastPathComponent

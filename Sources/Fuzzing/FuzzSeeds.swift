@@ -6,16 +6,16 @@ import TraceImport
 /// for scenarios; for traces and dumps, the importer's fixtures (a directory of QEMU runs:
 /// each `trace.log[.gz]` is cut into windows of consecutive lines, each `mem/README.txt` is a
 /// dump seed).
-public enum FuzzSeeds {
+package enum FuzzSeeds {
   /// Lines per trace window: small enough for a fast replay, long enough to hold a walk.
   static let traceWindow = 60
 
-  public static func scenarios() -> [[UInt8]] {
+  package static func scenarios() -> [[UInt8]] {
     Walkthrough.all.map { Array($0.source.utf8) } + [Array(BenchmarkScenarios.operations(count: 120).utf8)]
   }
 
   /// Trace windows from every trace under `root`.
-  public static func traces(under root: String) -> [[UInt8]] {
+  package static func traces(under root: String) -> [[UInt8]] {
     files(named: ["trace.log", "trace.log.gz"], under: root).flatMap { path -> [[UInt8]] in
       guard let data = try? QEMUTrace.readData(path) else { return [] }
       let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
@@ -26,7 +26,7 @@ public enum FuzzSeeds {
   }
 
   /// Every dump README under `root`.
-  public static func dumpReadmes(under root: String) -> [[UInt8]] {
+  package static func dumpReadmes(under root: String) -> [[UInt8]] {
     files(named: ["README.txt"], under: root).compactMap { path in
       FileManager.default.contents(atPath: path).map { Array($0.prefix(8192)) }
     }

@@ -5,7 +5,7 @@ import TraceImport
 
 /// What one fuzz input is fed to. Each target must answer every input with a result or an
 /// error, never a trap and never unbounded work.
-public enum FuzzTarget: String, Sendable, CaseIterable {
+package enum FuzzTarget: String, Sendable, CaseIterable {
   /// The scenario parser, then the runner under both designs (and the compact option), then
   /// the same lines typed one by one as the explorer's `:` line does, then the state writer.
   case scenario
@@ -16,7 +16,7 @@ public enum FuzzTarget: String, Sendable, CaseIterable {
   case dump
 
   /// Runs one input. `context` holds what a target needs besides the bytes.
-  public func run(_ bytes: [UInt8], context: FuzzContext) {
+  package func run(_ bytes: [UInt8], context: FuzzContext) {
     let text = String(decoding: bytes, as: UTF8.self)
     switch self {
     case .scenario: Self.scenario(text)

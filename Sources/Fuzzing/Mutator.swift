@@ -4,10 +4,10 @@ import TestSupport
 /// dump READMEs): byte edits, numbers replaced by boundary values, words swapped for words of
 /// the corpus, and whole lines deleted, repeated or spliced in from another seed. The same
 /// seed always gives the same inputs, so every finding replays from its seed and index.
-public struct Mutator: Sendable {
+package struct Mutator: Sendable {
   /// Numbers at the edges of what the model's fields, the architecture's limits and Swift's
   /// integer types can hold, as a user or a corrupt trace might write them.
-  public static let interestingNumbers = [
+  package static let interestingNumbers = [
     "0", "1", "-1", "7", "8", "31", "32", "33", "63", "64", "0x3f", "0x7f", "0xff", "0x100", "0xfff",
     "0x1000", "0xffff", "0x10000", "0xfffff", "0x100000", "1048575", "1048576", "0x7fffffff",
     "0xffffffff", "0x100000000", "0xffffffffffff", "0x1000000000000", "0x10000000000",
@@ -20,9 +20,9 @@ public struct Mutator: Sendable {
   /// Words seen in the seeds (keywords, names, field paths).
   let words: [String]
   /// Upper bound of an input's length in bytes.
-  public let maxLength: Int
+  package let maxLength: Int
 
-  public init(seed: UInt64, corpus: [[UInt8]], maxLength: Int = 4096) {
+  package init(seed: UInt64, corpus: [[UInt8]], maxLength: Int = 4096) {
     random = SplitMix64(state: seed)
     var seen = Set<String>()
     for input in corpus {
@@ -36,7 +36,7 @@ public struct Mutator: Sendable {
   }
 
   /// A new input from `input` and, for splices, `other`: one to four mutations stacked.
-  public mutating func mutate(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
+  package mutating func mutate(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
     var out = input
     for _ in 0...random.below(4) {
       out = once(out, other: other)

@@ -1,7 +1,7 @@
 import SMMUModel
 
 /// The kinds of iommu_domain the model has.
-public enum DomainKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum DomainKind: String, Sendable, Hashable, CaseIterable {
   case blocked, identity
   /// A paging domain translated at stage 1 (ASID).
   case paging
@@ -12,56 +12,56 @@ public enum DomainKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// One (master, ssid) attachment on a domain's device list (`arm_smmu_master_domain`).
-public struct MasterDomain: Sendable, Hashable, Codable {
-  public let master: String
+package struct MasterDomain: Sendable, Hashable {
+  package let master: String
   /// 0 for the RID, else the PASID.
-  public let ssid: UInt32
+  package let ssid: UInt32
 }
 
 /// An iommu domain (`struct arm_smmu_domain`) with the state each design keeps.
-public struct Domain: Sendable, Hashable {
-  public let name: String
-  public let kind: DomainKind
+package struct Domain: Sendable, Hashable {
+  package let name: String
+  package let kind: DomainKind
   /// The process address space an SVA domain is bound to.
-  public let mm: String?
-  public internal(set) var asid: UInt16?
-  public internal(set) var vmid: UInt16?
+  package let mm: String?
+  package internal(set) var asid: UInt16?
+  package internal(set) var vmid: UInt16?
   /// The domain's translation table (paging and S2 domains; SVA domains use their mm's).
-  public internal(set) var pageTable: IOPageTable?
+  package internal(set) var pageTable: IOPageTable?
   /// Attachments. Legacy: one entry per attached master (ssid 0) plus SVA binds through
   /// it; per-master: one entry per (master, ssid).
-  public internal(set) var devices: [MasterDomain] = []
+  package internal(set) var devices: [MasterDomain] = []
   /// True once finalised (ASID/VMID and, in legacy, the CD table allocated).
-  public internal(set) var finalised = false
+  package internal(set) var finalised = false
 
   // Legacy design state.
   /// The domain-owned CD table (legacy S1 domains).
-  public internal(set) var legacyCDTable: CDTable?
+  package internal(set) var legacyCDTable: CDTable?
   /// s1cdmax fixed by the first master (legacy).
-  public internal(set) var legacyS1CDMax: Int?
+  package internal(set) var legacyS1CDMax: Int?
   /// stall_enabled copied from the first master (legacy).
-  public internal(set) var legacyStall = false
+  package internal(set) var legacyStall = false
   /// Legacy SVA notifiers on this domain: mm -> bind count.
-  public internal(set) var legacySVABinds: [String: Int] = [:]
+  package internal(set) var legacySVABinds: [String: Int] = [:]
 
-  public init(name: String, kind: DomainKind, mm: String?) {
+  package init(name: String, kind: DomainKind, mm: String?) {
     self.name = name
     self.kind = kind
     self.mm = mm
   }
 
   /// True for domains that hold a translation and track devices (paging, S2, SVA).
-  public var isTranslating: Bool { kind == .paging || kind == .s2 || kind == .sva }
+  package var isTranslating: Bool { kind == .paging || kind == .s2 || kind == .sva }
 }
 
 /// A process address space that SVA domains bind to.
-public struct AddressSpace: Sendable, Hashable {
-  public let name: String
+package struct AddressSpace: Sendable, Hashable {
+  package let name: String
   /// The mm's PASID (global, fixed by its first bind).
-  public internal(set) var pasid: UInt32?
+  package internal(set) var pasid: UInt32?
   /// The CPU ASID the legacy design shares with the SMMU.
-  public let cpuASID: UInt16
+  package let cpuASID: UInt16
   /// The CPU page table (the "pgd").
-  public internal(set) var pageTable: IOPageTable
-  public internal(set) var released = false
+  package internal(set) var pageTable: IOPageTable
+  package internal(set) var released = false
 }

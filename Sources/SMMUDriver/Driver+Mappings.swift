@@ -3,10 +3,10 @@ import SMMUModel
 extension Driver {
   /// The most one `map`/`unmap` covers: 1 GiB (262 144 pages; the model writes one leaf per
   /// 4 KiB page).
-  public static let maxMapBytes: UInt64 = 1 << 30
+  package static let maxMapBytes: UInt64 = 1 << 30
   /// IOVAs, IPAs and PAs of the fixed translation regime are below 2^48 (48-bit input,
   /// T0SZ = 16; 48-bit output).
-  public static let addressLimit: UInt64 = 1 << UInt64(PageTableFormat.inputBits)
+  package static let addressLimit: UInt64 = 1 << UInt64(PageTableFormat.inputBits)
 
   /// Checks a map/unmap range against the input range, the size limit and (for map) the
   /// output address size.
@@ -42,7 +42,7 @@ extension Driver {
 
   /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
   /// (nothing caches an absent translation). An unfinalised paging domain is finalised.
-  public mutating func map(
+  package mutating func map(
     domain: String, iova: UInt64, size: UInt64 = 4096, pa: UInt64? = nil, writable: Bool = true
   )
     -> OperationTrace
@@ -84,7 +84,7 @@ extension Driver {
   /// Unmaps and invalidates: TLBI by VA (ASID for S1/SVA, IPA for S2) per page + sync, then
   /// ATC invalidation of the attached ATS masters (legacy: every ATS master of the domain,
   /// no SSV; per-master: each attachment with its own SSID).
-  public mutating func unmap(domain: String, iova: UInt64, size: UInt64 = 4096) -> OperationTrace {
+  package mutating func unmap(domain: String, iova: UInt64, size: UInt64 = 4096) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       try d.unmapPages(domain, iova: iova, size: size)
     }
@@ -163,7 +163,7 @@ extension Driver {
   /// share_asid path), 1 sync fanned out to all its masters. Per-master: every CD holding
   /// the ASID, found through the domain's attachments, rewritten hitlessly (1 sync each).
   /// Then TLBI_NH_ASID of the old ASID.
-  public mutating func changeASID(domain: String, to newASID: UInt16) -> OperationTrace {
+  package mutating func changeASID(domain: String, to newASID: UInt16) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let dom = try d.domain(domain)
       guard dom.kind == .paging || (dom.kind == .sva && d.options.design == .perMaster) else {
@@ -200,7 +200,7 @@ extension Driver {
 
   /// Frees a domain. It must not be attached. Pages still mapped are unmapped first (as the
   /// domain's owner must before freeing), then tables, ASID/VMID are released.
-  public mutating func free(domain: String) -> OperationTrace {
+  package mutating func free(domain: String) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let dom = try d.domain(domain)
       let users = d.masterOrder.filter { d.masters[$0]?.ridDomain == domain }
@@ -232,7 +232,7 @@ extension Driver {
   /// The process exits with SVA binds active. Legacy: the quiet CD (EPD0) in each domain's
   /// table, TLBI by the CPU ASID, ATC_INV of the PASID. Per-master: each attachment's CD
   /// becomes the released SVA CD (hitless), then TLBI by the domain's ASID and ATC_INV.
-  public mutating func release(mm name: String) -> OperationTrace {
+  package mutating func release(mm name: String) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       guard let mm = d.addressSpaces[name] else { throw DriverError(.enodev, "no mm \(name)") }
       guard !mm.released else { throw DriverError(.einval, "mm \(name) already exited") }

@@ -3,7 +3,7 @@ import SMMUModel
 extension Driver {
   /// Probes a master: its stream-table L2 tables are allocated (with abort STEs) and it
   /// starts blocked. Names must be new, SIDs in range and unused.
-  public mutating func addMaster(
+  package mutating func addMaster(
     name: String, sids: [UInt32], ssidBits: Int = 0, ats: Bool = false, stall: Bool = false,
     group: String? = nil
   ) -> OperationTrace {
@@ -35,7 +35,7 @@ extension Driver {
   }
 
   /// Allocates a domain. SVA domains name the process address space (mm) they bind.
-  public mutating func addDomain(name: String, kind: DomainKind, mm: String? = nil) -> OperationTrace {
+  package mutating func addDomain(name: String, kind: DomainKind, mm: String? = nil) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       guard d.domains[name] == nil else { throw DriverError(.eexist, "domain \(name) exists") }
       if kind == .sva {

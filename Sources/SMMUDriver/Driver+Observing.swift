@@ -4,7 +4,7 @@ extension Driver {
   /// A driver view over an SMMU programmed by someone else (an imported run): one master per
   /// named SID, each with the CD table its STE points at, so the explorer's panes can show
   /// the tables. The driver issues nothing.
-  public init?(observing smmu: SMMU, streams: [(name: String, sid: UInt32)]) {
+  package init?(observing smmu: SMMU, streams: [(name: String, sid: UInt32)]) {
     guard let table = StreamTable(adoptingTableOf: smmu) else { return nil }
     options = DriverOptions(design: .perMaster)
     self.smmu = smmu

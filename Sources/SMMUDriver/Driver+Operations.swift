@@ -4,7 +4,7 @@ extension Driver {
   /// Attaches a domain to a master's RID (`pasid` 0: attach_dev) or to a PASID
   /// (set_dev_pasid). A master in an iommu group attaches the whole group at the RID; if any
   /// member fails, the members already switched go back (as the core rolls back).
-  public mutating func attach(domain: String, master: String, pasid: UInt32 = 0) -> OperationTrace {
+  package mutating func attach(domain: String, master: String, pasid: UInt32 = 0) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let dom = try d.domain(domain)
       let m = try d.master(master)
@@ -42,7 +42,7 @@ extension Driver {
   }
 
   /// Detaches: the RID is attached to the blocked domain (`pasid` 0), or remove_dev_pasid.
-  public mutating func detach(master: String, pasid: UInt32 = 0) -> OperationTrace {
+  package mutating func detach(master: String, pasid: UInt32 = 0) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let m = try d.master(master)
       if pasid == 0 {
@@ -86,7 +86,7 @@ extension Driver {
 
   /// Sends a DMA transaction from a master (its first SID) through the hardware model; with
   /// `recordWalk`, the trace's translation holds the step-by-step walk.
-  public mutating func dma(
+  package mutating func dma(
     master: String, pasid: UInt32? = nil, iova: UInt64, write: Bool = false, recordWalk: Bool = false
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in

@@ -5,7 +5,7 @@ extension Driver {
   /// the blocked (abort) configuration, and, per-master, its CD table is freed only after
   /// that, so no STE or cached entry still points at it. The master's name and SIDs become
   /// free again.
-  public mutating func removeMaster(_ name: String) -> OperationTrace {
+  package mutating func removeMaster(_ name: String) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let m = try d.master(name)
       for pasid in m.pasidDomains.keys.sorted() { try d.removeDevicePASID(m, pasid) }

@@ -4,38 +4,38 @@ import SMMUModel
 /// stores into simulated memory and commands, in either CD-table ownership design. Every
 /// operation returns an `OperationTrace`; driver errors are returned in the trace (the
 /// state is left as upstream leaves it), never thrown.
-public struct Driver: Sendable {
-  public let options: DriverOptions
-  public internal(set) var smmu: SMMU
-  public internal(set) var streamTable: StreamTable
-  public internal(set) var masters: [String: Master] = [:]
+package struct Driver: Sendable {
+  package let options: DriverOptions
+  package internal(set) var smmu: SMMU
+  package internal(set) var streamTable: StreamTable
+  package internal(set) var masters: [String: Master] = [:]
   /// SID -> the master that owns it.
-  public internal(set) var sidOwners: [UInt32: String] = [:]
+  package internal(set) var sidOwners: [UInt32: String] = [:]
   /// Masters in the order they were added.
-  public internal(set) var masterOrder: [String] = []
-  public internal(set) var domains: [String: Domain] = [:]
-  public internal(set) var domainOrder: [String] = []
-  public internal(set) var addressSpaces: [String: AddressSpace] = [:]
+  package internal(set) var masterOrder: [String] = []
+  package internal(set) var domains: [String: Domain] = [:]
+  package internal(set) var domainOrder: [String] = []
+  package internal(set) var addressSpaces: [String: AddressSpace] = [:]
   /// ASIDs in use (global xarray, allocated from 1) -> owning domain.
-  public internal(set) var asids: [UInt16: String] = [:]
+  package internal(set) var asids: [UInt16: String] = [:]
   /// VMIDs in use (allocated from 1; 0 is reserved for bypass) -> owning domain.
-  public internal(set) var vmids: [UInt16: String] = [:]
+  package internal(set) var vmids: [UInt16: String] = [:]
   /// Every ASID below this is in use (where the lowest-free search starts).
   var asidSearchStart = 1
   /// Every VMID below this is in use.
   var vmidSearchStart = 1
   /// ASID width (16 bits with ASID16).
-  public let asidBits: Int
+  package let asidBits: Int
   /// The trace of the operation in progress.
   var trace = OperationTrace()
   /// Every store by the driver goes through the entry writer in the per-master design;
   /// this counts stores to STEs/CDs that did not (must stay 0 for per-master).
-  public internal(set) var storesOutsideWriter = 0
+  package internal(set) var storesOutsideWriter = 0
   var insideWriter = false
 
   /// Creates the driver, allocates and programs the stream table, enables the SMMU, and
   /// issues the reset-time invalidations (CFGI_ALL, TLBI_NSNH_ALL, each + sync).
-  public init(options: DriverOptions = DriverOptions(), features: SMMUFeatures = SMMUFeatures()) {
+  package init(options: DriverOptions = DriverOptions(), features: SMMUFeatures = SMMUFeatures()) {
     self.options = options
     var smmu = SMMU(features: features)
     let format: StreamTable.Format = features.twoLevelStreamTable ? .twoLevel : .linear
@@ -53,7 +53,7 @@ public struct Driver: Sendable {
 
   /// Makes room for this many masters and domains (a scenario that declares many, so the
   /// tables do not rehash as they grow).
-  public mutating func reserveCapacity(masters m: Int, domains d: Int) {
+  package mutating func reserveCapacity(masters m: Int, domains d: Int) {
     masters.reserveCapacity(m)
     masterOrder.reserveCapacity(m)
     sidOwners.reserveCapacity(m)
@@ -114,7 +114,7 @@ public struct Driver: Sendable {
 
   /// A raw qword store into the STE of `sid`, bypassing the driver's writers (for showing
   /// what a missing step does). Recorded in the trace; not a driver store.
-  public mutating func rawWriteSTE(sid: UInt32, qword: Int, value: UInt64) -> OperationTrace {
+  package mutating func rawWriteSTE(sid: UInt32, qword: Int, value: UInt64) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       guard let a = d.streamTable.steAddress(sid) else {
         throw DriverError(.einval, "SID \(hex(UInt64(sid))) has no STE in memory")
@@ -127,7 +127,7 @@ public struct Driver: Sendable {
 
   /// A raw qword store into CD `ssid` of the table owned by a master (per-master) or a
   /// domain (legacy).
-  public mutating func rawWriteCD(owner: String, ssid: UInt32, qword: Int, value: UInt64) -> OperationTrace {
+  package mutating func rawWriteCD(owner: String, ssid: UInt32, qword: Int, value: UInt64) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       guard let table = d.masters[owner]?.cdTable ?? d.domains[owner]?.legacyCDTable,
         let a = table.cdAddress(ssid)
@@ -139,7 +139,7 @@ public struct Driver: Sendable {
   }
 
   /// Raw commands on the command queue.
-  public mutating func rawCommands(_ commands: [Command]) -> OperationTrace {
+  package mutating func rawCommands(_ commands: [Command]) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in d.issue(commands) }
   }
 

@@ -1,5 +1,5 @@
 /// Which CD-table ownership design the driver model follows.
-public enum DriverDesign: String, Sendable, Hashable, CaseIterable, Codable {
+package enum DriverDesign: String, Sendable, Hashable, CaseIterable {
   /// Linux up to 6.6: an S1 domain owns one CD table shared by every master attached to it.
   case legacy
   /// Linux 6.7+ (6.11+ behaviour): every master owns its CD table; attach_dev writes the
@@ -8,18 +8,18 @@ public enum DriverDesign: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// Options of one driver run.
-public struct DriverOptions: Sendable, Hashable {
-  public var design: DriverDesign
+package struct DriverOptions: Sendable, Hashable {
+  package var design: DriverDesign
   /// Allocate single-entry CD tables as 64 bytes instead of a page (not upstream: the memory
   /// suggestion of the design discussion, so the saving can be measured).
-  public var compactCDTables: Bool
+  package var compactCDTables: Bool
   /// Issue PREFETCH_CFG after an STE write (upstream does unless ARM_SMMU_OPT_SKIP_PREFETCH).
-  public var prefetch: Bool
+  package var prefetch: Bool
 
   /// Deliberate bugs, for showing what the hazard detector catches.
-  public var injectedBugs: Set<InjectedBug>
+  package var injectedBugs: Set<InjectedBug>
 
-  public init(
+  package init(
     design: DriverDesign = .perMaster, compactCDTables: Bool = false, prefetch: Bool = true,
     injectedBugs: Set<InjectedBug> = []
   ) {
@@ -30,11 +30,11 @@ public struct DriverOptions: Sendable, Hashable {
   }
 
   /// "legacy", "per-master", "per-master+compact".
-  public var label: String { design.rawValue + (compactCDTables ? "+compact" : "") }
+  package var label: String { design.rawValue + (compactCDTables ? "+compact" : "") }
 }
 
 /// A deliberate driver bug.
-public enum InjectedBug: String, Sendable, Hashable, CaseIterable {
+package enum InjectedBug: String, Sendable, Hashable, CaseIterable {
   /// CD syncs send CMD_SYNC without the CFGI_CD commands.
   case skipCFGICD = "skip-cfgi-cd"
   /// ASID changes and domain frees skip the TLBI of the old ASID.

@@ -1,15 +1,15 @@
 import SMMUModel
 
 /// Stage-1 translation-control values that go into a CD (the TCR fields).
-public struct CDTranslationControl: Sendable, Hashable {
-  public var t0sz: UInt64
-  public var tg0: UInt64
-  public var irgn0: UInt64
-  public var orgn0: UInt64
-  public var sh0: UInt64
-  public var ips: UInt64
+package struct CDTranslationControl: Sendable, Hashable {
+  package var t0sz: UInt64
+  package var tg0: UInt64
+  package var irgn0: UInt64
+  package var orgn0: UInt64
+  package var sh0: UInt64
+  package var ips: UInt64
 
-  public init(t0sz: UInt64, tg0: UInt64, irgn0: UInt64, orgn0: UInt64, sh0: UInt64, ips: UInt64) {
+  package init(t0sz: UInt64, tg0: UInt64, irgn0: UInt64, orgn0: UInt64, sh0: UInt64, ips: UInt64) {
     self.t0sz = t0sz
     self.tg0 = tg0
     self.irgn0 = irgn0
@@ -20,20 +20,20 @@ public struct CDTranslationControl: Sendable, Hashable {
 
   /// What io-pgtable produces for the model's tables: 48-bit VA (T0SZ 16), 4K granule,
   /// write-back write-allocate, inner shareable, 48-bit output (IPS 5).
-  public static let model = CDTranslationControl(t0sz: 16, tg0: 0, irgn0: 1, orgn0: 1, sh0: 3, ips: 5)
+  package static let model = CDTranslationControl(t0sz: 16, tg0: 0, irgn0: 1, orgn0: 1, sh0: 3, ips: 5)
 }
 
 /// Stage-2 VTCR values for an S2 STE.
-public struct STEStage2Control: Sendable, Hashable {
-  public var tsz: UInt64
-  public var sl: UInt64
-  public var irgn: UInt64
-  public var orgn: UInt64
-  public var sh: UInt64
-  public var tg: UInt64
-  public var ps: UInt64
+package struct STEStage2Control: Sendable, Hashable {
+  package var tsz: UInt64
+  package var sl: UInt64
+  package var irgn: UInt64
+  package var orgn: UInt64
+  package var sh: UInt64
+  package var tg: UInt64
+  package var ps: UInt64
 
-  public init(tsz: UInt64, sl: UInt64, irgn: UInt64, orgn: UInt64, sh: UInt64, tg: UInt64, ps: UInt64) {
+  package init(tsz: UInt64, sl: UInt64, irgn: UInt64, orgn: UInt64, sh: UInt64, tg: UInt64, ps: UInt64) {
     self.tsz = tsz
     self.sl = sl
     self.irgn = irgn
@@ -44,23 +44,23 @@ public struct STEStage2Control: Sendable, Hashable {
   }
 
   /// The model's S2 tables: 48-bit IPA, start level 0 (SL0 2 for 4K), WBWA, IS, 4K, PS 5.
-  public static let model = STEStage2Control(tsz: 16, sl: 2, irgn: 1, orgn: 1, sh: 3, tg: 0, ps: 5)
+  package static let model = STEStage2Control(tsz: 16, sl: 2, irgn: 1, orgn: 1, sh: 3, tg: 0, ps: 5)
 }
 
 /// The make-functions of the per-master driver (`arm_smmu_make_*_ste`, `arm_smmu_make_*_cd`):
 /// they compute a whole target entry from the domain and master, never touching memory.
-public enum EntryBuilder {
+package enum EntryBuilder {
   /// io-pgtable's MAIR for stage-1 tables: NC, WBRWA, device, inner-NC/outer-WBRWA.
-  public static let ioPgtableMAIR: UInt64 = 0xF404_FF44
+  package static let ioPgtableMAIR: UInt64 = 0xF404_FF44
   /// A typical MAIR_EL1 of an arm64 Linux CPU (used by SVA CDs).
-  public static let cpuMAIR: UInt64 = 0x0000_0004_0044_F0FF
+  package static let cpuMAIR: UInt64 = 0x0000_0004_0044_F0FF
   /// The CPU's PARange encoding used by SVA CDs (48 bits).
-  public static let cpuPARange: UInt64 = 5
+  package static let cpuPARange: UInt64 = 5
   /// VA bits of the CPU (SVA CD T0SZ = 64 - 48).
-  public static let cpuVABits: UInt64 = 48
+  package static let cpuVABits: UInt64 = 48
 
   /// An abort STE: V=1, Config abort.
-  public static func abortSTE() -> StreamTableEntry {
+  package static func abortSTE() -> StreamTableEntry {
     var e = StreamTableEntry()
     e[StreamTableEntry.v] = 1
     e[StreamTableEntry.config] = StreamTableEntry.Config.abort.rawValue
@@ -68,7 +68,7 @@ public enum EntryBuilder {
   }
 
   /// A bypass STE; SHCFG = incoming when the SMMU has ATTR_TYPES_OVR.
-  public static func bypassSTE(attributeTypesOverride: Bool) -> StreamTableEntry {
+  package static func bypassSTE(attributeTypesOverride: Bool) -> StreamTableEntry {
     var e = StreamTableEntry()
     e[StreamTableEntry.v] = 1
     e[StreamTableEntry.config] = StreamTableEntry.Config.bypass.rawValue
@@ -77,7 +77,7 @@ public enum EntryBuilder {
   }
 
   /// A CD-table STE (`arm_smmu_make_cdtable_ste`).
-  public static func cdTableSTE(
+  package static func cdTableSTE(
     cdTable: UInt64, s1cdmax: UInt64, s1fmt: UInt64, ats: Bool, s1dss: StreamTableEntry.S1DSS,
     smmuStalls: Bool, masterStall: Bool, attributeTypesOverride: Bool
   ) -> StreamTableEntry {
@@ -101,7 +101,7 @@ public enum EntryBuilder {
   }
 
   /// A stage-2 STE (`arm_smmu_make_s2_domain_ste`).
-  public static func s2STE(
+  package static func s2STE(
     vttbr: UInt64, vtcr: STEStage2Control, vmid: UInt16, ats: Bool, masterStall: Bool,
     attributeTypesOverride: Bool
   ) -> StreamTableEntry {
@@ -129,7 +129,7 @@ public enum EntryBuilder {
 
   /// A nested STE: the S2 STE's words 2-7 under a CD-table STE's words 0-1, Config NESTED
   /// and MEV set.
-  public static func nestedSTE(cdTableSTE: StreamTableEntry, s2STE: StreamTableEntry) -> StreamTableEntry {
+  package static func nestedSTE(cdTableSTE: StreamTableEntry, s2STE: StreamTableEntry) -> StreamTableEntry {
     typealias S = StreamTableEntry
     var e = cdTableSTE
     e[S.config] = S.Config.nested.rawValue
@@ -157,7 +157,7 @@ public enum EntryBuilder {
   }
 
   /// A stage-1 CD for a paging domain (`arm_smmu_make_s1_cd`).
-  public static func s1CD(
+  package static func s1CD(
     asid: UInt16, ttbr: UInt64, tcr: CDTranslationControl, mair: UInt64, masterStall: Bool
   ) -> ContextDescriptor {
     typealias C = ContextDescriptor
@@ -173,7 +173,7 @@ public enum EntryBuilder {
 
   /// An SVA CD (`arm_smmu_make_sva_cd`); `pgd` nil builds the "released" CD: EPD0 set, no
   /// TTB0, S and R cleared (the SMMU does not force stalls).
-  public static func svaCD(asid: UInt16, pgd: UInt64?, masterStall: Bool, stallForced: Bool = false)
+  package static func svaCD(asid: UInt16, pgd: UInt64?, masterStall: Bool, stallForced: Bool = false)
     -> ContextDescriptor
   {
     typealias C = ContextDescriptor

@@ -3,12 +3,12 @@ import SMMUModel
 /// The hitless entry writer (`arm_smmu_write_entry`): updates a live 64-byte STE or CD with
 /// 64-bit stores so that the SMMU only ever sees the old or the new configuration, using a
 /// breaking V=0 sequence only when more than one qword must change in used bits.
-public struct EntryWriter: Sendable {
+package struct EntryWriter: Sendable {
   /// Which structure is written: selects the used-bits and update-safe functions.
-  public enum Kind: String, Sendable, Hashable { case ste, cd }
+  package enum Kind: String, Sendable, Hashable { case ste, cd }
 
   /// The path the algorithm chose.
-  public enum Path: String, Sendable, Hashable {
+  package enum Path: String, Sendable, Hashable {
     /// No used bit changes (only unused or update-safe bits, if anything).
     case unchanged
     /// Exactly one qword differs in used bits: 1-3 syncs, never invalid.
@@ -18,59 +18,60 @@ public struct EntryWriter: Sendable {
   }
 
   /// One published step: the stores made since the previous sync and the entry at the sync.
-  public struct Step: Sendable, Hashable {
+  package struct Step: Sendable, Hashable {
     /// (qword index, old value, new value) for every store in the step.
-    public let stores: [Store]
+    package let stores: [Store]
     /// The entry after the step, as the sync publishes it.
-    public let entry: [UInt64]
+    package let entry: [UInt64]
   }
 
   /// One 64-bit store.
-  public struct Store: Sendable, Hashable {
-    public let qword: Int
-    public let old: UInt64
-    public let new: UInt64
+  package struct Store: Sendable, Hashable {
+    package let qword: Int
+    package let old: UInt64
+    package let new: UInt64
   }
 
   /// What a write did.
-  public struct Outcome: Sendable, Hashable {
-    public let path: Path
+  package struct Outcome: Sendable, Hashable {
+    package let path: Path
     /// The qword whose single store flips the configuration (hitless path).
-    public let criticalQword: Int?
-    public let steps: [Step]
-    public var syncs: Int { steps.count }
+    package let criticalQword: Int?
+    package let steps: [Step]
+    package var syncs: Int { steps.count }
     /// As upstream's KUnit harness defines it: no sync observed qword 0 == 0.
-    public var hitless: Bool { !steps.contains { $0.entry[0] == 0 } }
+    package var hitless: Bool { !steps.contains { $0.entry[0] == 0 } }
   }
 
-  public let kind: Kind
+  package let kind: Kind
 
-  public init(kind: Kind) { self.kind = kind }
+  package init(kind: Kind) { self.kind = kind }
 
   /// Bits the hardware uses in `entry`.
-  public func used(_ entry: EntryQwords) -> EntryQwords {
+  package func used(_ entry: EntryQwords) -> EntryQwords {
     kind == .ste ? UsedBits.ste(entry) : UsedBits.cd(entry)
   }
 
   /// `used(_:)` of an array of 8 qwords.
-  public func used(_ entry: [UInt64]) -> [UInt64] { used(EntryQwords(entry)).array }
+  package func used(_ entry: [UInt64]) -> [UInt64] { used(EntryQwords(entry)).array }
 
   /// Bits that may change in place between the two entries.
-  public func updateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
+  package func updateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
     kind == .ste
       ? UsedBits.steUpdateSafe(current: current, target: target)
       : UsedBits.cdUpdateSafe(current: current, target: target)
   }
 
   /// `updateSafe(current:target:)` of arrays of 8 qwords.
-  public func updateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+  package func updateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
     updateSafe(current: EntryQwords(current), target: EntryQwords(target)).array
   }
 
   /// Step 1, analyse: which qwords still differ in target-used bits after every bit the
   /// current configuration ignores has taken its target value. Returns the diff mask and the
   /// "unused update" entry.
-  public func analyse(current: EntryQwords, target: EntryQwords) -> (diff: UInt8, unusedUpdate: EntryQwords) {
+  package func analyse(current: EntryQwords, target: EntryQwords) -> (diff: UInt8, unusedUpdate: EntryQwords)
+  {
     var curUsed = used(current)
     let tgtUsed = used(target)
     var safe = updateSafe(current: current, target: target)
@@ -86,7 +87,7 @@ public struct EntryWriter: Sendable {
   }
 
   /// `analyse(current:target:)` of arrays of 8 qwords.
-  public func analyse(current: [UInt64], target: [UInt64]) -> (diff: UInt8, unusedUpdate: [UInt64]) {
+  package func analyse(current: [UInt64], target: [UInt64]) -> (diff: UInt8, unusedUpdate: [UInt64]) {
     let r = analyse(current: EntryQwords(current), target: EntryQwords(target))
     return (r.diff, r.unusedUpdate.array)
   }
@@ -94,7 +95,7 @@ public struct EntryWriter: Sendable {
   /// Runs the algorithm on `entry` towards `target`. `store(i, value)` performs one 64-bit
   /// store into the live entry; `sync()` publishes (CFGI + CMD_SYNC).
   @discardableResult
-  public func write(
+  package func write(
     entry: inout EntryQwords, target: EntryQwords, store: (Int, UInt64) -> Void, sync: () -> Void
   ) -> Outcome {
     run(entry: &entry, target: target, recording: true, store: store, sync: sync)
@@ -102,7 +103,7 @@ public struct EntryWriter: Sendable {
 
   /// `write(entry:target:store:sync:)` of arrays of 8 qwords.
   @discardableResult
-  public func write(
+  package func write(
     entry: inout [UInt64], target: [UInt64], store: (Int, UInt64) -> Void, sync: () -> Void
   ) -> Outcome {
     precondition(entry.count == 8 && target.count == 8)
@@ -115,7 +116,7 @@ public struct EntryWriter: Sendable {
   /// The same stores and syncs as `write`, without keeping the steps (the driver's path:
   /// nothing is allocated). Returns the path taken.
   @discardableResult
-  public func update(
+  package func update(
     entry: inout EntryQwords, target: EntryQwords, store: (Int, UInt64) -> Void, sync: () -> Void
   ) -> Path {
     run(entry: &entry, target: target, recording: false, store: store, sync: sync).path

@@ -2,22 +2,22 @@ import SMMUModel
 
 /// The driver's io-pgtable: a 4-level, 4 KiB-granule table in simulated memory that map and
 /// unmap edit with logged stores ("pgtable"), and that the hardware model walks.
-public struct IOPageTable: Sendable, Hashable {
-  public let stage2: Bool
-  public let owner: String
-  public private(set) var root: Allocation
+package struct IOPageTable: Sendable, Hashable {
+  package let stage2: Bool
+  package let owner: String
+  package private(set) var root: Allocation
   /// Every table page (root included).
-  public private(set) var tables: [Allocation]
+  package private(set) var tables: [Allocation]
   /// Mapped pages: input page address -> (output page address, writable).
-  public private(set) var mappings: [UInt64: Mapping] = [:]
+  package private(set) var mappings: [UInt64: Mapping] = [:]
 
   /// One mapped page.
-  public struct Mapping: Sendable, Hashable {
-    public let pa: UInt64
-    public let writable: Bool
+  package struct Mapping: Sendable, Hashable {
+    package let pa: UInt64
+    package let writable: Bool
   }
 
-  public init(stage2: Bool, owner: String, smmu: inout SMMU) {
+  package init(stage2: Bool, owner: String, smmu: inout SMMU) {
     self.stage2 = stage2
     self.owner = owner
     root = smmu.allocate(
@@ -28,7 +28,7 @@ public struct IOPageTable: Sendable, Hashable {
 
   /// Maps one 4 KiB page, allocating intermediate tables as needed. Returns the stores made.
   @discardableResult
-  public mutating func map(iova: UInt64, pa: UInt64, writable: Bool, smmu: inout SMMU) -> Int {
+  package mutating func map(iova: UInt64, pa: UInt64, writable: Bool, smmu: inout SMMU) -> Int {
     var stores = 0
     var table = root.base
     for level in 0..<(PageTableFormat.levels - 1) {
@@ -58,7 +58,7 @@ public struct IOPageTable: Sendable, Hashable {
 
   /// Unmaps one page (clears its leaf descriptor). Returns false if it was not mapped.
   @discardableResult
-  public mutating func unmap(iova: UInt64, smmu: inout SMMU) -> Bool {
+  package mutating func unmap(iova: UInt64, smmu: inout SMMU) -> Bool {
     let page = iova & ~(PageTableFormat.granule - 1)
     guard mappings.removeValue(forKey: page) != nil else { return false }
     var table = root.base
@@ -72,10 +72,10 @@ public struct IOPageTable: Sendable, Hashable {
   }
 
   /// Frees every table page (the caller has unmapped and invalidated first).
-  public func free(smmu: inout SMMU) {
+  package func free(smmu: inout SMMU) {
     for t in tables { try? smmu.free(t.base) }
   }
 
   /// Bytes of table pages.
-  public var bytes: UInt64 { tables.reduce(0) { $0 + $1.occupied } }
+  package var bytes: UInt64 { tables.reduce(0) { $0 + $1.occupied } }
 }

@@ -5,14 +5,14 @@ import SMMUModel
 /// with the suite's own fixture functions, checked qword by qword against what smmuscope
 /// encoded, and handed to the suite's helper that expects the transition to be hitless or not
 /// in the number of syncs the project's entry writer took.
-public struct KUnitCase: Sendable {
-  public let transition: Transition
-  public let fromSpec: String
-  public let toSpec: String
+package struct KUnitCase: Sendable {
+  package let transition: Transition
+  package let fromSpec: String
+  package let toSpec: String
   /// The C function's name.
-  public let name: String
+  package let name: String
 
-  public init(_ transition: Transition, from: String, to: String, name: String? = nil) {
+  package init(_ transition: Transition, from: String, to: String, name: String? = nil) {
     self.transition = transition
     fromSpec = from
     toSpec = to
@@ -38,14 +38,14 @@ public struct KUnitCase: Sendable {
   }
 
   /// The name of the suite helper this case calls.
-  public var helper: String {
+  package var helper: String {
     let kind = transition.kind.rawValue
     return
       "arm_smmu_v3_test_\(kind)_expect_\(transition.outcome.hitless ? "hitless" : "non_hitless")_transition"
   }
 
   /// The C text of the case.
-  public var c: String {
+  package var c: String {
     let kind = transition.kind.rawValue
     let o = transition.outcome
     var lines = [
@@ -87,7 +87,7 @@ public struct KUnitCase: Sendable {
   }
 
   /// Several cases as one block to paste into the suite, with their `KUNIT_CASE` lines.
-  public static func file(_ cases: [KUnitCase]) -> String {
+  package static func file(_ cases: [KUnitCase]) -> String {
     var seen: [String: Int] = [:]
     let named = cases.map { c -> KUnitCase in
       seen[c.name, default: 0] += 1

@@ -2,35 +2,35 @@ import SMMUModel
 
 /// `smmuscope transition`: one STE or CD update run through the entry writer, with the
 /// fixture values of the upstream KUnit suite, step by step.
-public struct Transition: Sendable {
+package struct Transition: Sendable {
   /// A spec that could not be parsed; the message names the valid forms.
-  public struct SpecError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+  package struct SpecError: Error, Sendable, CustomStringConvertible {
+    package let description: String
   }
 
   /// The KUnit suite's fixtures.
-  public enum Fixture {
-    public static let cdTable: UInt64 = 0xF0F0_F0F0_F0F0
+  package enum Fixture {
+    package static let cdTable: UInt64 = 0xF0F0_F0F0_F0F0
     /// `cd_table.s1cdmax = 0xFF`: only the low 5 bits reach the field.
-    public static let s1cdmax: UInt64 = 0xFF & 0x1F
-    public static let ttbr: UInt64 = 0xDAED_BEEF_DEAD_BEEF
-    public static let mair: UInt64 = 0xABC_DEF0_1234_5678
-    public static let svaPGD: UInt64 = 0xDAED_BEEF_DEAD_BEEF
-    public static let s1TCR = CDTranslationControl(t0sz: 4, tg0: 2, irgn0: 2, orgn0: 1, sh0: 3, ips: 1)
-    public static let s2VTCR = STEStage2Control(tsz: 4, sl: 3, irgn: 2, orgn: 1, sh: 3, tg: 2, ps: 1)
+    package static let s1cdmax: UInt64 = 0xFF & 0x1F
+    package static let ttbr: UInt64 = 0xDAED_BEEF_DEAD_BEEF
+    package static let mair: UInt64 = 0xABC_DEF0_1234_5678
+    package static let svaPGD: UInt64 = 0xDAED_BEEF_DEAD_BEEF
+    package static let s1TCR = CDTranslationControl(t0sz: 4, tg0: 2, irgn0: 2, orgn0: 1, sh0: 3, ips: 1)
+    package static let s2VTCR = STEStage2Control(tsz: 4, sl: 3, irgn: 2, orgn: 1, sh: 3, tg: 2, ps: 1)
   }
 
-  public static let steForms =
+  package static let steForms =
     "abort | bypass | cdtable[:OPTS] | s2[:OPTS]  (OPTS: s1dss=ssid0|bypass|terminate, cdtab=HEX, ats, stall, nested)"
-  public static let cdForms = "empty | s1:asid=N | sva:asid=N | sva-release:asid=N"
+  package static let cdForms = "empty | s1:asid=N | sva:asid=N | sva-release:asid=N"
 
-  public let kind: EntryWriter.Kind
-  public let from: [UInt64]
-  public let to: [UInt64]
-  public let outcome: EntryWriter.Outcome
+  package let kind: EntryWriter.Kind
+  package let from: [UInt64]
+  package let to: [UInt64]
+  package let outcome: EntryWriter.Outcome
 
   /// Parses both specs and runs the writer.
-  public init(kind: EntryWriter.Kind, from: String, to: String) throws(SpecError) {
+  package init(kind: EntryWriter.Kind, from: String, to: String) throws(SpecError) {
     self.kind = kind
     self.from = try Self.entry(kind, from)
     self.to = try Self.entry(kind, to)
@@ -43,7 +43,7 @@ public struct Transition: Sendable {
   }
 
   /// Builds an STE from a spec.
-  public static func ste(_ spec: String) throws(SpecError) -> StreamTableEntry {
+  package static func ste(_ spec: String) throws(SpecError) -> StreamTableEntry {
     let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
     let name = parts.first ?? ""
     let opts = parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : []
@@ -89,7 +89,7 @@ public struct Transition: Sendable {
   }
 
   /// Builds a CD from a spec.
-  public static func cd(_ spec: String) throws(SpecError) -> ContextDescriptor {
+  package static func cd(_ spec: String) throws(SpecError) -> ContextDescriptor {
     if spec == "empty" { return ContextDescriptor() }
     let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
     guard parts.count == 2, parts[1].hasPrefix("asid="), let asid = UInt16(parts[1].dropFirst(5)) else {
@@ -107,7 +107,7 @@ public struct Transition: Sendable {
 
   /// What the SMMU would see at a step: the old entry, the new one, or an invalid entry
   /// (compared in the bits the entry at that step uses).
-  public func sees(_ entry: [UInt64]) -> String {
+  package func sees(_ entry: [UInt64]) -> String {
     let writer = EntryWriter(kind: kind)
     let validBit = kind == .ste ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
     if entry[0] & validBit == 0 { return "invalid" }
@@ -118,7 +118,7 @@ public struct Transition: Sendable {
   }
 
   /// The human-readable report, ending with `syncs=N hitless=yes|no`.
-  public func text(fromSpec: String, toSpec: String) -> String {
+  package func text(fromSpec: String, toSpec: String) -> String {
     var out = "\(kind.rawValue) \(fromSpec) -> \(toSpec)\n"
     out += "from: \(Self.row(from))\n  to: \(Self.row(to))\n"
     let diff = EntryWriter(kind: kind).analyse(current: from, target: to).diff
@@ -142,7 +142,7 @@ public struct Transition: Sendable {
   }
 
   /// One JSON object: kind, from, to, path, syncs, hitless, steps (qwords written and entry).
-  public func json(fromSpec: String, toSpec: String) -> String {
+  package func json(fromSpec: String, toSpec: String) -> String {
     func hexList(_ q: [UInt64]) -> String {
       "[" + q.map { "\"\(hex($0, digits: 16))\"" }.joined(separator: ",") + "]"
     }

@@ -2,15 +2,15 @@
 ///
 /// `word` is the qword index (0...7), `low`...`high` the inclusive bit range, as the
 /// architecture and the Linux header write them (e.g. STE word 0 S1ContextPtr is 51:6).
-public struct BitField: Sendable, Hashable {
-  public let name: String
-  public let word: Int
-  public let low: Int
-  public let high: Int
+package struct BitField: Sendable, Hashable {
+  package let name: String
+  package let word: Int
+  package let low: Int
+  package let high: Int
   /// The field's bits, in place, within its qword.
-  public let mask: UInt64
+  package let mask: UInt64
 
-  public init(_ name: String, word: Int, _ high: Int, _ low: Int) {
+  package init(_ name: String, word: Int, _ high: Int, _ low: Int) {
     precondition(high >= low && high < 64 && low >= 0, "bad bit range \(high):\(low)")
     self.name = name
     self.word = word
@@ -22,13 +22,13 @@ public struct BitField: Sendable, Hashable {
   }
 
   /// Number of bits in the field.
-  public var width: Int { high - low + 1 }
+  package var width: Int { high - low + 1 }
 
   /// Reads the field's value (shifted down) from a qword.
-  public func get(_ qword: UInt64) -> UInt64 { (qword & mask) >> UInt64(low) }
+  package func get(_ qword: UInt64) -> UInt64 { (qword & mask) >> UInt64(low) }
 
   /// Returns `qword` with the field replaced by `value` (excess high bits are dropped).
-  public func set(_ qword: UInt64, _ value: UInt64) -> UInt64 {
+  package func set(_ qword: UInt64, _ value: UInt64) -> UInt64 {
     (qword & ~mask) | ((value << UInt64(low)) & mask)
   }
 }
@@ -36,16 +36,16 @@ public struct BitField: Sendable, Hashable {
 /// Helpers shared by the 8-qword structures.
 extension Array where Element == UInt64 {
   /// Reads a field from an 8-qword structure.
-  public func field(_ f: BitField) -> UInt64 { f.get(self[f.word]) }
+  package func field(_ f: BitField) -> UInt64 { f.get(self[f.word]) }
 
   /// Writes a field of an 8-qword structure.
-  public mutating func setField(_ f: BitField, _ value: UInt64) {
+  package mutating func setField(_ f: BitField, _ value: UInt64) {
     self[f.word] = f.set(self[f.word], value)
   }
 }
 
 /// Formats a value as `0x…` hex with at least `digits` digits.
-public func hex(_ value: UInt64, digits: Int = 1) -> String {
+package func hex(_ value: UInt64, digits: Int = 1) -> String {
   let needed = value == 0 ? 1 : (64 - value.leadingZeroBitCount + 3) / 4
   let count = Swift.max(digits, needed)
   // Written straight into the string's storage (this runs for every logged qword).

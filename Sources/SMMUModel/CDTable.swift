@@ -4,33 +4,33 @@
 ///
 /// The table allocates; the caller (the driver) writes the CDs and L1 descriptors, so every
 /// store is logged and seen by the hardware model.
-public struct CDTable: Sendable, Hashable {
-  public enum Format: String, Sendable, Codable {
+package struct CDTable: Sendable, Hashable {
+  package enum Format: String, Sendable {
     case linear
     case twoLevel = "64K_L2"
   }
 
-  public static let cdBytes: UInt64 = 64
-  public static let leafEntries = 1024
-  public static let l1Valid = BitField("V", word: 0, 0, 0)
-  public static let l1L2Ptr = BitField("L2Ptr", word: 0, 51, 12)
+  package static let cdBytes: UInt64 = 64
+  package static let leafEntries = 1024
+  package static let l1Valid = BitField("V", word: 0, 0, 0)
+  package static let l1L2Ptr = BitField("L2Ptr", word: 0, 51, 12)
 
-  public let format: Format
+  package let format: Format
   /// log2 of the number of CDs (the STE's S1CDMax).
-  public let s1cdmax: Int
+  package let s1cdmax: Int
   /// Number of CDs if linear, of L1 descriptors if 2-level.
-  public let rootEntries: Int
+  package let rootEntries: Int
   /// The linear table or the L1 table.
-  public let root: Allocation
+  package let root: Allocation
   /// Who owns the table, e.g. "cd-table of nvme0".
-  public let owner: String
+  package let owner: String
   /// Leaves by L1 index.
-  public private(set) var leaves: [Int: Allocation] = [:]
+  package private(set) var leaves: [Int: Allocation] = [:]
 
   /// Allocates the table for a master (or, in the legacy design, a domain) with
   /// `ssidBits`. Linear when the SMMU lacks 2-level CD tables or 2^ssidBits <= 1024; a
   /// one-entry table is allocated as exactly 64 bytes when `compact` is set.
-  public init(
+  package init(
     ssidBits: Int, twoLevelSupported: Bool, compact: Bool, owner: String,
     memory: inout some MemoryAllocator
   ) {
@@ -55,15 +55,15 @@ public struct CDTable: Sendable, Hashable {
   }
 
   /// Number of CDs the table can index.
-  public var capacity: Int { 1 << s1cdmax }
+  package var capacity: Int { 1 << s1cdmax }
 
   /// STE.S1Fmt for this table.
-  public var s1fmt: UInt64 {
+  package var s1fmt: UInt64 {
     format == .linear ? StreamTableEntry.s1fmtLinear : StreamTableEntry.s1fmt64KL2
   }
 
   /// Address of CD `ssid`, or nil when out of range or its leaf is not allocated.
-  public func cdAddress(_ ssid: UInt32) -> UInt64? {
+  package func cdAddress(_ ssid: UInt32) -> UInt64? {
     guard Int(ssid) < capacity else { return nil }
     switch format {
     case .linear: return root.base + UInt64(ssid) * Self.cdBytes
@@ -74,14 +74,14 @@ public struct CDTable: Sendable, Hashable {
   }
 
   /// A newly allocated leaf and the L1 descriptor the caller must write (then sync, leaf=0).
-  public struct NewLeaf: Sendable, Hashable {
-    public let leaf: Allocation
-    public let descriptorAddress: UInt64
-    public let descriptor: UInt64
+  package struct NewLeaf: Sendable, Hashable {
+    package let leaf: Allocation
+    package let descriptorAddress: UInt64
+    package let descriptor: UInt64
   }
 
   /// Allocates the 64 KiB leaf holding `ssid` if it is missing.
-  public mutating func ensureLeaf(for ssid: UInt32, memory: inout some MemoryAllocator) -> NewLeaf? {
+  package mutating func ensureLeaf(for ssid: UInt32, memory: inout some MemoryAllocator) -> NewLeaf? {
     guard format == .twoLevel, Int(ssid) < capacity else { return nil }
     let index = Int(ssid) / Self.leafEntries
     if leaves[index] != nil { return nil }
@@ -95,15 +95,15 @@ public struct CDTable: Sendable, Hashable {
   }
 
   /// Every allocation of the table (root first, then leaves by index).
-  public var allocations: [Allocation] {
+  package var allocations: [Allocation] {
     [root] + leaves.keys.sorted().compactMap { leaves[$0] }
   }
 
   /// Bytes the table occupies in memory.
-  public var occupiedBytes: UInt64 { allocations.reduce(0) { $0 + $1.occupied } }
+  package var occupiedBytes: UInt64 { allocations.reduce(0) { $0 + $1.occupied } }
 
   /// Every SSID whose CD slot is backed by memory.
-  public var backedSSIDs: [UInt32] {
+  package var backedSSIDs: [UInt32] {
     switch format {
     case .linear: return (0..<UInt32(capacity)).map { $0 }
     case .twoLevel:
@@ -117,7 +117,7 @@ public struct CDTable: Sendable, Hashable {
 extension CDTable {
   /// The CD table an STE points at, read back from memory (linear or 64K_L2): for viewing
   /// tables someone else built (an imported run). Nil when the pointer is not in memory.
-  public init?(adoptingFrom ste: StreamTableEntry, in memory: PhysicalMemory, owner: String) {
+  package init?(adoptingFrom ste: StreamTableEntry, in memory: PhysicalMemory, owner: String) {
     let ptr = ste.contextPointer
     guard let root = memory.allocation(containing: ptr) else { return nil }
     self.owner = owner

@@ -1,12 +1,12 @@
 /// The range operands of a range TLBI (TG != 0): (NUM+1) * 2^SCALE granules from the address.
-public struct TLBIRange: Sendable, Hashable, Codable {
-  public var num: Int
-  public var scale: Int
+package struct TLBIRange: Sendable, Hashable {
+  package var num: Int
+  package var scale: Int
   /// Translation granule: 1 = 4K, 2 = 16K, 3 = 64K.
-  public var tg: Int
-  public var ttl: Int
+  package var tg: Int
+  package var ttl: Int
 
-  public init(num: Int, scale: Int, tg: Int = 1, ttl: Int = 0) {
+  package init(num: Int, scale: Int, tg: Int = 1, ttl: Int = 0) {
     self.num = num
     self.scale = scale
     self.tg = tg
@@ -15,7 +15,7 @@ public struct TLBIRange: Sendable, Hashable, Codable {
 
   /// Bytes covered (0 for TG = 0 or a reserved TG; saturated at 2^64 - 1 for operands from a
   /// trace or a dump that would cover more).
-  public var bytes: UInt64 {
+  package var bytes: UInt64 {
     guard (1...3).contains(tg), (0..<32).contains(num), (0..<64).contains(scale) else { return 0 }
     let granule: UInt64 = [0, 4096, 16384, 65536][tg]
     let granules = UInt64(num + 1) << UInt64(scale)
@@ -27,7 +27,7 @@ public struct TLBIRange: Sendable, Hashable, Codable {
 
 /// A command for the SMMU's command queue, with its operands. Encodes to and decodes from the
 /// architecture's 16-byte layout.
-public enum Command: Sendable, Hashable {
+package enum Command: Sendable, Hashable {
   case prefetchConfig(sid: UInt32, ssid: UInt32?)
   case cfgiSTE(sid: UInt32, leaf: Bool)
   /// CFGI_STE_RANGE: 2^(range+1) SIDs from `sid` aligned down; range 31 is CFGI_ALL.
@@ -50,10 +50,10 @@ public enum Command: Sendable, Hashable {
   case sync
 
   /// CFGI_ALL as the driver issues it.
-  public static let cfgiAll = Command.cfgiSTERange(sid: 0, range: 31)
+  package static let cfgiAll = Command.cfgiSTERange(sid: 0, range: 31)
 
   /// The opcode byte.
-  public var opcode: UInt8 {
+  package var opcode: UInt8 {
     switch self {
     case .prefetchConfig: 0x01
     case .cfgiSTE: 0x03
@@ -77,14 +77,14 @@ public enum Command: Sendable, Hashable {
   }
 
   /// Every command name, indexed by `nameIndex`.
-  public static let names = [
+  package static let names = [
     "PREFETCH_CFG", "CFGI_STE", "CFGI_STE_RANGE", "CFGI_ALL", "CFGI_CD", "CFGI_CD_ALL", "TLBI_NH_ALL",
     "TLBI_NH_ASID", "TLBI_NH_VA", "TLBI_NH_VAA", "TLBI_EL2_ALL", "TLBI_EL2_ASID", "TLBI_EL2_VA",
     "TLBI_EL2_VAA", "TLBI_S12_VMALL", "TLBI_S2_IPA", "TLBI_NSNH_ALL", "ATC_INV", "CMD_SYNC",
   ]
 
   /// The position of `name` in `Command.names` (for counting by name without text).
-  public var nameIndex: Int {
+  package var nameIndex: Int {
     switch self {
     case .prefetchConfig: 0
     case .cfgiSTE: 1
@@ -108,10 +108,10 @@ public enum Command: Sendable, Hashable {
   }
 
   /// True for CMD_SYNC.
-  public var isSync: Bool { if case .sync = self { true } else { false } }
+  package var isSync: Bool { if case .sync = self { true } else { false } }
 
   /// The command's name as the Linux driver spells it (without CMDQ_OP_).
-  public var name: String {
+  package var name: String {
     switch self {
     case .prefetchConfig: "PREFETCH_CFG"
     case .cfgiSTE: "CFGI_STE"
@@ -135,7 +135,7 @@ public enum Command: Sendable, Hashable {
   }
 
   /// Name and operands, as the command log shows them.
-  public var description: String {
+  package var description: String {
     func h(_ v: some BinaryInteger) -> String { hex(UInt64(v)) }
     switch self {
     case .prefetchConfig(let sid, let ssid):

@@ -1,20 +1,20 @@
 /// Counts of commands by `Command.nameIndex`: a fixed array, no text on the counting path.
-public struct CommandCounts: Sendable, Hashable {
+package struct CommandCounts: Sendable, Hashable {
   private var counts = [Int](repeating: 0, count: Command.names.count)
 
-  public init() {}
+  package init() {}
 
   /// The count of the command name at `index` in `Command.names`.
-  public subscript(index: Int) -> Int {
+  package subscript(index: Int) -> Int {
     get { counts[index] }
     set { counts[index] = newValue }
   }
 
   /// Counts one command.
-  public mutating func add(_ c: Command) { counts[c.nameIndex] += 1 }
+  package mutating func add(_ c: Command) { counts[c.nameIndex] += 1 }
 
   /// The names counted at least once, with their counts.
-  public var byName: [String: Int] {
+  package var byName: [String: Int] {
     var out: [String: Int] = [:]
     for (i, n) in counts.enumerated() where n > 0 { out[Command.names[i]] = n }
     return out

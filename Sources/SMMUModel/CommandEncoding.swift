@@ -1,7 +1,7 @@
 /// The 16-byte command layout: q0 opcode 7:0, SSV 11, SSID 31:12, SID 63:32; CFGI Leaf q1[0]
 /// and Range q1[4:0]; TLBI NUM 16:12, SCALE 24:20, VMID 47:32, ASID 63:48 and q1 Leaf 0,
 /// TTL 9:8, TG 11:10, Addr 63:12; ATC_INV q1 Size 5:0, Addr 63:12; CMD_SYNC CS 13:12.
-public enum CommandEncoding {
+package enum CommandEncoding {
   static let ssv = BitField("SSV", word: 0, 11, 11)
   static let ssid = BitField("SSID", word: 0, 31, 12)
   static let sid = BitField("SID", word: 0, 63, 32)
@@ -17,7 +17,7 @@ public enum CommandEncoding {
   static let size = BitField("Size", word: 1, 5, 0)
 
   /// Encodes a command into its two qwords.
-  public static func encode(_ c: Command) -> [UInt64] {
+  package static func encode(_ c: Command) -> [UInt64] {
     var q: [UInt64] = [UInt64(c.opcode), 0]
     func put(_ f: BitField, _ v: UInt64) { q.setField(f, v) }
     func putRange(_ r: TLBIRange?) {
@@ -82,7 +82,7 @@ public enum CommandEncoding {
   }
 
   /// Decodes two qwords; nil for opcodes the model does not know.
-  public static func decode(_ q: [UInt64]) -> Command? {
+  package static func decode(_ q: [UInt64]) -> Command? {
     let op = q[0] & 0xFF
     let s = UInt32(q.field(sid))
     let ss: UInt32? = q.field(ssv) == 1 ? UInt32(q.field(ssid)) : nil

@@ -1,13 +1,13 @@
 /// What the configuration cache holds an entry for. CDs are keyed by (SID, SSID index),
 /// never by address, as the architecture says.
-public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
+package enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
   case ste(sid: UInt32)
   case l1std(index: Int)
   case cd(sid: UInt32, ssid: UInt32)
   case l1cd(sid: UInt32, index: Int)
 
   /// The stream the entry was fetched through (none for an L1 stream-table descriptor).
-  public var sid: UInt32? {
+  package var sid: UInt32? {
     switch self {
     case .ste(let s), .cd(let s, _), .l1cd(let s, _): s
     case .l1std: nil
@@ -15,7 +15,7 @@ public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// One 64-bit word per key (kind in the top bits), hashed once.
-  public func hash(into h: inout Hasher) {
+  package func hash(into h: inout Hasher) {
     switch self {
     case .ste(let sid): h.combine(UInt64(sid))
     case .l1std(let i): h.combine(1 << 62 | UInt64(truncatingIfNeeded: i))
@@ -24,7 +24,7 @@ public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .ste(let sid): "STE sid \(hex(UInt64(sid)))"
     case .l1std(let i): "L1STD [\(i)]"
@@ -35,15 +35,15 @@ public enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One cached structure: where it was fetched from and the qwords as fetched.
-public struct ConfigCacheLine: Sendable, Hashable {
-  public let address: UInt64
+package struct ConfigCacheLine: Sendable, Hashable {
+  package let address: UInt64
   /// The qwords fetched (1 for a descriptor, 8 for an STE or CD), inline; unused ones are 0.
-  public let entry: EntryQwords
+  package let entry: EntryQwords
   /// How many qwords were fetched.
-  public let count: Int
+  package let count: Int
 
   /// A line of 1-8 qwords held in `entry`.
-  public init(address: UInt64, entry: EntryQwords, count: Int) {
+  package init(address: UInt64, entry: EntryQwords, count: Int) {
     precondition(count >= 1 && count <= 8, "a line holds 1 to 8 qwords")
     self.address = address
     self.entry = entry
@@ -51,17 +51,17 @@ public struct ConfigCacheLine: Sendable, Hashable {
   }
 
   /// A line of 1-8 qwords.
-  public init(address: UInt64, qwords: [UInt64]) {
+  package init(address: UInt64, qwords: [UInt64]) {
     var e = EntryQwords()
     for (i, q) in qwords.enumerated() { e[i] = q }
     self.init(address: address, entry: e, count: qwords.count)
   }
 
   /// The qwords as fetched.
-  public var qwords: [UInt64] { Array(entry.prefix(count)) }
+  package var qwords: [UInt64] { Array(entry.prefix(count)) }
 
   /// True when memory no longer holds what was cached (an invalidation is owed).
-  public func isStale(in memory: PhysicalMemory) -> Bool {
+  package func isStale(in memory: PhysicalMemory) -> Bool {
     if count == 8, address % 64 == 0, let now = try? memory.readEntry(address) { return now != entry }
     for i in 0..<count where (try? memory.read(address + UInt64(i * 8))) != entry[i] {
       return true
@@ -71,4 +71,4 @@ public struct ConfigCacheLine: Sendable, Hashable {
 }
 
 /// The configuration cache: STEs, L1 stream-table descriptors, CDs and L1 CD descriptors.
-public typealias ConfigCache = LRUCache<ConfigCacheKey, ConfigCacheLine>
+package typealias ConfigCache = LRUCache<ConfigCacheKey, ConfigCacheLine>

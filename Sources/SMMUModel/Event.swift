@@ -1,5 +1,5 @@
 /// Event record types the model raises (IHI 0070 §7.3), with their IDs.
-public enum EventType: UInt8, Sendable, Hashable, CaseIterable, Codable {
+package enum EventType: UInt8, Sendable, Hashable, CaseIterable {
   case cBadStreamID = 0x02
   case fSTEFetch = 0x03
   case cBadSTE = 0x04
@@ -15,7 +15,7 @@ public enum EventType: UInt8, Sendable, Hashable, CaseIterable, Codable {
   case fPermission = 0x13
 
   /// The architecture's name, e.g. "C_BAD_STE".
-  public var name: String {
+  package var name: String {
     switch self {
     case .cBadStreamID: "C_BAD_STREAMID"
     case .fSTEFetch: "F_STE_FETCH"
@@ -34,13 +34,13 @@ public enum EventType: UInt8, Sendable, Hashable, CaseIterable, Codable {
   }
 
   /// Looks a type up by its name.
-  public init?(name: String) {
+  package init?(name: String) {
     guard let t = Self.allCases.first(where: { $0.name == name.uppercased() }) else { return nil }
     self = t
   }
 
   /// Translation faults, whose recording the CD's R/S bits (or STE S2R/S2S) gate.
-  public var isTranslationFault: Bool {
+  package var isTranslationFault: Bool {
     switch self {
     case .fTranslation, .fAddrSize, .fAccess, .fPermission: true
     default: false
@@ -49,20 +49,20 @@ public enum EventType: UInt8, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// One event record as the event queue holds it.
-public struct Event: Sendable, Hashable {
-  public let type: EventType
-  public let sid: UInt32
+package struct Event: Sendable, Hashable {
+  package let type: EventType
+  package let sid: UInt32
   /// The substream, when the transaction had one (SSV=1).
-  public let ssid: UInt32?
+  package let ssid: UInt32?
   /// Input address of the transaction (translation faults), if relevant.
-  public let address: UInt64?
+  package let address: UInt64?
   /// FetchAddr for fetch aborts.
-  public let fetchAddress: UInt64?
+  package let fetchAddress: UInt64?
   /// True for a stage-2 fault.
-  public let stage2: Bool
-  public let read: Bool
+  package let stage2: Bool
+  package let read: Bool
 
-  public init(
+  package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
     fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true
   ) {
@@ -75,7 +75,7 @@ public struct Event: Sendable, Hashable {
     self.read = read
   }
 
-  public var description: String {
+  package var description: String {
     var s = "\(type.name) sid=\(hex(UInt64(sid)))"
     if let ssid { s += " ssid=\(ssid)" }
     if let address { s += " addr=\(hex(address))" }

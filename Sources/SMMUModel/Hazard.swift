@@ -1,6 +1,6 @@
 /// A correctness problem the model detected in how the hardware was programmed.
-public struct Hazard: Sendable, Hashable {
-  public enum Kind: String, Sendable, Hashable, CaseIterable {
+package struct Hazard: Sendable, Hashable {
+  package enum Kind: String, Sendable, Hashable, CaseIterable {
     /// (a) A transaction was served from a cached entry that no longer matches memory.
     case missingInvalidation = "missing-invalidation"
     /// (b) An entry was visible in memory with used bits matching neither the old nor the
@@ -11,22 +11,22 @@ public struct Hazard: Sendable, Hashable {
     /// (d) Memory freed while an STE, CD or cache entry still points at it.
     case useAfterFree = "use-after-free"
   }
-  public let kind: Kind
+  package let kind: Kind
   /// The entry concerned, e.g. "CD sid 0x8 ssid 0".
-  public let entry: String
+  package let entry: String
   /// The transaction that observed it, if any, e.g. "dma sid 0x8 va 0x1000 read".
-  public let transaction: String?
+  package let transaction: String?
   /// The command (or step) that was missing, e.g. "CFGI_CD sid=0x8 ssid=0".
-  public let missing: String
+  package let missing: String
 
-  public init(kind: Kind, entry: String, transaction: String?, missing: String) {
+  package init(kind: Kind, entry: String, transaction: String?, missing: String) {
     self.kind = kind
     self.entry = entry
     self.transaction = transaction
     self.missing = missing
   }
 
-  public var description: String {
+  package var description: String {
     "\(kind.rawValue): \(entry)" + (transaction.map { " seen by \($0)" } ?? "")
       + "; missing \(missing)"
   }

@@ -1,9 +1,9 @@
 /// Which commands drop a cached entry: one table, matching the scopes `SMMU.consume` applies
 /// (IHI 0070 §4.3-4.5). The walk view shows it beside each cached step. Narrowest command
 /// first; alternatives separated by " / ".
-public enum InvalidationScope {
+package enum InvalidationScope {
   /// The commands that drop a configuration-cache entry.
-  public static func droppedBy(_ key: ConfigCacheKey) -> String {
+  package static func droppedBy(_ key: ConfigCacheKey) -> String {
     switch key {
     case .ste(let sid):
       "CFGI_STE sid \(hex(UInt64(sid))) / CFGI_STE_RANGE covering it / CFGI_ALL"
@@ -19,7 +19,7 @@ public enum InvalidationScope {
   }
 
   /// The commands that drop a TLB entry. No CFGI ever does.
-  public static func droppedBy(_ key: TLBKey) -> String {
+  package static func droppedBy(_ key: TLBKey) -> String {
     let va = hex(key.page << 12)
     let vmid = key.vmid == 0 ? "" : " vmid \(key.vmid)"
     switch key.kind {
@@ -38,7 +38,7 @@ public enum InvalidationScope {
   }
 
   /// The commands that drop an endpoint's ATC entry.
-  public static func droppedBy(sid: UInt32, _ key: ATCKey) -> String {
+  package static func droppedBy(sid: UInt32, _ key: ATCKey) -> String {
     let ssid = key.ssid.map { " ssid \($0)" } ?? ""
     return "ATC_INV sid \(hex(UInt64(sid)))\(ssid) addr \(hex(key.page << 12))"
       + " / ATC_INV sid \(hex(UInt64(sid))) size 52"

@@ -1,5 +1,5 @@
 /// What an allocation of simulated memory holds, for byte accounting and display.
-public enum MemoryPurpose: String, Sendable, Hashable, CaseIterable, Codable {
+package enum MemoryPurpose: String, Sendable, Hashable, CaseIterable {
   case streamTable = "stream-table"
   case streamTableL1 = "stream-table-l1"
   case cdTable = "cd-table"
@@ -10,5 +10,5 @@ public enum MemoryPurpose: String, Sendable, Hashable, CaseIterable, Codable {
   case data = "data"
 
   /// True for the three kinds of memory that make up CD tables.
-  public var isCDTable: Bool { self == .cdTable || self == .cdTableL1 || self == .cdTableLeaf }
+  package var isCDTable: Bool { self == .cdTable || self == .cdTableL1 || self == .cdTableLeaf }
 }

@@ -1,24 +1,24 @@
 /// One region handed out by the allocator.
-public struct Allocation: Sendable, Hashable, Codable {
+package struct Allocation: Sendable, Hashable {
   /// First byte address.
-  public let base: UInt64
+  package let base: UInt64
   /// Bytes the caller asked for.
-  public let requested: UInt64
+  package let requested: UInt64
   /// Bytes the region really occupies (a page multiple unless allocated exactly).
-  public let occupied: UInt64
-  public let purpose: MemoryPurpose
+  package let occupied: UInt64
+  package let purpose: MemoryPurpose
   /// Who asked for it (for display), e.g. "cd-table of nvme0".
-  public let owner: String
+  package let owner: String
   /// Index of the first entry the region holds (the first SID of a stream-table L2 table,
   /// the first SSID of a CD-table leaf); 0 otherwise.
-  public let firstIndex: UInt64
+  package let firstIndex: UInt64
 
   /// True when `address` lies inside the region.
-  public func contains(_ address: UInt64) -> Bool { address >= base && address < base + occupied }
+  package func contains(_ address: UInt64) -> Bool { address >= base && address < base + occupied }
 }
 
 /// How an allocation is sized.
-public enum AllocationGranularity: Sendable, Hashable {
+package enum AllocationGranularity: Sendable, Hashable {
   /// Rounded up to whole 4 KiB pages, as the kernel's coherent DMA allocator does.
   case page
   /// Exactly the requested size (a sub-page allocator), aligned to `align`.
@@ -26,16 +26,16 @@ public enum AllocationGranularity: Sendable, Hashable {
 }
 
 /// One 64-bit store to simulated memory, as logged.
-public struct QwordWrite: Sendable, Hashable, Codable {
-  public let address: UInt64
-  public let old: UInt64
-  public let new: UInt64
+package struct QwordWrite: Sendable, Hashable {
+  package let address: UInt64
+  package let old: UInt64
+  package let new: UInt64
   /// Who wrote it, e.g. "driver" or "pgtable".
-  public let writer: String
+  package let writer: String
 }
 
 /// Errors of the simulated memory.
-public enum MemoryError: Error, Sendable, Equatable {
+package enum MemoryError: Error, Sendable, Equatable {
   case unalignedAccess(UInt64)
   case unmapped(UInt64)
   case doubleFree(UInt64)
@@ -47,7 +47,7 @@ public enum MemoryError: Error, Sendable, Equatable {
 }
 
 /// Something that hands out simulated memory (the memory itself, or the SMMU that owns it).
-public protocol MemoryAllocator {
+package protocol MemoryAllocator {
   mutating func allocate(
     bytes: UInt64, align: UInt64, purpose: MemoryPurpose, owner: String,
     granularity: AllocationGranularity, firstIndex: UInt64
@@ -61,32 +61,32 @@ public protocol MemoryAllocator {
 /// accounting reports what the kernel would have allocated. Reads of allocated but never
 /// written memory return zero (coherent allocations are zeroed). Accesses outside any live
 /// allocation are external aborts, reported to the caller.
-public struct PhysicalMemory: Sendable, MemoryAllocator {
-  public static let pageSize: UInt64 = 4096
+package struct PhysicalMemory: Sendable, MemoryAllocator {
+  package static let pageSize: UInt64 = 4096
   /// Allocations start here, so address 0 is never valid.
-  public static let baseAddress: UInt64 = 0x4000_0000
+  package static let baseAddress: UInt64 = 0x4000_0000
 
   /// Written qwords, by 4 KiB page number: `MemoryPage.slots` values then presence bits.
   private var pages = PageStore()
   /// Qwords that hold a value.
   private var stored = 0
-  public private(set) var allocations: [UInt64: Allocation] = [:]
+  package private(set) var allocations: [UInt64: Allocation] = [:]
   /// Bases of live allocations in increasing order, with each one's end and purpose.
   private var sortedBases: [UInt64] = []
   private var ends: [UInt64] = []
   private var purposes: [MemoryPurpose] = []
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
   /// Every qword store, oldest first.
-  public private(set) var writeLog: [QwordWrite] = []
+  package private(set) var writeLog: [QwordWrite] = []
   /// At least this many of the newest writes are kept in `writeLog`.
-  public static let writeLogLimit = 200_000
+  package static let writeLogLimit = 200_000
   /// When false, the write log is not kept (for large benchmarks).
-  public var keepsWriteLog = true
+  package var keepsWriteLog = true
 
-  public init() {}
+  package init() {}
 
   /// Allocates a zeroed region. `align` must be a power of two.
-  public mutating func allocate(
+  package mutating func allocate(
     bytes: UInt64, align: UInt64 = 64, purpose: MemoryPurpose, owner: String,
     granularity: AllocationGranularity = .page, firstIndex: UInt64 = 0
   ) -> Allocation {
@@ -118,7 +118,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   /// a real system (see `Scenario`'s trace importer). The region occupies exactly `bytes`
   /// rounded up to 8; `base` must be 8-byte aligned and the region must not overlap a live
   /// allocation. Later `allocate(bytes:...)` calls continue above the highest region.
-  public mutating func allocate(
+  package mutating func allocate(
     at base: UInt64, bytes: UInt64, purpose: MemoryPurpose, owner: String, firstIndex: UInt64 = 0
   ) throws(MemoryError) -> Allocation {
     guard bytes > 0, base % 8 == 0 else { throw .badAlignment(base) }
@@ -142,7 +142,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// Frees a region: its contents are forgotten and later accesses abort.
-  public mutating func free(_ base: UInt64) throws(MemoryError) {
+  package mutating func free(_ base: UInt64) throws(MemoryError) {
     guard let region = allocations.removeValue(forKey: base) else { throw .doubleFree(base) }
     if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base {
       sortedBases.remove(at: i)
@@ -189,14 +189,14 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// The live allocation containing `address`, if any.
-  public func allocation(containing address: UInt64) -> Allocation? {
+  package func allocation(containing address: UInt64) -> Allocation? {
     guard let i = allocationIndex(containing: address) else { return nil }
     return allocations[sortedBases[i]]
   }
 
   /// The purpose of the live allocation containing `address`, if any (no copy of the
   /// allocation's owner text).
-  public func purpose(containing address: UInt64) -> MemoryPurpose? {
+  package func purpose(containing address: UInt64) -> MemoryPurpose? {
     allocationIndex(containing: address).map { purposes[$0] }
   }
 
@@ -207,7 +207,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// A single-copy-atomic 64-bit read.
-  public func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
+  package func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
     let slot = Int((address & 4095) >> 3)
     if let b = pages.block(of: address >> 12),
@@ -221,7 +221,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// A single-copy-atomic 64-bit write, logged with its old value and writer.
   @discardableResult
-  public mutating func write(_ address: UInt64, _ value: UInt64, writer: String) throws(MemoryError)
+  package mutating func write(_ address: UInt64, _ value: UInt64, writer: String) throws(MemoryError)
     -> QwordWrite
   {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
@@ -258,7 +258,7 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// Reads the 8 qwords of a 64-byte structure.
-  public func readEntry(_ address: UInt64) throws(MemoryError) -> EntryQwords {
+  package func readEntry(_ address: UInt64) throws(MemoryError) -> EntryQwords {
     // Fast path: an aligned entry lies in one page; qwords never written read as zero when
     // one live allocation holds the whole entry.
     if address % 64 == 0, let b = pages.block(of: address >> 12) {
@@ -278,17 +278,17 @@ public struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// Bytes occupied per purpose by live allocations.
-  public func occupiedBytes(_ purpose: MemoryPurpose) -> UInt64 {
+  package func occupiedBytes(_ purpose: MemoryPurpose) -> UInt64 {
     allocations.values.filter { $0.purpose == purpose }.reduce(0) { $0 + $1.occupied }
   }
 
   /// Bytes requested per purpose by live allocations.
-  public func requestedBytes(_ purpose: MemoryPurpose) -> UInt64 {
+  package func requestedBytes(_ purpose: MemoryPurpose) -> UInt64 {
     allocations.values.filter { $0.purpose == purpose }.reduce(0) { $0 + $1.requested }
   }
 
   /// Number of qwords that hold a value (host-side cost of the sparse storage).
-  public var storedQwords: Int { stored }
+  package var storedQwords: Int { stored }
 }
 
 /// The layout of one page of `PhysicalMemory`'s storage: 512 qword values, then 8 words of

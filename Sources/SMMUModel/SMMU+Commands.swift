@@ -2,12 +2,12 @@ extension SMMU {
   /// Submits commands to the command queue; they are consumed in order. An illegal command
   /// stops consumption (CERROR_ILL): it and everything after it wait in `heldCommands` until
   /// `acknowledgeCommandError()`.
-  public mutating func submit(_ commands: [Command]) {
+  package mutating func submit(_ commands: [Command]) {
     for c in commands { submit(c) }
   }
 
   /// Submits one command (see `submit(_:)` of a list).
-  public mutating func submit(_ c: Command) {
+  package mutating func submit(_ c: Command) {
     if commandError != nil {
       heldCommands.append(c)
       return
@@ -22,7 +22,7 @@ extension SMMU {
   }
 
   /// Acknowledges a command error (GERRORN): the bad command is skipped and the rest resumes.
-  public mutating func acknowledgeCommandError() {
+  package mutating func acknowledgeCommandError() {
     guard commandError != nil else { return }
     commandError = nil
     var rest = heldCommands

@@ -35,7 +35,7 @@ extension SMMU {
   /// neither in the bits it uses, is torn (e.g. qword 0 published with a sync before the
   /// qword 1 it depends on). A state that is a third, complete configuration (the legacy
   /// driver's abort STE between two domains) is not.
-  public mutating func settle() {
+  package mutating func settle() {
     closeUpdateWindow()
     guard !operationStates.isEmpty else { return }
     defer { operationStates.removeAll() }

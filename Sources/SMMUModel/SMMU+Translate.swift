@@ -59,7 +59,7 @@ extension SMMU {
 
   /// The address of the STE for `sid` as the SMMU finds it from STRTAB_BASE/_CFG and memory
   /// (no caches), or nil when the SID is out of range or its L1 descriptor is not usable.
-  public func steAddress(sid: UInt32) -> UInt64? {
+  package func steAddress(sid: UInt32) -> UInt64? {
     var lookup = ConfigLookup(recordsPath: false)
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: false, &lookup) else { return nil }
     return address
@@ -356,7 +356,7 @@ extension SMMU {
   }
 
   /// Why an STE is ILLEGAL on this SMMU (a subset of IHI 0070 §5.2.2), or nil.
-  public func steIllegality(_ ste: StreamTableEntry) -> String? {
+  package func steIllegality(_ ste: StreamTableEntry) -> String? {
     typealias S = StreamTableEntry
     let cfg = ste.configValue
     if (cfg == .s1Translate || cfg == .nested) && !features.stage1 { return "stage 1 not implemented" }
@@ -376,7 +376,7 @@ extension SMMU {
   }
 
   /// Why a CD is ILLEGAL (a subset of IHI 0070 §5.4.2), or nil.
-  public func cdIllegality(_ cd: ContextDescriptor, ste: StreamTableEntry) -> String? {
+  package func cdIllegality(_ cd: ContextDescriptor, ste: StreamTableEntry) -> String? {
     typealias C = ContextDescriptor
     if cd[C.aa64] == 0 { return "AArch32 format not modelled" }
     if !features.asid16 && cd.asidValue > 0xFF { return "ASID[15:8] without ASID16" }
@@ -391,7 +391,7 @@ extension SMMU {
   /// checks the result against memory to report hazards. With `recordWalk`, the result also
   /// holds the step-by-step walk (`TranslationResult.walk`).
   @discardableResult
-  public mutating func translate(_ t: Transaction, recordWalk: Bool = false) -> TranslationResult {
+  package mutating func translate(_ t: Transaction, recordWalk: Bool = false) -> TranslationResult {
     counters.transactions += 1
     var hazardsFound: [Hazard] = []
     // The endpoint's ATC first.

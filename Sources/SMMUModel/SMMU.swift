@@ -3,33 +3,33 @@
 /// The driver model talks to it only as a real driver does: qword stores into simulated
 /// memory (`write`), programming the stream-table registers, commands (`submit`), and the
 /// endpoint's ATS enable. Transactions enter through `translate`.
-public struct SMMU: Sendable, MemoryAllocator {
-  public let features: SMMUFeatures
-  public internal(set) var memory = PhysicalMemory()
+package struct SMMU: Sendable, MemoryAllocator {
+  package let features: SMMUFeatures
+  package internal(set) var memory = PhysicalMemory()
   /// STRTAB_BASE (address in place) and STRTAB_BASE_CFG.
-  public internal(set) var streamTableBase: UInt64 = 0
-  public internal(set) var streamTableBaseConfig: UInt64 = 0
+  package internal(set) var streamTableBase: UInt64 = 0
+  package internal(set) var streamTableBaseConfig: UInt64 = 0
   /// CR0.SMMUEN.
-  public internal(set) var enabled = false
-  public internal(set) var configCache: ConfigCache
-  public internal(set) var tlb: TLB
+  package internal(set) var enabled = false
+  package internal(set) var configCache: ConfigCache
+  package internal(set) var tlb: TLB
   /// ATCs of endpoints, by SID.
-  public internal(set) var atcs: [UInt32: ATC] = [:]
+  package internal(set) var atcs: [UInt32: ATC] = [:]
   /// SIDs whose endpoint has ATS enabled (PCI config space, not an SMMU register).
-  public internal(set) var atsEnabledStreams: Set<UInt32> = []
+  package internal(set) var atsEnabledStreams: Set<UInt32> = []
   /// The event queue's records, oldest first (the newest `logLimit` are kept).
-  public internal(set) var events: [Event] = []
+  package internal(set) var events: [Event] = []
   /// Every command consumed, oldest first (the newest `logLimit` are kept).
-  public internal(set) var commandLog: [Command] = []
-  public internal(set) var counters = SMMUCounters()
-  public internal(set) var hazards: [Hazard] = []
+  package internal(set) var commandLog: [Command] = []
+  package internal(set) var counters = SMMUCounters()
+  package internal(set) var hazards: [Hazard] = []
   /// Set when an illegal command stopped the queue (CONS.ERR = CERROR_ILL).
-  public internal(set) var commandError: String?
+  package internal(set) var commandError: String?
   /// Commands held behind a command error until it is acknowledged.
-  public internal(set) var heldCommands: [Command] = []
+  package internal(set) var heldCommands: [Command] = []
   /// At least this many of the newest log records are kept (the logs are trimmed in chunks,
   /// to at most twice this, so appending stays cheap).
-  public var logLimit = 50_000
+  package var logLimit = 50_000
   /// Entry states written since the last CMD_SYNC, per 64-byte entry address; the first state
   /// of each list is the entry as it was at that sync.
   var updateWindow = EntryHistory()
@@ -37,7 +37,7 @@ public struct SMMU: Sendable, MemoryAllocator {
   /// state of each list is the entry before the operation touched it.
   var operationStates = EntryHistory()
 
-  public init(features: SMMUFeatures = SMMUFeatures()) {
+  package init(features: SMMUFeatures = SMMUFeatures()) {
     self.features = features
     configCache = ConfigCache(capacity: features.configCacheEntries)
     tlb = TLB(capacity: features.tlbEntries)
@@ -46,7 +46,7 @@ public struct SMMU: Sendable, MemoryAllocator {
   // MARK: Memory access, as the driver (or a test) performs it
 
   /// Allocates simulated memory.
-  public mutating func allocate(
+  package mutating func allocate(
     bytes: UInt64, align: UInt64 = 64, purpose: MemoryPurpose, owner: String,
     granularity: AllocationGranularity = .page, firstIndex: UInt64 = 0
   ) -> Allocation {
@@ -57,7 +57,7 @@ public struct SMMU: Sendable, MemoryAllocator {
 
   /// Allocates memory at a fixed physical address (importing a dump; see
   /// `PhysicalMemory.allocate(at:bytes:purpose:owner:firstIndex:)`).
-  public mutating func allocate(
+  package mutating func allocate(
     at base: UInt64, bytes: UInt64, purpose: MemoryPurpose, owner: String, firstIndex: UInt64 = 0
   ) throws(MemoryError) -> Allocation {
     try memory.allocate(at: base, bytes: bytes, purpose: purpose, owner: owner, firstIndex: firstIndex)
@@ -65,7 +65,7 @@ public struct SMMU: Sendable, MemoryAllocator {
 
   /// Stores qwords from `address` on as the memory's initial contents (a restored snapshot):
   /// unlike `write`, these stores are not tracked for torn-update detection.
-  public mutating func preload(_ address: UInt64, _ qwords: [UInt64]) throws(MemoryError) {
+  package mutating func preload(_ address: UInt64, _ qwords: [UInt64]) throws(MemoryError) {
     for (i, q) in qwords.enumerated() where q != 0 {
       try memory.write(address + UInt64(i * 8), q, writer: "snapshot")
     }
@@ -73,7 +73,7 @@ public struct SMMU: Sendable, MemoryAllocator {
 
   /// A 64-bit store. Stores into STEs and CDs are tracked for torn-update detection.
   @discardableResult
-  public mutating func write(_ address: UInt64, _ value: UInt64, writer: String = "driver")
+  package mutating func write(_ address: UInt64, _ value: UInt64, writer: String = "driver")
     throws(MemoryError) -> QwordWrite
   {
     let entry = address & ~63
@@ -89,7 +89,7 @@ public struct SMMU: Sendable, MemoryAllocator {
   }
 
   /// A 64-bit load.
-  public func read(_ address: UInt64) throws(MemoryError) -> UInt64 { try memory.read(address) }
+  package func read(_ address: UInt64) throws(MemoryError) -> UInt64 { try memory.read(address) }
 
   static func holdsEntries(_ a: Allocation) -> Bool { holdsEntries(a.purpose) }
 
@@ -98,7 +98,7 @@ public struct SMMU: Sendable, MemoryAllocator {
   }
 
   /// Frees memory, first checking that nothing live still points into it (hazard d).
-  public mutating func free(_ base: UInt64) throws(MemoryError) {
+  package mutating func free(_ base: UInt64) throws(MemoryError) {
     guard let region = memory.allocations[base] else { throw .doubleFree(base) }
     checkUseAfterFree(region)
     try memory.free(base)
@@ -109,17 +109,17 @@ public struct SMMU: Sendable, MemoryAllocator {
   // MARK: Registers
 
   /// Programs STRTAB_BASE and STRTAB_BASE_CFG; ignored while SMMUEN=1 (Guarded).
-  public mutating func programStreamTable(base: UInt64, config: UInt64) {
+  package mutating func programStreamTable(base: UInt64, config: UInt64) {
     guard !enabled else { return }
     streamTableBase = base & 0x00FF_FFFF_FFFF_FFC0
     streamTableBaseConfig = config
   }
 
   /// Sets CR0.SMMUEN.
-  public mutating func setEnabled(_ on: Bool) { enabled = on }
+  package mutating func setEnabled(_ on: Bool) { enabled = on }
 
   /// Enables or disables ATS at an endpoint (pci_enable_ats / pci_disable_ats).
-  public mutating func setEndpointATS(sid: UInt32, enabled on: Bool) {
+  package mutating func setEndpointATS(sid: UInt32, enabled on: Bool) {
     if on {
       atsEnabledStreams.insert(sid)
       if atcs[sid] == nil { atcs[sid] = ATC(capacity: features.atcEntries) }
@@ -151,7 +151,7 @@ public struct SMMU: Sendable, MemoryAllocator {
   }
 
   /// Describes the STE or CD at an entry address, for hazard messages and the UI.
-  public func describeEntry(at address: UInt64) -> String {
+  package func describeEntry(at address: UInt64) -> String {
     guard let a = memory.allocation(containing: address) else { return "entry at \(hex(address))" }
     let index = a.firstIndex + (address - a.base) / 64
     switch a.purpose {

@@ -4,30 +4,30 @@
 /// This is the memory the driver owns and the SMMU walks through STRTAB_BASE/_CFG. It
 /// allocates; all qword stores into it go through the caller (the driver), so they are
 /// logged and visible to the hardware model exactly when written.
-public struct StreamTable: Sendable {
-  public enum Format: String, Sendable, Codable { case linear, twoLevel = "2lvl" }
+package struct StreamTable: Sendable {
+  package enum Format: String, Sendable { case linear, twoLevel = "2lvl" }
 
-  public static let split = 8
-  public static let steBytes: UInt64 = 64
+  package static let split = 8
+  package static let steBytes: UInt64 = 64
   /// Linux caps the L1 at 2^17 descriptors, so a 2-level table covers at most 25 SID bits.
-  public static let maxL1Entries = 1 << 17
+  package static let maxL1Entries = 1 << 17
   /// SPAN written into L1 descriptors: STRTAB_SPLIT + 1.
-  public static let l1Span: UInt64 = UInt64(split + 1)
-  public static let l1Span_ = BitField("SPAN", word: 0, 4, 0)
-  public static let l1L2Ptr = BitField("L2Ptr", word: 0, 51, 6)
+  package static let l1Span: UInt64 = UInt64(split + 1)
+  package static let l1Span_ = BitField("SPAN", word: 0, 4, 0)
+  package static let l1L2Ptr = BitField("L2Ptr", word: 0, 51, 6)
 
-  public let format: Format
-  public let sidBits: Int
+  package let format: Format
+  package let sidBits: Int
   /// STRTAB_BASE_CFG.LOG2SIZE.
-  public let log2Size: Int
-  public let l1Entries: Int
+  package let log2Size: Int
+  package let l1Entries: Int
   /// The linear table, or the L1 table.
-  public let root: Allocation
+  package let root: Allocation
   /// L2 tables by L1 index.
-  public private(set) var leaves: [Int: Allocation] = [:]
+  package private(set) var leaves: [Int: Allocation] = [:]
 
   /// Allocates the linear table or the L1 table. Linear tables are limited to 16 SID bits.
-  public init(sidBits: Int, format: Format, memory: inout some MemoryAllocator) {
+  package init(sidBits: Int, format: Format, memory: inout some MemoryAllocator) {
     precondition(sidBits >= 0 && sidBits <= 32, "SID width 0...32")
     // The driver forces linear when sid_bits <= STRTAB_SPLIT.
     let fmt: Format = sidBits <= Self.split ? .linear : format
@@ -51,17 +51,17 @@ public struct StreamTable: Sendable {
   }
 
   /// Largest SID the table can hold, plus one.
-  public var sidLimit: UInt64 { UInt64(1) << UInt64(log2Size) }
+  package var sidLimit: UInt64 { UInt64(1) << UInt64(log2Size) }
 
   /// STRTAB_BASE_CFG as the driver would program it: FMT 17:16, SPLIT 10:6, LOG2SIZE 5:0.
-  public var baseConfigRegister: UInt64 {
+  package var baseConfigRegister: UInt64 {
     let fmt: UInt64 = format == .twoLevel ? 1 : 0
     let split: UInt64 = format == .twoLevel ? UInt64(Self.split) : 0
     return fmt << 16 | split << 6 | UInt64(log2Size)
   }
 
   /// Address of the STE for `sid`, or nil when its L2 table is not allocated yet.
-  public func steAddress(_ sid: UInt32) -> UInt64? {
+  package func steAddress(_ sid: UInt32) -> UInt64? {
     guard UInt64(sid) < sidLimit else { return nil }
     switch format {
     case .linear: return root.base + UInt64(sid) * Self.steBytes
@@ -72,15 +72,15 @@ public struct StreamTable: Sendable {
   }
 
   /// A newly allocated L2 table and the L1 descriptor the caller must write to publish it.
-  public struct NewLeaf: Sendable {
-    public let leaf: Allocation
-    public let descriptorAddress: UInt64
-    public let descriptor: UInt64
+  package struct NewLeaf: Sendable {
+    package let leaf: Allocation
+    package let descriptorAddress: UInt64
+    package let descriptor: UInt64
   }
 
   /// Allocates the 16 KiB L2 table covering `sid` if missing. The caller initialises its STEs
   /// and then writes the L1 descriptor (the order the driver uses).
-  public mutating func ensureLeaf(for sid: UInt32, memory: inout some MemoryAllocator) -> NewLeaf? {
+  package mutating func ensureLeaf(for sid: UInt32, memory: inout some MemoryAllocator) -> NewLeaf? {
     guard format == .twoLevel, UInt64(sid) < sidLimit else { return nil }
     let index = Int(sid) >> Self.split
     if leaves[index] != nil { return nil }
@@ -95,7 +95,7 @@ public struct StreamTable: Sendable {
   }
 
   /// Every STE address that is backed by memory, in SID order.
-  public var backedSIDs: [UInt32] {
+  package var backedSIDs: [UInt32] {
     switch format {
     case .linear: return (0..<UInt32(sidLimit)).map { $0 }
     case .twoLevel:
@@ -109,7 +109,7 @@ public struct StreamTable: Sendable {
 extension StreamTable {
   /// The stream table an SMMU is programmed with (STRTAB_BASE/_CFG), read back from its
   /// memory: for viewing tables someone else built (an imported run).
-  public init?(adoptingTableOf smmu: SMMU) {
+  package init?(adoptingTableOf smmu: SMMU) {
     guard let root = smmu.memory.allocation(containing: smmu.streamTableBase) else { return nil }
     let cfg = smmu.streamTableBaseConfig
     let twoLevel = (cfg >> 16) & 3 == 1

@@ -1,7 +1,7 @@
 /// How a TLB entry is tagged. Entries carry VMID and ASID, never a StreamID or SSID:
 /// streams that resolve to the same tags share entries.
-public struct TLBKey: Sendable, Hashable, CustomStringConvertible {
-  public enum Kind: String, Sendable, Hashable {
+package struct TLBKey: Sendable, Hashable, CustomStringConvertible {
+  package enum Kind: String, Sendable, Hashable {
     /// Stage 1, non-global: tagged by ASID (and VMID when stage 2 is on).
     case stage1 = "S1"
     /// Stage 1 global (nG=0): matches any ASID in the VMID.
@@ -11,14 +11,14 @@ public struct TLBKey: Sendable, Hashable, CustomStringConvertible {
     /// A combined stage 1 + stage 2 entry.
     case nested = "S1+S2"
   }
-  public let kind: Kind
-  public let vmid: UInt16
+  package let kind: Kind
+  package let vmid: UInt16
   /// 0 for stage-2 and global entries.
-  public let asid: UInt16
+  package let asid: UInt16
   /// Input page number (address >> 12).
-  public let page: UInt64
+  package let page: UInt64
 
-  public init(kind: Kind, vmid: UInt16, asid: UInt16, page: UInt64) {
+  package init(kind: Kind, vmid: UInt16, asid: UInt16, page: UInt64) {
     self.kind = kind
     self.vmid = vmid
     self.asid = asid
@@ -26,7 +26,7 @@ public struct TLBKey: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Kind, VMID and ASID in one word, the page in another.
-  public func hash(into h: inout Hasher) {
+  package func hash(into h: inout Hasher) {
     let tag: UInt64 =
       switch kind {
       case .stage1: 0
@@ -38,7 +38,7 @@ public struct TLBKey: Sendable, Hashable, CustomStringConvertible {
     h.combine(page)
   }
 
-  public var description: String {
+  package var description: String {
     switch kind {
     case .stage2: "S2 vmid \(vmid) ipa \(hex(page << 12))"
     case .stage1Global: "S1G vmid \(vmid) va \(hex(page << 12))"
@@ -48,37 +48,37 @@ public struct TLBKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A cached translation and the table it was walked from (for hazard checks).
-public struct TLBEntry: Sendable, Hashable {
-  public let outputPage: UInt64
-  public let writable: Bool
+package struct TLBEntry: Sendable, Hashable {
+  package let outputPage: UInt64
+  package let writable: Bool
   /// Root of the translation table the entry was filled from.
-  public let root: UInt64
+  package let root: UInt64
 }
 
 /// The SMMU's TLB.
-public typealias TLB = LRUCache<TLBKey, TLBEntry>
+package typealias TLB = LRUCache<TLBKey, TLBEntry>
 
 /// An ATC entry's key: the endpoint caches by PASID (or none) and address.
-public struct ATCKey: Sendable, Hashable, CustomStringConvertible {
+package struct ATCKey: Sendable, Hashable, CustomStringConvertible {
   /// nil for an untagged (no PASID) translation.
-  public let ssid: UInt32?
-  public let page: UInt64
+  package let ssid: UInt32?
+  package let page: UInt64
 
-  public init(ssid: UInt32?, page: UInt64) {
+  package init(ssid: UInt32?, page: UInt64) {
     self.ssid = ssid
     self.page = page
   }
 
-  public var description: String {
+  package var description: String {
     "\(ssid.map { "pasid \($0)" } ?? "no-pasid") va \(hex(page << 12))"
   }
 }
 
 /// A translation cached in a device's ATC.
-public struct ATCEntry: Sendable, Hashable {
-  public let outputPage: UInt64
-  public let writable: Bool
+package struct ATCEntry: Sendable, Hashable {
+  package let outputPage: UInt64
+  package let writable: Bool
 }
 
 /// One ATS-capable endpoint's address translation cache.
-public typealias ATC = LRUCache<ATCKey, ATCEntry>
+package typealias ATC = LRUCache<ATCKey, ATCEntry>

@@ -1,53 +1,53 @@
 /// A DMA transaction presented to the SMMU.
-public struct Transaction: Sendable, Hashable {
-  public let sid: UInt32
+package struct Transaction: Sendable, Hashable {
+  package let sid: UInt32
   /// The PASID (SSV=1), or nil for an untagged transaction.
-  public let ssid: UInt32?
-  public let address: UInt64
-  public let write: Bool
+  package let ssid: UInt32?
+  package let address: UInt64
+  package let write: Bool
 
-  public init(sid: UInt32, ssid: UInt32? = nil, address: UInt64, write: Bool = false) {
+  package init(sid: UInt32, ssid: UInt32? = nil, address: UInt64, write: Bool = false) {
     self.sid = sid
     self.ssid = ssid
     self.address = address
     self.write = write
   }
 
-  public var description: String {
+  package var description: String {
     "dma sid \(hex(UInt64(sid)))" + (ssid.map { " pasid \($0)" } ?? "") + " va \(hex(address)) "
       + (write ? "write" : "read")
   }
 }
 
 /// What happened to a transaction.
-public struct TranslationResult: Sendable, Hashable {
-  public enum Outcome: Sendable, Hashable {
+package struct TranslationResult: Sendable, Hashable {
+  package enum Outcome: Sendable, Hashable {
     case translated(UInt64)
     case bypassed(UInt64)
     /// Aborted (a configuration error, a fault, or an abort STE).
     case aborted
   }
-  public var outcome: Outcome
+  package var outcome: Outcome
   /// The event recorded, if any.
-  public var event: Event?
+  package var event: Event?
   /// What served the translation: "ATC", "TLB", "walk", "bypass" or "-".
-  public var servedBy: String
+  package var servedBy: String
   /// The lookup steps, as values.
-  public var notes: [TranslationNote]
+  package var notes: [TranslationNote]
   /// Hazards this transaction exposed.
-  public var hazards: [Hazard]
+  package var hazards: [Hazard]
   /// The step-by-step walk, when it was asked for (`translate(_:recordWalk:)`).
-  public var walk: TranslationWalk? {
+  package var walk: TranslationWalk? {
     get { walkBox?.value }
     set { walkBox = newValue.map(WalkBox.init) }
   }
   var walkBox: WalkBox? = nil
 
   /// The lookup steps, for the UI, e.g. ["STE sid 0x8 cached", "CD ssid 0 fetched", ...].
-  public var path: [String] { notes.map(\.description) }
+  package var path: [String] { notes.map(\.description) }
 
   /// A result with its lookup steps as values.
-  public init(
+  package init(
     outcome: Outcome, event: Event?, servedBy: String, notes: [TranslationNote], hazards: [Hazard]
   ) {
     self.init(
@@ -68,7 +68,7 @@ public struct TranslationResult: Sendable, Hashable {
   }
 
   /// A result with its lookup steps as text.
-  public init(outcome: Outcome, event: Event?, servedBy: String, path: [String], hazards: [Hazard]) {
+  package init(outcome: Outcome, event: Event?, servedBy: String, path: [String], hazards: [Hazard]) {
     self.init(outcome: outcome, event: event, servedBy: servedBy, path: path, hazards: hazards, walkBox: nil)
   }
 
@@ -82,14 +82,14 @@ public struct TranslationResult: Sendable, Hashable {
   }
 
   /// The output address, if the transaction went through.
-  public var outputAddress: UInt64? {
+  package var outputAddress: UInt64? {
     switch outcome {
     case .translated(let a), .bypassed(let a): a
     case .aborted: nil
     }
   }
 
-  public var summary: String {
+  package var summary: String {
     switch outcome {
     case .translated(let pa): "-> \(hex(pa)) (\(servedBy))"
     case .bypassed(let pa): "-> \(hex(pa)) (bypass)"

@@ -1,6 +1,6 @@
 /// One step of a translation's lookup path, kept as values; its text is built only when read
 /// (`TranslationResult.path`).
-public enum TranslationNote: Sendable, Hashable, CustomStringConvertible {
+package enum TranslationNote: Sendable, Hashable, CustomStringConvertible {
   /// A configuration structure served by the configuration cache.
   case cached(ConfigCacheKey)
   /// A configuration structure fetched from memory at an address.
@@ -12,7 +12,7 @@ public enum TranslationNote: Sendable, Hashable, CustomStringConvertible {
   /// Anything else, as text.
   case text(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .cached(let key): "\(key) cached"
     case .fetched(let key, let address): "\(key) fetched from \(hex(address))"

@@ -2,30 +2,30 @@
 /// transaction, every structure it looked up (and whether a cache or memory served it), each
 /// page-table level, and the output address or the fault. Built by `SMMU.translate` when asked
 /// (`recordWalk: true`), on the same code path as the translation itself.
-public struct TranslationWalk: Sendable, Hashable {
-  public let transaction: Transaction
+package struct TranslationWalk: Sendable, Hashable {
+  package let transaction: Transaction
   /// The steps in the order the SMMU took them.
-  public internal(set) var steps: [WalkStep] = []
+  package internal(set) var steps: [WalkStep] = []
   /// How the transaction ended.
-  public internal(set) var outcome: TranslationResult.Outcome = .aborted
+  package internal(set) var outcome: TranslationResult.Outcome = .aborted
   /// Why it stopped, when it did not go through (also when no event was recorded).
-  public internal(set) var failure: WalkFailure?
+  package internal(set) var failure: WalkFailure?
 
-  public init(transaction: Transaction) { self.transaction = transaction }
+  package init(transaction: Transaction) { self.transaction = transaction }
 
   /// Steps served by a cache (configuration cache, TLB, ATC).
-  public var cachedSteps: Int { steps.count { if case .cached = $0.source { true } else { false } } }
+  package var cachedSteps: Int { steps.count { if case .cached = $0.source { true } else { false } } }
   /// Steps read from memory (structures and page-table descriptors).
-  public var fetchedSteps: Int { steps.count { $0.source == .fetched } }
+  package var fetchedSteps: Int { steps.count { $0.source == .fetched } }
   /// Page-table descriptors read from memory (both stages).
-  public var tableReads: Int {
+  package var tableReads: Int {
     steps.count { ($0.kind == .s1Level || $0.kind == .s2Level) && $0.source == .fetched }
   }
 
   /// The stage-2 levels, as a grid: one row per stage-1 address the stage-2 tables
   /// translated (`translates`: a stage-1 step index, or nil for the final IPA), columns by
   /// level. Today the model translates only the final IPA, so the grid has one row.
-  public var nestedGrid: [(translates: Int?, levels: [WalkStep])] {
+  package var nestedGrid: [(translates: Int?, levels: [WalkStep])] {
     var rows: [(translates: Int?, levels: [WalkStep])] = []
     for s in steps where s.kind == .s2Level {
       if let i = rows.firstIndex(where: { $0.translates == s.translates }) {
@@ -74,30 +74,30 @@ final class WalkBox: Sendable, Hashable {
 }
 
 /// One step of a walk.
-public struct WalkStep: Sendable, Hashable {
-  public enum Kind: String, Sendable, Hashable, CaseIterable {
+package struct WalkStep: Sendable, Hashable {
+  package enum Kind: String, Sendable, Hashable, CaseIterable {
     case transaction, atc, l1std = "L1STD", ste = "STE", l1cd = "L1CD", cd = "CD", tlb = "TLB"
     case s1Level = "S1 level", s2Level = "S2 level", output
   }
-  public let kind: Kind
+  package let kind: Kind
   /// A short title: "STE sid 0x8", "S1 level 2".
-  public let title: String
+  package let title: String
   /// Where the structure or descriptor sits in memory (nil for steps that read nothing).
-  public let address: UInt64?
+  package let address: UInt64?
   /// The qwords as the SMMU saw them (cached or read).
-  public let descriptor: [UInt64]
+  package let descriptor: [UInt64]
   /// Who served the step.
-  public let source: WalkSource
+  package let source: WalkSource
   /// Decoded fields; `decided` marks those that chose the path.
-  public internal(set) var fields: [WalkField] = []
+  package internal(set) var fields: [WalkField] = []
   /// A free note: the IOVA bits that index a table level, a TLB key, a decision.
-  public internal(set) var note: String?
+  package internal(set) var note: String?
   /// Page-table level (0-3) for table steps.
-  public let level: Int?
+  package let level: Int?
   /// Stage-2 steps: the stage-1 step whose address they translate, or nil for the final IPA.
-  public let translates: Int?
+  package let translates: Int?
 
-  public init(
+  package init(
     kind: Kind, title: String, address: UInt64? = nil, descriptor: [UInt64] = [], source: WalkSource,
     note: String? = nil, level: Int? = nil, translates: Int? = nil
   ) {
@@ -113,7 +113,7 @@ public struct WalkStep: Sendable, Hashable {
 }
 
 /// Who served a walk step.
-public enum WalkSource: Sendable, Hashable {
+package enum WalkSource: Sendable, Hashable {
   /// Read from memory.
   case fetched
   /// Served by a cache; `droppedBy` names the commands (and scopes) that would remove it.
@@ -126,7 +126,7 @@ public enum WalkSource: Sendable, Hashable {
   case none
 
   /// "fetched from memory", "cache (dropped by ...)", for views and reports.
-  public var text: String {
+  package var text: String {
     switch self {
     case .fetched: "fetched from memory"
     case .cached(let d): "cache (dropped by \(d))"
@@ -138,13 +138,13 @@ public enum WalkSource: Sendable, Hashable {
 }
 
 /// A decoded field of a walk step.
-public struct WalkField: Sendable, Hashable {
-  public let name: String
-  public let value: String
+package struct WalkField: Sendable, Hashable {
+  package let name: String
+  package let value: String
   /// True when this field decided the path the translation took.
-  public let decided: Bool
+  package let decided: Bool
 
-  public init(_ name: String, _ value: String, decided: Bool = false) {
+  package init(_ name: String, _ value: String, decided: Bool = false) {
     self.name = name
     self.value = value
     self.decided = decided
@@ -152,12 +152,12 @@ public struct WalkField: Sendable, Hashable {
 }
 
 /// Why a walk stopped: the event type (recorded or not), at which step, and why.
-public struct WalkFailure: Sendable, Hashable {
+package struct WalkFailure: Sendable, Hashable {
   /// The event the SMMU raised, or nil for a silent abort (an abort STE).
-  public let event: EventType?
+  package let event: EventType?
   /// Index of the step that raised it.
-  public let step: Int
+  package let step: Int
   /// False when the CD's (or STE's) R/S bits suppressed the record.
-  public let recorded: Bool
-  public let reason: String
+  package let recorded: Bool
+  package let reason: String
 }

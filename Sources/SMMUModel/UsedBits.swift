@@ -1,9 +1,9 @@
 /// The bits of an STE or CD that the SMMU reads given the entry's own V and Config, and the
 /// bits that may change in place while in use (the 2025 "update-safe" rules). These drive
 /// the hitless entry writer and the torn-update hazard check.
-public enum UsedBits {
+package enum UsedBits {
   /// Bits of an STE the hardware uses (Linux `arm_smmu_get_ste_used`, newest form with MEV).
-  public static func ste(_ entry: EntryQwords) -> EntryQwords {
+  package static func ste(_ entry: EntryQwords) -> EntryQwords {
     typealias S = StreamTableEntry
     var used = EntryQwords()
     used[0] = S.v.mask
@@ -28,7 +28,7 @@ public enum UsedBits {
   }
 
   /// Bits of a CD the hardware uses (Linux `arm_smmu_get_cd_used`).
-  public static func cd(_ entry: EntryQwords) -> EntryQwords {
+  package static func cd(_ entry: EntryQwords) -> EntryQwords {
     typealias C = ContextDescriptor
     var used = EntryQwords()
     used[0] = C.v.mask
@@ -43,7 +43,7 @@ public enum UsedBits {
 
   /// STE bits that may change in place between `current` and `target` (2025 update-safe).
   /// MEV is always safe; EATS=TRANS is safe unless either entry uses S1CHK or S2S.
-  public static func steUpdateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
+  package static func steUpdateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
     typealias S = StreamTableEntry
     var safe = EntryQwords()
     safe[1] = S.mev.mask
@@ -56,25 +56,25 @@ public enum UsedBits {
   }
 
   /// CDs have no update-safe bits.
-  public static func cdUpdateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
+  package static func cdUpdateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
     EntryQwords()
   }
 
   // MARK: The same over arrays of 8 qwords
 
   /// `ste(_:)` of an array of 8 qwords.
-  public static func ste(_ entry: [UInt64]) -> [UInt64] { ste(EntryQwords(entry)).array }
+  package static func ste(_ entry: [UInt64]) -> [UInt64] { ste(EntryQwords(entry)).array }
 
   /// `cd(_:)` of an array of 8 qwords.
-  public static func cd(_ entry: [UInt64]) -> [UInt64] { cd(EntryQwords(entry)).array }
+  package static func cd(_ entry: [UInt64]) -> [UInt64] { cd(EntryQwords(entry)).array }
 
   /// `steUpdateSafe(current:target:)` of arrays of 8 qwords.
-  public static func steUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+  package static func steUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
     steUpdateSafe(current: EntryQwords(current), target: EntryQwords(target)).array
   }
 
   /// `cdUpdateSafe(current:target:)` of arrays of 8 qwords.
-  public static func cdUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
+  package static func cdUpdateSafe(current: [UInt64], target: [UInt64]) -> [UInt64] {
     cdUpdateSafe(current: EntryQwords(current), target: EntryQwords(target)).array
   }
 }

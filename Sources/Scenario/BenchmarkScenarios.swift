@@ -1,8 +1,8 @@
 /// Generated scenarios for benchmarks and load checks.
-public enum BenchmarkScenarios {
+package enum BenchmarkScenarios {
   /// `count` commands cycling through attach/map/DMA/unmap/PASID work on a few masters and
   /// domains; valid under both designs (errors, where a design refuses, are part of it).
-  public static func operations(count: Int) -> String {
+  package static func operations(count: Int) -> String {
     var lines = [
       "smmu ssid-bits 20",
       "master nvme0 sid 0x8 ssid-bits 8",
@@ -36,7 +36,7 @@ public enum BenchmarkScenarios {
   /// A large scene: `streams` SIDs in use (one per master, SIDs 0..streams-1, abort STEs but
   /// for the first `attached`, which share one paging domain), and one master whose CD table
   /// spans 2^20 SSIDs with CDs at SSID 0 and at the far end of the range.
-  public static func largeScene(streams: Int, attached: Int) -> String {
+  package static func largeScene(streams: Int, attached: Int) -> String {
     var lines = [
       "smmu sid-bits 17 ssid-bits 20", "domain shared paging", "domain ctx paging", "map shared 0x1000",
       "map ctx 0x2000",

@@ -1,20 +1,20 @@
 import SMMUDriver
 
 /// `compare`: one scenario under legacy, per-master and per-master+compact, side by side.
-public struct Comparison: Sendable {
-  public let sessions: [Session]
+package struct Comparison: Sendable {
+  package let sessions: [Session]
 
   /// The three configurations compared.
-  public static let configurations: [(DriverDesign, Bool)] = [
+  package static let configurations: [(DriverDesign, Bool)] = [
     (.legacy, false), (.perMaster, false), (.perMaster, true),
   ]
 
-  public init(_ scenario: Scenario) {
+  package init(_ scenario: Scenario) {
     sessions = Self.configurations.map { Session.run(scenario, design: $0.0, compact: $0.1) }
   }
 
   /// Rows: (label, value per configuration).
-  public var rows: [(String, [String])] {
+  package var rows: [(String, [String])] {
     let keys: [(String, String)] = [
       ("CD tables", "cd-tables"), ("CD-table bytes", "cd-table-bytes"), ("STE writes", "ste-writes"),
       ("CD writes", "cd-writes"), ("syncs", "syncs"), ("commands", "commands"),
@@ -32,10 +32,10 @@ public struct Comparison: Sendable {
     }
   }
 
-  public var labels: [String] { sessions.map(\.options.label) }
+  package var labels: [String] { sessions.map(\.options.label) }
 
   /// A text table.
-  public var text: String {
+  package var text: String {
     let w0 = max(18, rows.map(\.0.count).max() ?? 0)
     let ws = labels.map { max($0.count, 10) }
     func pad(_ s: String, _ w: Int, right: Bool = true) -> String {
@@ -50,7 +50,7 @@ public struct Comparison: Sendable {
   }
 
   /// One JSON object: configuration label -> counters.
-  public var json: String {
+  package var json: String {
     JSON.object(sessions.map { ($0.options.label, JSON.object(RunReport.counters($0))) }).rendered()
   }
 }

@@ -1,5 +1,5 @@
 /// A small JSON value with deterministic rendering (keys in insertion order).
-public indirect enum JSON: Sendable, Hashable {
+package indirect enum JSON: Sendable, Hashable {
   case null
   case bool(Bool)
   case int(Int)
@@ -7,11 +7,11 @@ public indirect enum JSON: Sendable, Hashable {
   case array([JSON])
   case object([(String, JSON)])
 
-  public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
-  public func hash(into h: inout Hasher) { h.combine(rendered()) }
+  package static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
+  package func hash(into h: inout Hasher) { h.combine(rendered()) }
 
   /// Compact JSON text.
-  public func rendered() -> String {
+  package func rendered() -> String {
     switch self {
     case .null: return "null"
     case .bool(let b): return b ? "true" : "false"

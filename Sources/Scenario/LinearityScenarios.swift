@@ -1,6 +1,6 @@
 /// Generated scenarios of one repeated shape, for checking that `run` time grows linearly
 /// with the number of lines (`smmuscope bench --only linearity`).
-public enum LinearityShape: String, Sendable, CaseIterable {
+package enum LinearityShape: String, Sendable, CaseIterable {
   /// Consecutive `expect` lines after one action.
   case expects
   /// A new paging domain attached to a master, over and over (each takes an ASID).
@@ -11,7 +11,7 @@ public enum LinearityShape: String, Sendable, CaseIterable {
   case churn
 
   /// A scenario of exactly `lines` lines of this shape (a short set-up included).
-  public func scenario(lines count: Int) -> String {
+  package func scenario(lines count: Int) -> String {
     var lines: [String] = []
     lines.reserveCapacity(count + 1)
     switch self {

@@ -1,34 +1,34 @@
 import SMMUModel
 
 /// A raw command line: `cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]`.
-public struct RawCommand: Sendable, Hashable {
+package struct RawCommand: Sendable, Hashable {
   /// The command's name as `kinds` spells it (upper case).
-  public let name: String
-  public var sid: UInt32 = 0
-  public var ssid: UInt32?
-  public var asid: UInt16 = 0
-  public var vmid: UInt16 = 0
-  public var address: UInt64 = 0
-  public var leaf = true
+  package let name: String
+  package var sid: UInt32 = 0
+  package var ssid: UInt32?
+  package var asid: UInt16 = 0
+  package var vmid: UInt16 = 0
+  package var address: UInt64 = 0
+  package var leaf = true
 
   /// A command by name (case-insensitive); nil when `kinds` has no such name.
-  public init?(name: String) {
+  package init?(name: String) {
     let upper = name.uppercased()
     guard Self.kindsByName[upper] != nil else { return nil }
     self.name = upper
   }
 
   /// The queue command(s) this line stands for.
-  public var commands: [Command] { Self.kindsByName[name]?.make(self) ?? [] }
+  package var commands: [Command] { Self.kindsByName[name]?.make(self) ?? [] }
 
   /// One name `cmd` accepts and the queue commands it stands for.
-  public struct Kind: Sendable {
-    public let name: String
+  package struct Kind: Sendable {
+    package let name: String
     let make: @Sendable (RawCommand) -> [Command]
   }
 
   /// Every name `cmd` accepts, in the order errors and the docs list them.
-  public static let kinds: [Kind] = [
+  package static let kinds: [Kind] = [
     Kind(name: "CFGI_STE") { [.cfgiSTE(sid: $0.sid, leaf: $0.leaf)] },
     Kind(name: "CFGI_CD") { [.cfgiCD(sid: $0.sid, ssid: $0.ssid ?? 0, leaf: $0.leaf)] },
     Kind(name: "CFGI_CD_ALL") { [.cfgiCDAll(sid: $0.sid)] },
@@ -50,7 +50,7 @@ public struct RawCommand: Sendable, Hashable {
   ]
 
   /// Names `cmd` accepts, in table order.
-  public static let names: [String] = kinds.map(\.name)
+  package static let names: [String] = kinds.map(\.name)
 
   static let kindsByName: [String: Kind] = Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, $0) })
 }

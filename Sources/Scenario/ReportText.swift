@@ -3,10 +3,10 @@ import SMMUModel
 
 /// UTF-8 text built straight into a byte buffer: `run`'s per-line report, which prints
 /// tens of MB for a long scenario, without a temporary string per field.
-public struct ReportText {
-  public var bytes: [UInt8] = []
+package struct ReportText {
+  package var bytes: [UInt8] = []
 
-  public init() {}
+  package init() {}
 
   mutating func add(_ s: String) { bytes.append(contentsOf: s.utf8) }
 

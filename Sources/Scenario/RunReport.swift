@@ -2,9 +2,9 @@ import SMMUDriver
 import SMMUModel
 
 /// Text and JSON reports of a finished session.
-public enum RunReport {
+package enum RunReport {
   /// Counters, as `run --json` and `compare` report them.
-  public static func counters(_ s: Session) -> [(String, JSON)] {
+  package static func counters(_ s: Session) -> [(String, JSON)] {
     let smmu = s.driver.smmu
     let cmds = s.totals.commands.keys.sorted().map { ($0, JSON.int(s.totals.commands[$0]!)) }
     let evs = smmu.counters.events.keys.sorted().map { ($0, JSON.int(smmu.counters.events[$0]!)) }
@@ -49,7 +49,7 @@ public enum RunReport {
   }
 
   /// The model's state: streams, CD tables with their valid CDs, domains and attachments.
-  public static func state(_ s: Session) -> JSON {
+  package static func state(_ s: Session) -> JSON {
     let d = s.driver
     let tablesByRoot = s.cdTablesByRoot
     var streams: [JSON] = []
@@ -111,7 +111,7 @@ public enum RunReport {
   }
 
   /// One JSON object for a step.
-  public static func step(_ r: StepResult) -> JSON {
+  package static func step(_ r: StepResult) -> JSON {
     let t = r.trace
     let fields: [(String, JSON)] = [
       ("line", .int(r.line)), ("command", .string(r.text.trimmingSpaces)),
@@ -150,7 +150,7 @@ public enum RunReport {
   }
 
   /// `run --json`.
-  public static func json(_ s: Session) -> String {
+  package static func json(_ s: Session) -> String {
     var out = jsonHead(label: s.options.label)
     for (i, r) in s.results.enumerated() {
       if i > 0 { out += "," }
@@ -161,12 +161,12 @@ public enum RunReport {
 
   /// `run --json` up to the first step: `jsonHead`, the steps' `step(_:).rendered()` joined
   /// by commas, then `jsonTail` make the same text as `json` (so a run can print as it goes).
-  public static func jsonHead(label: String) -> String {
+  package static func jsonHead(label: String) -> String {
     "{\"design\":" + JSON.string(label).rendered() + ",\"steps\":["
   }
 
   /// `run --json` after the last step.
-  public static func jsonTail(_ s: Session) -> String {
+  package static func jsonTail(_ s: Session) -> String {
     "],\"counters\":" + JSON.object(counters(s)).rendered() + ",\"state\":" + state(s).rendered()
       + ",\"failures\":"
       + JSON.array(s.failures.map { .string("line \($0.line): expect \($0.expectation!.message)") })
@@ -175,24 +175,24 @@ public enum RunReport {
   }
 
   /// `run` text output: one block per line that did something, then a summary.
-  public static func text(_ s: Session) -> String {
+  package static func text(_ s: Session) -> String {
     var out = textHead(label: s.options.label)
     for r in s.results { out += text(r) }
     return out + textSummary(s)
   }
 
   /// The first line of `run`'s text output.
-  public static func textHead(label: String) -> String { "design: \(label)\n" }
+  package static func textHead(label: String) -> String { "design: \(label)\n" }
 
   /// One line's block of `run`'s text output (empty for lines that print nothing).
-  public static func text(_ r: StepResult) -> String {
+  package static func text(_ r: StepResult) -> String {
     var out = ReportText()
     appendText(r, to: &out)
     return String(decoding: out.bytes, as: UTF8.self)
   }
 
   /// Appends one line's block of `run`'s text output (the text of `text(_:)`).
-  public static func appendText(_ r: StepResult, to out: inout ReportText) {
+  package static func appendText(_ r: StepResult, to out: inout ReportText) {
     switch r.command {
     case .say, .step, .expect, .design, .smmu, .transition: out.add(otherText(r))
     default:
@@ -244,7 +244,7 @@ public enum RunReport {
   }
 
   /// The summary that ends `run`'s text output.
-  public static func textSummary(_ s: Session) -> String {
+  package static func textSummary(_ s: Session) -> String {
     var out = "\nsummary (\(s.options.label)):\n"
     for (k, v) in counters(s) {
       switch v {

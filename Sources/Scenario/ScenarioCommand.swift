@@ -1,7 +1,7 @@
 import SMMUDriver
 
 /// One line of a scenario, parsed.
-public enum ScenarioCommand: Sendable, Hashable {
+package enum ScenarioCommand: Sendable, Hashable {
   case design(DriverDesign, compact: Bool)
   case smmu(SMMUSettings)
   case master(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?)
@@ -32,10 +32,10 @@ public enum ScenarioCommand: Sendable, Hashable {
 
   /// Commands that change the model (as opposed to narration and assertions): the verb
   /// table's `isAction`.
-  public var isAction: Bool { Verb.named[verbName]?.isAction ?? true }
+  package var isAction: Bool { Verb.named[verbName]?.isAction ?? true }
 
   /// The verb the line starts with (its entry in `Verb.all`).
-  public var verbName: String {
+  package var verbName: String {
     switch self {
     case .design: "design"
     case .smmu: "smmu"
@@ -62,19 +62,19 @@ public enum ScenarioCommand: Sendable, Hashable {
 }
 
 /// The `smmu` line's settings.
-public struct SMMUSettings: Sendable, Hashable {
-  public var sidBits: Int?
-  public var ssidBits: Int?
-  public var twoLevelStreamTable: Bool?
-  public var twoLevelCD: Bool?
-  public var configCache: Int?
-  public var tlb: Int?
-  public var atc: Int?
-  public init() {}
+package struct SMMUSettings: Sendable, Hashable {
+  package var sidBits: Int?
+  package var ssidBits: Int?
+  package var twoLevelStreamTable: Bool?
+  package var twoLevelCD: Bool?
+  package var configCache: Int?
+  package var tlb: Int?
+  package var atc: Int?
+  package init() {}
 }
 
 /// `expect ...`: an assertion on the state or on the previous command.
-public enum Expectation: Sendable, Hashable {
+package enum Expectation: Sendable, Hashable {
   /// `expect PATH OP VALUE`.
   case compare(path: String, op: CompareOp, value: String)
   /// `expect event NAME`: the previous command recorded this event.
@@ -84,7 +84,7 @@ public enum Expectation: Sendable, Hashable {
   /// `expect hazard [KIND]`: the previous command exposed a hazard.
   case hazard(String?)
 
-  public var text: String {
+  package var text: String {
     switch self {
     case .compare(let p, let op, let v): "\(p) \(op.rawValue) \(v)"
     case .event(let e): "event \(e)"
@@ -95,21 +95,21 @@ public enum Expectation: Sendable, Hashable {
 }
 
 /// Comparison operators of `expect`.
-public enum CompareOp: String, Sendable, Hashable, CaseIterable {
+package enum CompareOp: String, Sendable, Hashable, CaseIterable {
   case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
 }
 
 /// A command with where it came from.
-public struct ScenarioLine: Sendable, Hashable {
-  public let line: Int
-  public let text: String
-  public let command: ScenarioCommand
+package struct ScenarioLine: Sendable, Hashable {
+  package let line: Int
+  package let text: String
+  package let command: ScenarioCommand
   /// Runs only under this design (`legacy:` / `per-master:` prefix), or always when nil.
-  public let onlyFor: DriverDesign?
+  package let onlyFor: DriverDesign?
   /// Runs only with compact CD tables (`compact:`) or only without (`paged:`), or always.
-  public let onlyCompact: Bool?
+  package let onlyCompact: Bool?
 
-  public init(
+  package init(
     line: Int, text: String, command: ScenarioCommand, onlyFor: DriverDesign?, onlyCompact: Bool? = nil
   ) {
     self.line = line
@@ -121,23 +121,23 @@ public struct ScenarioLine: Sendable, Hashable {
 }
 
 /// A parsed scenario.
-public struct Scenario: Sendable, Hashable {
-  public let name: String
-  public let lines: [ScenarioLine]
+package struct Scenario: Sendable, Hashable {
+  package let name: String
+  package let lines: [ScenarioLine]
 
-  public init(name: String, lines: [ScenarioLine]) {
+  package init(name: String, lines: [ScenarioLine]) {
     self.name = name
     self.lines = lines
   }
 
   /// The design the file asks for (default per-master) and whether compact tables are on.
-  public var declaredDesign: (DriverDesign, Bool) {
+  package var declaredDesign: (DriverDesign, Bool) {
     for l in lines { if case .design(let d, let c) = l.command { return (d, c) } }
     return (.perMaster, false)
   }
 
   /// Step titles in order.
-  public var stepTitles: [String] {
+  package var stepTitles: [String] {
     lines.compactMap { if case .step(let t) = $0.command { t } else { nil } }
   }
 }

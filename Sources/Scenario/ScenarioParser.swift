@@ -2,7 +2,7 @@ import SMMUDriver
 
 /// Parses a whole scenario before anything runs: syntax, names (declared before use, no
 /// duplicates), PASIDs within each master's ssid-bits and SIDs within sid-bits.
-public struct ScenarioParser: Sendable {
+package struct ScenarioParser: Sendable {
   let file: String
   var sidBits = 16
   var ssidBitsLimit = 20
@@ -13,11 +13,11 @@ public struct ScenarioParser: Sendable {
   var sawObjects = false
   var sawDesign = false
 
-  public init(file: String) { self.file = file }
+  package init(file: String) { self.file = file }
 
   /// Parses `source`; throws the first error. Lines end in LF or CRLF; a leading byte-order
   /// mark is ignored.
-  public static func parse(_ source: String, file: String = "<scenario>") throws(ScenarioError) -> Scenario {
+  package static func parse(_ source: String, file: String = "<scenario>") throws(ScenarioError) -> Scenario {
     var p = ScenarioParser(file: file)
     var lines: [ScenarioLine] = []
     let body = source.hasPrefix("\u{FEFF}") ? source.dropFirst() : Substring(source)
@@ -43,7 +43,7 @@ public struct ScenarioParser: Sendable {
   }
 
   /// Parses one line in the context of the lines before it (nil for blank/comment lines).
-  public mutating func parseLine(_ text: String, number: Int) throws(ScenarioError) -> ScenarioLine? {
+  package mutating func parseLine(_ text: String, number: Int) throws(ScenarioError) -> ScenarioLine? {
     let (all, badQuote) = tokenize(text)
     func fail(_ column: Int, _ message: String) -> ScenarioError {
       ScenarioError(file: file, line: number, column: max(1, column), message: message, lineText: text)

@@ -9,9 +9,9 @@ import SMMUModel
 /// Not reproduced: counters and cache contents, memory addresses and allocation history
 /// (a per-master CD table kept after its last user, CD-table leaves), VMIDs after frees,
 /// an mm's PASID when nothing is bound to it any more, and raw `write` stores.
-public enum ScenarioWriter {
+package enum ScenarioWriter {
   /// The scenario text.
-  public static func reproduce(_ session: Session) -> String {
+  package static func reproduce(_ session: Session) -> String {
     let w = Writer(session)
     let body = w.header + w.objects + w.mappings + w.finalisers + w.attachments
     // ASIDs: replay the body and move every domain whose ASID came out different.

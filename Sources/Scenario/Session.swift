@@ -4,18 +4,18 @@ import SMMUModel
 /// A scenario being run, one line at a time: the driver and hardware model, what each line
 /// did, and the expectations' outcomes. Used headless (`run`, `compare`) and by the explorer
 /// (its `:` command line and walkthroughs).
-public struct Session: Sendable {
-  public private(set) var options: DriverOptions
-  public private(set) var features = SMMUFeatures()
-  public private(set) var driver: Driver
-  public private(set) var results: [StepResult] = []
-  public private(set) var totals = RunTotals()
+package struct Session: Sendable {
+  package private(set) var options: DriverOptions
+  package private(set) var features = SMMUFeatures()
+  package private(set) var driver: Driver
+  package private(set) var results: [StepResult] = []
+  package private(set) var totals = RunTotals()
   /// A design forced from outside (`--design`), which `design` lines do not change.
   let forcedDesign: DriverDesign?
   let forcedCompact: Bool?
   /// Parser state for lines typed interactively.
   var parser: ScenarioParser
-  public private(set) var lastTransition: Transition?
+  package private(set) var lastTransition: Transition?
   /// The last line that changed the model (kept, not searched for).
   var lastActionResult: StepResult?
   /// The translation of the last `dma` line.
@@ -24,14 +24,14 @@ public struct Session: Sendable {
   var failedResults: [StepResult] = []
   /// When true, every `dma` line records its walk (the explorer's log can show it); `explain`
   /// lines always do. Headless runs leave it off and pay for no walk they do not print.
-  public var recordsWalks = false
+  package var recordsWalks = false
   /// When false, `results` stays empty (a headless run that reports each line as it goes).
-  public var keepsResults = true
+  package var keepsResults = true
   /// Masters and domains a whole scenario declares, reserved at its first declaration.
   var expectedObjects: (masters: Int, domains: Int)?
 
   /// A session on the defaults (per-master), or on a forced design.
-  public init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
+  package init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
     forcedDesign = design
     forcedCompact = compact
     options = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
@@ -40,7 +40,7 @@ public struct Session: Sendable {
   }
 
   /// A read-only session over a driver built elsewhere (an imported run's tables).
-  public init(observing driver: Driver) {
+  package init(observing driver: Driver) {
     forcedDesign = driver.options.design
     forcedCompact = false
     options = driver.options
@@ -50,7 +50,8 @@ public struct Session: Sendable {
   }
 
   /// Runs a whole scenario.
-  public static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session {
+  package static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session
+  {
     var s = Session(design: design, compact: compact, file: scenario.name)
     s.expectObjects(of: scenario)
     for line in scenario.lines { s.execute(line) }
@@ -73,7 +74,7 @@ public struct Session: Sendable {
 
   /// Runs a whole scenario, handing each line's result to `each` as it is made; with
   /// `keepingResults` false the session does not keep them (memory stays flat).
-  public static func run(
+  package static func run(
     _ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil, keepingResults: Bool,
     each: (StepResult) -> Void
   ) -> Session {
@@ -88,7 +89,7 @@ public struct Session: Sendable {
 
   /// The options a scenario ends with (forced ones, or its last `design` line that runs),
   /// known before it runs.
-  public static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?)
+  package static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?)
     -> DriverOptions
   {
     var o = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
@@ -102,10 +103,10 @@ public struct Session: Sendable {
   }
 
   /// Expectations that failed.
-  public var failures: [StepResult] { failedResults }
+  package var failures: [StepResult] { failedResults }
 
   /// Parses and runs one line typed by a user; a parse error changes nothing.
-  public mutating func execute(source: String) throws(ScenarioError) {
+  package mutating func execute(source: String) throws(ScenarioError) {
     var p = parser
     guard let line = try p.parseLine(source, number: (results.last?.line ?? 0) + 1) else { return }
     parser = p
@@ -115,7 +116,7 @@ public struct Session: Sendable {
   /// Runs one parsed line. With `learnNames`, the parser of `execute(source:)` also learns
   /// the names the line declares (masters, domains, mms, SIDs), so lines typed later can use
   /// them: the explorer replays walkthroughs and opened files this way.
-  public mutating func execute(_ line: ScenarioLine, learnNames: Bool) {
+  package mutating func execute(_ line: ScenarioLine, learnNames: Bool) {
     if learnNames {
       // In place (a copy would duplicate the parser's tables on every line). The line parsed
       // once already, in its scenario, so it parses again here.
@@ -125,7 +126,7 @@ public struct Session: Sendable {
   }
 
   /// Runs one parsed line.
-  public mutating func execute(_ line: ScenarioLine) { step(line) }
+  package mutating func execute(_ line: ScenarioLine) { step(line) }
 
   /// Runs one parsed line; returns what it did (nil when the line is not for this design).
   @discardableResult

@@ -5,7 +5,7 @@ import SMMUModel
 /// states as words. The paths are listed in docs/scenario-language.md.
 extension Session {
   /// Every CD table in the model: (owner, table).
-  public var cdTables: [(owner: String, table: CDTable)] {
+  package var cdTables: [(owner: String, table: CDTable)] {
     switch options.design {
     case .perMaster:
       driver.masterOrder.compactMap { n in driver.masters[n]?.cdTable.map { (n, $0) } }
@@ -15,20 +15,20 @@ extension Session {
   }
 
   /// CD tables by root address (the value an STE's S1ContextPtr holds).
-  public var cdTablesByRoot: [UInt64: (owner: String, table: CDTable)] {
+  package var cdTablesByRoot: [UInt64: (owner: String, table: CDTable)] {
     var out: [UInt64: (owner: String, table: CDTable)] = [:]
     for t in cdTables where out[t.table.root.base] == nil { out[t.table.root.base] = t }
     return out
   }
 
   /// Bytes of all CD tables (what they occupy in memory).
-  public var cdTableBytes: UInt64 {
+  package var cdTableBytes: UInt64 {
     let m = driver.smmu.memory
     return m.occupiedBytes(.cdTable) + m.occupiedBytes(.cdTableL1) + m.occupiedBytes(.cdTableLeaf)
   }
 
   /// Reads one path, or nil when it names nothing.
-  public func value(of path: String) -> String? {
+  package func value(of path: String) -> String? {
     let smmu = driver.smmu
     let parts = path.split(separator: ".").map(String.init)
     func n(_ v: some BinaryInteger) -> String { String(v) }
@@ -131,7 +131,7 @@ extension Session {
   }
 
   /// The domain (or mm) whose page table starts at `root`.
-  public func domainName(forTable root: UInt64) -> String {
+  package func domainName(forTable root: UInt64) -> String {
     if let d = driver.domains.values.first(where: { $0.pageTable?.root.base == root }) { return d.name }
     if let mm = driver.addressSpaces.values.first(where: { $0.pageTable.root.base == root }) {
       return "mm:\(mm.name)"

@@ -3,16 +3,16 @@ import SMMUDriver
 /// `smmuscope sweep`: what each design costs as the system grows. For each point (N masters,
 /// P PASIDs each) a standard workload runs under legacy, per-master and per-master+compact,
 /// and six figures are read from the session with the same paths `expect` uses.
-public struct Sweep: Sendable {
+package struct Sweep: Sendable {
   /// One measured figure.
-  public struct Metric: Sendable, Hashable {
-    public let label: String
+  package struct Metric: Sendable, Hashable {
+    package let label: String
     /// The `expect` path that reads it.
-    public let path: String
+    package let path: String
   }
 
   /// The figures a sweep reports, in order.
-  public static let metrics = [
+  package static let metrics = [
     Metric(label: "CD-table bytes", path: "cd-table-bytes"),
     Metric(label: "stream-table bytes", path: "memory.stream-table-bytes"),
     Metric(label: "CD writes", path: "cd-writes"),
@@ -22,7 +22,7 @@ public struct Sweep: Sendable {
   ]
 
   /// What the workload does, for `--help` and the README.
-  public static let workloadDescription = """
+  package static let workloadDescription = """
     The workload at a point (N masters, P PASIDs): an SMMU with 16 SID bits and 20 SSID bits;
     one paging domain with one page mapped; N masters (SIDs 0x100 on; 20 SSID bits when P > 0,
     none otherwise) all attached to that domain; then each master binds P processes by SVA, at
@@ -31,17 +31,17 @@ public struct Sweep: Sendable {
     """
 
   /// One point of the sweep and its figures: `values[metric][configuration]`.
-  public struct Point: Sendable {
-    public let masters: Int
-    public let pasids: Int
-    public let values: [[Int]]
+  package struct Point: Sendable {
+    package let masters: Int
+    package let pasids: Int
+    package let values: [[Int]]
   }
 
-  public let configurations: [DriverOptions]
-  public let points: [Point]
+  package let configurations: [DriverOptions]
+  package let points: [Point]
 
   /// Runs the workload at every (masters, pasids) pair, PASID counts outermost.
-  public init(masters: [Int], pasids: [Int], configurations: [DriverOptions] = Sweep.defaultConfigurations) {
+  package init(masters: [Int], pasids: [Int], configurations: [DriverOptions] = Sweep.defaultConfigurations) {
     self.configurations = configurations
     var points: [Point] = []
     for p in pasids {
@@ -57,12 +57,12 @@ public struct Sweep: Sendable {
     self.points = points
   }
 
-  public static let defaultConfigurations = Comparison.configurations.map {
+  package static let defaultConfigurations = Comparison.configurations.map {
     DriverOptions(design: $0.0, compactCDTables: $0.1)
   }
 
   /// The workload as scenario text.
-  public static func workload(masters n: Int, pasids p: Int) -> String {
+  package static func workload(masters n: Int, pasids p: Int) -> String {
     var lines = ["smmu sid-bits 16 ssid-bits 20", "domain shared paging", "map shared 0x10000"]
     for i in 0..<n {
       lines.append("master m\(i) sid 0x\(String(0x100 + i, radix: 16))" + (p > 0 ? " ssid-bits 20" : ""))
@@ -85,7 +85,7 @@ public struct Sweep: Sendable {
   }
 
   /// A text table: one row per point, one column per metric and configuration.
-  public var text: String {
+  package var text: String {
     var out =
       "masters pasids  metric                " + configurations.map { pad($0.label, 20) }.joined() + "\n"
     for p in points {
@@ -100,7 +100,7 @@ public struct Sweep: Sendable {
 
   /// One JSON object: `{"metrics": [...], "configurations": [...], "points": [{"masters",
   /// "pasids", "values": {METRIC: {CONFIGURATION: N}}}]}`.
-  public var json: String {
+  package var json: String {
     let labels = configurations.map(\.label)
     let pts: [JSON] = points.map { p in
       .object([

@@ -8,15 +8,15 @@ import SMMUModel
 
 /// A text file that cannot be read: the file, the line and column of the first bad byte when
 /// the problem is in the contents, and why (the system's errno text for an unreadable file).
-public struct TextFileError: Error, Sendable, Hashable, CustomStringConvertible {
-  public let file: String
+package struct TextFileError: Error, Sendable, Hashable, CustomStringConvertible {
+  package let file: String
   /// 1-based line of the first byte that is not UTF-8 (nil when the file could not be read).
-  public let line: Int?
+  package let line: Int?
   /// 1-based column (in characters) of that byte.
-  public let column: Int?
-  public let message: String
+  package let column: Int?
+  package let message: String
 
-  public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
+  package init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
     self.file = file
     self.line = line
     self.column = column
@@ -24,7 +24,7 @@ public struct TextFileError: Error, Sendable, Hashable, CustomStringConvertible 
   }
 
   /// `FILE:LINE:COL: error: MESSAGE` (or `FILE: error: MESSAGE`).
-  public var description: String {
+  package var description: String {
     file + (line.map { ":\($0)" } ?? "") + (column.map { ":\($0)" } ?? "") + ": error: \(message)"
   }
 }
@@ -34,15 +34,15 @@ public struct TextFileError: Error, Sendable, Hashable, CustomStringConvertible 
 /// nothing blocks), failures carry the system's reason, the bytes must be UTF-8 (else the
 /// line and column of the first bad byte), a UTF-8 byte-order mark is dropped and CRLF line
 /// ends become LF.
-public enum TextFile {
+package enum TextFile {
   /// Reads `path` as text.
-  public static func read(_ path: String) throws(TextFileError) -> String {
+  package static func read(_ path: String) throws(TextFileError) -> String {
     try decode(try readBytes(path), file: path)
   }
 
   /// Reads a regular file's bytes. A missing file, a directory, a FIFO or a device is an
   /// error saying which.
-  public static func readBytes(_ path: String) throws(TextFileError) -> [UInt8] {
+  package static func readBytes(_ path: String) throws(TextFileError) -> [UInt8] {
     var st = stat()
     guard stat(path, &st) == 0 else { throw TextFileError(file: path, "cannot read: \(errnoText())") }
     let type = st.st_mode & S_IFMT
@@ -70,7 +70,7 @@ public enum TextFile {
   }
 
   /// Decodes bytes read from `file` as UTF-8 text, without a BOM and with LF line ends.
-  public static func decode(_ data: [UInt8], file: String) throws(TextFileError) -> String {
+  package static func decode(_ data: [UInt8], file: String) throws(TextFileError) -> String {
     var bytes = data[...]
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
     if bytes.contains(0x0D) { bytes = withoutCRBeforeLF(bytes)[...] }

@@ -1,16 +1,16 @@
 /// One verb of the scenario language: the table that drives the parser, the explorer's `:`
 /// completion and the verb lists in help and errors. Adding a verb is one entry here (plus
 /// its `ScenarioCommand` case and parse function).
-public struct Verb: Sendable {
+package struct Verb: Sendable {
   /// The first word of the line.
-  public let name: String
+  package let name: String
   /// The line's syntax, e.g. `detach MASTER [pasid P]`.
-  public let usage: String
+  package let usage: String
   /// One line of help.
-  public let help: String
+  package let help: String
   /// Lines of this verb change the model (the lines `expect event/error/hazard` refer to), as
   /// opposed to narration, assertions and setup.
-  public let isAction: Bool
+  package let isAction: Bool
   /// Parses the operands after the verb token.
   let parse: @Sendable (inout ScenarioParser, Token, inout Cursor) throws(Cursor.Failure) -> ScenarioCommand
 
@@ -28,7 +28,7 @@ public struct Verb: Sendable {
   }
 
   /// Every verb, in the order the language reference lists them.
-  public static let all: [Verb] = [
+  package static let all: [Verb] = [
     Verb("design", "design legacy|per-master [compact]", "the design to model", action: false) {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseDesign(v, &c)
@@ -105,8 +105,8 @@ public struct Verb: Sendable {
   ]
 
   /// The verbs by name.
-  public static let named: [String: Verb] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+  package static let named: [String: Verb] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
   /// The verbs' names, in table order.
-  public static let names: [String] = all.map(\.name)
+  package static let names: [String] = all.map(\.name)
 }

@@ -2,28 +2,28 @@ import SMMUModel
 
 /// A walk as rows of text, shared by `run`'s report, `run --json` and the explorer's walk
 /// view: one row per step, then the outcome.
-public struct WalkRow: Sendable, Hashable {
+package struct WalkRow: Sendable, Hashable {
   /// "STE sid 0x8", "S1 level 2", "result".
-  public let label: String
+  package let label: String
   /// "0x40000100", or "" when the step read nothing.
-  public let address: String
+  package let address: String
   /// The descriptor's qwords up to the last non-zero one, in hex.
-  public let descriptor: [String]
+  package let descriptor: [String]
   /// Decoded fields, "Config=S1"; those that decided the path end with "*".
-  public let fields: [String]
+  package let fields: [String]
   /// The IOVA bits, the TLB key, a decision.
-  public let note: String
+  package let note: String
   /// "fetched from memory", "cache (dropped by ...)", "miss", "-".
-  public let served: String
-  public let cached: Bool
+  package let served: String
+  package let cached: Bool
   /// The row that stopped the transaction, or the result row of a failure.
-  public let failed: Bool
+  package let failed: Bool
 }
 
 /// Formats walks.
-public enum WalkReport {
+package enum WalkReport {
   /// The walk's rows: its steps, then the result row.
-  public static func rows(_ w: TranslationWalk) -> [WalkRow] {
+  package static func rows(_ w: TranslationWalk) -> [WalkRow] {
     var out: [WalkRow] = []
     for (i, s) in w.steps.enumerated() {
       var qwords = s.descriptor
@@ -45,7 +45,7 @@ public enum WalkReport {
   }
 
   /// "output 0x80000234" or "F_TRANSLATION at step 7 (S1 level 1): why".
-  public static func resultText(_ w: TranslationWalk) -> String {
+  package static func resultText(_ w: TranslationWalk) -> String {
     switch w.outcome {
     case .translated(let a): return "output address \(hex(a))"
     case .bypassed(let a): return "output address \(hex(a)) (bypass: untranslated)"
@@ -58,7 +58,7 @@ public enum WalkReport {
   }
 
   /// `run`'s text: indented lines after the line's report.
-  public static func text(_ w: TranslationWalk) -> String {
+  package static func text(_ w: TranslationWalk) -> String {
     var out = "    walk of \(w.transaction.description):\n"
     let all = rows(w)
     for (i, r) in all.enumerated() {
@@ -75,7 +75,7 @@ public enum WalkReport {
   }
 
   /// `run --json`'s "walk" array: one object per step, the result last.
-  public static func json(_ w: TranslationWalk) -> JSON {
+  package static func json(_ w: TranslationWalk) -> JSON {
     .array(
       rows(w).map { r in
         .object([

@@ -11,7 +11,7 @@ import Explorer
 ///
 /// Not `Sendable`: create it, read keys and present frames from one thread (the main one).
 /// Always `close()` it (also done on deinit); fatal signals restore the terminal on their own.
-public final class CursesScreen {
+package final class CursesScreen {
   private var screen: OpaquePointer?
   private let window: UnsafeMutablePointer<WINDOW>
   private let palette: ColorPalette
@@ -22,10 +22,10 @@ public final class CursesScreen {
 
   /// True when the locale's codeset is UTF-8, so box-drawing and other non-ASCII characters
   /// print correctly. When false, draw with ASCII only.
-  public let isUTF8: Bool
+  package let isUTF8: Bool
 
   /// True when cells are drawn in colour (false under `NO_COLOR` or on monochrome terminals).
-  public let hasColor: Bool
+  package let hasColor: Bool
 
   private init(
     screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, palette: ColorPalette, isUTF8: Bool,
@@ -48,7 +48,7 @@ public final class CursesScreen {
   /// - Parameter noColor: draw without colour even if the terminal has it. The `NO_COLOR`
   ///   environment variable (any value) has the same effect.
   /// - Throws: `TerminalError` when the terminal cannot be used.
-  public static func open(noColor: Bool = false) throws(TerminalError) -> CursesScreen {
+  package static func open(noColor: Bool = false) throws(TerminalError) -> CursesScreen {
     setlocale(LC_ALL, "")
     guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATTY }
     guard let termValue = getenv("TERM"), termValue.pointee != 0 else { throw .termNotSet }
@@ -97,7 +97,7 @@ public final class CursesScreen {
   }
 
   /// The terminal size in cells ((0, 0) after `close()`).
-  public var size: (width: Int, height: Int) {
+  package var size: (width: Int, height: Int) {
     guard screen != nil else { return (0, 0) }
     return (Int(shim_cols()), Int(shim_lines()))
   }
@@ -112,7 +112,7 @@ public final class CursesScreen {
   /// `.resize` is returned. Keys smmuscope does not use are skipped.
   /// - Returns: at least one key, or nil at end of input (stdin closed or unreadable) or after
   ///   `close()`.
-  public func nextKeys() -> [Key]? {
+  package func nextKeys() -> [Key]? {
     while screen != nil {
       if let key = resumeIfContinued() { return [key] }
       if unreadInputPossible, let keys = readReady(after: nil) { return keys }
@@ -231,7 +231,7 @@ public final class CursesScreen {
   /// Shows a frame. Only the cells that differ from the previous frame are written (all of
   /// them after a resize or when the grid size changes); ncurses then sends the changes.
   /// Cells outside the terminal are clipped. Each `Cell` must be one column wide.
-  public func present(_ grid: Grid) {
+  package func present(_ grid: Grid) {
     guard screen != nil else { return }
     let (width, height) = size
     let previous = lastGrid.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
@@ -252,14 +252,14 @@ public final class CursesScreen {
 
   /// Forgets the last frame, so the next `present` repaints the whole screen (e.g. after
   /// something else wrote to the terminal).
-  public func invalidate() {
+  package func invalidate() {
     lastGrid = nil
     clearok(window, true)
   }
 
   /// Gives the terminal back (`endwin`, bracketed paste off). Idempotent; later calls to
   /// other methods do nothing.
-  public func close() {
+  package func close() {
     guard let screen else { return }
     setCursesActive(false)
     endwin()

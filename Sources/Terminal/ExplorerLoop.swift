@@ -3,9 +3,9 @@ import Foundation
 
 /// The explorer's event loop: present a frame, block for input, apply every key that is ready,
 /// perform the effects, present once. Idle costs nothing: the loop sleeps in the blocking read.
-public enum ExplorerLoop {
+package enum ExplorerLoop {
   /// Runs until the user quits or input ends. Returns the process exit status.
-  public static func run(_ initial: ExplorerState, screen: CursesScreen) -> Int32 {
+  package static func run(_ initial: ExplorerState, screen: CursesScreen) -> Int32 {
     var state = initial
     let size = screen.size
     state.width = size.width

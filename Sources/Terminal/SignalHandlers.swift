@@ -72,7 +72,7 @@ private let crashSignals = [SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGTRAP, S
 /// SIGWINCH is left to ncurses, which reports it as a resize key. Only the first call installs
 /// anything; `CursesScreen.open` calls it before starting ncurses, so ncurses keeps its own
 /// handlers out. The handlers leave the terminal alone while no screen is open.
-public func installSignalHandlers() {
+package func installSignalHandlers() {
   guard shim_handlers_installed_flag().pointee == 0 else { return }
   shim_handlers_installed_flag().pointee = 1
   for sig in terminatingSignals { _ = shim_install_handler(sig, terminatingSignalHandler, 1, 1) }

@@ -1,6 +1,6 @@
 /// Why the terminal could not be opened. `CursesScreen.open` throws these before it writes a
 /// single byte to the terminal, so the caller can print the message to stderr and exit cleanly.
-public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Standard input or standard output is not a terminal (piped, redirected or /dev/null).
   case notATTY
   /// `TERM` is unset or empty.
@@ -13,7 +13,7 @@ public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
   case cursesFailure(String)
 
   /// A one-line message for the user, suitable for stderr.
-  public var description: String {
+  package var description: String {
     switch self {
     case .notATTY:
       return "smmuscope needs an interactive terminal: standard input and output must be a TTY"

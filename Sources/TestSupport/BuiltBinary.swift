@@ -4,8 +4,8 @@ import Foundation
 /// else the one next to the test executable (both live in `.build/<triple>/debug`), else
 /// `<package>/.build/debug/smmuscope`. Tests never build it: `swift build --build-tests`
 /// (or `swift test`, which builds every target) does.
-public enum BuiltBinary {
-  public static func smmuscope(packageRoot: URL) -> URL? {
+package enum BuiltBinary {
+  package static func smmuscope(packageRoot: URL) -> URL? {
     let fm = FileManager.default
     if let path = ProcessInfo.processInfo.environment["SMMUSCOPE_BIN"], !path.isEmpty {
       return URL(fileURLWithPath: path)

@@ -1,23 +1,23 @@
 import Foundation
 
 /// What a finished process wrote and how it exited.
-public struct ProcessOutput: Sendable {
-  public let status: Int32
-  public let stdout: [UInt8]
-  public let stderr: [UInt8]
+package struct ProcessOutput: Sendable {
+  package let status: Int32
+  package let stdout: [UInt8]
+  package let stderr: [UInt8]
 
   /// Standard output as text (invalid UTF-8 repaired).
-  public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+  package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
   /// Standard error as text (invalid UTF-8 repaired).
-  public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+  package var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
 
 /// Runs a program to completion for the tests that drive built binaries: stdin from
 /// /dev/null, stdout and stderr to pipes read to their end before the process is reaped (so
 /// a large output cannot fill a pipe and stall it).
-public enum ProcessRunner {
+package enum ProcessRunner {
   /// Runs `executable` with `arguments`; `environment` is merged over this process's.
-  public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:])
+  package static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:])
     throws -> ProcessOutput
   {
     let process = Process()
@@ -46,7 +46,7 @@ public enum ProcessRunner {
   }
 
   /// Runs `command` with `/bin/sh -c`.
-  public static func shell(_ command: String) throws -> ProcessOutput {
+  package static func shell(_ command: String) throws -> ProcessOutput {
     try run(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
   }
 }

@@ -1,11 +1,11 @@
 /// A small deterministic generator (SplitMix64) for the property and round-trip tests, so
 /// every failing sequence can be replayed from its seed.
-public struct SplitMix64: Sendable {
-  public var state: UInt64
+package struct SplitMix64: Sendable {
+  package var state: UInt64
 
-  public init(state: UInt64) { self.state = state }
+  package init(state: UInt64) { self.state = state }
 
-  public mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,11 +14,11 @@ public struct SplitMix64: Sendable {
   }
 
   /// A number in 0..<n.
-  public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+  package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
   /// One of the items.
-  public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+  package mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
   /// True with the given probability in percent.
-  public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+  package mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }

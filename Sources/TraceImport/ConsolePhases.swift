@@ -9,23 +9,23 @@ import Scenario
 /// `DMA read start: dd if=...` is `DMA read start`), and at the first console line of two
 /// kernel milestones: the arm-smmu-v3 probe (`kernel: arm-smmu-v3 probe`) and each device's
 /// `Adding to iommu group N` (`kernel: DEVICE -> iommu group N`).
-public struct ConsolePhases: Sendable {
+package struct ConsolePhases: Sendable {
   /// One phase start.
-  public struct Mark: Sendable, Hashable {
-    public let time: Double
-    public let label: String
+  package struct Mark: Sendable, Hashable {
+    package let time: Double
+    package let label: String
   }
 
   /// Label of events before the first mark.
-  public static let beforeFirstMark = "(before first mark)"
+  package static let beforeFirstMark = "(before first mark)"
 
   /// Phase starts in time order.
-  public let marks: [Mark]
+  package let marks: [Mark]
 
-  public init(marks: [Mark]) { self.marks = marks.sorted { $0.time < $1.time } }
+  package init(marks: [Mark]) { self.marks = marks.sorted { $0.time < $1.time } }
 
   /// Parses console text.
-  public init(text: String) {
+  package init(text: String) {
     var marks: [Mark] = []
     var seen: Set<String> = []
     for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
@@ -57,14 +57,14 @@ public struct ConsolePhases: Sendable {
   }
 
   /// Reads a console log; nil when the file does not exist.
-  public static func load(_ path: String) throws(ImportError) -> ConsolePhases? {
+  package static func load(_ path: String) throws(ImportError) -> ConsolePhases? {
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     let text = try QEMUTrace.readText(path)
     return ConsolePhases(text: text)
   }
 
   /// The phase an event at `time` belongs to.
-  public func phase(at time: Double?) -> String {
+  package func phase(at time: Double?) -> String {
     guard let time else { return Self.beforeFirstMark }
     var lo = 0
     var hi = marks.count

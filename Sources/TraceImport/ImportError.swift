@@ -2,16 +2,16 @@ import SMMUModel
 import Scenario
 
 /// A bad input to the trace importer: the file (and line, when known) and what is wrong.
-public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file concerned.
-  public let file: String
+  package let file: String
   /// The 1-based line, when the problem is on one line.
-  public let line: Int?
+  package let line: Int?
   /// The 1-based column, when known (a byte that is not UTF-8).
-  public let column: Int?
-  public let message: String
+  package let column: Int?
+  package let message: String
 
-  public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
+  package init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
     self.file = file
     self.line = line
     self.column = column
@@ -19,12 +19,12 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   /// A text file that cannot be read.
-  public init(_ e: TextFileError) {
+  package init(_ e: TextFileError) {
     self.init(file: e.file, line: e.line, column: e.column, e.message)
   }
 
   /// `file:line:col: message`, as compilers print it.
-  public var description: String {
+  package var description: String {
     "\(file)" + (line.map { ":\($0)" } ?? "") + (column.map { ":\($0)" } ?? "") + ": \(message)"
   }
 }

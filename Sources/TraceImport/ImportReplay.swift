@@ -19,9 +19,9 @@ import Scenario
 ///   invalidation). Translations QEMU served from its IOTLB use what earlier walks stored.
 /// - Commands and translations are interleaved in trace order; each translation's result is
 ///   compared with QEMU's output address.
-public enum ImportReplay {
+package enum ImportReplay {
   /// QEMU's command names by opcode (`smmu_cmd_string`, without `SMMU_CMD_`).
-  public static let qemuCommandNames: [UInt8: String] = [
+  package static let qemuCommandNames: [UInt8: String] = [
     0x01: "PREFETCH_CONFIG", 0x02: "PREFETCH_ADDR", 0x03: "CFGI_STE", 0x04: "CFGI_STE_RANGE",
     0x05: "CFGI_CD", 0x06: "CFGI_CD_ALL", 0x10: "TLBI_NH_ALL", 0x11: "TLBI_NH_ASID",
     0x12: "TLBI_NH_VA", 0x13: "TLBI_NH_VAA", 0x18: "TLBI_EL3_ALL", 0x1A: "TLBI_EL3_VA",
@@ -32,7 +32,7 @@ public enum ImportReplay {
 
   /// Imports a trace file; `memoryDirectory` holds README.txt and the dumps; the console log
   /// defaults to `console.log` beside the trace.
-  public static func run(
+  package static func run(
     tracePath: String, memoryDirectory: String? = nil, consolePath: String? = nil
   ) throws(ImportError) -> ImportResult {
     let trace = try QEMUTrace(contentsOf: tracePath)
@@ -66,7 +66,7 @@ public enum ImportReplay {
 
   /// Replays parsed inputs: reads the trace into steps (pass 1, `TraceSteps`), then replays
   /// the steps through a model built from the dump (pass 2).
-  public static func run(trace: QEMUTrace, dump: MemoryDump?, phases: ConsolePhases) throws(ImportError)
+  package static func run(trace: QEMUTrace, dump: MemoryDump?, phases: ConsolePhases) throws(ImportError)
     -> ImportResult
   {
     var read = try TraceSteps(trace, dump: dump)

@@ -2,7 +2,7 @@ import SMMUModel
 import Scenario
 
 /// Renders an `ImportResult`: a one-screen text summary for a kernel engineer, or JSON.
-public enum ImportReport {
+package enum ImportReport {
   /// Opcode names most frequent first, ties by name.
   static func ordered(_ counts: [String: Int]) -> [(String, Int)] {
     counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -64,7 +64,7 @@ public enum ImportReport {
   }
 
   /// The text summary.
-  public static func text(_ r: ImportResult) -> String {
+  package static func text(_ r: ImportResult) -> String {
     var o = ""
     func line(_ s: String = "") { o += s + "\n" }
     let events = r.eventCounts.values.reduce(0, +)
@@ -162,7 +162,7 @@ public enum ImportReport {
   }
 
   /// The JSON report.
-  public static func json(_ r: ImportResult) -> JSON {
+  package static func json(_ r: ImportResult) -> JSON {
     func counts(_ c: [String: Int]) -> JSON { .object(ordered(c).map { ($0.0, .int($0.1)) }) }
     var streams: [(String, JSON)] = []
     var cds: [(String, JSON)] = []

@@ -13,37 +13,37 @@ import Scenario
 /// absent are skipped. What a region holds is found from the registers and the tables
 /// themselves (the stream table at STRTAB_BASE, L2 tables through valid L1 descriptors, CD
 /// tables through valid stage-1 STEs, the command queue at CMDQ_BASE), not from file names.
-public struct MemoryDump: Sendable {
+package struct MemoryDump: Sendable {
   /// One dumped region.
-  public struct Region: Sendable, Hashable {
+  package struct Region: Sendable, Hashable {
     /// The file name as README.txt gives it.
-    public let name: String
+    package let name: String
     /// Its physical address.
-    public let address: UInt64
+    package let address: UInt64
     /// The contents as qwords.
-    public let qwords: [UInt64]
+    package let qwords: [UInt64]
     /// The README line describing it.
-    public let line: Int
+    package let line: Int
 
-    public var bytes: UInt64 { UInt64(qwords.count * 8) }
-    public func contains(_ a: UInt64) -> Bool { a >= address && a < address + bytes }
+    package var bytes: UInt64 { UInt64(qwords.count * 8) }
+    package func contains(_ a: UInt64) -> Bool { a >= address && a < address + bytes }
   }
 
   /// The directory it was read from.
-  public let directory: String
+  package let directory: String
   /// Registers found in README.txt, by name (STRTAB_BASE, STRTAB_BASE_CFG, CMDQ_BASE, ...).
-  public let registers: [String: UInt64]
+  package let registers: [String: UInt64]
   /// README.txt line of each register.
-  public let registerLines: [String: Int]
+  package let registerLines: [String: Int]
   /// Regions present on disk, by address.
-  public let regions: [Region]
+  package let regions: [Region]
   /// Regions README.txt lists whose files are absent.
-  public let missingFiles: [String]
+  package let missingFiles: [String]
 
-  public var readmePath: String { directory + "/README.txt" }
+  package var readmePath: String { directory + "/README.txt" }
 
   /// Reads a dump directory.
-  public init(directory: String) throws(ImportError) {
+  package init(directory: String) throws(ImportError) {
     self.directory = directory
     let readme = directory + "/README.txt"
     guard FileManager.default.fileExists(atPath: readme) else {
@@ -165,27 +165,27 @@ public struct MemoryDump: Sendable {
   }
 
   /// STRTAB_BASE's address field (bits 51:6).
-  public var streamTableAddress: UInt64 { (registers["STRTAB_BASE"] ?? 0) & 0x000F_FFFF_FFFF_FFC0 }
-  public var streamTableConfig: UInt64 { registers["STRTAB_BASE_CFG"] ?? 0 }
-  public var twoLevel: Bool { (streamTableConfig >> 16) & 3 == 1 }
-  public var split: Int { Int((streamTableConfig >> 6) & 0x1F) }
-  public var log2Size: Int { Int(streamTableConfig & 0x3F) }
+  package var streamTableAddress: UInt64 { (registers["STRTAB_BASE"] ?? 0) & 0x000F_FFFF_FFFF_FFC0 }
+  package var streamTableConfig: UInt64 { registers["STRTAB_BASE_CFG"] ?? 0 }
+  package var twoLevel: Bool { (streamTableConfig >> 16) & 3 == 1 }
+  package var split: Int { Int((streamTableConfig >> 6) & 0x1F) }
+  package var log2Size: Int { Int(streamTableConfig & 0x3F) }
 
   // MARK: Reading
 
   /// The region holding `address`.
-  public func regionContaining(_ address: UInt64) -> Region? {
+  package func regionContaining(_ address: UInt64) -> Region? {
     regions.first { $0.contains(address) }
   }
 
   /// A qword of dumped memory, or nil where nothing was dumped.
-  public func qword(_ address: UInt64) -> UInt64? {
+  package func qword(_ address: UInt64) -> UInt64? {
     guard let r = regionContaining(address) else { return nil }
     return r.qwords[Int((address - r.address) / 8)]
   }
 
   /// 8 qwords from `address`, or nil.
-  public func entry(_ address: UInt64) -> [UInt64]? {
+  package func entry(_ address: UInt64) -> [UInt64]? {
     var q: [UInt64] = []
     for i in 0..<8 {
       guard let v = qword(address + UInt64(i * 8)) else { return nil }
@@ -195,14 +195,14 @@ public struct MemoryDump: Sendable {
   }
 
   /// One STE found in the dumped stream table.
-  public struct StreamEntry: Sendable, Hashable {
-    public let sid: UInt32
-    public let address: UInt64
-    public let ste: StreamTableEntry
+  package struct StreamEntry: Sendable, Hashable {
+    package let sid: UInt32
+    package let address: UInt64
+    package let ste: StreamTableEntry
   }
 
   /// Every dumped STE, in SID order (through the L1 descriptors for a 2-level table).
-  public var streamEntries: [StreamEntry] {
+  package var streamEntries: [StreamEntry] {
     var out: [StreamEntry] = []
     if twoLevel {
       let l1Count = log2Size > split ? 1 << (log2Size - split) : 1
@@ -229,7 +229,7 @@ public struct MemoryDump: Sendable {
   }
 
   /// Addresses of the L2 stream tables the L1 descriptors point at, with their first SID.
-  public var l2Tables: [(address: UInt64, firstSID: UInt64)] {
+  package var l2Tables: [(address: UInt64, firstSID: UInt64)] {
     guard twoLevel else { return [] }
     let l1Count = log2Size > split ? 1 << (log2Size - split) : 1
     var out: [(UInt64, UInt64)] = []
@@ -241,7 +241,7 @@ public struct MemoryDump: Sendable {
   }
 
   /// The command ring at CMDQ_BASE as 16-byte slots, when dumped.
-  public var commandRing: [[UInt64]]? {
+  package var commandRing: [[UInt64]]? {
     guard let base = registers["CMDQ_BASE"] else { return nil }
     let address = base & 0x000F_FFFF_FFFF_FFE0
     let log2 = min(Int(base & 0x1F), 19)  // CMDQS <= 19
@@ -252,7 +252,7 @@ public struct MemoryDump: Sendable {
   }
 
   /// The region name holding the command ring.
-  public var commandRingName: String? {
+  package var commandRingName: String? {
     guard let base = registers["CMDQ_BASE"] else { return nil }
     return regions.first(where: { $0.address == base & 0x000F_FFFF_FFFF_FFE0 })?.name
   }

@@ -4,24 +4,24 @@ import Scenario
 
 /// One event of a QEMU trace written by the `log` backend: `PID@SECONDS:EVENT ARGS`
 /// (`-msg timestamp=on`), or `EVENT ARGS` without the prefix.
-public struct QEMUTraceEvent: Sendable, Hashable {
+package struct QEMUTraceEvent: Sendable, Hashable {
   /// 1-based line in the trace file.
-  public let line: Int
+  package let line: Int
   /// The emitting thread's PID (0 when the line has no prefix).
-  public let pid: Int
+  package let pid: Int
   /// Host time in seconds (nil when the line has no prefix).
-  public let time: Double?
+  package let time: Double?
   /// The event name, e.g. `smmuv3_translate_success`.
-  public let name: String
+  package let name: String
   /// Everything after the name.
-  public let arguments: String
+  package let arguments: String
 
   /// The numeric operands, by name: `sid=0x8`, `streamid= 0x8`, `addr: 0x80`, `val:0x1`,
   /// `prod.wrap=0` all parse (hex with 0x, otherwise decimal).
-  public var fields: [String: UInt64] { Self.scanFields(arguments) }
+  package var fields: [String: UInt64] { Self.scanFields(arguments) }
 
   /// One operand, or nil.
-  public func field(_ name: String) -> UInt64? { fields[name] }
+  package func field(_ name: String) -> UInt64? { fields[name] }
 
   static func scanFields(_ s: String) -> [String: UInt64] {
     var out: [String: UInt64] = [:]
@@ -56,18 +56,18 @@ public struct QEMUTraceEvent: Sendable, Hashable {
 /// Accepts the event names QEMU 7.2 writes and the newer names of later releases (see
 /// `knownEvents`); unknown events are counted, not fatal. A file whose first lines are not
 /// trace lines, or that holds no SMMU event, is rejected.
-public struct QEMUTrace: Sendable {
+package struct QEMUTrace: Sendable {
   /// The path it was read from.
-  public let path: String
+  package let path: String
   /// Every parsed event, in file order.
-  public let events: [QEMUTraceEvent]
+  package let events: [QEMUTraceEvent]
   /// Events whose names the importer does not know, with their counts.
-  public let unknownEvents: [String: Int]
+  package let unknownEvents: [String: Int]
   /// Lines that are not trace lines (skipped once the file is known to be a trace).
-  public let malformedLines: Int
+  package let malformedLines: Int
 
   /// Event names the importer understands: QEMU 7.2's and the later renames.
-  public static let knownEvents: Set<String> = [
+  package static let knownEvents: Set<String> = [
     "smmu_add_mr", "smmuv3_read_mmio", "smmuv3_write_mmio", "smmuv3_cmdq_consume",
     "smmuv3_cmdq_consume_out", "smmuv3_cmdq_consume_error", "smmuv3_cmdq_opcode",
     "smmuv3_unhandled_cmd", "smmuv3_cmdq_cfgi_ste", "smmuv3_cmdq_cfgi_ste_range",
@@ -91,10 +91,10 @@ public struct QEMUTrace: Sendable {
 
   /// A pseudo-event a hand-written or annotated trace may carry: a qword store to the SMMU's
   /// tables (QEMU traces do not contain memory contents). See `ImportReplay`.
-  public static let qwordWriteEvent = "smmuscope_qword_write"
+  package static let qwordWriteEvent = "smmuscope_qword_write"
 
   /// Parses trace text.
-  public init(text: String, path: String) throws(ImportError) {
+  package init(text: String, path: String) throws(ImportError) {
     self.path = path
     var events: [QEMUTraceEvent] = []
     var unknown: [String: Int] = [:]
@@ -124,7 +124,7 @@ public struct QEMUTrace: Sendable {
 
   /// Reads a trace file, plain or gzip-compressed. A file whose first 64 KiB hold no trace
   /// line is rejected without reading (or decompressing) the rest.
-  public init(contentsOf path: String) throws(ImportError) {
+  package init(contentsOf path: String) throws(ImportError) {
     let text = try Self.readText(path, probe: { Self.rejectsStart($0, path: path) })
     try self.init(text: text, path: path)
   }
@@ -194,7 +194,7 @@ public struct QEMUTrace: Sendable {
   /// Reads a file's bytes, decompressing gzip with the system `gzip -dc` (Foundation has no
   /// inflate on Linux and the package takes no zlib dependency). A truncated or corrupt gzip
   /// stream is an error naming the file.
-  public static func readData(_ path: String) throws(ImportError) -> Data {
+  package static func readData(_ path: String) throws(ImportError) -> Data {
     try readData(path, probe: nil)
   }
 

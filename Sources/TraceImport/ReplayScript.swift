@@ -3,42 +3,42 @@ import Scenario
 
 /// An imported run as a script of steps (commands, translations, table stores) over the
 /// model's starting state, for stepping through it in the explorer.
-public struct ReplayScript: Sendable {
+package struct ReplayScript: Sendable {
   let initial: SMMU
   let steps: [ImportReplay.Step]
   let raw: [ImportReplay.RawTranslation]
   let trace: QEMUTrace
 
   /// Number of steps.
-  public var count: Int { steps.count }
+  package var count: Int { steps.count }
 
   /// The model before any step.
-  public var initialSMMU: SMMU { initial }
+  package var initialSMMU: SMMU { initial }
 }
 
 /// A position in an imported run: the model after `index` steps, and what the last step was.
-public struct ReplayTimeline: Sendable {
-  public let result: ImportResult
+package struct ReplayTimeline: Sendable {
+  package let result: ImportResult
   /// Models at every `stride`-th step, to rebuild any step with few replays.
   private var checkpoints: [Int: (SMMU, ImportReplay.ReplayState)] = [:]
   private let stride = 256
-  public private(set) var index = 0
-  public private(set) var smmu: SMMU
+  package private(set) var index = 0
+  package private(set) var smmu: SMMU
   private var state = ImportReplay.ReplayState()
   /// One line per step done so far (the explorer's log), oldest first.
-  public private(set) var lines: [String] = []
+  package private(set) var lines: [String] = []
 
-  public init(_ result: ImportResult) {
+  package init(_ result: ImportResult) {
     self.result = result
     smmu = result.replay.initial
     checkpoints[0] = (smmu, state)
   }
 
-  public var count: Int { result.replay.count }
+  package var count: Int { result.replay.count }
 
   /// Moves to step `target` (0...count): forward by applying steps, backward from the nearest
   /// checkpoint.
-  public mutating func seek(_ target: Int) {
+  package mutating func seek(_ target: Int) {
     let t = max(0, min(count, target))
     if t < index {
       let base = (t / stride) * stride
@@ -56,7 +56,7 @@ public struct ReplayTimeline: Sendable {
   }
 
   /// The phase of the step at `index` (the last one done).
-  public var phase: String {
+  package var phase: String {
     guard index > 0 else { return ConsolePhases.beforeFirstMark }
     switch result.replay.steps[index - 1] {
     case .command(let i): return result.commands[i].phase
@@ -67,7 +67,7 @@ public struct ReplayTimeline: Sendable {
   }
 
   /// Index of the next step after `index` that is a command (for jumping over translations).
-  public func nextCommand(after i: Int) -> Int? {
+  package func nextCommand(after i: Int) -> Int? {
     let steps = result.replay.steps
     var j = i
     while j < steps.count {
@@ -78,7 +78,7 @@ public struct ReplayTimeline: Sendable {
   }
 
   /// Index of the first step of the next phase.
-  public func nextPhase(after i: Int) -> Int? {
+  package func nextPhase(after i: Int) -> Int? {
     let current = phaseOf(step: i)
     var j = i
     while j < count {
@@ -89,7 +89,7 @@ public struct ReplayTimeline: Sendable {
   }
 
   /// The phase of step `k` (1-based: the step that leads to index `k`).
-  public func phaseOf(step k: Int) -> String {
+  package func phaseOf(step k: Int) -> String {
     guard k > 0, k <= count else { return ConsolePhases.beforeFirstMark }
     switch result.replay.steps[k - 1] {
     case .command(let i): return result.commands[i].phase

@@ -31,10 +31,6 @@ import Testing
     e[5] = a[5]
     #expect(e == EntryQwords(a))
     #expect(e.hashValue == EntryQwords(a).hashValue)
-    // Encoded exactly as the array is, and decoded back.
-    let json = try JSONEncoder().encode(e)
-    #expect(json == (try JSONEncoder().encode(a)))
-    #expect(try JSONDecoder().decode(EntryQwords.self, from: json) == e)
     #expect(e.description == a.description)
   }
 

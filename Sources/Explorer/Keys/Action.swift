@@ -1,5 +1,5 @@
 /// What a key does. Every mode's keymap maps keys to these; `update` performs them.
-public enum Action: Sendable, Hashable {
+package enum Action: Sendable, Hashable {
   case move(Int)
   case page(Int)
   case home, end
@@ -36,6 +36,6 @@ public enum Action: Sendable, Hashable {
 }
 
 /// A move in an imported run's timeline.
-public enum TimelineMove: Sendable, Hashable {
+package enum TimelineMove: Sendable, Hashable {
   case next, back, nextCommand, nextPhase, previousPhase, start, end
 }

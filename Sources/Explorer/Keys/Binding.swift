@@ -1,16 +1,16 @@
 /// One key binding: the keys, the label shown in hints, the help text, the action. The same
 /// tables drive dispatch, the hint bar, the `?` help screen and every key list in the text.
-public struct Binding: Sendable, Hashable {
-  public let keys: [Key]
-  public let label: String
-  public let help: String
-  public let action: Action
+package struct Binding: Sendable, Hashable {
+  package let keys: [Key]
+  package let label: String
+  package let help: String
+  package let action: Action
   /// The short text shown in the one-line hint bar, or nil when the binding has no hint.
-  public let hint: String?
+  package let hint: String?
   /// What the help screen shows in the key column, when not the names of the keys.
-  public let helpKeys: String?
+  package let helpKeys: String?
 
-  public init(
+  package init(
     keys: [Key], label: String, help: String, action: Action, hint: String? = nil, helpKeys: String? = nil
   ) {
     self.keys = keys
@@ -22,12 +22,12 @@ public struct Binding: Sendable, Hashable {
   }
 
   /// The key column of the help screen.
-  public var keyColumn: String { helpKeys ?? keys.map(\.name).joined(separator: " ") }
+  package var keyColumn: String { helpKeys ?? keys.map(\.name).joined(separator: " ") }
 }
 
 extension Key {
   /// The key's name in help text.
-  public var name: String {
+  package var name: String {
     switch self {
     case .char(" "): "Space"
     case .char(let c): String(c)

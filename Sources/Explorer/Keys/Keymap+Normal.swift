@@ -1,6 +1,6 @@
 extension Keymap {
   /// The main screen's keys (a scenario, no walkthrough).
-  public static let normal = Keymap([
+  package static let normal = Keymap([
     Binding(keys: [.up, .char("k")], label: "↑/k", help: "previous row", action: .move(-1)),
     Binding(keys: [.down, .char("j")], label: "↓/j", help: "next row", action: .move(1)),
     Binding(keys: [.pageUp], label: "PgUp", help: "page up", action: .page(-1)),
@@ -82,5 +82,5 @@ extension Keymap {
   ]
 
   /// A walkthrough: Space and n step forward, b back (their hints lead the bar).
-  public static let walkthrough = Keymap(layer: walkthroughSteps, over: .normal)
+  package static let walkthrough = Keymap(layer: walkthroughSteps, over: .normal)
 }

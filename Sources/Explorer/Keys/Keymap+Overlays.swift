@@ -1,6 +1,6 @@
 extension Keymap {
   /// The `:` command line (text keys are typed in).
-  public static let commandLine = Keymap([
+  package static let commandLine = Keymap([
     Binding(keys: [.enter], label: "Enter", help: "run the line", action: .accept, hint: "run"),
     Binding(
       keys: [.tab], label: "Tab", help: "complete a verb or a name", action: .complete, hint: "complete"),
@@ -10,7 +10,7 @@ extension Keymap {
   ])
 
   /// The `/` filter and the file-name prompt.
-  public static let textPrompt = Keymap([
+  package static let textPrompt = Keymap([
     Binding(keys: [.enter], label: "Enter", help: "accept", action: .accept, hint: "accept"),
     Binding(keys: [.escape], label: "Esc", help: "cancel", action: .cancel, hint: "cancel"),
     Binding(keys: [.backspace], label: "BS", help: "delete a character", action: .deleteBackward),
@@ -18,7 +18,7 @@ extension Keymap {
   ])
 
   /// A menu (the walkthrough menu).
-  public static let menu = Keymap([
+  package static let menu = Keymap([
     Binding(keys: [.up, .char("k")], label: "↑/k", help: "previous entry", action: .move(-1)),
     Binding(keys: [.down, .char("j")], label: "↓/j", help: "next entry", action: .move(1)),
     Binding(keys: [.enter], label: "Enter", help: "open the entry", action: .accept, hint: "open"),
@@ -26,14 +26,14 @@ extension Keymap {
   ])
 
   /// A read-only popup (raw qwords, the comparison).
-  public static let popup = Keymap([
+  package static let popup = Keymap([
     Binding(
       keys: [.escape, .char("q"), .enter, .char("?")], label: "Esc", help: "close", action: .cancel,
       hint: "closes")
   ])
 
   /// A scrolling read-only popup (the sweep chart).
-  public static let scrollPopup = Keymap([
+  package static let scrollPopup = Keymap([
     Binding(keys: [.up, .char("k")], label: "↑/k", help: "scroll up", action: .move(-1)),
     Binding(keys: [.down, .char("j")], label: "↓/j", help: "scroll down", action: .move(1), hint: "scroll"),
     Binding(keys: [.pageUp], label: "PgUp", help: "page up", action: .page(-1)),
@@ -43,7 +43,7 @@ extension Keymap {
   ])
 
   /// The help screen: any character key closes it too.
-  public static let helpScreen = Keymap([
+  package static let helpScreen = Keymap([
     Binding(
       keys: [.escape, .char("q"), .enter, .char("?")], label: "any key", help: "close", action: .cancel,
       hint: "closes")

@@ -19,7 +19,7 @@ extension Keymap {
 
   /// An imported QEMU run (read-only): the timeline's keys over the main screen's, with the
   /// keys that would change the model refused.
-  public static let timeline = Keymap(
+  package static let timeline = Keymap(
     layer: timelineMoves + [
       Binding(
         keys: ["p", "C", "u", ":", "a", "d", "m", "t"].map { Key.char($0) }, label: "p C u : a d m t",

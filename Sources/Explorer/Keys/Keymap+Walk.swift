@@ -1,6 +1,6 @@
 extension Keymap {
   /// The walk view: scroll, close.
-  public static let walkView = Keymap([
+  package static let walkView = Keymap([
     Binding(keys: [.up, .char("k")], label: "↑/k", help: "scroll up", action: .move(-1), hint: "scroll"),
     Binding(keys: [.down, .char("j"), .wheelDown], label: "↓/j", help: "scroll down", action: .move(1)),
     Binding(keys: [.wheelUp], label: "wheel↑", help: "", action: .move(-3)),

@@ -1,12 +1,12 @@
 /// A mode's key bindings: one table that dispatch, the hint bar, the `?` help screen and the
 /// key lists in status and narration text are all generated from, so none can drift.
-public struct Keymap: Sendable, Hashable {
+package struct Keymap: Sendable, Hashable {
   /// The bindings in help order. The first binding holding a key wins.
-  public let bindings: [Binding]
+  package let bindings: [Binding]
   /// Bindings whose hints lead the hint bar (a layer's own), in order.
   let leading: [Binding]
 
-  public init(_ bindings: [Binding]) {
+  package init(_ bindings: [Binding]) {
     self.bindings = bindings
     leading = []
   }
@@ -14,7 +14,7 @@ public struct Keymap: Sendable, Hashable {
   /// A layer over a base keymap. A layer binding replaces the base binding with the same
   /// action in place; the other layer bindings come first; base bindings whose keys the layer
   /// all takes are gone (they no longer do anything in this mode).
-  public init(layer: [Binding], over base: Keymap) {
+  package init(layer: [Binding], over base: Keymap) {
     let taken = Set(layer.flatMap(\.keys))
     let actions = Set(layer.map(\.action))
     let baseActions = Set(base.bindings.map(\.action))
@@ -31,35 +31,35 @@ public struct Keymap: Sendable, Hashable {
   }
 
   /// The action for a key, or nil when the mode does not bind it.
-  public func action(for key: Key) -> Action? {
+  package func action(for key: Key) -> Action? {
     bindings.first { $0.keys.contains(key) }?.action
   }
 
   /// The bindings with hints, in hint-bar order: the layer's first.
-  public var hinted: [Binding] {
+  package var hinted: [Binding] {
     let first = leading.filter { $0.hint != nil }
     return first + bindings.filter { b in b.hint != nil && !first.contains(b) }
   }
 
   /// The hints as text, e.g. "Enter run  Esc cancel".
-  public func hintText(separator: String = "  ") -> String {
+  package func hintText(separator: String = "  ") -> String {
     hinted.map { "\($0.label) \($0.hint ?? "")" }.joined(separator: separator)
   }
 
   /// The hint bar's spans.
-  public var hintSpans: [Span] {
+  package var hintSpans: [Span] {
     hinted.flatMap { b in
       [Span(" " + b.label, Style(.accent, bold: true)), Span(" " + (b.hint ?? "") + " ", Style(.dim))]
     }
   }
 
   /// The help screen's lines: keys, then what they do.
-  public var helpLines: [[Span]] {
+  package var helpLines: [[Span]] {
     bindings.filter { !$0.help.isEmpty }.map { b in
       [Span(col(b.keyColumn, 16), Style(.accent, bold: true)), Span(b.help)]
     }
   }
 
   /// The binding for an action, if the mode has one.
-  public func binding(for action: Action) -> Binding? { bindings.first { $0.action == action } }
+  package func binding(for action: Action) -> Binding? { bindings.first { $0.action == action } }
 }

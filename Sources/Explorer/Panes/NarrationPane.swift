@@ -54,7 +54,7 @@ extension Pane {
 
 extension ExplorerState {
   /// The narration pane's lines (none outside a walkthrough or an imported run).
-  public var narrationLines: [[Span]] {
+  package var narrationLines: [[Span]] {
     guard let p = narrationPane else { return [] }
     return (0..<p.count).map { p.row($0) }
   }
