@@ -6,16 +6,9 @@ extension ScenarioParser {
     guard what.text == "dma" else {
       throw Cursor.Failure(column: what.column, message: "explain what? (explain dma MASTER [pasid N] IOVA)")
     }
-    let m = try c.known("master", masters.keys.contains)
-    let pasid = try optionalPASID(&c, master: m.text)
-    let iova = try c.number(max: UInt64.max)
-    var write = false
-    if let k = c.next() {
-      guard k.text == "read" || k.text == "write" else {
-        throw Cursor.Failure(column: k.column, message: "expected read or write")
-      }
-      write = k.text == "write"
+    guard case .dma(let m, let pasid, let iova, let write) = try parseDMA(&c) else {
+      preconditionFailure("parseDMA returns a dma command")
     }
-    return .explainDMA(master: m.text, pasid: pasid, iova: iova, write: write)
+    return .explainDMA(master: m, pasid: pasid, iova: iova, write: write)
   }
 }
