@@ -36,10 +36,10 @@ seeds=(--seeds Tests/ImportTests/Fixtures)
 
 case "$mode" in
   ci)
-    # A fixed slice: 4000 inputs from seed 1 over every target, on the test build (seeded from
+    # A fixed slice: 3000 inputs from seed 1 over every target, on the test build (seeded from
     # the project's own fixtures only, so CI does not depend on ../shared).
     swift build --product smmuscope-fuzz >/dev/null
-    exec .build/debug/smmuscope-fuzz --runs 4000 --seed 1 --target all --seeds Tests/ImportTests/Fixtures --out "$out"
+    exec .build/debug/smmuscope-fuzz --runs 3000 --seed 1 --target all --seeds Tests/ImportTests/Fixtures --out "$out"
     ;;
   release)
     swift build -c release --product smmuscope-fuzz >/dev/null
