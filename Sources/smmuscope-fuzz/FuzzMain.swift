@@ -27,6 +27,24 @@ import Scenario
     libFuzzerTarget?.run(Array(UnsafeBufferPointer(start: data, count: size)), context: libFuzzerContext)
     return 0
   }
+
+  /// libFuzzer's entry for programs that keep their own `main` (SwiftPM names the executable's
+  /// entry point itself, so libFuzzer's `main` cannot be used).
+  @_silgen_name("LLVMFuzzerRunDriver")
+  func llvmFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+  ) -> CInt
+
+  @main
+  enum FuzzMain {
+    static func main() {
+      var argc = CommandLine.argc
+      var argv = CommandLine.unsafeArgv
+      exit(llvmFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+    }
+  }
 #else
   @main
   enum FuzzMain {
