@@ -34,7 +34,7 @@ let package = Package(
     .testTarget(
       name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
-    .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"]),
+    .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"], exclude: ["Regressions"]),
     .testTarget(
       name: "ImportTests", dependencies: ["SMMUModel", "Scenario", "TraceImport", "TestSupport"],
       exclude: ["Fixtures"]),

@@ -54,4 +54,20 @@ struct FuzzingTests {
       target: .dump, seeds: FuzzSeeds.dumpReadmes(under: Self.fixtures), seed: 3, context: context)
     #expect(dump.run(count: 20).inputs == 20)
   }
+
+  /// Every input the fuzzer crashed on before the fixes, named TARGET-what (a trap would end
+  /// the test process): the SID 2^40 in an STE path, a trace operand out of range, and
+  /// the dump README's STRTAB_BASE_CFG=0x1003f.
+  @Test func inputsThatOnceCrashedRunCleanly() throws {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "Regressions")
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    #expect(names.count == 3)
+    let context = FuzzContext.forDumps(under: [Self.fixtures])
+    for name in names {
+      let target = try #require(FuzzTarget(rawValue: String(name.prefix { $0 != "-" })), "\(name)")
+      let bytes = try #require(FileManager.default.contents(atPath: dir.appendingPathComponent(name).path))
+      target.run(Array(bytes), context: context)
+    }
+  }
 }
