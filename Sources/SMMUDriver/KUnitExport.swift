@@ -61,8 +61,8 @@ package struct KUnitCase: Sendable {
       "static void \(name)(struct kunit *test)",
       "{",
     ]
-    let from = KUnitFixture.build(transition.kind, spec: fromSpec, variable: "cur")
-    let to = KUnitFixture.build(transition.kind, spec: toSpec, variable: "target")
+    let from = KUnitFixture.build(transition.fromSpec, variable: "cur")
+    let to = KUnitFixture.build(transition.toSpec, variable: "target")
     lines += from.declarations + to.declarations
     lines += qwordArray("expected_cur", transition.from) + qwordArray("expected_target", transition.to)
     lines.append("")
@@ -110,38 +110,37 @@ enum KUnitFixture {
     var statements: [String]
   }
 
-  static func build(_ kind: EntryWriter.Kind, spec: String, variable: String) -> Built {
-    let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-    let name = parts.first ?? ""
-    let options = parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : []
-    let type = kind == .ste ? "struct arm_smmu_ste" : "struct arm_smmu_cd"
-    func local(_ call: String) -> Built {
+  static func build(_ spec: TransitionSpec, variable: String) -> Built {
+    func local(_ type: String, _ call: String) -> Built {
       Built(reference: variable, declarations: ["\t\(type) \(variable);"], statements: wrapped(call))
     }
-    switch (kind, name) {
-    case (.ste, "abort"): return Built(reference: "abort_ste", declarations: [], statements: [])
-    case (.ste, "bypass"): return Built(reference: "bypass_ste", declarations: [], statements: [])
-    case (.ste, "cdtable"):
-      var s1dss = "STRTAB_STE_1_S1DSS_SSID0"
-      var address = "fake_cdtab_dma_addr"
-      for o in options {
-        if o.hasPrefix("s1dss=") { s1dss = "STRTAB_STE_1_S1DSS_" + o.dropFirst(6).uppercased() }
-        if o.hasPrefix("cdtab=") {
-          let v = o.dropFirst(6)
-          address = v.hasPrefix("0x") || v.hasPrefix("0X") ? String(v) : "0x" + v
-        }
+    switch spec {
+    case .ste(let s):
+      let flags = features(ats: s.ats, stall: s.stall, nested: s.nested)
+      switch s.name {
+      case .abort: return Built(reference: "abort_ste", declarations: [], statements: [])
+      case .bypass: return Built(reference: "bypass_ste", declarations: [], statements: [])
+      case .s2: return local("struct arm_smmu_ste", "arm_smmu_test_make_s2_ste(&\(variable), \(flags))")
+      case .cdtable:
+        let s1dss = "STRTAB_STE_1_S1DSS_" + s.s1dss.name.uppercased()
+        let address =
+          s.cdtabText.map { $0.hasPrefix("0x") || $0.hasPrefix("0X") ? $0 : "0x" + $0 }
+          ?? "fake_cdtab_dma_addr"
+        return local(
+          "struct arm_smmu_ste",
+          "arm_smmu_test_make_cdtable_ste(&\(variable), \(s1dss), \(address), \(flags))")
       }
-      return local(
-        "arm_smmu_test_make_cdtable_ste(&\(variable), \(s1dss), \(address), \(features(options)))")
-    case (.ste, _): return local("arm_smmu_test_make_s2_ste(&\(variable), \(features(options)))")
-    case (.cd, "empty"):
-      return Built(reference: variable, declarations: ["\t\(type) \(variable) = {};"], statements: [])
-    case (.cd, _):
-      let asid = options.first.map { String($0.dropFirst("asid=".count)) } ?? "0"
-      let maker =
-        ["s1": "arm_smmu_test_make_s1_cd", "sva": "arm_smmu_test_make_sva_cd"][name]
-        ?? "arm_smmu_test_make_sva_release_cd"
-      return local("\(maker)(&\(variable), \(asid))")
+    case .cd(let c):
+      let maker: String
+      switch c.name {
+      case .empty:
+        return Built(
+          reference: variable, declarations: ["\tstruct arm_smmu_cd \(variable) = {};"], statements: [])
+      case .s1: maker = "arm_smmu_test_make_s1_cd"
+      case .sva: maker = "arm_smmu_test_make_sva_cd"
+      case .svaRelease: maker = "arm_smmu_test_make_sva_release_cd"
+      }
+      return local("struct arm_smmu_cd", "\(maker)(&\(variable), \(c.asid))")
     }
   }
 
@@ -165,12 +164,12 @@ enum KUnitFixture {
     return lines + [current + ");"]
   }
 
-  static func features(_ options: [String]) -> String {
+  static func features(ats: Bool, stall: Bool, nested: Bool) -> String {
     let flags = [
-      ("ats", "ARM_SMMU_MASTER_TEST_ATS"), ("stall", "ARM_SMMU_MASTER_TEST_STALL"),
-      ("nested", "ARM_SMMU_MASTER_TEST_NESTED"),
+      (ats, "ARM_SMMU_MASTER_TEST_ATS"), (stall, "ARM_SMMU_MASTER_TEST_STALL"),
+      (nested, "ARM_SMMU_MASTER_TEST_NESTED"),
     ]
-    .filter { options.contains($0.0) }.map(\.1)
+    .filter(\.0).map(\.1)
     return flags.isEmpty ? "0" : flags.joined(separator: " | ")
   }
 }

@@ -25,6 +25,9 @@ package struct Transition: Sendable {
   package static let cdForms = "empty | s1:asid=N | sva:asid=N | sva-release:asid=N"
 
   package let kind: EntryWriter.Kind
+  /// The two entries as parsed.
+  package let fromSpec: TransitionSpec
+  package let toSpec: TransitionSpec
   package let from: [UInt64]
   package let to: [UInt64]
   package let outcome: EntryWriter.Outcome
@@ -32,77 +35,12 @@ package struct Transition: Sendable {
   /// Parses both specs and runs the writer.
   package init(kind: EntryWriter.Kind, from: String, to: String) throws(SpecError) {
     self.kind = kind
-    self.from = try Self.entry(kind, from)
-    self.to = try Self.entry(kind, to)
+    fromSpec = try TransitionSpec(kind, from)
+    toSpec = try TransitionSpec(kind, to)
+    self.from = fromSpec.qwords
+    self.to = toSpec.qwords
     var e = self.from
     outcome = EntryWriter(kind: kind).write(entry: &e, target: self.to, store: { _, _ in }, sync: {})
-  }
-
-  static func entry(_ kind: EntryWriter.Kind, _ spec: String) throws(SpecError) -> [UInt64] {
-    kind == .ste ? try ste(spec).qwords.array : try cd(spec).qwords.array
-  }
-
-  /// Builds an STE from a spec.
-  package static func ste(_ spec: String) throws(SpecError) -> StreamTableEntry {
-    let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-    let name = parts.first ?? ""
-    let opts = parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : []
-    var ats = false
-    var stall = false
-    var nested = false
-    var s1dss = StreamTableEntry.S1DSS.ssid0
-    var cdtab = Fixture.cdTable
-    for o in opts {
-      let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
-      switch (kv[0], kv.count > 1 ? kv[1] : nil) {
-      case ("ats", nil): ats = true
-      case ("stall", nil): stall = true
-      case ("nested", nil) where name == "cdtable": nested = true
-      case ("s1dss", let v?) where name == "cdtable":
-        guard let d = StreamTableEntry.S1DSS.allCases.first(where: { $0.name == v }) else {
-          throw SpecError(description: "bad s1dss '\(v)': use ssid0, bypass or terminate")
-        }
-        s1dss = d
-      case ("cdtab", let v?) where name == "cdtable":
-        let digits = v.hasPrefix("0x") || v.hasPrefix("0X") ? String(v.dropFirst(2)) : v
-        guard let a = UInt64(digits, radix: 16) else {
-          throw SpecError(description: "bad cdtab '\(v)': give a hex address")
-        }
-        cdtab = a
-      default:
-        throw SpecError(description: "bad option '\(o)' for '\(name)'; STE specs: \(steForms)")
-      }
-    }
-    let cdTableSTE = EntryBuilder.cdTableSTE(
-      cdTable: cdtab, s1cdmax: Fixture.s1cdmax, s1fmt: StreamTableEntry.s1fmt64KL2, ats: ats, s1dss: s1dss,
-      smmuStalls: true, masterStall: stall, attributeTypesOverride: true)
-    let s2 = EntryBuilder.s2STE(
-      vttbr: Fixture.ttbr, vtcr: Fixture.s2VTCR, vmid: 0, ats: ats, masterStall: stall,
-      attributeTypesOverride: true)
-    switch name {
-    case "abort" where opts.isEmpty: return EntryBuilder.abortSTE()
-    case "bypass" where opts.isEmpty: return EntryBuilder.bypassSTE(attributeTypesOverride: true)
-    case "cdtable": return nested ? EntryBuilder.nestedSTE(cdTableSTE: cdTableSTE, s2STE: s2) : cdTableSTE
-    case "s2": return s2
-    default: throw SpecError(description: "bad STE spec '\(spec)'; valid forms: \(steForms)")
-    }
-  }
-
-  /// Builds a CD from a spec.
-  package static func cd(_ spec: String) throws(SpecError) -> ContextDescriptor {
-    if spec == "empty" { return ContextDescriptor() }
-    let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-    guard parts.count == 2, parts[1].hasPrefix("asid="), let asid = UInt16(parts[1].dropFirst(5)) else {
-      throw SpecError(description: "bad CD spec '\(spec)'; valid forms: \(cdForms)")
-    }
-    switch parts[0] {
-    case "s1":
-      return EntryBuilder.s1CD(
-        asid: asid, ttbr: Fixture.ttbr, tcr: Fixture.s1TCR, mair: Fixture.mair, masterStall: false)
-    case "sva": return EntryBuilder.svaCD(asid: asid, pgd: Fixture.svaPGD, masterStall: false)
-    case "sva-release": return EntryBuilder.svaCD(asid: asid, pgd: nil, masterStall: false)
-    default: throw SpecError(description: "bad CD spec '\(spec)'; valid forms: \(cdForms)")
-    }
   }
 
   /// What the SMMU would see at a step: the old entry, the new one, or an invalid entry
