@@ -52,9 +52,9 @@ package struct SweepChart: Sendable {
     let plotHeight = r.height - 3
     let axisX = r.x + Self.axisWidth
     for row in 0..<plotHeight { g[axisX, plotTop + row] = Cell("│", Style(.dim)) }
-    g.write(Self.short(scale.top).leftPadded(Self.axisWidth - 1), x: r.x, y: plotTop, style: Style(.dim))
+    g.write(padded(Self.short(scale.top), Self.axisWidth - 1), x: r.x, y: plotTop, style: Style(.dim))
     g.write(
-      Self.short(scale.bottom).leftPadded(Self.axisWidth - 1), x: r.x, y: plotTop + plotHeight - 1,
+      padded(Self.short(scale.bottom), Self.axisWidth - 1), x: r.x, y: plotTop + plotHeight - 1,
       style: Style(.dim))
     let group = sweep.configurations.count + 1
     for (i, point) in sweep.points.enumerated() {
@@ -69,7 +69,7 @@ package struct SweepChart: Sendable {
             Self.blocks[min(8, level)], Style(Self.colors[c % Self.colors.count]))
         }
       }
-      g.write(String(point.masters).leftPadded(group - 1), x: x0, y: plotTop + plotHeight, style: Style(.dim))
+      g.write(padded(String(point.masters), group - 1), x: x0, y: plotTop + plotHeight, style: Style(.dim))
       if i == 0 || sweep.points[i - 1].pasids != point.pasids {
         g.write("P=\(point.pasids)", x: x0, y: plotTop + plotHeight + 1, style: Style(.dim))
       }
@@ -139,8 +139,4 @@ struct ChartScale {
     }
     return result
   }
-}
-
-extension String {
-  func leftPadded(_ w: Int) -> String { String(repeating: " ", count: max(0, w - count)) + self }
 }

@@ -38,13 +38,9 @@ package struct Comparison: Sendable {
   package var text: String {
     let w0 = max(18, rows.map(\.0.count).max() ?? 0)
     let ws = labels.map { max($0.count, 10) }
-    func pad(_ s: String, _ w: Int, right: Bool = true) -> String {
-      let p = String(repeating: " ", count: max(0, w - s.count))
-      return right ? p + s : s + p
-    }
-    var out = pad("", w0, right: false) + zip(labels, ws).map { "  " + pad($0, $1) }.joined() + "\n"
+    var out = padded("", w0, right: false) + zip(labels, ws).map { "  " + padded($0, $1) }.joined() + "\n"
     for (label, vals) in rows {
-      out += pad(label, w0, right: false) + zip(vals, ws).map { "  " + pad($0, $1) }.joined() + "\n"
+      out += padded(label, w0, right: false) + zip(vals, ws).map { "  " + padded($0, $1) }.joined() + "\n"
     }
     return out
   }

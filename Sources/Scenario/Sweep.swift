@@ -87,12 +87,13 @@ package struct Sweep: Sendable {
   /// A text table: one row per point, one column per metric and configuration.
   package var text: String {
     var out =
-      "masters pasids  metric                " + configurations.map { pad($0.label, 20) }.joined() + "\n"
+      "masters pasids  metric                " + configurations.map { padded($0.label, 20) }.joined() + "\n"
     for p in points {
       for (k, m) in Self.metrics.enumerated() {
         out +=
-          pad(String(p.masters), 7) + " " + pad(String(p.pasids), 6) + "  " + m.label.padding(20)
-          + p.values[k].map { pad(String($0), 20) }.joined() + "\n"
+          padded(String(p.masters), 7) + " " + padded(String(p.pasids), 6) + "  "
+          + padded(m.label, 20, right: false)
+          + p.values[k].map { padded(String($0), 20) }.joined() + "\n"
       }
     }
     return out
@@ -119,10 +120,4 @@ package struct Sweep: Sendable {
       ("points", .array(pts)),
     ]).rendered()
   }
-
-  func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
-}
-
-extension String {
-  fileprivate func padding(_ w: Int) -> String { self + String(repeating: " ", count: max(0, w - count)) }
 }
