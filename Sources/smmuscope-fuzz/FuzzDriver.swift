@@ -49,7 +49,7 @@ enum FuzzDriver {
       let share = o.runs / o.targets.count + (k < o.runs % o.targets.count ? 1 : 0)
       let outcome = campaign.run(count: share) { input in
         let n = min(input.count, 1 << 20)
-        input.withUnsafeBufferPointer { crashInput.update(from: $0.baseAddress!, count: n) }
+        if n > 0 { input.withUnsafeBufferPointer { crashInput.update(from: $0.baseAddress!, count: n) } }
         crashInputLength = n
       }
       for (i, slow) in outcome.slow.enumerated() {
