@@ -40,7 +40,7 @@ extension Driver {
 
   func legacyS1CD(_ dom: Domain) -> ContextDescriptor {
     EntryBuilder.s1CD(
-      asid: dom.asid ?? 0, ttbr: dom.pageTable?.root.base ?? 0, tcr: .model,
+      asid: dom.asid ?? 0, ttbr: dom.pageTable?.root.base ?? 0, tcr: stage1Control,
       mair: EntryBuilder.ioPgtableMAIR, masterStall: dom.legacyStall)
   }
 
@@ -115,7 +115,7 @@ extension Driver {
         q0 = S.s1fmt.set(q0, table.s1fmt)
       } else {
         let s2 = EntryBuilder.s2STE(
-          vttbr: dom.pageTable?.root.base ?? 0, vtcr: .model, vmid: dom.vmid ?? 0, ats: false,
+          vttbr: dom.pageTable?.root.base ?? 0, vtcr: stage2Control, vmid: dom.vmid ?? 0, ats: false,
           masterStall: false, attributeTypesOverride: false)
         put(&self, 2, s2.qwords[2])
         put(&self, 3, s2.qwords[3])

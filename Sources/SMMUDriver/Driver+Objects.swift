@@ -50,6 +50,12 @@ extension Driver {
       }
       d.domains[name] = Domain(name: name, kind: kind, mm: kind == .sva ? mm : nil)
       d.domainOrder.append(name)
+      // Since domain_alloc_paging (6.8) a paging domain is finalised when it is allocated:
+      // its ASID or VMID and page table exist before any attach (and the core's flush of a
+      // new default domain, which comes before the attach, reaches the hardware).
+      if d.options.design == .perMaster, kind == .paging || kind == .s2 {
+        try d.finalise(name, firstMaster: nil)
+      }
     }
   }
 
@@ -82,7 +88,7 @@ extension Driver {
   /// The S1 CD for a paging domain as the per-master design builds it.
   func s1CD(for dom: Domain, master: Master) -> ContextDescriptor {
     EntryBuilder.s1CD(
-      asid: dom.asid ?? 0, ttbr: dom.pageTable?.root.base ?? 0, tcr: .model,
+      asid: dom.asid ?? 0, ttbr: dom.pageTable?.root.base ?? 0, tcr: stage1Control,
       mair: EntryBuilder.ioPgtableMAIR, masterStall: master.stallEnabled)
   }
 

@@ -159,7 +159,7 @@ extension Driver {
       installSTE(
         m.name,
         EntryBuilder.s2STE(
-          vttbr: fresh.pageTable?.root.base ?? 0, vtcr: .model, vmid: fresh.vmid ?? 0, ats: ats,
+          vttbr: fresh.pageTable?.root.base ?? 0, vtcr: stage2Control, vmid: fresh.vmid ?? 0, ats: ats,
           masterStall: master.stallEnabled, attributeTypesOverride: smmu.features.attributeTypesOverride))
       clearCD(m.name, 0)
     }

@@ -155,14 +155,21 @@ package struct Driver: Sendable {
     }
   }
 
-  /// Makes sure the stream table has an L2 table (with abort STEs) for `sid`.
+  /// Makes sure the stream table has an L2 table (with abort STEs) for `sid`. As Linux's
+  /// probe does, the L1 descriptor is stored with no CFGI_STE and no sync: no device behind
+  /// these SIDs has been set up yet.
   mutating func ensureStreamTableLeaf(sid: UInt32) {
     guard let leaf = streamTable.ensureLeaf(for: sid, memory: &smmu) else { return }
     let first = UInt32(leaf.leaf.firstIndex)
     for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s) }
     store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0)
-    issue([.cfgiSTE(sid: sid, leaf: false), .sync])
   }
+
+  /// The TCR fields Linux's stage-1 finalise puts in CDs on this SMMU.
+  var stage1Control: CDTranslationControl { .linux(outputBits: smmu.features.outputAddressBits) }
+
+  /// The VTCR fields Linux's stage-2 finalise puts in STEs on this SMMU.
+  var stage2Control: STEStage2Control { .linux(outputBits: smmu.features.outputAddressBits) }
 
   /// The STE's current qwords.
   func steQwords(_ sid: UInt32) -> EntryQwords {

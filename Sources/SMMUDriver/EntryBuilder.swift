@@ -20,7 +20,15 @@ package struct CDTranslationControl: Sendable, Hashable {
 
   /// What io-pgtable produces for the model's tables: 48-bit VA (T0SZ 16), 4K granule,
   /// write-back write-allocate, inner shareable, 48-bit output (IPS 5).
-  package static let model = CDTranslationControl(t0sz: 16, tg0: 0, irgn0: 1, orgn0: 1, sh0: 3, ips: 5)
+  package static let model = linux(outputBits: 48)
+
+  /// What Linux's stage-1 finalise asks io-pgtable for on an SMMU with `outputBits` of OAS:
+  /// a 48-bit input (the CPU's VA_BITS), 4K granule, and IPS encoding the SMMU's IAS, which
+  /// the driver's probe raises to at least the OAS (so IPS 4 on QEMU's 44-bit SMMU).
+  package static func linux(outputBits: Int) -> CDTranslationControl {
+    CDTranslationControl(
+      t0sz: 16, tg0: 0, irgn0: 1, orgn0: 1, sh0: 3, ips: AddressSize.encoding(ofBits: outputBits) ?? 5)
+  }
 }
 
 /// Stage-2 VTCR values for an S2 STE.
@@ -44,14 +52,27 @@ package struct STEStage2Control: Sendable, Hashable {
   }
 
   /// The model's S2 tables: 48-bit IPA, start level 0 (SL0 2 for 4K), WBWA, IS, 4K, PS 5.
-  package static let model = STEStage2Control(tsz: 16, sl: 2, irgn: 1, orgn: 1, sh: 3, tg: 0, ps: 5)
+  package static let model = linux(outputBits: 48)
+
+  /// What Linux's stage-2 finalise gives on an SMMU with `outputBits` of OAS: the IPA size is
+  /// the SMMU's IAS (at least the OAS), the output size the OAS. The 4K-granule tables start
+  /// at level 0 above 39 IPA bits (SL0 2) and at level 1 above 30 (SL0 1).
+  package static func linux(outputBits: Int) -> STEStage2Control {
+    let ias = UInt64(max(outputBits, 32))
+    return STEStage2Control(
+      tsz: 64 - ias, sl: ias > 39 ? 2 : 1, irgn: 1, orgn: 1, sh: 3, tg: 0,
+      ps: AddressSize.encoding(ofBits: outputBits) ?? 5)
+  }
 }
 
 /// The make-functions of the per-master driver (`arm_smmu_make_*_ste`, `arm_smmu_make_*_cd`):
 /// they compute a whole target entry from the domain and master, never touching memory.
 package enum EntryBuilder {
-  /// io-pgtable's MAIR for stage-1 tables: NC, WBRWA, device, inner-NC/outer-WBRWA.
-  package static let ioPgtableMAIR: UInt64 = 0xF404_FF44
+  /// io-pgtable's MAIR for stage-1 tables: NC, WBRWA, device, inner-NC/outer-WBRWA. The
+  /// kernel builds it from int constants, so the top attribute (0xf4 << 24) sign-extends
+  /// into the upper word: Linux writes 0xfffffffff404ff44 into CD qword 3 (the bundled
+  /// 6.1 dump shows it), and so does the model.
+  package static let ioPgtableMAIR: UInt64 = 0xFFFF_FFFF_F404_FF44
   /// A typical MAIR_EL1 of an arm64 Linux CPU (used by SVA CDs).
   package static let cpuMAIR: UInt64 = 0x0000_0004_0044_F0FF
   /// The CPU's PARange encoding used by SVA CDs (48 bits).

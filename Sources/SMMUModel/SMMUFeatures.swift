@@ -21,6 +21,8 @@ package struct SMMUFeatures: Sendable, Hashable {
   package var attributeTypesOverride = true
   /// CR2.RECINVSID: record C_BAD_STREAMID.
   package var recordInvalidSID = true
+  /// IDR5.OAS in bits (one of `AddressSize.bits`): QEMU's SMMUv3 has 44.
+  package var outputAddressBits = 48
 
   /// Configuration-cache capacity (STEs, CDs, L1 descriptors together).
   package var configCacheEntries = 64

@@ -18,6 +18,8 @@ package enum ScenarioCommand: Sendable, Hashable {
   /// Releases a master (the device goes away): `remove MASTER`.
   case remove(master: String)
   case release(mm: String)
+  /// `flush DOMAIN`: the core's iommu_flush_iotlb_all.
+  case flush(domain: String)
   case say(String)
   case step(String)
   case expect(Expectation)
@@ -51,6 +53,7 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .free: "free"
     case .remove: "remove"
     case .release: "release"
+    case .flush: "flush"
     case .say: "say"
     case .step: "step"
     case .expect: "expect"
@@ -70,6 +73,8 @@ package struct SMMUSettings: Sendable, Hashable {
   package var configCache: Int?
   package var tlb: Int?
   package var atc: Int?
+  /// `oas N`: the output address size in bits.
+  package var outputAddressBits: Int?
   package init() {}
 }
 

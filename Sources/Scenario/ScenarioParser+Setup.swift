@@ -1,4 +1,5 @@
 import SMMUDriver
+import SMMUModel
 
 /// The setup verbs' operands: `design`, `smmu`, `master`, `domain` (see `Verb.all`).
 extension ScenarioParser {
@@ -54,11 +55,17 @@ extension ScenarioParser {
       case "cfg-cache": s.configCache = Int(try c.number(max: 1 << 20))
       case "tlb": s.tlb = Int(try c.number(max: 1 << 20))
       case "atc": s.atc = Int(try c.number(max: 1 << 20))
+      case "oas":
+        let v = try c.number(max: 64)
+        guard AddressSize.encoding(ofBits: Int(v)) != nil else {
+          throw F(column: k.column, message: "oas is one of 32, 36, 40, 42, 44, 48, 52 (bits), not \(v)")
+        }
+        s.outputAddressBits = Int(v)
       default:
         throw F(
           column: k.column,
           message:
-            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc)")
+            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc, oas)")
       }
     }
     if s.twoLevelStreamTable == false, let b = s.sidBits ?? Optional(16), b > 16 {

@@ -85,6 +85,11 @@ extension ScenarioParser {
     .release(mm: try c.known("mm", mms.contains).text)
   }
 
+  /// `flush DOMAIN`.
+  func parseFlush(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    .flush(domain: try c.known("domain", domains.keys.contains).text)
+  }
+
   /// `say "TEXT"` and `step "TITLE"`.
   func parseText(_ verb: Token, _ c: inout Cursor) throws(F) -> ScenarioCommand {
     guard let t = c.next(), t.quoted else {

@@ -20,6 +20,9 @@ package struct Session: Sendable {
   var lastActionResult: StepResult?
   /// The translation of the last `dma` line.
   var lastDMATranslation: TranslationResult?
+  /// The SMMU's command counts when the current `step` began (`step.commands.NAME`); empty
+  /// when a `design` or `smmu` line made a new driver since, whose reset commands then count.
+  var stepCommandBase = CommandCounts()
   /// Lines whose expectation failed, in order.
   var failedResults: [StepResult] = []
   /// When true, every `dma` line records its walk (the explorer's log can show it); `explain`
@@ -142,6 +145,7 @@ package struct Session: Sendable {
     case .design(let d, let compact):
       options = DriverOptions(design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact)
       driver = Driver(options: options, features: features)
+      stepCommandBase = CommandCounts()
     case .smmu(let s):
       if let v = s.sidBits { features.sidBits = min(v, 32) }
       if let v = s.ssidBits { features.ssidBits = v }
@@ -150,7 +154,9 @@ package struct Session: Sendable {
       if let v = s.configCache { features.configCacheEntries = v }
       if let v = s.tlb { features.tlbEntries = v }
       if let v = s.atc { features.atcEntries = v }
+      if let v = s.outputAddressBits { features.outputAddressBits = v }
       driver = Driver(options: options, features: features)
+      stepCommandBase = CommandCounts()
     case .master(let name, let sids, let bits, let ats, let stall, let group):
       reserveExpectedObjects()
       trace = driver.addMaster(name: name, sids: sids, ssidBits: bits, ats: ats, stall: stall, group: group)
@@ -177,6 +183,8 @@ package struct Session: Sendable {
       trace = driver.removeMaster(m)
     case .release(let mm):
       trace = driver.release(mm: mm)
+    case .flush(let d):
+      trace = driver.flushIOTLB(domain: d)
     case .writeSTE(let sid, let q, let v):
       trace = driver.rawWriteSTE(sid: sid, qword: q, value: v)
     case .writeCD(let owner, let ssid, let q, let v):
@@ -188,7 +196,9 @@ package struct Session: Sendable {
       lastTransition = transition
     case .expect(let e):
       expectation = evaluate(e)
-    case .say, .step:
+    case .step:
+      stepCommandBase = driver.smmu.counters.commandCounts
+    case .say:
       break
     }
     if let trace { totals.add(trace) }

@@ -70,6 +70,7 @@ extension Session {
     case "hazards" where parts.count == 2:
       return n(smmu.hazards.filter { $0.kind.rawValue == parts[1] }.count)
     case "last": return lastValue(Array(parts.dropFirst()))
+    case "step" where parts[1] == "commands": return stepCommandsValue(parts.count == 3 ? parts[2] : nil)
     case "walk" where parts.count == 2: return walkValue(parts[1])
     case "ste": return steValue(parts)
     case "cd": return cdValue(parts)
@@ -96,12 +97,32 @@ extension Session {
     }
   }
 
-  /// `ste.SID.FIELD`: config, s1dss, s1cdmax, s1fmt, eats, vmid, valid, table.
+  /// `step.commands[.NAME]`: commands the SMMU consumed since the current `step` began (all
+  /// of them, the driver's reset included), or those of one name.
+  func stepCommandsValue(_ name: String?) -> String? {
+    let now = driver.smmu.counters.commandCounts
+    guard let name else {
+      return String(Command.names.indices.reduce(0) { $0 + now[$1] - stepCommandBase[$1] })
+    }
+    guard let i = Command.names.firstIndex(of: name.uppercased()) else { return nil }
+    return String(now[i] - stepCommandBase[i])
+  }
+
+  /// `qN` (N = 0-7) of an entry's path: the raw qword, in hex.
+  static func rawQword(_ field: String, _ qwords: EntryQwords) -> String? {
+    guard field.count == 2, field.first == "q", let n = Int(field.dropFirst()), (0..<8).contains(n) else {
+      return nil
+    }
+    return hex(qwords[n], digits: 16)
+  }
+
+  /// `ste.SID.FIELD`: config, s1dss, s1cdmax, s1fmt, eats, vmid, valid, table, q0-q7.
   func steValue(_ p: [String]) -> String? {
     guard p.count == 3, let n = parseNumber(p[1]), let sid = UInt32(exactly: n),
       let ste = driver.ste(sid: sid)
     else { return nil }
     typealias S = StreamTableEntry
+    if let q = Self.rawQword(p[2], ste.qwords) { return q }
     switch p[2] {
     case "config": return ste.isValid ? ste.configValue.name.lowercased() : "invalid"
     case "s1dss": return ste.s1dssValue.name
@@ -115,12 +136,13 @@ extension Session {
     }
   }
 
-  /// `cd.OWNER.SSID.FIELD`: valid, asid, epd0, domain.
+  /// `cd.OWNER.SSID.FIELD`: valid, asid, epd0, domain, q0-q7.
   func cdValue(_ p: [String]) -> String? {
     guard p.count == 4, let n = parseNumber(p[2]), let ssid = UInt32(exactly: n),
       let table = cdTables.first(where: { $0.owner == p[1] })?.table
     else { return nil }
     guard let cd = driver.cd(table: table, ssid: ssid) else { return p[3] == "valid" ? "0" : nil }
+    if let q = Self.rawQword(p[3], cd.qwords) { return q }
     switch p[3] {
     case "valid": return cd.isValid ? "1" : "0"
     case "asid": return String(cd.asidValue)

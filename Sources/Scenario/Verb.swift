@@ -35,7 +35,7 @@ package struct Verb: Sendable {
     },
     Verb(
       "smmu",
-      "smmu [sid-bits N] [ssid-bits N] [strtab linear|2lvl] [cd2l on|off] [cfg-cache N] [tlb N] [atc N]",
+      "smmu [sid-bits N] [ssid-bits N] [strtab linear|2lvl] [cd2l on|off] [cfg-cache N] [tlb N] [atc N] [oas N]",
       "SMMU features", action: false
     ) { (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c) },
     Verb("master", "master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]", "probes a device") {
@@ -79,6 +79,9 @@ package struct Verb: Sendable {
     },
     Verb("release", "release MM", "the process exits with SVA binds active") {
       (p, v, c) throws(Cursor.Failure) in try p.parseRelease(&c)
+    },
+    Verb("flush", "flush DOMAIN", "the core's iommu_flush_iotlb_all: the domain's whole-context TLBI") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseFlush(&c)
     },
     Verb("write", "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE", "a raw store into an entry")
     { (p, v, c) throws(Cursor.Failure) in

@@ -81,8 +81,9 @@ package enum ImportReplay {
       read, trace, commands: commands, on: &smmu, caches: &read.caches, phases: phases)
     let (streams, otherAbort) = finalStreams(dump, translatedSIDs: Set(read.translations.map(\.sid)))
     let pointers = streams.compactMap(\.cd0Address)
-    let cdDesign: String =
-      pointers.isEmpty ? "none" : Set(pointers).count == pointers.count ? "per-master" : "shared"
+    let cdLayout: String =
+      pointers.isEmpty ? "none" : Set(pointers).count == pointers.count ? "one-per-sid" : "shared"
+    let stage1SIDs = Set(streams.filter { $0.cd0Address != nil }.map(\.sid))
     notes += endNotes(smmu, read, trace: trace, commands: commands)
     return ImportResult(
       tracePath: trace.path, memoryDirectory: dump?.directory,
@@ -92,7 +93,8 @@ package enum ImportReplay {
       streamTableConfig: dump?.registers["STRTAB_BASE_CFG"], commands: commands,
       ringCommandCount: ring?.count, ringCounts: ring?.counts,
       phases: [ConsolePhases.beforeFirstMark] + phases.marks.map(\.label),
-      streams: streams, otherAbortStreams: otherAbort, cdDesign: cdDesign,
+      streams: streams, otherAbortStreams: otherAbort, cdLayout: cdLayout,
+      design: DesignEvidence(commands: commands, stage1SIDs: stage1SIDs),
       translations: replayed.translations,
       caches: read.caches, hazards: replayed.hazards, seededDescriptors: replayed.state.seeded,
       inferredUnmaps: replayed.state.unmaps, qwordWrites: read.writes.count,

@@ -34,9 +34,9 @@ package enum ImportReport {
     }
   }
 
-  static func designText(_ d: String) -> String {
+  static func layoutText(_ d: String) -> String {
     switch d {
-    case "per-master": "one CD table per master (S1ContextPtr differs per SID)"
+    case "one-per-sid": "one CD table per SID (S1ContextPtr differs per SID; either design does this)"
     case "shared": "shared CD table (SIDs share an S1ContextPtr)"
     default: "no stage-1 stream"
     }
@@ -101,7 +101,8 @@ package enum ImportReport {
             + pad("\(s.ste[S.s1cdmax])", 8) + pad("\(s.ste[S.s1fmt])", 6) + pad(s.ste.s1dssValue.name, 7)
             + pad(cd.0, 5) + pad(cd.1, 12) + "\(n)")
       }
-      line("CD-table design: \(designText(r.cdDesign))")
+      line("CD-table layout: \(layoutText(r.cdLayout))")
+      line("CD-table design: \(r.design.summary)")
     }
     line()
     let fromRing = r.commands.filter { $0.source == .ring }.count
@@ -216,7 +217,9 @@ package enum ImportReport {
       ("commands-by-phase", .object(r.commandsByPhase.map { ($0.phase, counts($0.counts)) })),
       ("streams", .object(streams)),
       ("cds", .object(cds)),
-      ("cd-design", .string(r.cdDesign)),
+      ("cd-layout", .string(r.cdLayout)),
+      ("cd-design", .string(r.design.verdict.rawValue)),
+      ("cd-design-evidence", .string(r.design.summary)),
       (
         "translations",
         .object([

@@ -113,8 +113,11 @@ package struct ImportResult: Sendable {
   /// Streams whose STE is not abort, or that carried translations; the rest are counted.
   package let streams: [ImportedStream]
   package let otherAbortStreams: Int
-  /// "per-master", "shared" or "none".
-  package let cdDesign: String
+  /// The CD tables' layout in the dump: "one-per-sid" (S1ContextPtr differs per SID),
+  /// "shared" or "none". It does not decide the design (see `design`).
+  package let cdLayout: String
+  /// The CD-table design, decided from the order of the traced commands.
+  package let design: DesignEvidence
   package let translations: [ImportedTranslation]
   package let caches: ImportCacheFigures
   package let hazards: [ImportedHazard]

@@ -40,7 +40,10 @@ enum Sample {
       #expect(s.ste[S.s1cdmax] == 0)
       #expect(s.ste[S.s1fmt] == S.s1fmtLinear)
     }
-    #expect(r.cdDesign == "per-master")
+    #expect(r.cdLayout == "one-per-sid")
+    // Linux 6.1 is the legacy design: each CD was written before its STE pointed at it.
+    #expect(r.design.verdict == .legacy)
+    #expect(r.design.legacySIDs == [0x8, 0x10])
     #expect(r.otherAbortStreams == 254)
   }
 

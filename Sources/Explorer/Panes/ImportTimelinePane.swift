@@ -9,7 +9,7 @@ struct ImportTimelinePane: Pane {
 
   init(timeline t: ReplayTimeline) {
     let r = t.result
-    title = "Imported QEMU run (\(r.cdDesign) CD tables)"
+    title = "Imported QEMU run (CD tables: \(r.design.verdict.rawValue))"
     var out: [[Span]] = [
       [
         Span("phase ", Style(.dim)), Span(t.phase, Style(.title, bold: true)),
