@@ -79,11 +79,12 @@ package struct WalkView: Sendable, Hashable {
       [Span(col("", 24))]
         + (0..<PageTableFormat.levels).map { Span(col("S2 level \($0)", 20), Style(.header)) })
     for row in grid {
-      let label = row.translates.map { i in
-        guard walk.steps.indices.contains(i) else { return "faulted IPA" }
-        let s = walk.steps[i]
-        return s.kind == .s1Level ? "\(s.title) table" : s.title
-      } ?? "final IPA"
+      let label =
+        row.translates.map { i in
+          guard walk.steps.indices.contains(i) else { return "faulted IPA" }
+          let s = walk.steps[i]
+          return s.kind == .s1Level ? "\(s.title) table" : s.title
+        } ?? "final IPA"
       out.append(
         [Span(col(label, 24), Style(bold: true))]
           + row.levels.map { Span(col($0.descriptor.first.map { hex($0, digits: 16) } ?? "abort", 20)) })

@@ -115,7 +115,8 @@ extension Driver {
     // leaf; a change of size syncs the gather first).
     var runs: [(size: UInt64, leaves: [UInt64])] = []
     var refused: (iova: UInt64, block: UInt64)?
-    for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: dom.kind != .sva) {
+    for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: dom.kind != .sva)
+    {
       trace.pageTableWrites += 1
       var done = false
       switch table.slot(iova: c.iova, size: c.size, smmu: smmu) {
@@ -134,7 +135,11 @@ extension Driver {
       }
       if refused != nil { break }
       if done {
-        if runs.last?.size == c.size { runs[runs.count - 1].leaves.append(c.iova) } else { runs.append((c.size, [c.iova])) }
+        if runs.last?.size == c.size {
+          runs[runs.count - 1].leaves.append(c.iova)
+        } else {
+          runs.append((c.size, [c.iova]))
+        }
       }
     }
     setPageTable(table, of: dom)
@@ -142,7 +147,8 @@ extension Driver {
       // One gather: its ATC span is the request's (as before blocks) unless sizes changed.
       let whole = runs.count == 1 && refused == nil
       let first = run.leaves[0]
-      let span = Self.atcSpan(iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
+      let span = Self.atcSpan(
+        iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
       invalidateTLB(dom, run.leaves, leaf: true)
       invalidateATC(of: dom, address: span.address, size: span.size)
     }
@@ -157,7 +163,9 @@ extension Driver {
 
   /// The core's split of a range into leaves (iommu_pgsize): at each step the largest of
   /// 1 GiB, 2 MiB and 4 KiB that IOVA and PA are aligned to and that fits.
-  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> [(iova: UInt64, pa: UInt64, size: UInt64)] {
+  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> [(
+    iova: UInt64, pa: UInt64, size: UInt64
+  )] {
     let end = iova + ((size + 0xFFF) & ~0xFFF)
     var out: [(iova: UInt64, pa: UInt64, size: UInt64)] = []
     var a = iova

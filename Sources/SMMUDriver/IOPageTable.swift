@@ -98,7 +98,8 @@ package struct IOPageTable: Sendable, Hashable {
     let pte =
       target < 3
       ? PageTableFormat.block(pa, writable: writable, stage2: stage2)
-      : stage2 ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
+      : stage2
+        ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
     _ = try? smmu.write(leaf, pte, writer: "pgtable")
     mappings[iova & ~(size - 1)] = Mapping(pa: pa & ~(size - 1), writable: writable, size: size)
     return stores + 1
@@ -129,7 +130,8 @@ package struct IOPageTable: Sendable, Hashable {
     var table = root.base
     let target = Self.level(ofSize: size)
     for level in 0..<target {
-      table = ((try? smmu.read(table + UInt64(PageTableFormat.index(iova, level: level) * 8))) ?? 0)
+      table =
+        ((try? smmu.read(table + UInt64(PageTableFormat.index(iova, level: level) * 8))) ?? 0)
         & PageTableFormat.addressMask
     }
     let slot = table + UInt64(PageTableFormat.index(iova, level: target) * 8)

@@ -42,7 +42,9 @@ extension SMMU {
   package func s2RegimeIllegality(_ ste: StreamTableEntry) -> String? {
     typealias S = StreamTableEntry
     if ste[S.s2aa64] == 0 { return "S2AA64=0 (AArch32 stage-2 tables not implemented)" }
-    guard let granule = PageTableFormat.granuleShift(tg0: ste[S.vtcrTG]) else { return "S2TG reserved (0b11)" }
+    guard let granule = PageTableFormat.granuleShift(tg0: ste[S.vtcrTG]) else {
+      return "S2TG reserved (0b11)"
+    }
     if !Self.txszRange.contains(ste[S.vtcrT0SZ]) { return "S2T0SZ \(ste[S.vtcrT0SZ]) outside 16...39" }
     guard let f = s2Format(ste) else { return "S2SL0 \(ste[S.vtcrSL0]) reserved for S2TG" }
     let bits = f.indexBits(level: f.startLevel)

@@ -42,10 +42,14 @@ extension SMMU {
   }
 
   /// Records a stage-2 sub-walk's levels as steps translating step `translates`.
-  func recordSubWalk(_ w: WalkResult, ste: StreamTableEntry, ipa: UInt64, translates: Int, _ r: inout Resolution) {
+  func recordSubWalk(
+    _ w: WalkResult, ste: StreamTableEntry, ipa: UInt64, translates: Int, _ r: inout Resolution
+  ) {
     guard r.lookup.recording, let format = s2Format(ste) else { return }
     for l in w.levels {
-      r.lookup.record { $0.append(Self.levelStep(l, input: ipa, stage2: true, format: format, translates: translates)) }
+      r.lookup.record {
+        $0.append(Self.levelStep(l, input: ipa, stage2: true, format: format, translates: translates))
+      }
     }
   }
 
@@ -97,7 +101,8 @@ extension SMMU {
       r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) }
     }
     let w = PageTableWalker.walk(
-      root: root, address: input, stage2: true, memory: memory, format: format, recordLevels: r.lookup.recording)
+      root: root, address: input, stage2: true, memory: memory, format: format,
+      recordLevels: r.lookup.recording)
     if r.lookup.recording {
       for l in w.levels {
         r.lookup.record { $0.append(Self.levelStep(l, input: input, stage2: true, format: format)) }

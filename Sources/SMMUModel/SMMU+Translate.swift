@@ -144,7 +144,9 @@ extension SMMU {
     }
     let cdKey = ConfigCacheKey.cd(sid: t.sid, ssid: index)
     if s2 {
-      guard let pa = structureAddress(cdKey, ipa: cdAddress, t, ste: ste, useCaches: useCaches, &r) else { return r }
+      guard let pa = structureAddress(cdKey, ipa: cdAddress, t, ste: ste, useCaches: useCaches, &r) else {
+        return r
+      }
       cdAddress = pa
     }
     guard let cq = fetchLine(cdKey, address: cdAddress, qwords: 8, useCaches: useCaches, &r.lookup)
@@ -179,7 +181,8 @@ extension SMMU {
     if useCaches { r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) } }
     let half = regime.upper ? "1" : "0"
     if regime.disabled {
-      return fail(.fTranslation, record: recordS1, address: t.address, why: "CD.EPD\(half)=1 and the TLB missed")
+      return fail(
+        .fTranslation, record: recordS1, address: t.address, why: "CD.EPD\(half)=1 and the TLB missed")
     }
     if regime.outOfRange {
       return fail(
@@ -204,7 +207,9 @@ extension SMMU {
           let next = (r.lookup.walkBox?.value.steps.count ?? 0) + sub.walk.levels.count
           recordSubWalk(sub.walk, ste: ste, ipa: sub.ipa, translates: next, &r)
         }
-        r.lookup.record { $0.append(Self.levelStep(l, input: t.address, stage2: false, format: regime.format)) }
+        r.lookup.record {
+          $0.append(Self.levelStep(l, input: t.address, stage2: false, format: regime.format))
+        }
       }
       // A stage-2 fault on a table address: its sub-walk has no stage-1 read after it.
       if let last = subWalks.last, !w.levels.contains(where: { $0.level == last.level }) {
@@ -234,7 +239,9 @@ extension SMMU {
       shift = min(shift, r.stage2Shift)
       out = pa & ~((UInt64(1) << UInt64(shift)) - 1)
     }
-    r.tlbKey = TLBKey(kind: w.global && !s2 ? .stage1Global : kind, vmid: vmid, asid: w.global && !s2 ? 0 : cd.asidValue, page: page, shift: shift)
+    r.tlbKey = TLBKey(
+      kind: w.global && !s2 ? .stage1Global : kind, vmid: vmid, asid: w.global && !s2 ? 0 : cd.asidValue,
+      page: page, shift: shift)
     // A combined S1+S2 entry is writable only if both stages allow writes.
     r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: regime.root)
     r.servedBy = "walk"

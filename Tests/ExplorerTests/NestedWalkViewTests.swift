@@ -9,7 +9,9 @@ import Testing
   /// Maps `va` to `pa` in the 4-level table at `root`, allocating tables on demand; returns
   /// the table pages the walk reads.
   @discardableResult
-  static func map(_ smmu: inout SMMU, root: UInt64, _ va: UInt64, _ pa: UInt64, stage2: Bool) throws -> [UInt64] {
+  static func map(_ smmu: inout SMMU, root: UInt64, _ va: UInt64, _ pa: UInt64, stage2: Bool) throws
+    -> [UInt64]
+  {
     var t = root
     var pages = [root]
     for level in 0..<3 {

@@ -84,7 +84,9 @@ struct BlockMappingTests {
     let tables = d.domains["D"]?.pageTable?.tables.count
     let t = d.ok { $0.map(domain: "D", iova: Self.iova, size: 1 << 21, pa: Self.pa) }
     // The level-3 table goes (TLBI leaf=0 per 4 KiB + sync), the block takes its slot.
-    #expect(t.count("TLBI_NH_VA") == 512 && t.commands.allSatisfy { if case .tlbiNHVA(_, _, _, let leaf, _) = $0 { !leaf } else { true } })
+    #expect(
+      t.count("TLBI_NH_VA") == 512
+        && t.commands.allSatisfy { if case .tlbiNHVA(_, _, _, let leaf, _) = $0 { !leaf } else { true } })
     #expect(d.domains["D"]?.pageTable?.tables.count == tables.map { $0 - 1 })
     #expect(d.read("A", iova: Self.iova + 0x8)?.outcome == .translated(Self.pa + 0x8))
     // A block over a table that still maps a page is refused.

@@ -9,7 +9,8 @@ import Testing
 struct NestedWalkTests {
   /// SID 1 nested, VA 0x1000 -> IPA 0x8000_0000 -> PA 0xB000_0000; the CD table and stage-1
   /// tables map to themselves unless left out by `skip` (table pages, root first, then the CD table).
-  static func rig(skip: Set<Int> = [], s2ps: UInt64 = 5) -> (Rig, s1Pages: [UInt64], cds: UInt64, s2: UInt64) {
+  static func rig(skip: Set<Int> = [], s2ps: UInt64 = 5) -> (Rig, s1Pages: [UInt64], cds: UInt64, s2: UInt64)
+  {
     var rig = Rig()
     let s1 = rig.newPageTable()
     rig.map(0x1000, to: 0x8000_0000, root: s1)

@@ -32,7 +32,8 @@ struct RegimeTests {
     let leaf =
       leafLevel < 3
       ? PageTableFormat.block(pa, writable: writable, stage2: stage2)
-      : stage2 ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
+      : stage2
+        ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
     rig.store(table + UInt64(format.tableIndex(va, level: leafLevel) * 8), leaf)
   }
 

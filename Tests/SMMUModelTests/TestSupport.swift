@@ -133,7 +133,9 @@ struct Rig {
   func tablePages(_ va: UInt64, root: UInt64) -> [UInt64] {
     var pages = [root]
     for level in 0..<3 {
-      pages.append((load(pages[level] + UInt64(PageTableFormat.index(va, level: level) * 8)) ?? 0) & PageTableFormat.addressMask)
+      pages.append(
+        (load(pages[level] + UInt64(PageTableFormat.index(va, level: level) * 8)) ?? 0)
+          & PageTableFormat.addressMask)
     }
     return pages
   }

@@ -119,7 +119,10 @@ import Testing
     #expect(r.outcome == .translated(0xB000_0010) && w.outcome == r.outcome)
     let grid = w.nestedGrid
     #expect(grid.count == 6 && grid.last?.translates == nil)
-    #expect(grid.dropLast().map { w.steps[$0.translates ?? 0].kind } == [.cd, .s1Level, .s1Level, .s1Level, .s1Level])
+    #expect(
+      grid.dropLast().map { w.steps[$0.translates ?? 0].kind } == [
+        .cd, .s1Level, .s1Level, .s1Level, .s1Level,
+      ])
     #expect(grid.allSatisfy { $0.levels.map(\.level) == [0, 1, 2, 3] })
     #expect(grid[5].levels[0].note == "IPA bits 47:39 = 0x0")
     // 4 stage-1 reads, 4 x 4 for their tables, 4 for the CD and 4 for the final IPA.
