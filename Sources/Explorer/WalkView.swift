@@ -78,15 +78,13 @@ package struct WalkView: Sendable, Hashable {
     out.append(
       [Span(col("", 24))]
         + (0..<PageTableFormat.levels).map { Span(col("S2 level \($0)", 20), Style(.header)) })
-    let s1Reads = walk.steps.filter { $0.kind == .s1Level }
-    for s in s1Reads where !grid.contains(where: { $0.translates != nil }) {
-      out.append([
-        Span(col("\(s.title) table", 24)),
-        Span("read as a PA (the model does not yet translate S1 table addresses)", Style(.dim)),
-      ])
-    }
     for row in grid {
-      let label = row.translates.map { "step \($0 + 1)" } ?? "final IPA"
+      let label =
+        row.translates.map { i in
+          guard walk.steps.indices.contains(i) else { return "faulted IPA" }
+          let s = walk.steps[i]
+          return s.kind == .s1Level ? "\(s.title) table" : s.title
+        } ?? "final IPA"
       out.append(
         [Span(col(label, 24), Style(bold: true))]
           + row.levels.map { Span(col($0.descriptor.first.map { hex($0, digits: 16) } ?? "abort", 20)) })

@@ -1,8 +1,8 @@
 import SMMUModel
 
 extension Driver {
-  /// The most one `map`/`unmap` covers: 1 GiB (262 144 pages; the model writes one leaf per
-  /// 4 KiB page).
+  /// The most one `map`/`unmap` covers: 1 GiB (one block store when 1 GiB aligned, up to
+  /// 262 144 page stores when IOVA and PA share no 2 MiB alignment).
   package static let maxMapBytes: UInt64 = 1 << 30
   /// IOVAs, IPAs and PAs of the fixed translation regime are below 2^48 (48-bit input,
   /// T0SZ = 16; 48-bit output).
@@ -58,31 +58,46 @@ extension Driver {
         d.domains[domain] = dom
       }
       guard var table = d.pageTable(of: dom) else { return }
-      // io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte: -EEXIST); mapping
-      // over a live page without unmap + TLBI would leave stale TLB/ATC entries.
-      var page = iova & ~(PageTableFormat.granule - 1)
-      while page < iova + max(size, 1) {
-        if table.mappings[page] != nil {
-          throw DriverError(.eexist, "\(hex(page)) is already mapped in \(domain)")
-        }
-        page += PageTableFormat.granule
-      }
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
       // silently truncated address).
       let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
-      var offset: UInt64 = 0
-      while offset < max(size, 1) {
+      // The core splits the range into the largest leaves IOVA/PA alignment and the length
+      // allow (iommu_pgsize: 1 GiB, 2 MiB, 4 KiB); an SVA mm's table is the CPU's (pages).
+      let chunks = Self.chunks(
+        iova: iova & ~0xFFF, pa: base & ~0xFFF, size: max(size, 1), blocks: dom.kind != .sva)
+      // io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte: -EEXIST); mapping
+      // over a live page without unmap + TLBI would leave stale TLB/ATC entries. (A block over
+      // a table that still maps pages is refused too: Linux would drop those pages silently.)
+      var emptyTables: Set<UInt64> = []
+      for c in chunks {
+        switch table.slot(iova: c.iova, size: c.size, smmu: d.smmu) {
+        case .leaf(let at, _):
+          throw DriverError(.eexist, "\(hex(max(at, c.iova))) is already mapped in \(domain)")
+        case .table:
+          if let live = table.mappings.keys.filter({ $0 >= c.iova && $0 - c.iova < c.size }).min() {
+            throw DriverError(.eexist, "\(hex(live)) is already mapped in \(domain)")
+          }
+          emptyTables.insert(c.iova)
+        case .empty: break
+        }
+      }
+      for c in chunks {
+        if emptyTables.contains(c.iova) {
+          // arm_lpae_init_pte: the old (empty) table is unmapped and freed first, with a
+          // walk-cache flush (TLBI leaf=0 per 4 KiB + sync, then ATC).
+          d.trace.pageTableWrites += table.removeTable(iova: c.iova, size: c.size, smmu: &d.smmu)
+          d.flushWalk(dom, iova: c.iova, size: c.size)
+        }
         d.trace.pageTableWrites += table.map(
-          iova: iova + offset, pa: base &+ offset, writable: writable, smmu: &d.smmu)
-        offset += PageTableFormat.granule
+          iova: c.iova, pa: c.pa, writable: writable, size: c.size, smmu: &d.smmu)
       }
       d.setPageTable(table, of: dom)
       d.note("map \(hex(iova))+\(hex(size)) -> \(hex(base)) in \(domain)")
     }
   }
 
-  /// Unmaps and invalidates: TLBI by VA (ASID for S1/SVA, IPA for S2) per page + sync, then
-  /// ATC invalidation of the attached ATS masters (legacy: every ATS master of the domain,
+  /// Unmaps and invalidates: TLBI by VA (ASID for S1/SVA, IPA for S2) per leaf (page or
+  /// block) + sync, then ATC invalidation of the attached ATS masters (legacy: every ATS master of the domain,
   /// no SSV; per-master: each attachment with its own SSID).
   package mutating func unmap(domain: String, iova: UInt64, size: UInt64 = 4096) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
@@ -96,27 +111,94 @@ extension Driver {
     guard var table = pageTable(of: dom) else {
       throw DriverError(.einval, "\(domain) has no page table")
     }
-    var pages: [UInt64] = []
-    var offset: UInt64 = 0
-    while offset < max(size, 1) {
-      if table.unmap(iova: iova + offset, smmu: &smmu) { pages.append((iova + offset) & ~0xFFF) }
+    // The core's chunks; each run of equal-size leaves is one gather (io-pgtable adds each
+    // leaf; a change of size syncs the gather first).
+    var runs: [(size: UInt64, leaves: [UInt64])] = []
+    var refused: (iova: UInt64, block: UInt64)?
+    for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: dom.kind != .sva)
+    {
       trace.pageTableWrites += 1
-      offset += PageTableFormat.granule
+      var done = false
+      switch table.slot(iova: c.iova, size: c.size, smmu: smmu) {
+      case .leaf(let at, let bytes) where bytes > c.size:
+        // io-pgtable no longer splits a block (v6.13, 33729a5fc0ca): it unmaps nothing and
+        // the core stops there.
+        refused = (at, bytes)
+      case .leaf: done = table.unmap(iova: c.iova, size: c.size, smmu: &smmu)
+      case .table:
+        // A table under a block-sized unmap: cleared and freed whole, its walks flushed.
+        _ = table.removeTable(iova: c.iova, size: c.size, smmu: &smmu)
+        setPageTable(table, of: dom)
+        flushWalk(dom, iova: c.iova, size: c.size)
+        done = true
+      case .empty: break
+      }
+      if refused != nil { break }
+      if done {
+        if runs.last?.size == c.size {
+          runs[runs.count - 1].leaves.append(c.iova)
+        } else {
+          runs.append((c.size, [c.iova]))
+        }
+      }
     }
     setPageTable(table, of: dom)
-    guard !pages.isEmpty else { return }
+    for run in runs {
+      // One gather: its ATC span is the request's (as before blocks) unless sizes changed.
+      let whole = runs.count == 1 && refused == nil
+      let first = run.leaves[0]
+      let span = Self.atcSpan(
+        iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
+      invalidateTLB(dom, run.leaves, leaf: true)
+      invalidateATC(of: dom, address: span.address, size: span.size)
+    }
+    if let refused {
+      let unmapped = runs.reduce(0) { $0 + UInt64($1.leaves.count) * $1.size }
+      throw DriverError(
+        .einval,
+        "unmap of part of the \(hex(refused.block)) block at \(hex(refused.iova)): io-pgtable does not split "
+          + "blocks, so only \(hex(unmapped)) of \(hex(size)) bytes were unmapped")
+    }
+  }
+
+  /// The core's split of a range into leaves (iommu_pgsize): at each step the largest of
+  /// 1 GiB, 2 MiB and 4 KiB that IOVA and PA are aligned to and that fits.
+  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> [(
+    iova: UInt64, pa: UInt64, size: UInt64
+  )] {
+    let end = iova + ((size + 0xFFF) & ~0xFFF)
+    var out: [(iova: UInt64, pa: UInt64, size: UInt64)] = []
+    var a = iova
+    var p = pa
+    while a < end {
+      let n = IOPageTable.chunkSize(iova: a, pa: p, remaining: end - a, blocks: blocks)
+      out.append((a, p, n))
+      a += n
+      p &+= n
+    }
+    return out
+  }
+
+  /// io-pgtable's walk flush of a removed table (arm_smmu_tlb_inv_walk): TLBI leaf=0 per
+  /// 4 KiB + sync, then ATC invalidation.
+  mutating func flushWalk(_ dom: Domain, iova: UInt64, size: UInt64) {
+    invalidateTLB(dom, stride(from: iova, to: iova + size, by: 4096).map { $0 }, leaf: false)
     let span = Self.atcSpan(iova: iova, size: size)
+    invalidateATC(of: dom, address: span.address, size: span.size)
+  }
+
+  /// TLBI_NH_VA (S1, SVA) or TLBI_S2_IPA (S2) of each address, then CMD_SYNC.
+  mutating func invalidateTLB(_ dom: Domain, _ addresses: [UInt64], leaf: Bool) {
     switch dom.kind {
     case .s2:
       if let vmid = dom.vmid {
-        issue(pages.map { .tlbiS2IPA(vmid: vmid, address: $0, leaf: true, range: nil) } + [.sync])
+        issue(addresses.map { .tlbiS2IPA(vmid: vmid, address: $0, leaf: leaf, range: nil) } + [.sync])
       }
     default:
       if let asid = dom.asid ?? dom.mm.flatMap({ addressSpaces[$0]?.cpuASID }), dom.finalised {
-        issue(pages.map { .tlbiNHVA(vmid: 0, asid: asid, address: $0, leaf: true, range: nil) } + [.sync])
+        issue(addresses.map { .tlbiNHVA(vmid: 0, asid: asid, address: $0, leaf: leaf, range: nil) } + [.sync])
       }
     }
-    invalidateATC(of: dom, address: span.address, size: span.size)
   }
 
   /// ATC invalidation after a change of a domain's translations.
@@ -212,7 +294,9 @@ extension Driver {
         )
       }
       if dom.kind != .sva, let table = dom.pageTable {
-        for page in table.mappings.keys.sorted() { try d.unmapPages(domain, iova: page, size: 4096) }
+        for page in table.mappings.keys.sorted() {
+          try d.unmapPages(domain, iova: page, size: table.mappings[page]?.size ?? 4096)
+        }
       }
       if let t = d.domains[domain]?.legacyCDTable {
         for a in t.allocations { try? d.smmu.free(a.base) }

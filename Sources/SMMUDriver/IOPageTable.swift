@@ -1,20 +1,36 @@
 import SMMUModel
 
 /// The driver's io-pgtable: a 4-level, 4 KiB-granule table in simulated memory that map and
-/// unmap edit with logged stores ("pgtable"), and that the hardware model walks.
+/// unmap edit with logged stores ("pgtable"), and that the hardware model walks. Like
+/// io-pgtable-arm, a leaf is a page (level 3) or a block (2 MiB at level 2, 1 GiB at level 1).
 package struct IOPageTable: Sendable, Hashable {
   package let stage2: Bool
   package let owner: String
   package private(set) var root: Allocation
   /// Every table page (root included).
   package private(set) var tables: [Allocation]
-  /// Mapped pages: input page address -> (output page address, writable).
+  /// Mapped leaves: input address of the page or block -> (output address, writable, size).
   package private(set) var mappings: [UInt64: Mapping] = [:]
 
-  /// One mapped page.
+  /// One mapped leaf: a 4 KiB page or a 2 MiB / 1 GiB block.
   package struct Mapping: Sendable, Hashable {
     package let pa: UInt64
     package let writable: Bool
+    package var size: UInt64 = 4096
+  }
+
+  /// The sizes io-pgtable maps with (pgsize_bitmap of a 4 KiB granule), largest first.
+  package static let leafSizes: [UInt64] = [1 << 30, 1 << 21, 1 << 12]
+  static let format = PageTableFormat.standard
+
+  /// The level a leaf of `size` sits at (1 GiB: 1, 2 MiB: 2, 4 KiB: 3).
+  static func level(ofSize size: UInt64) -> Int { size == 1 << 30 ? 1 : size == 1 << 21 ? 2 : 3 }
+
+  /// The core's `iommu_pgsize`: the largest leaf size both addresses are aligned to that fits in
+  /// `remaining` (4 KiB when `blocks` is off).
+  package static func chunkSize(iova: UInt64, pa: UInt64, remaining: UInt64, blocks: Bool) -> UInt64 {
+    guard blocks else { return 4096 }
+    return leafSizes.first { (iova | pa) & ($0 - 1) == 0 && $0 <= remaining } ?? 4096
   }
 
   package init(stage2: Bool, owner: String, smmu: inout SMMU) {
@@ -26,12 +42,44 @@ package struct IOPageTable: Sendable, Hashable {
     tables = [root]
   }
 
-  /// Maps one 4 KiB page, allocating intermediate tables as needed. Returns the stores made.
+  /// What a walk to the slot of a leaf of `size` at `iova` finds.
+  package enum Slot: Sendable, Hashable {
+    /// A leaf (page or block) covers `iova` at or above the level: mapped already.
+    case leaf(iova: UInt64, size: UInt64)
+    /// A table sits in the slot (a block would replace it).
+    case table(UInt64)
+    case empty
+  }
+
+  /// Walks towards the slot of a `size` leaf at `iova` without changing anything.
+  package func slot(iova: UInt64, size: UInt64, smmu: SMMU) -> Slot {
+    var table = root.base
+    let target = Self.level(ofSize: size)
+    for level in 0...target {
+      let desc = (try? smmu.read(table + UInt64(PageTableFormat.index(iova, level: level) * 8))) ?? 0
+      guard desc & 1 == 1 else { return .empty }
+      let isTable = level < 3 && desc & 3 == 3
+      if !isTable {
+        let bytes = UInt64(1) << UInt64(Self.format.shift(level: level))
+        return .leaf(iova: iova & ~(bytes - 1), size: bytes)
+      }
+      if level == target { return .table(desc & PageTableFormat.addressMask) }
+      table = desc & PageTableFormat.addressMask
+    }
+    return .empty
+  }
+
+  /// Maps one leaf of `size` (4 KiB, 2 MiB or 1 GiB; `iova` and `pa` aligned to it),
+  /// allocating intermediate tables as needed. The slot must be empty (see `slot`). Returns
+  /// the stores made.
   @discardableResult
-  package mutating func map(iova: UInt64, pa: UInt64, writable: Bool, smmu: inout SMMU) -> Int {
+  package mutating func map(
+    iova: UInt64, pa: UInt64, writable: Bool, size: UInt64 = 4096, smmu: inout SMMU
+  ) -> Int {
     var stores = 0
     var table = root.base
-    for level in 0..<(PageTableFormat.levels - 1) {
+    let target = Self.level(ofSize: size)
+    for level in 0..<target {
       let slot = table + UInt64(PageTableFormat.index(iova, level: level) * 8)
       let desc = (try? smmu.read(slot)) ?? 0
       if desc & PageTableFormat.validTable == PageTableFormat.validTable {
@@ -46,29 +94,64 @@ package struct IOPageTable: Sendable, Hashable {
       stores += 1
       table = next.base
     }
-    let leaf = table + UInt64(PageTableFormat.index(iova, level: 3) * 8)
+    let leaf = table + UInt64(PageTableFormat.index(iova, level: target) * 8)
     let pte =
-      stage2
-      ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
+      target < 3
+      ? PageTableFormat.block(pa, writable: writable, stage2: stage2)
+      : stage2
+        ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
     _ = try? smmu.write(leaf, pte, writer: "pgtable")
-    mappings[iova & ~(PageTableFormat.granule - 1)] = Mapping(
-      pa: pa & ~(PageTableFormat.granule - 1), writable: writable)
+    mappings[iova & ~(size - 1)] = Mapping(pa: pa & ~(size - 1), writable: writable, size: size)
     return stores + 1
   }
 
-  /// Unmaps one page (clears its leaf descriptor). Returns false if it was not mapped.
+  /// Unmaps the leaf of exactly `size` at `iova` (clears its descriptor). Returns false if
+  /// no leaf of that size is mapped there.
   @discardableResult
-  package mutating func unmap(iova: UInt64, smmu: inout SMMU) -> Bool {
-    let page = iova & ~(PageTableFormat.granule - 1)
-    guard mappings.removeValue(forKey: page) != nil else { return false }
+  package mutating func unmap(iova: UInt64, size: UInt64 = 4096, smmu: inout SMMU) -> Bool {
+    let base = iova & ~(size - 1)
+    guard mappings[base]?.size == size else { return false }
+    mappings[base] = nil
     var table = root.base
-    for level in 0..<(PageTableFormat.levels - 1) {
+    for level in 0..<Self.level(ofSize: size) {
       let slot = table + UInt64(PageTableFormat.index(iova, level: level) * 8)
       guard let desc = try? smmu.read(slot), desc & 3 == 3 else { return false }
       table = desc & PageTableFormat.addressMask
     }
-    _ = try? smmu.write(table + UInt64(PageTableFormat.index(iova, level: 3) * 8), 0, writer: "pgtable")
+    let slot = table + UInt64(PageTableFormat.index(iova, level: Self.level(ofSize: size)) * 8)
+    _ = try? smmu.write(slot, 0, writer: "pgtable")
     return true
+  }
+
+  /// Clears the table descriptor in the slot of a `size` leaf at `iova` and frees the table
+  /// under it and its sub-tables (io-pgtable's unmap of a table, before a block replaces it
+  /// or when an unmap covers it whole). Its leaves must be unmapped already. Returns the store.
+  package mutating func removeTable(iova: UInt64, size: UInt64, smmu: inout SMMU) -> Int {
+    var table = root.base
+    let target = Self.level(ofSize: size)
+    for level in 0..<target {
+      table =
+        ((try? smmu.read(table + UInt64(PageTableFormat.index(iova, level: level) * 8))) ?? 0)
+        & PageTableFormat.addressMask
+    }
+    let slot = table + UInt64(PageTableFormat.index(iova, level: target) * 8)
+    var doomed = [((try? smmu.read(slot)) ?? 0) & PageTableFormat.addressMask]
+    _ = try? smmu.write(slot, 0, writer: "pgtable")
+    var i = 0
+    while i < doomed.count {
+      for e in 0..<512 {
+        let d = (try? smmu.read(doomed[i] + UInt64(e * 8))) ?? 0
+        if d & 3 == 3 && tables.contains(where: { $0.base == d & PageTableFormat.addressMask }) {
+          doomed.append(d & PageTableFormat.addressMask)
+        }
+      }
+      i += 1
+    }
+    for t in doomed { try? smmu.free(t) }
+    tables.removeAll { doomed.contains($0.base) }
+    let start = iova & ~(size - 1)
+    for k in mappings.keys where k >= start && k - start < size { mappings[k] = nil }
+    return 1
   }
 
   /// Frees every table page (the caller has unmapped and invalidated first).

@@ -20,10 +20,13 @@ package struct ContextDescriptor: Sendable, Hashable {
   package static let sh0 = BitField("SH0", word: 0, 13, 12)
   package static let epd0 = BitField("EPD0", word: 0, 14, 14)
   package static let endi = BitField("ENDI", word: 0, 15, 15)
+  package static let t1sz = BitField("T1SZ", word: 0, 21, 16)
+  package static let tg1 = BitField("TG1", word: 0, 23, 22)
   package static let epd1 = BitField("EPD1", word: 0, 30, 30)
   package static let v = BitField("V", word: 0, 31, 31)
   package static let ips = BitField("IPS", word: 0, 34, 32)
   package static let tbi0 = BitField("TBI0", word: 0, 38, 38)
+  package static let tbi1 = BitField("TBI1", word: 0, 39, 39)
   package static let aa64 = BitField("AA64", word: 0, 41, 41)
   package static let hd = BitField("HD", word: 0, 42, 42)
   package static let ha = BitField("HA", word: 0, 43, 43)
@@ -34,6 +37,7 @@ package struct ContextDescriptor: Sendable, Hashable {
   package static let asid = BitField("ASID", word: 0, 63, 48)
   // MARK: words 1 and 3
   package static let ttb0 = BitField("TTB0", word: 1, 51, 4)
+  package static let ttb1 = BitField("TTB1", word: 2, 51, 4)
   package static let mair = BitField("MAIR", word: 3, 63, 0)
 
   /// Every named field, in qword and bit order.
@@ -52,6 +56,8 @@ package struct ContextDescriptor: Sendable, Hashable {
   package var asidValue: UInt16 { UInt16(self[Self.asid]) }
   /// The translation table base, in place (bits 51:4 of word 1).
   package var tableAddress: UInt64 { qwords[1] & Self.ttb0.mask }
+  /// The upper range's table base, in place (bits 51:4 of word 2).
+  package var table1Address: UInt64 { qwords[2] & Self.ttb1.mask }
   package var translationDisabled: Bool { self[Self.epd0] == 1 }
 
   /// The fields by name with their values, for the UI.

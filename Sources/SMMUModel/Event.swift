@@ -48,6 +48,19 @@ package enum EventType: UInt8, Sendable, Hashable, CaseIterable {
   }
 }
 
+/// An event record's CLASS (q1 bits 41:40): what the SMMU was translating when a
+/// translation fault hit. With S2=1 in nested mode: CD for the stage-2 translation of an
+/// L1CD/CD fetch address, TT for that of a stage-1 table address, IN for the input (or the
+/// final IPA).
+package enum EventClass: UInt8, Sendable, Hashable, CaseIterable {
+  case cd = 0
+  case tt = 1
+  case input = 2
+
+  /// "CD", "TT", "IN".
+  package var name: String { ["CD", "TT", "IN"][Int(rawValue)] }
+}
+
 /// One event record as the event queue holds it.
 package struct Event: Sendable, Hashable {
   package let type: EventType
@@ -61,11 +74,19 @@ package struct Event: Sendable, Hashable {
   /// True for a stage-2 fault.
   package let stage2: Bool
   package let read: Bool
+  /// CLASS, for translation faults and F_WALK_EABT (nil for other records).
+  package let eventClass: EventClass?
+  /// The IPA whose stage-2 translation faulted (S2=1): the CD or table address for CLASS=CD
+  /// or TT, the final IPA for CLASS=IN.
+  package let ipa: UInt64?
 
   package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
-    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true
+    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, eventClass: EventClass? = nil,
+    ipa: UInt64? = nil
   ) {
+    self.eventClass = eventClass
+    self.ipa = ipa
     self.type = type
     self.sid = sid
     self.ssid = ssid
@@ -81,6 +102,7 @@ package struct Event: Sendable, Hashable {
     if let address { s += " addr=\(hex(address))" }
     if let fetchAddress { s += " fetch=\(hex(fetchAddress))" }
     if stage2 { s += " S2" }
+    if let eventClass, eventClass != .input { s += " CLASS=\(eventClass.name) ipa=\(hex(ipa ?? 0))" }
     return s
   }
 }

@@ -103,18 +103,18 @@ extension SMMU {
     case .tlbiNHVA(let vmid, let asid, let address, _, let range):
       let pages = Self.pageSpan(address, range)
       tlb.invalidate { k, _ in
-        guard k.kind != .stage2, k.vmid == vmid, pages.contains(k.page) else { return false }
+        guard k.kind != .stage2, k.vmid == vmid, k.overlaps(pages) else { return false }
         return k.kind == .stage1Global || k.asid == asid
       }
     case .tlbiNHVAA(let vmid, let address, _, let range):
       let pages = Self.pageSpan(address, range)
-      tlb.invalidate { k, _ in k.kind != .stage2 && k.vmid == vmid && pages.contains(k.page) }
+      tlb.invalidate { k, _ in k.kind != .stage2 && k.vmid == vmid && k.overlaps(pages) }
     case .tlbiS12VMAll(let vmid):
       tlb.invalidate { k, _ in k.vmid == vmid }
     case .tlbiS2IPA(let vmid, let address, _, let range):
       let pages = Self.pageSpan(address, range)
       // Need not remove combined S1+S2 entries: the model keeps them (the minimal scope).
-      tlb.invalidate { k, _ in k.kind == .stage2 && k.vmid == vmid && pages.contains(k.page) }
+      tlb.invalidate { k, _ in k.kind == .stage2 && k.vmid == vmid && k.overlaps(pages) }
     case .tlbiNSNHAll:
       tlb.invalidate { _, _ in true }
     case .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA:

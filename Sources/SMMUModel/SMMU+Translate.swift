@@ -16,6 +16,8 @@ extension SMMU {
     var atsAllowed = false
     /// Stage-2 write permission of the last stage-2 translation (true when none ran).
     var stage2Writable = true
+    /// log2 of the leaf size of the last stage-2 translation.
+    var stage2Shift = 64
   }
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
@@ -44,7 +46,8 @@ extension SMMU {
       if record {
         r.event = Event(
           type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch,
-          stage2: stage2, read: !t.write)
+          stage2: stage2, read: !t.write,
+          eventClass: type.isTranslationFault || type == .fWalkEABT ? .input : nil)
       }
       return r
     }
@@ -64,6 +67,9 @@ extension SMMU {
       return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegality(ste) ?? "")" : "STE.V=0")
     }
     let config = ste.configValue
+    if config == .s2Translate || config == .nested, let why = s2RegimeIllegality(ste) {
+      return fail(.cBadSTE, why: "ILLEGAL STE: \(why)")
+    }
     r.atsAllowed = ste[S.eats] == S.eatsTrans
     let s2 = config == .s2Translate || config == .nested
     let vmid = UInt16(ste[S.s2vmid])
@@ -75,8 +81,8 @@ extension SMMU {
       return r
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
-      // An address the output cannot hold is never truncated.
-      guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
+      // An address beyond the IAS (stage 1 bypassed) is never truncated: F_ADDR_SIZE.
+      guard t.address >> UInt64(features.oas) == 0 else {
         return fail(.fAddrSize, address: t.address)
       }
       r.outcome = .bypassed(t.address)
@@ -84,6 +90,7 @@ extension SMMU {
       return r
     case .s2Translate:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
+      guard t.address >> UInt64(features.oas) == 0 else { return fail(.fAddrSize, address: t.address) }
       return stage2(t, ste: ste, vmid: vmid, input: t.address, r)
     case .s1Translate, .nested: break
     }
@@ -100,8 +107,9 @@ extension SMMU {
       case S.S1DSS.bypass.rawValue:
         r.lookup.note("S1DSS bypass: stage 1 skipped")
         r.lookup.record { $0.annotateLast([], note: "SSV=0 and S1DSS=bypass: stage 1 skipped, no CD read") }
+        guard t.address >> UInt64(features.oas) == 0 else { return fail(.fAddrSize, address: t.address) }
         if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
-        guard t.address >> UInt64(PageTableFormat.inputBits) == 0 else {
+        guard t.address >> UInt64(features.oas) == 0 else {
           return fail(.fAddrSize, address: t.address)
         }
         r.outcome = .bypassed(t.address)
@@ -117,10 +125,12 @@ extension SMMU {
     if substreams, ste[S.s1fmt] == S.s1fmt64KL2 || ste[S.s1fmt] == S.s1fmt4KL2 {
       let shift = ste[S.s1fmt] == S.s1fmt64KL2 ? 10 : 6
       let l1i = Int(index) >> shift
-      let l1a = ptr + UInt64(l1i * 8)
+      let l1ipa = ptr + UInt64(l1i * 8)
+      let l1key = ConfigCacheKey.l1cd(sid: t.sid, index: l1i)
       guard
-        let d = fetchLine(
-          .l1cd(sid: t.sid, index: l1i), address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
+        let l1a = s2 ? structureAddress(l1key, ipa: l1ipa, t, ste: ste, useCaches: useCaches, &r) : l1ipa
+      else { return r }
+      guard let d = fetchLine(l1key, address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
       else { return fail(.fCDFetch, fetch: l1a) }
       r.lookup.record {
         $0.annotateLast(
@@ -132,9 +142,14 @@ extension SMMU {
       guard d[0] & 1 == 1 else { return fail(.cBadSubstreamID, why: "L1CD.V=0") }
       cdAddress = (d[0] & CDTable.l1L2Ptr.mask) + UInt64(Int(index) & ((1 << shift) - 1)) * 64
     }
-    guard
-      let cq = fetchLine(
-        .cd(sid: t.sid, ssid: index), address: cdAddress, qwords: 8, useCaches: useCaches, &r.lookup)
+    let cdKey = ConfigCacheKey.cd(sid: t.sid, ssid: index)
+    if s2 {
+      guard let pa = structureAddress(cdKey, ipa: cdAddress, t, ste: ste, useCaches: useCaches, &r) else {
+        return r
+      }
+      cdAddress = pa
+    }
+    guard let cq = fetchLine(cdKey, address: cdAddress, qwords: 8, useCaches: useCaches, &r.lookup)
     else { return fail(.fCDFetch, fetch: cdAddress) }
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
@@ -142,115 +157,95 @@ extension SMMU {
     guard cd.isValid, cdIllegality(cd, ste: ste) == nil else {
       return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
     }
+    if let why = cdRegimeIllegality(cd, ste: ste) { return fail(.cBadCD, why: "ILLEGAL CD: \(why)") }
     // 5. Stage 1 TLB, then walk.
     let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
     let page = t.address >> 12
-    let key = TLBKey(kind: s2 ? .nested : .stage1, vmid: vmid, asid: cd.asidValue, page: page)
-    let globalKey = TLBKey(kind: .stage1Global, vmid: vmid, asid: 0, page: page)
-    r.root = cd.tableAddress
-    if useCaches, let hit = tlb.peek(key) ?? tlb.peek(globalKey) {
-      r.tlbKey = tlb.peek(key) != nil ? key : globalKey
+    let kind: TLBKey.Kind = s2 ? .nested : .stage1
+    let key = TLBKey(kind: kind, vmid: vmid, asid: cd.asidValue, page: page)
+    let regime = stage1Regime(cd, ste: ste, address: t.address)
+    r.root = regime.root
+    if useCaches,
+      let (hitKey, hit) = tlbFind(kind, vmid: vmid, asid: cd.asidValue, address: t.address)
+        ?? tlbFind(.stage1Global, vmid: vmid, asid: 0, address: t.address)
+    {
+      r.tlbKey = hitKey
       r.tlbHit = hit
       r.servedBy = "TLB"
-      r.lookup.note(.tlbHit(r.tlbKey!))
-      let hitKey = r.tlbKey!
+      r.lookup.note(.tlbHit(hitKey))
       r.lookup.record { $0.append(Self.tlbStep(hitKey, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
-      r.outcome = .translated(hit.outputPage | (t.address & 0xFFF))
+      r.outcome = .translated(hit.outputPage | (t.address & hitKey.offsetMask))
       return r
     }
     if useCaches { r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) } }
-    if cd.translationDisabled {
-      return fail(.fTranslation, record: recordS1, address: t.address, why: "CD.EPD0=1 and the TLB missed")
-    }
-    let t0sz = Int(cd[C.t0sz])
-    if t0sz > 0, t0sz < 64, t.address >> UInt64(64 - t0sz) != 0 {
+    let half = regime.upper ? "1" : "0"
+    if regime.disabled {
       return fail(
-        .fTranslation, record: recordS1, address: t.address, why: "address beyond the CD's T0SZ range")
+        .fTranslation, record: recordS1, address: t.address, why: "CD.EPD\(half)=1 and the TLB missed")
     }
+    if regime.outOfRange {
+      return fail(
+        .fTranslation, record: recordS1, address: t.address, why: "address beyond the CD's T\(half)SZ range")
+    }
+    // Nested: each table address is an IPA, walked through stage 2 first (the 2-D walk).
+    var subWalks: [(level: Int, ipa: UInt64, walk: WalkResult)] = []
+    var tableFault: (type: EventType, ipa: UInt64)?
     let w = PageTableWalker.walk(
-      root: cd.tableAddress, address: t.address, stage2: false, memory: memory,
-      recordLevels: r.lookup.recording)
-    if r.lookup.recording {
-      for l in w.levels { r.lookup.record { $0.append(Self.levelStep(l, input: t.address, stage2: false)) } }
+      root: regime.root, address: regime.walkAddress, stage2: false, memory: memory, format: regime.format,
+      recordLevels: r.lookup.recording
+    ) { ipa, level in
+      guard s2 else { return ipa }
+      let s = stage2Walk(ipa, ste: ste, &r)
+      if r.lookup.recording { subWalks.append((level, ipa, s.walk)) }
+      if let f = s.fault { tableFault = (f, ipa) }
+      return s.pa
     }
-    r.walkReads = w.readsPerLevel
-    r.lookup.note(.walk(stage2: false, root: cd.tableAddress, reads: w.readsPerLevel.reduce(0, +)))
+    if r.lookup.recording {
+      for l in w.levels {
+        for sub in subWalks where sub.level == l.level {
+          let next = (r.lookup.walkBox?.value.steps.count ?? 0) + sub.walk.levels.count
+          recordSubWalk(sub.walk, ste: ste, ipa: sub.ipa, translates: next, &r)
+        }
+        r.lookup.record {
+          $0.append(Self.levelStep(l, input: t.address, stage2: false, format: regime.format))
+        }
+      }
+      // A stage-2 fault on a table address: its sub-walk has no stage-1 read after it.
+      if let last = subWalks.last, !w.levels.contains(where: { $0.level == last.level }) {
+        recordSubWalk(last.walk, ste: ste, ipa: last.ipa, translates: -1, &r)
+      }
+    }
+    for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
+    r.lookup.note(.walk(stage2: false, root: regime.root, reads: w.readsPerLevel.reduce(0, +)))
+    if let tf = tableFault {
+      return stage2Fault(tf.type, t, ste: ste, ipa: tf.ipa, eventClass: .tt, r)
+    }
     if let fault = w.fault {
       // A/R/S gate only the four translation faults; F_WALK_EABT always records.
       let type = Self.eventType(fault)
       return fail(type, record: recordS1 || !type.isTranslationFault, address: t.address)
     }
-    guard var out = w.outputPage else { return fail(.fTranslation, record: recordS1, address: t.address) }
+    guard let leaf = w.outputPage else { return fail(.fTranslation, record: recordS1, address: t.address) }
     if t.write && !w.writable { return fail(.fPermission, record: recordS1, address: t.address) }
+    var shift = w.leafShift
+    let ipa = leaf | (t.address & ((UInt64(1) << UInt64(shift)) - 1))
+    var out = leaf
     if s2 {
-      let inner = stage2(t, ste: ste, vmid: vmid, input: out | (t.address & 0xFFF), r, fillTLB: false)
+      let inner = stage2(t, ste: ste, vmid: vmid, input: ipa, r, fillTLB: false)
       guard case .translated(let pa) = inner.outcome else { return inner }
       r = inner
-      out = pa & ~0xFFF
+      // A combined entry covers the smaller of the two leaves.
+      shift = min(shift, r.stage2Shift)
+      out = pa & ~((UInt64(1) << UInt64(shift)) - 1)
     }
-    r.tlbKey = w.global && !s2 ? globalKey : key
+    r.tlbKey = TLBKey(
+      kind: w.global && !s2 ? .stage1Global : kind, vmid: vmid, asid: w.global && !s2 ? 0 : cd.asidValue,
+      page: page, shift: shift)
     // A combined S1+S2 entry is writable only if both stages allow writes.
-    r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: cd.tableAddress)
+    r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: regime.root)
     r.servedBy = "walk"
-    r.outcome = .translated(out | (t.address & 0xFFF))
-    return r
-  }
-
-  /// Stage-2 translation of `input` (an IPA) through the STE's S2 table.
-  func stage2(
-    _ t: Transaction, ste: StreamTableEntry, vmid: UInt16, input: UInt64, _ base: Resolution,
-    fillTLB: Bool = true
-  ) -> Resolution {
-    var r = base
-    typealias S = StreamTableEntry
-    let record = ste[S.s2r] == 1 || ste[S.s2s] == 1
-    func fail(_ type: EventType) -> Resolution {
-      r.outcome = .aborted
-      r.lookup.record {
-        $0.fail(type, recorded: record || !type.isTranslationFault, reason: Self.walkReason(type))
-      }
-      if record || !type.isTranslationFault {
-        r.event = Event(
-          type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write)
-      }
-      return r
-    }
-    // The fixed regime's IPA range is 48 bits (S2T0SZ = 16): beyond it is a translation fault.
-    guard input >> UInt64(PageTableFormat.inputBits) == 0 else { return fail(.fTranslation) }
-    let key = TLBKey(kind: .stage2, vmid: vmid, asid: 0, page: input >> 12)
-    let root = ste.s2TableAddress
-    if fillTLB { r.root = root }
-    if fillTLB, let hit = tlb.peek(key) {
-      r.tlbKey = key
-      r.tlbHit = hit
-      r.servedBy = "TLB"
-      r.lookup.note(.tlbHit(key))
-      r.lookup.record { $0.append(Self.tlbStep(key, hit: hit)) }
-      if t.write && !hit.writable { return fail(.fPermission) }
-      r.outcome = .translated(hit.outputPage | (input & 0xFFF))
-      return r
-    }
-    if fillTLB && r.lookup.recording && tlb.peek(key) == nil {
-      r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) }
-    }
-    let w = PageTableWalker.walk(
-      root: root, address: input, stage2: true, memory: memory, recordLevels: r.lookup.recording)
-    if r.lookup.recording {
-      for l in w.levels { r.lookup.record { $0.append(Self.levelStep(l, input: input, stage2: true)) } }
-    }
-    for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.note(.walk(stage2: true, root: root, reads: w.readsPerLevel.reduce(0, +)))
-    if let fault = w.fault { return fail(Self.eventType(fault)) }
-    guard let out = w.outputPage else { return fail(.fTranslation) }
-    if t.write && !w.writable { return fail(.fPermission) }
-    if fillTLB {
-      r.tlbKey = key
-      r.tlbFill = TLBEntry(outputPage: out, writable: w.writable, root: root)
-      r.servedBy = "walk"
-    }
-    r.stage2Writable = w.writable
-    r.outcome = .translated(out | (input & 0xFFF))
+    r.outcome = .translated(out | (t.address & ((UInt64(1) << UInt64(shift)) - 1)))
     return r
   }
 
@@ -336,6 +331,7 @@ extension SMMU {
       } else if let fill = r.tlbFill {
         _ = tlb.lookup(key)
         tlb.insert(key, fill)
+        tlbShifts |= 1 << UInt64(key.shift)
       }
     }
     if let e = r.event { record(e) }

@@ -64,24 +64,30 @@ extension SMMU {
     ]
   }
 
-  /// A page-table level as the walker read it.
-  static func levelStep(_ l: WalkLevel, input: UInt64, stage2: Bool) -> WalkStep {
-    let low = 12 + 9 * (3 - l.level)
-    let bits = "\(stage2 ? "IPA" : "IOVA") bits \(low + 8):\(low) = \(hex(UInt64(l.index)))"
+  /// A page-table level as the walker read it; `translates` marks a stage-2 level of a
+  /// nested walk's sub-walk (the index of the step whose address it translates).
+  static func levelStep(
+    _ l: WalkLevel, input: UInt64, stage2: Bool, format: PageTableFormat = .standard, translates: Int? = nil
+  ) -> WalkStep {
+    let low = format.shift(level: l.level)
+    let high = low + format.indexBits(level: l.level) - 1
+    let bits = "\(stage2 ? "IPA" : "IOVA") bits \(high):\(low) = \(hex(UInt64(l.index)))"
     var s = WalkStep(
       kind: stage2 ? .s2Level : .s1Level, title: "\(stage2 ? "S2" : "S1") level \(l.level)", address: l.slot,
       descriptor: l.descriptor.map { [$0] } ?? [], source: l.descriptor == nil ? .fetchFailed : .fetched,
-      note: bits, level: l.level)
+      note: translates == nil ? bits : "\(bits) (translating \(hex(input)))", level: l.level,
+      translates: translates)
     s.fields = [WalkField("table", hex(l.table))]
     if let d = l.descriptor {
-      let valid = d & PageTableFormat.validTable == PageTableFormat.validTable
       let next = d & PageTableFormat.addressMask
-      if !valid {
+      if d & 1 == 0 {
         s.fields.append(WalkField("type", "invalid", decided: true))
-      } else if l.level < PageTableFormat.levels - 1 {
+      } else if l.level < 3 && d & PageTableFormat.validTable == PageTableFormat.validTable {
         s.fields.append(WalkField("next table", hex(next), decided: true))
       } else {
-        s.fields.append(WalkField("page", hex(next), decided: true))
+        let block = l.level < 3
+        let size = TLBKey.sizeName(format.shift(level: l.level))
+        s.fields.append(WalkField(block ? "block (\(size))" : "page", hex(next), decided: true))
         s.fields.append(WalkField("AF", d & PageTableFormat.af != 0 ? "1" : "0"))
         if stage2 {
           s.fields.append(WalkField("S2AP.W", d & PageTableFormat.s2Write != 0 ? "1" : "0"))

@@ -13,6 +13,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var enabled = false
   package internal(set) var configCache: ConfigCache
   package internal(set) var tlb: TLB
+  /// Bit n set: the TLB may hold entries of 2^n bytes (lookups probe each size seen).
+  var tlbShifts: UInt64 = 1 << 12
   /// ATCs of endpoints, by SID.
   package internal(set) var atcs: [UInt32: ATC] = [:]
   /// SIDs whose endpoint has ATS enabled (PCI config space, not an SMMU register).

@@ -15,15 +15,27 @@ package struct TLBKey: Sendable, Hashable, CustomStringConvertible {
   package let vmid: UInt16
   /// 0 for stage-2 and global entries.
   package let asid: UInt16
-  /// Input page number (address >> 12).
+  /// Input page number (address >> 12) of the entry's first page.
   package let page: UInt64
+  /// log2 of the bytes the entry covers: 12 for a 4 KiB page, 21 for a 2 MiB block, ...
+  package let shift: UInt8
 
-  package init(kind: Kind, vmid: UInt16, asid: UInt16, page: UInt64) {
+  /// The key of an entry of 2^`shift` bytes holding input page `page` (aligned down to the
+  /// entry's size).
+  package init(kind: Kind, vmid: UInt16, asid: UInt16, page: UInt64, shift: Int = 12) {
     self.kind = kind
     self.vmid = vmid
     self.asid = asid
-    self.page = page
+    self.page = page & ~((UInt64(1) << UInt64(shift - 12)) - 1)
+    self.shift = UInt8(shift)
   }
+
+  /// Input pages the entry covers.
+  package var pages: ClosedRange<UInt64> { page...(page + (UInt64(1) << UInt64(shift - 12)) - 1) }
+  /// The input-address bits below the entry's size (the offset kept by translation).
+  package var offsetMask: UInt64 { (UInt64(1) << UInt64(shift)) - 1 }
+  /// True when the entry covers any page of `range`.
+  package func overlaps(_ range: ClosedRange<UInt64>) -> Bool { range.overlaps(pages) }
 
   /// Kind, VMID and ASID in one word, the page in another.
   package func hash(into h: inout Hasher) {
@@ -34,21 +46,28 @@ package struct TLBKey: Sendable, Hashable, CustomStringConvertible {
       case .stage2: 2
       case .nested: 3
       }
-    h.combine(tag << 32 | UInt64(vmid) << 16 | UInt64(asid))
+    h.combine(tag << 32 | UInt64(shift) << 40 | UInt64(vmid) << 16 | UInt64(asid))
     h.combine(page)
   }
 
   package var description: String {
-    switch kind {
-    case .stage2: "S2 vmid \(vmid) ipa \(hex(page << 12))"
-    case .stage1Global: "S1G vmid \(vmid) va \(hex(page << 12))"
-    default: "\(kind.rawValue) vmid \(vmid) asid \(asid) va \(hex(page << 12))"
+    let size = shift == 12 ? "" : " (\(Self.sizeName(Int(shift))))"
+    return switch kind {
+    case .stage2: "S2 vmid \(vmid) ipa \(hex(page << 12))\(size)"
+    case .stage1Global: "S1G vmid \(vmid) va \(hex(page << 12))\(size)"
+    default: "\(kind.rawValue) vmid \(vmid) asid \(asid) va \(hex(page << 12))\(size)"
     }
+  }
+
+  /// "2M", "1G", "64K": the size of a 2^shift-byte entry.
+  static func sizeName(_ shift: Int) -> String {
+    shift >= 30 ? "\(1 << (shift - 30))G" : shift >= 20 ? "\(1 << (shift - 20))M" : "\(1 << (shift - 10))K"
   }
 }
 
 /// A cached translation and the table it was walked from (for hazard checks).
 package struct TLBEntry: Sendable, Hashable {
+  /// Output address of the entry's first byte (aligned to the entry's size, see `TLBKey.shift`).
   package let outputPage: UInt64
   package let writable: Bool
   /// Root of the translation table the entry was filled from.

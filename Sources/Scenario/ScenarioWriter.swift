@@ -94,11 +94,11 @@ private struct Writer {
       guard let table else { return }
       var runs: [(iova: UInt64, pa: UInt64, size: UInt64)] = []
       for iova in table.mappings.keys.sorted() {
-        let pa = table.mappings[iova]!.pa
-        if let last = runs.last, last.iova &+ last.size == iova, last.pa &+ last.size == pa {
-          runs[runs.count - 1].size += PageTableFormat.granule
+        let m = table.mappings[iova]!
+        if let last = runs.last, last.iova &+ last.size == iova, last.pa &+ last.size == m.pa {
+          runs[runs.count - 1].size += m.size
         } else {
-          runs.append((iova, pa, PageTableFormat.granule))
+          runs.append((iova, m.pa, m.size))
         }
       }
       for r in runs {

@@ -186,6 +186,8 @@ import Testing
     rig.attachS1(sid: 2, asid: 6, root: s1)
     rig.writeSTE(Rig.s2STE(vmid: 3, root: s2), sid: 3)
     let cds = rig.allocateCDTable()
+    // Nested: the CD table and stage-1 tables are IPAs, mapped to themselves.
+    rig.identityMap(rig.tablePages(0x1000, root: s1) + [cds.base], s2Root: s2)
     rig.writeCD(Rig.s1CD(asid: 7, ttb0: s1), table: cds)
     rig.writeSTE(Rig.nestedSTE(vmid: 3, s2Root: s2, cdTable: cds.base), sid: 4)
     rig.smmu.settle()

@@ -21,9 +21,10 @@ import Testing
     }
   }
 
-  /// Stage 2: an IPA beyond the 48-bit range (S2T0SZ = 16) is F_TRANSLATION, not the IPA
-  /// with its top bits dropped.
-  @Test func stage2InputBeyond48BitsIsFTranslation() {
+  /// Stage 2: an input beyond the IAS (48 bits; stage 1 is bypassed) is F_ADDR_SIZE, not the
+  /// IPA with its top bits dropped; one within the IAS but beyond S2T0SZ's range is a
+  /// stage-2 F_TRANSLATION.
+  @Test func stage2InputBeyondIASIsFAddrSizeAndBeyondS2T0SZFTranslation() {
     var rig = Rig()
     let s2 = rig.newPageTable()
     rig.map(0x1000, to: Fixture.pa, root: s2, stage2: true)
@@ -33,8 +34,13 @@ import Testing
     #expect(rig.translate(sid: 2, va: 0x1000).outputAddress == Fixture.pa)
     let r = rig.translate(sid: 2, va: 0x1_0000_0000_1000)
     #expect(r.outputAddress == nil)
-    #expect(r.event?.type == .fTranslation)
-    #expect(r.event?.stage2 == true)
+    #expect(r.event?.type == .fAddrSize && r.event?.stage2 == false)
+    ste[StreamTableEntry.vtcrT0SZ] = 25
+    ste[StreamTableEntry.vtcrSL0] = 1
+    rig.writeSTE(ste, sid: 2)
+    rig.smmu.submit([.cfgiSTE(sid: 2, leaf: true), .sync])
+    let beyond = rig.translate(sid: 2, va: 1 << 40)
+    #expect(beyond.event?.type == .fTranslation && beyond.event?.stage2 == true)
   }
 
   /// STE bypass: an address the 48-bit output cannot hold is F_ADDR_SIZE; below it passes.

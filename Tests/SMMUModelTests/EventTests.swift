@@ -373,7 +373,9 @@ import Testing
     #expect(rig.translate(sid: 1, va: 0x1000).outputAddress == Fixture.pa)
   }
 
-  @Test func inputBeyond48BitsWithoutT0SZIsFAddrSize() {
+  /// T0SZ = 0 (a 64-bit input range) is outside 16...39: the CD is ILLEGAL (SMMUv3.1+), so
+  /// even an address beyond 48 bits gets C_BAD_CD rather than a walk.
+  @Test func t0szZeroMakesTheCDIllegal() {
     var rig = Rig()
     let root = rig.newPageTable()
     let table = rig.allocateCDTable()
@@ -381,7 +383,7 @@ import Testing
     cd[C.t0sz] = 0
     rig.writeCD(cd, table: table)
     rig.writeSTE(Rig.s1STE(cdTable: table.base), sid: 1)
-    #expect(Self.event(&rig, sid: 1, va: 1 << 50)?.type == .fAddrSize)
+    #expect(Self.event(&rig, sid: 1, va: 1 << 50)?.type == .cBadCD)
   }
 
   /// F_WALK_EABT is not one of the four translation faults: it records whatever CD.R says.

@@ -129,6 +129,23 @@ struct Rig {
     store(table + UInt64(PageTableFormat.index(va, level: 3) * 8), leaf, writer: "pgtable")
   }
 
+  /// The table pages a `standard` walk of `va` reads, root first (the tables must exist).
+  func tablePages(_ va: UInt64, root: UInt64) -> [UInt64] {
+    var pages = [root]
+    for level in 0..<3 {
+      pages.append(
+        (load(pages[level] + UInt64(PageTableFormat.index(va, level: level) * 8)) ?? 0)
+          & PageTableFormat.addressMask)
+    }
+    return pages
+  }
+
+  /// Nested mode: maps each page of `pages` to itself in the stage-2 table `s2Root`, so the
+  /// IPAs stage 1 reads (CD tables, stage-1 tables) are the PAs they sit at.
+  mutating func identityMap(_ pages: [UInt64], s2Root: UInt64) {
+    for p in Set(pages.map { $0 & ~0xFFF }).sorted() { map(p, to: p, root: s2Root, stage2: true) }
+  }
+
   /// Clears the last-level descriptor of `va` (the intermediate tables must exist).
   mutating func unmap(_ va: UInt64, root: UInt64) {
     var table = root

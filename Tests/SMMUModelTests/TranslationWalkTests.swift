@@ -103,22 +103,30 @@ import Testing
     #expect(w.steps[1].source.text.contains("ATC_INV sid 0x1"))
   }
 
-  @Test func nestedWalkHasAGridRowForTheFinalIPA() {
+  /// The 2-D walk: a grid row per IPA stage 2 translated (the CD, each stage-1 table, the
+  /// final IPA), each a 4-level stage-2 walk.
+  @Test func nestedWalkHasAGridRowPerTranslatedIPA() {
     var rig = Rig()
     let s1 = rig.newPageTable()
     rig.map(0x1000, to: 0x8000_0000, root: s1)
     let s2 = rig.newPageTable()
     rig.map(0x8000_0000, to: 0xB000_0000, root: s2, stage2: true)
     let cds = rig.allocateCDTable()
+    rig.identityMap(rig.tablePages(0x1000, root: s1) + [cds.base], s2Root: s2)
     rig.writeCD(Rig.s1CD(asid: 9, ttb0: s1), table: cds)
     rig.writeSTE(Rig.nestedSTE(vmid: 4, s2Root: s2, cdTable: cds.base), sid: 1)
     let (r, w) = walk(&rig, va: 0x1010)
     #expect(r.outcome == .translated(0xB000_0010) && w.outcome == r.outcome)
     let grid = w.nestedGrid
-    #expect(grid.count == 1 && grid[0].translates == nil)
-    #expect(grid[0].levels.map(\.level) == [0, 1, 2, 3])
-    #expect(grid[0].levels[0].note == "IPA bits 47:39 = 0x0")
-    #expect(w.tableReads == 8)
+    #expect(grid.count == 6 && grid.last?.translates == nil)
+    #expect(
+      grid.dropLast().map { w.steps[$0.translates ?? 0].kind } == [
+        .cd, .s1Level, .s1Level, .s1Level, .s1Level,
+      ])
+    #expect(grid.allSatisfy { $0.levels.map(\.level) == [0, 1, 2, 3] })
+    #expect(grid[5].levels[0].note == "IPA bits 47:39 = 0x0")
+    // 4 stage-1 reads, 4 x 4 for their tables, 4 for the CD and 4 for the final IPA.
+    #expect(w.tableReads == 28)
   }
 
   /// Recording a walk changes nothing else: same results, counters and caches.
