@@ -61,10 +61,15 @@ package struct Event: Sendable, Hashable {
   /// True for a stage-2 fault.
   package let stage2: Bool
   package let read: Bool
+  /// Stall=1: the transaction is held until RESUME or STALL_TERM (never dropped by a full
+  /// event queue: the SMMU retries recording it).
+  package internal(set) var stall = false
+  /// STAG: the stalled transaction's tag (0 when Stall=0).
+  package internal(set) var stag: UInt16 = 0
 
   package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
-    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true
+    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, stall: Bool = false, stag: UInt16 = 0
   ) {
     self.type = type
     self.sid = sid
@@ -73,6 +78,8 @@ package struct Event: Sendable, Hashable {
     self.fetchAddress = fetchAddress
     self.stage2 = stage2
     self.read = read
+    self.stall = stall
+    self.stag = stall ? stag : 0
   }
 
   package var description: String {
@@ -81,6 +88,7 @@ package struct Event: Sendable, Hashable {
     if let address { s += " addr=\(hex(address))" }
     if let fetchAddress { s += " fetch=\(hex(fetchAddress))" }
     if stage2 { s += " S2" }
+    if stall { s += " stall stag=\(stag)" }
     return s
   }
 }

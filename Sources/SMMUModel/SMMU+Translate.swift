@@ -16,6 +16,9 @@ extension SMMU {
     var atsAllowed = false
     /// Stage-2 write permission of the last stage-2 translation (true when none ran).
     var stage2Writable = true
+    /// A stage-1 (CD.S) or stage-2 (STE.S2S) translation fault stalls the transaction.
+    var stallS1 = false
+    var stallS2 = false
   }
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
@@ -67,6 +70,7 @@ extension SMMU {
     r.atsAllowed = ste[S.eats] == S.eatsTrans
     let s2 = config == .s2Translate || config == .nested
     let vmid = UInt16(ste[S.s2vmid])
+    r.stallS2 = stallsOnFault(ste[S.s2s])
     switch config {
     case .abort:
       r.outcome = .aborted
@@ -142,6 +146,7 @@ extension SMMU {
     guard cd.isValid, cdIllegality(cd, ste: ste) == nil else {
       return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
     }
+    r.stallS1 = stallsOnFault(cd[C.s])
     // 5. Stage 1 TLB, then walk.
     let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
     let page = t.address >> 12
@@ -338,6 +343,9 @@ extension SMMU {
         tlb.insert(key, fill)
       }
     }
+    if let e = r.event, e.type.isTranslationFault, e.stage2 ? r.stallS2 : r.stallS1 {
+      (r.outcome, r.event) = holdStalled(t, e)
+    }
     if let e = r.event { record(e) }
     switch r.outcome {
     case .translated(let pa):
@@ -348,6 +356,7 @@ extension SMMU {
       }
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
+    case .stalled: break
     }
     let outcome = r.outcome
     r.lookup.record { $0.finish(outcome) }

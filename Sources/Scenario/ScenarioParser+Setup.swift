@@ -1,4 +1,5 @@
 import SMMUDriver
+import SMMUModel
 
 /// The setup verbs' operands: `design`, `smmu`, `master`, `domain` (see `Verb.all`).
 extension ScenarioParser {
@@ -54,17 +55,38 @@ extension ScenarioParser {
       case "cfg-cache": s.configCache = Int(try c.number(max: 1 << 20))
       case "tlb": s.tlb = Int(try c.number(max: 1 << 20))
       case "atc": s.atc = Int(try c.number(max: 1 << 20))
+      case "stall":
+        let t = try c.word("off, on or force")
+        let models: [String: SMMUFeatures.StallModel] = [
+          "off": .terminateOnly, "on": .stallOrTerminate, "force": .stallForced,
+        ]
+        guard let m = models[t.text] else { throw F(column: t.column, message: "stall is off, on or force") }
+        s.stallModel = m
+      case "hyp": s.hyp = try Self.onOff(k, &c)
+      case "ats": s.ats = try Self.onOff(k, &c)
+      case "stage1": s.stage1 = try Self.onOff(k, &c)
+      case "stage2": s.stage2 = try Self.onOff(k, &c)
       default:
         throw F(
           column: k.column,
           message:
-            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc)")
+            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc, stall, hyp, ats, stage1, stage2)"
+        )
       }
     }
     if s.twoLevelStreamTable == false, let b = s.sidBits ?? Optional(16), b > 16 {
       throw F(column: verb.column, message: "a linear stream table is limited to 16 SID bits")
     }
     return .smmu(s)
+  }
+
+  /// The `on` or `off` after a setting.
+  static func onOff(_ setting: Token, _ c: inout Cursor) throws(F) -> Bool {
+    let t = try c.word("on or off")
+    guard t.text == "on" || t.text == "off" else {
+      throw F(column: t.column, message: "\(setting.text) is on or off")
+    }
+    return t.text == "on"
   }
 
   /// `master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]`.
