@@ -146,12 +146,14 @@ package enum CommandEncoding {
     case 0x2A: return .tlbiS2IPA(vmid: v, address: ad, leaf: l, range: r)
     case 0x30: return .tlbiNSNHAll
     case 0x40: return .atcInv(sid: s, ssid: ss, address: ad, size: Int(q.field(size)))
-    case 0x44: return .resume(sid: s, stag: UInt16(q.field(stag)), retry: q.field(ac) == 1, abort: q.field(ab) == 1)
+    case 0x44:
+      return .resume(sid: s, stag: UInt16(q.field(stag)), retry: q.field(ac) == 1, abort: q.field(ab) == 1)
     case 0x45: return .stallTerm(sid: s)
     case 0x46:
       let o = SyncOperands(
         signal: SyncOperands.Signal(rawValue: q.field(cs)) ?? .none, msh: UInt8(q.field(msh)),
-        msiAttr: UInt8(q.field(msiAttr)), msiData: UInt32(q.field(msiData)), msiAddress: q.field(msiAddr) << 2)
+        msiAttr: UInt8(q.field(msiAttr)), msiData: UInt32(q.field(msiData)), msiAddress: q.field(msiAddr) << 2
+      )
       return .sync(o)
     default: return nil
     }

@@ -69,7 +69,8 @@ package struct Event: Sendable, Hashable {
 
   package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
-    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, stall: Bool = false, stag: UInt16 = 0
+    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, stall: Bool = false,
+    stag: UInt16 = 0
   ) {
     self.type = type
     self.sid = sid

@@ -41,6 +41,8 @@ extension SMMU {
         outcome: .aborted, event: nil, servedBy: "-", path: ["stall stag \(stag) \(how)"], hazards: [])
     }
     stallCompletions.append(StallCompletion(stalled: held, action: action, result: result))
-    if stallCompletions.count >= 2 * logLimit { stallCompletions.removeFirst(stallCompletions.count - logLimit) }
+    if stallCompletions.count >= 2 * logLimit {
+      stallCompletions.removeFirst(stallCompletions.count - logLimit)
+    }
   }
 }

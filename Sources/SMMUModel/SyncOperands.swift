@@ -25,8 +25,9 @@ package struct SyncOperands: Sendable, Hashable {
   /// Where the MSI writes (bits 55:2; 0 = no MSI).
   package var msiAddress: UInt64
 
-  package init(signal: Signal, msh: UInt8 = 3, msiAttr: UInt8 = 0xF, msiData: UInt32 = 0, msiAddress: UInt64 = 0)
-  {
+  package init(
+    signal: Signal, msh: UInt8 = 3, msiAttr: UInt8 = 0xF, msiData: UInt32 = 0, msiAddress: UInt64 = 0
+  ) {
     self.signal = signal
     self.msh = msh & 3
     self.msiAttr = msiAttr & 0xF

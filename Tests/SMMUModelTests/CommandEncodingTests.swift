@@ -37,7 +37,8 @@ import Testing
     .atcInv(sid: 3, ssid: nil, address: 0x10_0000, size: 8),
     .atcInv(sid: 3, ssid: 42, address: 0, size: 52),
     .sync,
-    .syncSignal(SyncOperands(signal: .irq, msh: 1, msiAttr: 5, msiData: 0xDEAD_BEEF, msiAddress: 0xFF_1234_5678_9ABC)),
+    .syncSignal(
+      SyncOperands(signal: .irq, msh: 1, msiAttr: 5, msiData: 0xDEAD_BEEF, msiAddress: 0xFF_1234_5678_9ABC)),
     .syncSignal(SyncOperands(signal: .none, msh: 0, msiAttr: 0)),
     .syncSignal(SyncOperands(signal: .reserved)),
     .resume(sid: 0x8, stag: 0xFFFF, retry: true, abort: false),
@@ -156,9 +157,12 @@ import Testing
     #expect(CommandEncoding.decode([0x0FC0_2046, 0]) == .sync)
     // CS=IRQ (1), MSIData 63:32; q1 MSIAddr 55:2 in place.
     let msi = SyncOperands(signal: .irq, msh: 3, msiAttr: 0xF, msiData: 0x1234, msiAddress: 0x4000_0004)
-    #expect(CommandEncoding.encode(.sync(msi)) == Self.words(0x46 | 1 << 12 | 3 << 22 | 0xF << 24 | 0x1234 << 32, 0x4000_0004))
+    #expect(
+      CommandEncoding.encode(.sync(msi))
+        == Self.words(0x46 | 1 << 12 | 3 << 22 | 0xF << 24 | 0x1234 << 32, 0x4000_0004))
     // All-zero operands are CS=NONE: not Linux's sync.
-    #expect(CommandEncoding.decode([0x46, 0]) == .syncSignal(SyncOperands(signal: .none, msh: 0, msiAttr: 0)))
+    #expect(
+      CommandEncoding.decode([0x46, 0]) == .syncSignal(SyncOperands(signal: .none, msh: 0, msiAttr: 0)))
     #expect(Command.sync(.linux) == .sync)
   }
 
@@ -168,7 +172,8 @@ import Testing
       CommandEncoding.encode(.resume(sid: 8, stag: 0xABCD, retry: true, abort: false))
         == Self.words(0x44 | 1 << 12 | 8 << 32, 0xABCD))
     #expect(
-      CommandEncoding.encode(.resume(sid: 8, stag: 1, retry: false, abort: true)) == Self.words(0x44 | 2 << 12 | 8 << 32, 1))
+      CommandEncoding.encode(.resume(sid: 8, stag: 1, retry: false, abort: true))
+        == Self.words(0x44 | 2 << 12 | 8 << 32, 1))
     #expect(CommandEncoding.encode(.stallTerm(sid: 9)) == Self.words(0x45 | 9 << 32, 0))
   }
 
@@ -204,7 +209,8 @@ import Testing
     #expect(
       Command.sync(SyncOperands(signal: .irq, msiData: 9, msiAddress: 0x1000)).description
         == "CMD_SYNC cs=irq msiaddr=0x1000 msidata=0x9")
-    #expect(Command.resume(sid: 8, stag: 2, retry: true, abort: false).description == "RESUME sid=0x8 stag=2 retry")
+    #expect(
+      Command.resume(sid: 8, stag: 2, retry: true, abort: false).description == "RESUME sid=0x8 stag=2 retry")
     #expect(Command.stallTerm(sid: 8).description == "STALL_TERM sid=0x8")
   }
 }

@@ -74,7 +74,8 @@ import Testing
     ("stage1", .tlbiNHVA(vmid: 0, asid: 1, address: 0, leaf: true, range: nil)),
     ("stage1", .tlbiNHVAA(vmid: 0, address: 0, leaf: true, range: nil)),
     ("stage2", .tlbiS12VMAll(vmid: 1)), ("stage2", .tlbiS2IPA(vmid: 1, address: 0, leaf: true, range: nil)),
-    ("hyp", .tlbiEL2All), ("hyp", .tlbiEL2ASID(asid: 1)), ("hyp", .tlbiEL2VA(asid: 1, address: 0, leaf: true)),
+    ("hyp", .tlbiEL2All), ("hyp", .tlbiEL2ASID(asid: 1)),
+    ("hyp", .tlbiEL2VA(asid: 1, address: 0, leaf: true)),
     ("hyp", .tlbiEL2VAA(address: 0, leaf: true)), ("ats", .atcInv(sid: 0, ssid: nil, address: 0, size: 52)),
     ("stall", .resume(sid: 0, stag: 0, retry: true, abort: false)), ("stall", .stallTerm(sid: 0)),
   ])
@@ -102,7 +103,9 @@ import Testing
 
   /// Item 17: reserved opcodes and SSec=1 are CERROR_ILL; PREFETCH_ADDR is accepted.
   @Test func reservedOpcodesAndSSecAreIllegal() {
-    let words: [[UInt64]] = [[0x07, 0], [0x3F, 0], [0xFF, 0], [0x41, 0], [0x46 | 1 << 10, 0], [0x03 | 1 << 10 | 8 << 32, 0]]
+    let words: [[UInt64]] = [
+      [0x07, 0], [0x3F, 0], [0xFF, 0], [0x41, 0], [0x46 | 1 << 10, 0], [0x03 | 1 << 10 | 8 << 32, 0],
+    ]
     for q in words {
       var smmu = SMMU()
       let c = CommandEncoding.decodeAny(q)
@@ -158,7 +161,8 @@ import Testing
     try smmu.write(page.base, 0x1111_2222_3333_4444)
     smmu.submit(.sync(SyncOperands(signal: .irq, msiData: 0xCAFE_F00D, msiAddress: page.base + 4)))
     #expect(try smmu.read(page.base) == 0xCAFE_F00D_3333_4444)
-    #expect(smmu.commandQueue.msiWrites == [MSIWrite(address: page.base + 4, data: 0xCAFE_F00D, aborted: false)])
+    #expect(
+      smmu.commandQueue.msiWrites == [MSIWrite(address: page.base + 4, data: 0xCAFE_F00D, aborted: false)])
     #expect(smmu.memory.writeLog.last?.writer == "smmu-msi")
     #expect(smmu.counters.syncs == 1)
     // The low half.

@@ -8,7 +8,8 @@ import Testing
   typealias S = StreamTableEntry
 
   /// SID 1: one CD (ASID 1, S as given, R as given) over a table mapping only Fixture.va.
-  static func rig(stall: Bool, record: Bool = true, model: SMMUFeatures.StallModel = .stallOrTerminate) -> Rig {
+  static func rig(stall: Bool, record: Bool = true, model: SMMUFeatures.StallModel = .stallOrTerminate) -> Rig
+  {
     var f = SMMUFeatures()
     f.stallModel = model
     var rig = Rig(features: f)
@@ -113,7 +114,10 @@ import Testing
   @Test func resumeOfAnUnknownSTAGDoesNothing() {
     var rig = Self.rig(stall: true)
     _ = rig.translate(sid: 1, va: Self.unmapped)
-    rig.smmu.submit([.resume(sid: 1, stag: 7, retry: true, abort: false), .resume(sid: 2, stag: 0, retry: true, abort: false)])
+    rig.smmu.submit([
+      .resume(sid: 1, stag: 7, retry: true, abort: false),
+      .resume(sid: 2, stag: 0, retry: true, abort: false),
+    ])
     #expect(rig.smmu.stalledTransactions.count == 1)
     #expect(rig.smmu.stallCompletions.isEmpty)
     #expect(rig.smmu.commandQueue.error == .none)
