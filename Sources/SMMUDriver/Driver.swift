@@ -150,11 +150,13 @@ package struct Driver: Sendable {
   package mutating func rawCommands(_ commands: [Command]) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let completed = d.smmu.stallCompletions.count
+      let msis = d.smmu.commandQueue.msiWrites.count
       for c in commands {
         d.smmu.submit(c)
         d.trace.items.append(.command(c))
       }
       if let e = d.smmu.commandError { d.note("command queue stopped: \(e)") }
+      for m in d.smmu.commandQueue.msiWrites.dropFirst(msis) { d.note(m.description) }
       for s in d.smmu.stallCompletions.dropFirst(completed) {
         d.note(s.description)
         d.trace.translation = s.result

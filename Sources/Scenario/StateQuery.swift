@@ -65,7 +65,9 @@ extension Session {
     case "cmdq.held": return n(smmu.heldCommands.count)
     case "cmdq.cons": return n(smmu.commandQueue.cons)
     case "cmdq.msi":
-      return smmu.commandQueue.msiWrites.last.map { "\(hex($0.address))=\(hex(UInt64($0.data)))" } ?? "none"
+      return smmu.commandQueue.msiWrites.last.map {
+        "\(hex($0.address))=\(hex(UInt64($0.data)))" + ($0.aborted ? ",aborted" : "")
+      } ?? "none"
     case "dma.served": return lastDMA?.servedBy
     case "transition.syncs": return lastTransition.map { n($0.outcome.syncs) }
     case "transition.hitless": return lastTransition.map { $0.outcome.hitless ? "yes" : "no" }

@@ -193,6 +193,32 @@ struct CommandQueueScenarioTests {
     expectAllPass(s, count: 1)
   }
 
+  @Test func msiToNoMemoryIsNotedAndTheSyncCompletes() throws {
+    let s = try run(
+      """
+      cmd SYNC cs irq msiaddr 0x1000 msidata 5
+      expect cmdq.msi == 0x1000=0x5,aborted
+      expect last.syncs == 1
+      """)
+    expectAllPass(s, count: 2)
+    let line = try #require(s.results.first?.trace)
+    #expect(
+      line.items.contains {
+        if case .note(let n) = $0 { n.hasPrefix("MSI 0x5 -> 0x1000 (aborted") } else { false }
+      })
+  }
+
+  /// With Hyp the driver's reset invalidates EL2 entries first, as `arm_smmu_device_reset`.
+  @Test func hypResetIssuesTLBIEL2All() throws {
+    let hyp = try run("smmu hyp on")
+    #expect(
+      Array(hyp.driver.smmu.commandLog.prefix(6)) == [
+        .cfgiAll, .sync, .tlbiEL2All, .sync, .tlbiNSNHAll, .sync,
+      ])
+    let plain = try run("smmu hyp off")
+    #expect(Array(plain.driver.smmu.commandLog.prefix(4)) == [.cfgiAll, .sync, .tlbiNSNHAll, .sync])
+  }
+
   @Test func badOperandsAreParseErrors() {
     for line in [
       "cmd SYNC cs loud", "cmd TLBI_NH_VA tg 4", "cmd TLBI_NH_VA num 32", "cmd SYNC msiaddr 0x1001",
