@@ -327,4 +327,53 @@ struct CommandQueueScenarioTests {
     #expect(s.driver.masters["m"]?.stallEnabled == false)
     #expect(s.driver.ste(sid: 8)?[StreamTableEntry.s1stalld] == 0)
   }
+
+  static let scopeSetup = """
+    master a sid 8
+    master b sid 9
+    domain d paging
+    domain e paging
+    map d 0x1000 size 0x2000
+    map e 0x1000
+    attach d a
+    attach e b
+    expect domain.d.asid == 1
+    expect domain.e.asid == 2
+    dma a 0x1000
+    dma a 0x2000
+    dma b 0x1000
+    expect tlb.entries == 3
+    expect cfg-cache.entries == 5
+
+    """
+
+  /// Item 13: each TLBI's scope over two ASIDs' entries (and item 14's range), from `cmd`.
+  @Test(arguments: [
+    ("cmd TLBI_NH_ASID asid 1", 1), ("cmd TLBI_NH_VA asid 1 addr 0x1000", 2),
+    ("cmd TLBI_NH_VAA addr 0x1000", 1),
+    ("cmd TLBI_NH_ALL", 0), ("cmd TLBI_NH_ALL vmid 1", 3), ("cmd TLBI_NSNH_ALL", 0),
+    ("cmd TLBI_S12_VMALL vmid 0", 0),
+    ("cmd TLBI_S2_IPA vmid 0 addr 0x1000", 3), ("cmd TLBI_NH_VA asid 1 addr 0x1000 num 1 tg 1", 1),
+    ("cmd TLBI_NH_VA asid 2 addr 0x1000 num 1 tg 1", 2), ("cmd CFGI_ALL", 3),
+  ])
+  func tlbiScope(_ line: String, _ left: Int) throws {
+    for design in [DriverDesign.legacy, .perMaster] {
+      let s = try run(
+        Self.scopeSetup + "\(line)\nexpect cmdq.error == none\nexpect tlb.entries == \(left)\n",
+        design: design)
+      expectAllPass(s, count: 6)
+    }
+  }
+
+  /// Item 15: CFGI_STE_RANGE covers 2^(range+1) SIDs, aligned down, with the CDs cached via them
+  /// and the L1 descriptor they share (SIDs 8 and 9 sit under L1 index 0 with the STE, CD pair
+  /// of each: 5 entries).
+  @Test(arguments: [
+    ("sid 8 range 0", 0), ("sid 9 range 0", 0), ("sid 10 range 0", 4), ("sid 9 range 2", 0),
+    ("sid 0 range 2", 4), ("range 31", 0),
+  ])
+  func cfgiSTERangeScope(_ operands: String, _ left: Int) throws {
+    let s = try run(Self.scopeSetup + "cmd CFGI_STE_RANGE \(operands)\nexpect cfg-cache.entries == \(left)\n")
+    expectAllPass(s, count: 5)
+  }
 }
