@@ -31,7 +31,7 @@ extension ExplorerState.Derived {
             out.append(ExplorerState.LogLine(text: "    write \(w.description)", color: .normal))
           case .command(let c):
             out.append(
-              ExplorerState.LogLine(text: "    cmd   \(c.description)", color: c == .sync ? .dim : .warn))
+              ExplorerState.LogLine(text: "    cmd   \(c.description)", color: c.isSync ? .dim : .warn))
           case .note(let n): out.append(ExplorerState.LogLine(text: "    note  \(n)", color: .dim))
           }
         }

@@ -24,7 +24,7 @@ extension Driver {
       let capped = d.smmu.features.twoLevelCDTable ? bits : min(bits, 10)
       let m = Master(
         name: name, sids: sids, ssidBits: capped, ats: ats && d.smmu.features.ats,
-        stall: stall && d.smmu.features.stallModel != .terminateOnly, group: group)
+        stall: d.stallEnabled(requested: stall), group: group)
       d.masters[name] = m
       d.masterOrder.append(name)
       for sid in sids { d.sidOwners[sid] = name }

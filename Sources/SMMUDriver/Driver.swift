@@ -46,7 +46,10 @@ package struct Driver: Sendable {
       for sid in streamTable.backedSIDs { initialiseSTE(sid: sid) }
     }
     self.smmu.programStreamTable(base: streamTable.root.base, config: streamTable.baseConfigRegister)
-    self.smmu.submit([.cfgiAll, .sync, .tlbiNSNHAll, .sync])
+    self.smmu.submit([.cfgiAll, .sync])
+    // arm_smmu_device_reset: TLBI_EL2_ALL + sync first when the SMMU has Hyp.
+    if features.hyp { self.smmu.submit([.tlbiEL2All, .sync]) }
+    self.smmu.submit([.tlbiNSNHAll, .sync])
     self.smmu.setEnabled(true)
     trace = OperationTrace()
   }
@@ -108,6 +111,8 @@ package struct Driver: Sendable {
     }
     smmu.submit(c)
     trace.items.append(.command(c))
+    // Waiting for a CMD_SYNC behind a command error, Linux's GERROR handler runs.
+    if c.isSync && smmu.commandError != nil { handleCommandError() }
   }
 
   mutating func note(_ text: String) { trace.items.append(.note(text)) }
@@ -138,9 +143,25 @@ package struct Driver: Sendable {
     }
   }
 
-  /// Raw commands on the command queue.
+  /// Raw commands on the command queue, written behind the driver's back: no injected bug
+  /// drops them and nothing acknowledges an error they raise (`acknowledgeCommandError`
+  /// does, as `ack cmdq`). A RESUME or STALL_TERM notes what became of each stalled
+  /// transaction; the last retried one is the trace's translation.
   package mutating func rawCommands(_ commands: [Command]) -> OperationTrace {
-    operation { (d: inout Driver) throws(DriverError) in d.issue(commands) }
+    operation { (d: inout Driver) throws(DriverError) in
+      let completed = d.smmu.stallCompletions.count
+      let msis = d.smmu.commandQueue.msiWrites.count
+      for c in commands {
+        d.smmu.submit(c)
+        d.trace.items.append(.command(c))
+      }
+      if let e = d.smmu.commandError { d.note("command queue stopped: \(e)") }
+      for m in d.smmu.commandQueue.msiWrites.dropFirst(msis) { d.note(m.description) }
+      for s in d.smmu.stallCompletions.dropFirst(completed) {
+        d.note(s.description)
+        d.trace.translation = s.result
+      }
+    }
   }
 
   /// Writes the 8 qwords of an initial STE of a table that is not yet reachable.

@@ -55,7 +55,7 @@ package struct OperationTrace: Sendable, Hashable {
   }
   package var syncs: Int {
     var n = 0
-    for case .command(let c) in items where c == .sync { n += 1 }
+    for case .command(let c) in items where c.isSync { n += 1 }
     return n
   }
   package var steWrites: Int { count(of: .ste) }

@@ -47,10 +47,35 @@ package enum Command: Sendable, Hashable {
   case tlbiNSNHAll
   /// ATC_INV over 4 KiB * 2^size from the address; size 52 means everything. `ssid` nil: SSV=0.
   case atcInv(sid: UInt32, ssid: UInt32?, address: UInt64, size: Int)
+  /// CMD_SYNC as Linux issues it without MSI polling (`SyncOperands.linux`: CS=SEV).
   case sync
+  /// CMD_SYNC with other operands (another CS, or an MSI); `Command.sync(_:)` picks the case.
+  case syncSignal(SyncOperands)
+  /// CMD_RESUME: retry (Ac=1) or terminate (Ac=0; Ab=1 abort, Ab=0 RAZ/WI) the stalled
+  /// transaction of `sid` with this STAG.
+  case resume(sid: UInt32, stag: UInt16, retry: Bool, abort: Bool)
+  /// CMD_STALL_TERM: terminates every stalled transaction of the SID.
+  case stallTerm(sid: UInt32)
+  /// A command the model cannot decode (a reserved or unmodelled opcode, or SSec=1), kept
+  /// as its two qwords: CERROR_ILL (PREFETCH_ADDR aside, a hint with no effect).
+  case raw(q0: UInt64, q1: UInt64)
 
   /// CFGI_ALL as the driver issues it.
   package static let cfgiAll = Command.cfgiSTERange(sid: 0, range: 31)
+
+  /// A CMD_SYNC with these operands: `.sync` for Linux's, `.syncSignal` for any other.
+  package static func sync(_ operands: SyncOperands) -> Command {
+    operands == .linux ? .sync : .syncSignal(operands)
+  }
+
+  /// The operands of a CMD_SYNC (nil for other commands).
+  package var syncOperands: SyncOperands? {
+    switch self {
+    case .sync: .linux
+    case .syncSignal(let s): s
+    default: nil
+    }
+  }
 
   /// The opcode byte.
   package var opcode: UInt8 {
@@ -72,7 +97,10 @@ package enum Command: Sendable, Hashable {
     case .tlbiS2IPA: 0x2A
     case .tlbiNSNHAll: 0x30
     case .atcInv: 0x40
-    case .sync: 0x46
+    case .resume: 0x44
+    case .stallTerm: 0x45
+    case .sync, .syncSignal: 0x46
+    case .raw(let q0, _): UInt8(q0 & 0xFF)
     }
   }
 
@@ -80,7 +108,8 @@ package enum Command: Sendable, Hashable {
   package static let names = [
     "PREFETCH_CFG", "CFGI_STE", "CFGI_STE_RANGE", "CFGI_ALL", "CFGI_CD", "CFGI_CD_ALL", "TLBI_NH_ALL",
     "TLBI_NH_ASID", "TLBI_NH_VA", "TLBI_NH_VAA", "TLBI_EL2_ALL", "TLBI_EL2_ASID", "TLBI_EL2_VA",
-    "TLBI_EL2_VAA", "TLBI_S12_VMALL", "TLBI_S2_IPA", "TLBI_NSNH_ALL", "ATC_INV", "CMD_SYNC",
+    "TLBI_EL2_VAA", "TLBI_S12_VMALL", "TLBI_S2_IPA", "TLBI_NSNH_ALL", "ATC_INV", "CMD_SYNC", "RESUME",
+    "STALL_TERM", "RAW",
   ]
 
   /// The position of `name` in `Command.names` (for counting by name without text).
@@ -103,12 +132,20 @@ package enum Command: Sendable, Hashable {
     case .tlbiS2IPA: 15
     case .tlbiNSNHAll: 16
     case .atcInv: 17
-    case .sync: 18
+    case .sync, .syncSignal: 18
+    case .resume: 19
+    case .stallTerm: 20
+    case .raw: 21
     }
   }
 
   /// True for CMD_SYNC.
-  package var isSync: Bool { if case .sync = self { true } else { false } }
+  package var isSync: Bool {
+    switch self {
+    case .sync, .syncSignal: true
+    default: false
+    }
+  }
 
   /// The command's name as the Linux driver spells it (without CMDQ_OP_).
   package var name: String {
@@ -130,7 +167,10 @@ package enum Command: Sendable, Hashable {
     case .tlbiS2IPA: "TLBI_S2_IPA"
     case .tlbiNSNHAll: "TLBI_NSNH_ALL"
     case .atcInv: "ATC_INV"
-    case .sync: "CMD_SYNC"
+    case .sync, .syncSignal: "CMD_SYNC"
+    case .resume: "RESUME"
+    case .stallTerm: "STALL_TERM"
+    case .raw: "RAW"
     }
   }
 
@@ -160,11 +200,18 @@ package enum Command: Sendable, Hashable {
     case .atcInv(let sid, let ssid, let a, let size):
       let scope = size >= 52 ? "all" : "addr=\(h(a)) size=\(size)"
       return "\(name) sid=\(h(sid))" + (ssid.map { " ssv=1 ssid=\($0)" } ?? " ssv=0") + " \(scope)"
+    case .syncSignal(let s):
+      let msi = s.msiAddress == 0 ? "" : " msiaddr=\(h(s.msiAddress)) msidata=\(h(s.msiData))"
+      return "\(name) cs=\(s.signal.name)" + msi
+    case .resume(let sid, let stag, let retry, let abort):
+      return "\(name) sid=\(h(sid)) stag=\(stag) " + (retry ? "retry" : abort ? "abort" : "terminate")
+    case .stallTerm(let sid): return "\(name) sid=\(h(sid))"
+    case .raw(let q0, let q1): return "\(name) q0=\(h(q0)) q1=\(h(q1))"
     }
   }
 
   private func rangeText(_ r: TLBIRange?) -> String {
     guard let r else { return "" }
-    return " num=\(r.num) scale=\(r.scale) tg=\(r.tg)"
+    return " num=\(r.num) scale=\(r.scale) tg=\(r.tg)" + (r.ttl == 0 ? "" : " ttl=\(r.ttl)")
   }
 }

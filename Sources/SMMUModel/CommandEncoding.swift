@@ -1,7 +1,18 @@
 /// The 16-byte command layout: q0 opcode 7:0, SSV 11, SSID 31:12, SID 63:32; CFGI Leaf q1[0]
 /// and Range q1[4:0]; TLBI NUM 16:12, SCALE 24:20, VMID 47:32, ASID 63:48 and q1 Leaf 0,
-/// TTL 9:8, TG 11:10, Addr 63:12; ATC_INV q1 Size 5:0, Addr 63:12; CMD_SYNC CS 13:12.
+/// TTL 9:8, TG 11:10, Addr 63:12; ATC_INV q1 Size 5:0, Addr 63:12; CMD_SYNC CS 13:12, MSH
+/// 23:22, MSIAttr 27:24, MSIData 63:32, q1 MSIAddr 55:2; RESUME Ac 12, Ab 13, q1 STAG 15:0;
+/// STALL_TERM SID. SSec (q0 bit 10) set, or an opcode the model does not know, decodes to nil.
 package enum CommandEncoding {
+  static let ssec = BitField("SSec", word: 0, 10, 10)
+  static let cs = BitField("CS", word: 0, 13, 12)
+  static let msh = BitField("MSH", word: 0, 23, 22)
+  static let msiAttr = BitField("MSIAttr", word: 0, 27, 24)
+  static let msiData = BitField("MSIData", word: 0, 63, 32)
+  static let msiAddr = BitField("MSIAddr", word: 1, 55, 2)
+  static let ac = BitField("Ac", word: 0, 12, 12)
+  static let ab = BitField("Ab", word: 0, 13, 13)
+  static let stag = BitField("STAG", word: 1, 15, 0)
   static let ssv = BitField("SSV", word: 0, 11, 11)
   static let ssid = BitField("SSID", word: 0, 31, 12)
   static let sid = BitField("SID", word: 0, 63, 32)
@@ -60,7 +71,21 @@ package enum CommandEncoding {
       put(addr, ad >> 12)
       put(leaf, l ? 1 : 0)
       putRange(r)
-    case .tlbiEL2All, .tlbiNSNHAll, .sync: break
+    case .tlbiEL2All, .tlbiNSNHAll: break
+    case .sync, .syncSignal:
+      let o = c.syncOperands ?? .linux
+      put(cs, o.signal.rawValue)
+      put(msh, UInt64(o.msh))
+      put(msiAttr, UInt64(o.msiAttr))
+      put(msiData, UInt64(o.msiData))
+      put(msiAddr, o.msiAddress >> 2)
+    case .resume(let s, let t, let retry, let abort):
+      put(sid, UInt64(s))
+      put(ac, retry ? 1 : 0)
+      put(ab, abort ? 1 : 0)
+      put(stag, UInt64(t))
+    case .stallTerm(let s): put(sid, UInt64(s))
+    case .raw(let q0, let q1): q = [q0, q1]
     case .tlbiEL2ASID(let a): put(asid, UInt64(a))
     case .tlbiEL2VA(let a, let ad, let l):
       put(asid, UInt64(a))
@@ -81,9 +106,16 @@ package enum CommandEncoding {
     return q
   }
 
-  /// Decodes two qwords; nil for opcodes the model does not know.
+  /// Decodes two qwords, keeping what the model cannot decode as `Command.raw` (which the
+  /// queue rejects as CERROR_ILL).
+  package static func decodeAny(_ q: [UInt64]) -> Command {
+    decode(q) ?? .raw(q0: q[0], q1: q.count > 1 ? q[1] : 0)
+  }
+
+  /// Decodes two qwords; nil for opcodes the model does not know and for SSec=1.
   package static func decode(_ q: [UInt64]) -> Command? {
     let op = q[0] & 0xFF
+    guard q.field(ssec) == 0 else { return nil }
     let s = UInt32(q.field(sid))
     let ss: UInt32? = q.field(ssv) == 1 ? UInt32(q.field(ssid)) : nil
     let v = UInt16(q.field(vmid))
@@ -114,7 +146,15 @@ package enum CommandEncoding {
     case 0x2A: return .tlbiS2IPA(vmid: v, address: ad, leaf: l, range: r)
     case 0x30: return .tlbiNSNHAll
     case 0x40: return .atcInv(sid: s, ssid: ss, address: ad, size: Int(q.field(size)))
-    case 0x46: return .sync
+    case 0x44:
+      return .resume(sid: s, stag: UInt16(q.field(stag)), retry: q.field(ac) == 1, abort: q.field(ab) == 1)
+    case 0x45: return .stallTerm(sid: s)
+    case 0x46:
+      let o = SyncOperands(
+        signal: SyncOperands.Signal(rawValue: q.field(cs)) ?? .none, msh: UInt8(q.field(msh)),
+        msiAttr: UInt8(q.field(msiAttr)), msiData: UInt32(q.field(msiData)), msiAddress: q.field(msiAddr) << 2
+      )
+      return .sync(o)
     default: return nil
     }
   }

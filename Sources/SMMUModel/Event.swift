@@ -79,11 +79,16 @@ package struct Event: Sendable, Hashable {
   /// The IPA whose stage-2 translation faulted (S2=1): the CD or table address for CLASS=CD
   /// or TT, the final IPA for CLASS=IN.
   package let ipa: UInt64?
+  /// Stall=1: the transaction is held until RESUME or STALL_TERM (never dropped by a full
+  /// event queue: the SMMU retries recording it).
+  package internal(set) var stall = false
+  /// STAG: the stalled transaction's tag (0 when Stall=0).
+  package internal(set) var stag: UInt16 = 0
 
   package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
     fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, eventClass: EventClass? = nil,
-    ipa: UInt64? = nil
+    ipa: UInt64? = nil, stall: Bool = false, stag: UInt16 = 0
   ) {
     self.eventClass = eventClass
     self.ipa = ipa
@@ -94,6 +99,8 @@ package struct Event: Sendable, Hashable {
     self.fetchAddress = fetchAddress
     self.stage2 = stage2
     self.read = read
+    self.stall = stall
+    self.stag = stall ? stag : 0
   }
 
   package var description: String {
@@ -103,6 +110,7 @@ package struct Event: Sendable, Hashable {
     if let fetchAddress { s += " fetch=\(hex(fetchAddress))" }
     if stage2 { s += " S2" }
     if let eventClass, eventClass != .input { s += " CLASS=\(eventClass.name) ipa=\(hex(ipa ?? 0))" }
+    if stall { s += " stall stag=\(stag)" }
     return s
   }
 }

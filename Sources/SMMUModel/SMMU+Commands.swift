@@ -13,44 +13,39 @@ extension SMMU {
       return
     }
     if let reason = illegality(of: c) {
-      commandError = "CERROR_ILL: \(c.description): \(reason)"
-      counters.commandErrors += 1
+      raiseCommandError(.ill, "CERROR_ILL: \(c.description): \(reason)")
       heldCommands.append(c)
       return
     }
     consume(c)
   }
 
-  /// Acknowledges a command error (GERRORN): the bad command is skipped and the rest resumes.
+  /// Stops the queue at the command CONS points at: CONS.ERR is set, then GERROR.CMDQ_ERR
+  /// toggles (§10.16).
+  mutating func raiseCommandError(_ code: CommandQueueState.ErrorCode, _ message: String) {
+    commandError = message
+    counters.commandErrors += 1
+    commandQueue.error = code
+    commandQueue.gerror.toggle()
+  }
+
+  /// What Linux's GERROR handler does for CMDQ_ERR (`arm_smmu_cmdq_skip_err`, then the
+  /// GERRORN write): on CERROR_ILL the faulting command is overwritten with a CMD_SYNC (the
+  /// architecture has no NOP); on CERROR_ABT and CERROR_ATC_INV_SYNC it stays, to be retried.
+  /// The acknowledgement resumes consumption from CONS, so the held commands run.
   package mutating func acknowledgeCommandError() {
     guard commandError != nil else { return }
-    commandError = nil
     var rest = heldCommands
     heldCommands = []
-    if !rest.isEmpty { rest.removeFirst() }
+    if commandQueue.error == .ill, !rest.isEmpty { rest[0] = .sync }
+    commandError = nil
+    commandQueue.error = .none
+    commandQueue.gerrorn = commandQueue.gerror
     submit(rest)
   }
 
-  /// Why a command is illegal on this SMMU, or nil.
-  func illegality(of c: Command) -> String? {
-    switch c {
-    case .cfgiCD, .cfgiCDAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA:
-      if !features.stage1 { return "no stage 1" }
-    case .tlbiS12VMAll, .tlbiS2IPA:
-      if !features.stage2 { return "no stage 2" }
-    case .atcInv:
-      if !features.ats { return "no ATS" }
-    default: break
-    }
-    switch c {
-    case .tlbiNHVA(_, _, _, _, let r?), .tlbiNHVAA(_, _, _, let r?), .tlbiS2IPA(_, _, _, let r?):
-      if r.tg != 0 && r.num == 0 && r.scale == 0 && r.ttl == 0 { return "range TLBI with NUM=SCALE=TTL=0" }
-    default: break
-    }
-    return nil
-  }
-
   mutating func consume(_ c: Command) {
+    commandQueue.cons += 1
     counters.commandCounts.add(c)
     commandLog.append(c)
     if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
@@ -126,14 +121,38 @@ extension SMMU {
       atcs[sid]?.invalidate { k, _ in
         (ssid == nil || k.ssid == ssid) && (all || (k.page << 12 >= start && (k.page << 12) - start < span))
       }
-    case .sync:
+    case .sync, .syncSignal:
+      if let s = c.syncOperands, s.writesMSI { writeMSI(s) }
       closeUpdateWindow()
+    case .resume(let sid, let stag, let retry, let abort):
+      resume(sid: sid, stag: stag, action: retry ? .retry : abort ? .abort : .terminate)
+    case .stallTerm(let sid):
+      for s in stalledTransactions where s.sid == sid { resume(sid: sid, stag: s.stag, action: .stallTerm) }
+    case .raw:
+      break  // An accepted hint (PREFETCH_ADDR): no effect in the model.
+    }
+  }
+
+  /// CMD_SYNC with CS=IRQ and MSIAddr != 0: the 32-bit MSIData is stored at MSIAddr before
+  /// the sync completes (a store into simulated memory, logged with writer "smmu-msi"). A
+  /// store to no memory aborts (GERROR.MSI_CMDQ_ABT_ERR in hardware); the sync completes.
+  mutating func writeMSI(_ s: SyncOperands) {
+    let qword = s.msiAddress & ~7
+    let shift = UInt64(s.msiAddress & 4) * 8
+    var aborted = true
+    if let old = try? memory.read(qword) {
+      let value = (old & ~(UInt64(0xFFFF_FFFF) << shift)) | UInt64(s.msiData) << shift
+      aborted = (try? memory.write(qword, value, writer: "smmu-msi")) == nil
+    }
+    commandQueue.msiWrites.append(MSIWrite(address: s.msiAddress, data: s.msiData, aborted: aborted))
+    if commandQueue.msiWrites.count >= 2 * logLimit {
+      commandQueue.msiWrites.removeFirst(commandQueue.msiWrites.count - logLimit)
     }
   }
 
   /// Page numbers a TLBI covers: one page, or (NUM+1)*2^SCALE granules from the address.
   /// TG = 0 means a single address, whatever NUM and SCALE hold.
-  static func pageSpan(_ address: UInt64, _ range: TLBIRange?) -> ClosedRange<UInt64> {
+  package static func pageSpan(_ address: UInt64, _ range: TLBIRange?) -> ClosedRange<UInt64> {
     let first = address >> 12
     guard let range, range.tg != 0, range.bytes > 0 else { return first...first }
     let (end, overflow) = address.addingReportingOverflow(range.bytes - 1)

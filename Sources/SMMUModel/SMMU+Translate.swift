@@ -18,6 +18,9 @@ extension SMMU {
     var stage2Writable = true
     /// log2 of the leaf size of the last stage-2 translation.
     var stage2Shift = 64
+    /// A stage-1 (CD.S) or stage-2 (STE.S2S) translation fault stalls the transaction.
+    var stallS1 = false
+    var stallS2 = false
   }
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
@@ -73,6 +76,7 @@ extension SMMU {
     r.atsAllowed = ste[S.eats] == S.eatsTrans
     let s2 = config == .s2Translate || config == .nested
     let vmid = UInt16(ste[S.s2vmid])
+    r.stallS2 = stallsOnFault(ste[S.s2s])
     switch config {
     case .abort:
       r.outcome = .aborted
@@ -158,6 +162,7 @@ extension SMMU {
       return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
     }
     if let why = cdRegimeIllegality(cd, ste: ste) { return fail(.cBadCD, why: "ILLEGAL CD: \(why)") }
+    r.stallS1 = stallsOnFault(cd[C.s])
     // 5. Stage 1 TLB, then walk.
     let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
     let page = t.address >> 12
@@ -334,6 +339,9 @@ extension SMMU {
         tlbShifts |= 1 << UInt64(key.shift)
       }
     }
+    if let e = r.event, e.type.isTranslationFault, e.stage2 ? r.stallS2 : r.stallS1 {
+      (r.outcome, r.event) = holdStalled(t, e)
+    }
     if let e = r.event { record(e) }
     switch r.outcome {
     case .translated(let pa):
@@ -344,6 +352,7 @@ extension SMMU {
       }
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
+    case .stalled: break
     }
     let outcome = r.outcome
     r.lookup.record { $0.finish(outcome) }

@@ -29,6 +29,14 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var commandError: String?
   /// Commands held behind a command error until it is acknowledged.
   package internal(set) var heldCommands: [Command] = []
+  /// CONS, CONS.ERR, GERROR/GERRORN.CMDQ_ERR and the MSI writes of CMD_SYNCs.
+  package internal(set) var commandQueue = CommandQueueState()
+  /// Transactions held by a stall, oldest first (keyed by SID and STAG).
+  package internal(set) var stalledTransactions: [StalledTransaction] = []
+  /// What RESUME and STALL_TERM did to stalled transactions, oldest first.
+  package internal(set) var stallCompletions: [StallCompletion] = []
+  /// The STAG the next stall gets (16 bits, allocated in order).
+  var nextSTAG: UInt16 = 0
   /// At least this many of the newest log records are kept (the logs are trimmed in chunks,
   /// to at most twice this, so appending stays cheap).
   package var logLimit = 50_000

@@ -16,6 +16,8 @@ package struct SMMUFeatures: Sendable, Hashable {
   package var stage1 = true
   package var stage2 = true
   package var stallModel = StallModel.stallOrTerminate
+  /// IDR0.Hyp: EL2 translation regimes (the TLBI_EL2_* commands).
+  package var hyp = false
   package var asid16 = true
   /// ARM_SMMU_FEAT_ATTR_TYPES_OVR: the driver sets SHCFG=incoming in bypass-like STEs.
   package var attributeTypesOverride = true

@@ -26,6 +26,8 @@ package struct TranslationResult: Sendable, Hashable {
     case bypassed(UInt64)
     /// Aborted (a configuration error, a fault, or an abort STE).
     case aborted
+    /// Held by a stall (the event has Stall=1 and this STAG) until RESUME or STALL_TERM.
+    case stalled(stag: UInt16)
   }
   package var outcome: Outcome
   /// The event recorded, if any.
@@ -85,7 +87,7 @@ package struct TranslationResult: Sendable, Hashable {
   package var outputAddress: UInt64? {
     switch outcome {
     case .translated(let a), .bypassed(let a): a
-    case .aborted: nil
+    case .aborted, .stalled: nil
     }
   }
 
@@ -94,7 +96,13 @@ package struct TranslationResult: Sendable, Hashable {
     case .translated(let pa): "-> \(hex(pa)) (\(servedBy))"
     case .bypassed(let pa): "-> \(hex(pa)) (bypass)"
     case .aborted: "abort" + (event.map { " \($0.type.name)" } ?? "")
+    case .stalled(let stag): "stalled stag \(stag)" + (event.map { " \($0.type.name)" } ?? "")
     }
+  }
+
+  /// True while the transaction is held by a stall.
+  package var isStalled: Bool {
+    if case .stalled = outcome { true } else { false }
   }
 }
 

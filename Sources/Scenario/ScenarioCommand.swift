@@ -1,4 +1,5 @@
 import SMMUDriver
+import SMMUModel
 
 /// One line of a scenario, parsed.
 package enum ScenarioCommand: Sendable, Hashable {
@@ -29,6 +30,8 @@ package enum ScenarioCommand: Sendable, Hashable {
   case writeCD(owner: String, ssid: UInt32, qword: Int, value: UInt64)
   /// A raw command on the command queue.
   case command(RawCommand)
+  /// `ack cmdq`: the command-queue error acknowledged as Linux's GERROR handler does.
+  case acknowledgeCommandError
   /// Runs the entry writer on two specs (no state change), for teaching.
   case transition(kind: String, from: String, to: String)
 
@@ -59,6 +62,7 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .expect: "expect"
     case .writeSTE, .writeCD: "write"
     case .command: "cmd"
+    case .acknowledgeCommandError: "ack"
     case .transition: "transition"
     }
   }
@@ -75,6 +79,12 @@ package struct SMMUSettings: Sendable, Hashable {
   package var atc: Int?
   /// `oas N`: the output address size in bits.
   package var outputAddressBits: Int?
+  /// `stall off|on|force`, `hyp on|off`, `ats on|off`, `stage1 on|off`, `stage2 on|off`.
+  package var stallModel: SMMUFeatures.StallModel?
+  package var hyp: Bool?
+  package var ats: Bool?
+  package var stage1: Bool?
+  package var stage2: Bool?
   package init() {}
 }
 

@@ -61,17 +61,38 @@ extension ScenarioParser {
           throw F(column: k.column, message: "oas is one of 32, 36, 40, 42, 44, 48, 52 (bits), not \(v)")
         }
         s.outputAddressBits = Int(v)
+      case "stall":
+        let t = try c.word("off, on or force")
+        let models: [String: SMMUFeatures.StallModel] = [
+          "off": .terminateOnly, "on": .stallOrTerminate, "force": .stallForced,
+        ]
+        guard let m = models[t.text] else { throw F(column: t.column, message: "stall is off, on or force") }
+        s.stallModel = m
+      case "hyp": s.hyp = try Self.onOff(k, &c)
+      case "ats": s.ats = try Self.onOff(k, &c)
+      case "stage1": s.stage1 = try Self.onOff(k, &c)
+      case "stage2": s.stage2 = try Self.onOff(k, &c)
       default:
         throw F(
           column: k.column,
           message:
-            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc, oas)")
+            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc, oas, stall, hyp, ats, stage1, stage2)"
+        )
       }
     }
     if s.twoLevelStreamTable == false, let b = s.sidBits ?? Optional(16), b > 16 {
       throw F(column: verb.column, message: "a linear stream table is limited to 16 SID bits")
     }
     return .smmu(s)
+  }
+
+  /// The `on` or `off` after a setting.
+  static func onOff(_ setting: Token, _ c: inout Cursor) throws(F) -> Bool {
+    let t = try c.word("on or off")
+    guard t.text == "on" || t.text == "off" else {
+      throw F(column: t.column, message: "\(setting.text) is on or off")
+    }
+    return t.text == "on"
   }
 
   /// `master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]`.

@@ -1,4 +1,5 @@
 import SMMUDriver
+import SMMUModel
 
 /// The operands of the verbs that drive the driver and the model (see `Verb.all`).
 extension ScenarioParser {
@@ -117,7 +118,7 @@ extension ScenarioParser {
     }
   }
 
-  /// `cmd NAME [OPERAND VALUE]...`; `NAME` from `RawCommand.kinds`, case-insensitive.
+  /// `cmd NAME [OPERAND VALUE | FLAG]...`; `NAME` from `RawCommand.kinds`, case-insensitive.
   func parseRawCommand(_ c: inout Cursor) throws(F) -> ScenarioCommand {
     let name = try c.word("command name")
     guard var raw = RawCommand(name: name.text) else {
@@ -133,13 +134,42 @@ extension ScenarioParser {
       case "vmid": raw.vmid = UInt16(try c.number(max: 0xFFFF))
       case "addr": raw.address = try c.number(max: UInt64.max)
       case "leaf": raw.leaf = try c.number(max: 1) == 1
+      case "num": raw.num = Int(try c.number(max: 31))
+      case "scale": raw.scale = Int(try c.number(max: 31))
+      case "tg": raw.tg = Int(try c.number(max: 3))
+      case "ttl": raw.ttl = Int(try c.number(max: 3))
+      case "range": raw.range = Int(try c.number(max: 31))
+      case "cs":
+        let t = try c.word("none, irq or sev")
+        guard let v = SyncOperands.Signal.allCases.first(where: { $0.name == t.text }) else {
+          throw F(column: t.column, message: "cs is none, irq, sev or reserved")
+        }
+        raw.cs = v
+      case "msiaddr":
+        let col = c.peek()?.column ?? c.end
+        raw.msiAddress = try c.number(max: SyncOperands.addressMask)
+        guard raw.msiAddress & 3 == 0 else { throw F(column: col, message: "msiaddr must be 4-byte aligned") }
+      case "msidata": raw.msiData = UInt32(try c.number(max: 0xFFFF_FFFF))
+      case "stag": raw.stag = UInt16(try c.number(max: 0xFFFF))
+      case "q0": raw.q0 = try c.number(max: UInt64.max)
+      case "q1": raw.q1 = try c.number(max: UInt64.max)
+      case "retry", "abort", "term": raw.action = k.text
       default:
         throw F(
           column: k.column,
-          message: "unknown command operand '\(k.text)' (sid, ssid, asid, vmid, addr, leaf)")
+          message:
+            "unknown command operand '\(k.text)' (\((RawCommand.operands + RawCommand.flags).joined(separator: ", ")))"
+        )
       }
     }
     return .command(raw)
+  }
+
+  /// `ack cmdq`.
+  func parseAcknowledge(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let what = try c.word("cmdq")
+    guard what.text == "cmdq" else { throw F(column: what.column, message: "ack cmdq") }
+    return .acknowledgeCommandError
   }
 
   /// `transition ste|cd FROM TO` (the specs are checked here).

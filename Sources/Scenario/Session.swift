@@ -155,6 +155,11 @@ package struct Session: Sendable {
       if let v = s.tlb { features.tlbEntries = v }
       if let v = s.atc { features.atcEntries = v }
       if let v = s.outputAddressBits { features.outputAddressBits = v }
+      if let v = s.stallModel { features.stallModel = v }
+      if let v = s.hyp { features.hyp = v }
+      if let v = s.ats { features.ats = v }
+      if let v = s.stage1 { features.stage1 = v }
+      if let v = s.stage2 { features.stage2 = v }
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
     case .master(let name, let sids, let bits, let ats, let stall, let group):
@@ -191,6 +196,8 @@ package struct Session: Sendable {
       trace = driver.rawWriteCD(owner: owner, ssid: ssid, qword: q, value: v)
     case .command(let raw):
       trace = driver.rawCommands(raw.commands)
+    case .acknowledgeCommandError:
+      trace = driver.acknowledgeCommandError()
     case .transition(let kind, let from, let to):
       transition = try? Transition(kind: kind == "ste" ? .ste : .cd, from: from, to: to)
       lastTransition = transition
@@ -213,6 +220,13 @@ package struct Session: Sendable {
     if line.command.isAction { lastActionResult = r }
     switch line.command {
     case .dma, .explainDMA: lastDMATranslation = trace?.translation
+    case .command, .acknowledgeCommandError:
+      // A RESUME of the last DMA's stall: the retried (or terminated) result replaces it.
+      if let stalled = lastDMATranslation, case .stalled(let stag) = stalled.outcome,
+        let done = driver.smmu.stallCompletions.last(where: { $0.stalled.stag == stag })
+      {
+        lastDMATranslation = done.result
+      }
     default: break
     }
     if expectation?.passed == false { failedResults.append(r) }

@@ -57,7 +57,17 @@ extension Session {
     case "walk-reads": return n(smmu.counters.walkReads.reduce(0, +))
     case "hazards": return n(smmu.hazards.count)
     case "events": return n(smmu.events.count)
-    case "dma": return lastDMA.map { $0.outputAddress.map { hex($0) } ?? "abort" }
+    case "dma":
+      return lastDMA.map { $0.outputAddress.map { hex($0) } ?? ($0.isStalled ? "stalled" : "abort") }
+    case "dma.stag": return lastDMA.flatMap { if case .stalled(let t) = $0.outcome { n(t) } else { nil } }
+    case "stalled": return n(smmu.stalledTransactions.count)
+    case "cmdq.error": return smmu.commandQueue.error.name
+    case "cmdq.held": return n(smmu.heldCommands.count)
+    case "cmdq.cons": return n(smmu.commandQueue.cons)
+    case "cmdq.msi":
+      return smmu.commandQueue.msiWrites.last.map {
+        "\(hex($0.address))=\(hex(UInt64($0.data)))" + ($0.aborted ? ",aborted" : "")
+      } ?? "none"
     case "dma.served": return lastDMA?.servedBy
     case "transition.syncs": return lastTransition.map { n($0.outcome.syncs) }
     case "transition.hitless": return lastTransition.map { $0.outcome.hitless ? "yes" : "no" }

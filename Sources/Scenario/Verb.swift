@@ -87,10 +87,14 @@ package struct Verb: Sendable {
     { (p, v, c) throws(Cursor.Failure) in
       try p.parseWrite(&c)
     },
-    Verb("cmd", "cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]", "a raw queue command") {
+    Verb("cmd", "cmd NAME [OPERAND VALUE]... [retry|abort|term]", "a raw queue command") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseRawCommand(&c)
     },
+    Verb(
+      "ack", "ack cmdq",
+      "acknowledges a command-queue error as Linux does: a CERROR_ILL command becomes a CMD_SYNC"
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseAcknowledge(&c) },
     Verb("transition", "transition ste|cd FROM TO", "runs the entry writer on two entries") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseTransition(&c)

@@ -49,6 +49,9 @@ package enum WalkReport {
     switch w.outcome {
     case .translated(let a): return "output address \(hex(a))"
     case .bypassed(let a): return "output address \(hex(a)) (bypass: untranslated)"
+    case .stalled(let stag):
+      let what = w.failure?.event?.name ?? "fault"
+      return "\(what): stalled (stag \(stag)), held until RESUME or STALL_TERM"
     case .aborted:
       guard let f = w.failure else { return "aborted" }
       let title = w.steps.indices.contains(f.step) ? w.steps[f.step].title : "?"

@@ -30,6 +30,7 @@ package enum ImportReport {
     switch o {
     case .translated(let a): hex(a)
     case .aborted: "abort"
+    case .stalled(let stag): "stalled stag \(stag)"
     case .bypassed(let a): "bypass \(hex(a))"
     }
   }

@@ -37,6 +37,14 @@ import Testing
     .atcInv(sid: 3, ssid: nil, address: 0x10_0000, size: 8),
     .atcInv(sid: 3, ssid: 42, address: 0, size: 52),
     .sync,
+    .syncSignal(
+      SyncOperands(signal: .irq, msh: 1, msiAttr: 5, msiData: 0xDEAD_BEEF, msiAddress: 0xFF_1234_5678_9ABC)),
+    .syncSignal(SyncOperands(signal: .none, msh: 0, msiAttr: 0)),
+    .syncSignal(SyncOperands(signal: .reserved)),
+    .resume(sid: 0x8, stag: 0xFFFF, retry: true, abort: false),
+    .resume(sid: 0xFFFF_FFFF, stag: 3, retry: false, abort: true),
+    .resume(sid: 1, stag: 0, retry: false, abort: false),
+    .stallTerm(sid: 0x1234),
   ]
 
   @Test(arguments: samples)
@@ -53,7 +61,7 @@ import Testing
     // The architecture's opcodes for the commands the model implements (§5).
     let expected: Set<UInt8> = [
       0x01, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13, 0x20, 0x21, 0x22, 0x23, 0x28, 0x2A, 0x30, 0x40,
-      0x46,
+      0x44, 0x45, 0x46,
     ]
     #expect(opcodes == expected)
   }
@@ -79,6 +87,10 @@ import Testing
       (.tlbiNSNHAll, 0x30, "TLBI_NSNH_ALL"),
       (.atcInv(sid: 0, ssid: nil, address: 0, size: 52), 0x40, "ATC_INV"),
       (.sync, 0x46, "CMD_SYNC"),
+      (.syncSignal(SyncOperands(signal: .none)), 0x46, "CMD_SYNC"),
+      (.resume(sid: 0, stag: 0, retry: true, abort: false), 0x44, "RESUME"),
+      (.stallTerm(sid: 0), 0x45, "STALL_TERM"),
+      (.raw(q0: 0x3F, q1: 0), 0x3F, "RAW"),
     ]
     for (c, op, name) in expected {
       #expect(c.opcode == op, "\(name)")
@@ -138,15 +150,40 @@ import Testing
         == Self.words(0x40 | 4 << 32, 52))
   }
 
+  /// `.sync` is Linux's CMD_SYNC without MSI: CS=SEV (13:12), MSH=ISH (23:22), MSIAttr=OIWB
+  /// (27:24): the qword the bundled Linux 6.1 run's command queue holds (0x0fc02046).
   @Test func syncLayout() {
-    #expect(CommandEncoding.encode(.sync) == Self.words(0x46, 0))
+    #expect(CommandEncoding.encode(.sync) == Self.words(0x0FC0_2046, 0))
+    #expect(CommandEncoding.decode([0x0FC0_2046, 0]) == .sync)
+    // CS=IRQ (1), MSIData 63:32; q1 MSIAddr 55:2 in place.
+    let msi = SyncOperands(signal: .irq, msh: 3, msiAttr: 0xF, msiData: 0x1234, msiAddress: 0x4000_0004)
+    #expect(
+      CommandEncoding.encode(.sync(msi))
+        == Self.words(0x46 | 1 << 12 | 3 << 22 | 0xF << 24 | 0x1234 << 32, 0x4000_0004))
+    // All-zero operands are CS=NONE: not Linux's sync.
+    #expect(
+      CommandEncoding.decode([0x46, 0]) == .syncSignal(SyncOperands(signal: .none, msh: 0, msiAttr: 0)))
+    #expect(Command.sync(.linux) == .sync)
+  }
+
+  @Test func resumeAndStallTermLayout() {
+    // SID 63:32, Ac 12, Ab 13; q1 STAG 15:0 (Linux: RESP 13:12, 1 retry, 2 abort).
+    #expect(
+      CommandEncoding.encode(.resume(sid: 8, stag: 0xABCD, retry: true, abort: false))
+        == Self.words(0x44 | 1 << 12 | 8 << 32, 0xABCD))
+    #expect(
+      CommandEncoding.encode(.resume(sid: 8, stag: 1, retry: false, abort: true))
+        == Self.words(0x44 | 2 << 12 | 8 << 32, 1))
+    #expect(CommandEncoding.encode(.stallTerm(sid: 9)) == Self.words(0x45 | 9 << 32, 0))
   }
 
   @Test func unknownOpcodesDoNotDecode() {
-    // RESUME (0x44), PRI_RESP (0x41) and reserved opcodes are not modelled.
-    for op: UInt64 in [0x00, 0x02, 0x41, 0x44, 0x45, 0xFF] {
+    // PREFETCH_ADDR (0x02), PRI_RESP (0x41) and reserved opcodes are not modelled; SSec=1 neither.
+    for op: UInt64 in [0x00, 0x02, 0x41, 0xFF, 0x46 | 1 << 10] {
       #expect(CommandEncoding.decode([op, 0]) == nil)
+      #expect(CommandEncoding.decodeAny([op, 0]) == .raw(q0: op, q1: 0))
     }
+    #expect(CommandEncoding.encode(.raw(q0: 0x3F, q1: 7)) == Self.words(0x3F, 7))
   }
 
   @Test func rangeTLBIWithoutTGDecodesAsSingleAddress() {
@@ -169,5 +206,11 @@ import Testing
     #expect(
       Command.atcInv(sid: 1, ssid: nil, address: 0, size: 52).description == "ATC_INV sid=0x1 ssv=0 all")
     #expect(Command.sync.description == "CMD_SYNC")
+    #expect(
+      Command.sync(SyncOperands(signal: .irq, msiData: 9, msiAddress: 0x1000)).description
+        == "CMD_SYNC cs=irq msiaddr=0x1000 msidata=0x9")
+    #expect(
+      Command.resume(sid: 8, stag: 2, retry: true, abort: false).description == "RESUME sid=0x8 stag=2 retry")
+    #expect(Command.stallTerm(sid: 8).description == "STALL_TERM sid=0x8")
   }
 }
