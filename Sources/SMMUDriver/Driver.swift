@@ -187,10 +187,10 @@ package struct Driver: Sendable {
   }
 
   /// The TCR fields Linux's stage-1 finalise puts in CDs on this SMMU.
-  var stage1Control: CDTranslationControl { .linux(outputBits: smmu.features.outputAddressBits) }
+  var stage1Control: CDTranslationControl { .linux(outputBits: smmu.features.oas) }
 
   /// The VTCR fields Linux's stage-2 finalise puts in STEs on this SMMU.
-  var stage2Control: STEStage2Control { .linux(outputBits: smmu.features.outputAddressBits) }
+  var stage2Control: STEStage2Control { .linux(outputBits: smmu.features.oas) }
 
   /// The STE's current qwords.
   func steQwords(_ sid: UInt32) -> EntryQwords {

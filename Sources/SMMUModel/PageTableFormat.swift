@@ -52,7 +52,7 @@ package struct PageTableFormat: Sendable, Hashable {
   /// The granule TG1 selects: 0 reserved, 1 16K, 2 4K, 3 64K.
   package static func granuleShift(tg1: UInt64) -> Int? { [nil, 14, 12, 16][Int(tg1 & 3)] }
   /// Address bits of an IPS / PS encoding (0b110 52 bits; 0b111 behaves as 0b110 before v3.4).
-  package static func addressBits(ps: UInt64) -> Int { [32, 36, 40, 42, 44, 48, 52, 52][Int(ps & 7)] }
+  package static func addressBits(ps: UInt64) -> Int { AddressSize.bits[Int(min(ps & 7, 6))] }
 
   // MARK: The driver's regime, as constants (io-pgtable, importer, views)
 

@@ -21,13 +21,11 @@ package struct SMMUFeatures: Sendable, Hashable {
   package var asid16 = true
   /// ARM_SMMU_FEAT_ATTR_TYPES_OVR: the driver sets SHCFG=incoming in bypass-like STEs.
   package var attributeTypesOverride = true
-  /// IDR5.OAS in bits: caps the CD's IPS and the STE's S2PS; also the input size (IAS) of
-  /// an address that bypasses stage 1.
+  /// IDR5.OAS in bits (one of `AddressSize.bits`; QEMU's SMMUv3 has 44): caps the CD's IPS
+  /// and the STE's S2PS; also the input size (IAS) of an address that bypasses stage 1.
   package var oas = 48
   /// CR2.RECINVSID: record C_BAD_STREAMID.
   package var recordInvalidSID = true
-  /// IDR5.OAS in bits (one of `AddressSize.bits`): QEMU's SMMUv3 has 44.
-  package var outputAddressBits = 48
 
   /// Configuration-cache capacity (STEs, CDs, L1 descriptors together).
   package var configCacheEntries = 64

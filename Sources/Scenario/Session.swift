@@ -154,7 +154,7 @@ package struct Session: Sendable {
       if let v = s.configCache { features.configCacheEntries = v }
       if let v = s.tlb { features.tlbEntries = v }
       if let v = s.atc { features.atcEntries = v }
-      if let v = s.outputAddressBits { features.outputAddressBits = v }
+      if let v = s.outputAddressBits { features.oas = v }
       if let v = s.stallModel { features.stallModel = v }
       if let v = s.hyp { features.hyp = v }
       if let v = s.ats { features.ats = v }
