@@ -18,7 +18,7 @@ import Testing
     let failed = s.failures.map { "\($0.line): \($0.expectation?.message ?? "")" }
     #expect(failed.isEmpty, "\(failed)")
     let expectations = s.results.filter { $0.expectation != nil }.count
-    #expect(expectations >= 30)
+    #expect(expectations >= 25)
     #expect(s.totals.errors == 0)
   }
 
