@@ -48,6 +48,16 @@ package enum EventType: UInt8, Sendable, Hashable, CaseIterable {
   }
 }
 
+/// Event CLASS (IHI 0070 §7.3, q1[41:40]): what the faulting access was for.
+package enum EventClass: String, Sendable, Hashable {
+  /// A CD fetch (a stage-2 fault on it, in nested mode).
+  case cd = "CD"
+  /// A translation-table walk access.
+  case tt = "TT"
+  /// The input address itself.
+  case input = "IN"
+}
+
 /// One event record as the event queue holds it.
 package struct Event: Sendable, Hashable {
   package let type: EventType
@@ -61,10 +71,19 @@ package struct Event: Sendable, Hashable {
   /// True for a stage-2 fault.
   package let stage2: Bool
   package let read: Bool
+  /// CLASS, for the translation faults and F_WALK_EABT; nil for records without the field.
+  package let eventClass: EventClass?
+  /// Stall=1: the transaction is held until RESUME or STALL_TERM.
+  package let stall: Bool
+  /// STAG of a stall record.
+  package let stag: UInt16?
 
+  /// A record; `eventClass` defaults to IN for the four translation faults (an input-address
+  /// fault) and to nil for the records that have no CLASS.
   package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
-    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true
+    fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, eventClass: EventClass? = nil,
+    stall: Bool = false, stag: UInt16? = nil
   ) {
     self.type = type
     self.sid = sid
@@ -73,6 +92,9 @@ package struct Event: Sendable, Hashable {
     self.fetchAddress = fetchAddress
     self.stage2 = stage2
     self.read = read
+    self.eventClass = eventClass ?? (type.isTranslationFault ? .input : type == .fWalkEABT ? .tt : nil)
+    self.stall = stall
+    self.stag = stag
   }
 
   package var description: String {
@@ -81,6 +103,7 @@ package struct Event: Sendable, Hashable {
     if let address { s += " addr=\(hex(address))" }
     if let fetchAddress { s += " fetch=\(hex(fetchAddress))" }
     if stage2 { s += " S2" }
+    if stall { s += " stall stag=\(stag ?? 0)" }
     return s
   }
 }

@@ -143,13 +143,7 @@ package struct Session: Sendable {
       options = DriverOptions(design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact)
       driver = Driver(options: options, features: features)
     case .smmu(let s):
-      if let v = s.sidBits { features.sidBits = min(v, 32) }
-      if let v = s.ssidBits { features.ssidBits = v }
-      if let v = s.twoLevelStreamTable { features.twoLevelStreamTable = v }
-      if let v = s.twoLevelCD { features.twoLevelCDTable = v }
-      if let v = s.configCache { features.configCacheEntries = v }
-      if let v = s.tlb { features.tlbEntries = v }
-      if let v = s.atc { features.atcEntries = v }
+      s.apply(to: &features)
       driver = Driver(options: options, features: features)
     case .master(let name, let sids, let bits, let ats, let stall, let group):
       reserveExpectedObjects()
@@ -181,6 +175,19 @@ package struct Session: Sendable {
       trace = driver.rawWriteSTE(sid: sid, qword: q, value: v)
     case .writeCD(let owner, let ssid, let q, let v):
       trace = driver.rawWriteCD(owner: owner, ssid: ssid, qword: q, value: v)
+    case .writeL1STD(let sid, let v):
+      trace = driver.rawWriteL1STD(sid: sid, value: v)
+    case .writeL1CD(let owner, let index, let v):
+      trace = driver.rawWriteL1CD(owner: owner, index: index, value: v)
+    case .writeMemory(let address, let v):
+      trace = driver.rawWriteMemory(address: address, value: v)
+    case .smmuEnable(let on):
+      trace = driver.setSMMUEnabled(on)
+    case .ack(let queue):
+      switch queue {
+      case .evtq: trace = driver.acknowledgeEvents()
+      // `ack cmdq` goes here.
+      }
     case .command(let raw):
       trace = driver.rawCommands(raw.commands)
     case .transition(let kind, let from, let to):

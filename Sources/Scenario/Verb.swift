@@ -33,11 +33,9 @@ package struct Verb: Sendable {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseDesign(v, &c)
     },
-    Verb(
-      "smmu",
-      "smmu [sid-bits N] [ssid-bits N] [strtab linear|2lvl] [cd2l on|off] [cfg-cache N] [tlb N] [atc N]",
-      "SMMU features", action: false
-    ) { (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c) },
+    Verb("smmu", "smmu " + SMMUSetting.usage, "SMMU features (SMMUSetting.all)", action: false) {
+      (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c)
+    },
     Verb("master", "master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]", "probes a device") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseMaster(&c)
@@ -80,9 +78,19 @@ package struct Verb: Sendable {
     Verb("release", "release MM", "the process exits with SVA binds active") {
       (p, v, c) throws(Cursor.Failure) in try p.parseRelease(&c)
     },
-    Verb("write", "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE", "a raw store into an entry")
-    { (p, v, c) throws(Cursor.Failure) in
+    Verb(
+      "write",
+      "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE | write l1std SID VALUE | "
+        + "write l1cd OWNER INDEX VALUE | write mem ADDR VALUE",
+      "a raw store into an entry, a descriptor or memory"
+    ) { (p, v, c) throws(Cursor.Failure) in
       try p.parseWrite(&c)
+    },
+    Verb("smmuen", "smmuen 0|1", "clears or sets CR0.SMMUEN (while 0, GBPA aborts or bypasses)") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseSMMUEN(&c)
+    },
+    Verb("ack", "ack evtq", "software consumes a queue: evtq = every event record, acknowledging an overflow") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseAck(&c)
     },
     Verb("cmd", "cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]", "a raw queue command") {
       (p, v, c) throws(Cursor.Failure) in

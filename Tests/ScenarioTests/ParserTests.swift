@@ -188,13 +188,13 @@ struct ParserTests {
       """)
     #expect(s.declaredDesign == (.perMaster, true))
     var settings = SMMUSettings()
-    settings.sidBits = 12
-    settings.ssidBits = 10
-    settings.twoLevelStreamTable = false
-    settings.twoLevelCD = false
-    settings.configCache = 8
-    settings.tlb = 16
-    settings.atc = 4
+    settings["sid-bits"] = 12
+    settings["ssid-bits"] = 10
+    settings["strtab"] = 0
+    settings["cd2l"] = 0
+    settings["cfg-cache"] = 8
+    settings["tlb"] = 16
+    settings["atc"] = 4
     #expect(s.lines[1].command == .smmu(settings))
     #expect(
       s.lines[2].command == .master(name: "a", sids: [1], ssidBits: 4, ats: true, stall: true, group: "g"))
