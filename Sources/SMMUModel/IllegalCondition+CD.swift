@@ -12,10 +12,6 @@ extension IllegalCondition where Context == CDIllegalityContext {
     .init("S with S1STALLD", "§5.4 CD.S", "S=1 (stall) while the STE sets S1STALLD") { c in
       c.cd[C.s] == 1 && c.ste[StreamTableEntry.s1stalld] == 1
     },
-    .init(
-      "A=0 with TERM_MODEL=1", "§5.4 CD.A",
-      "A=0 asks faults to complete as RAZ/WI; the model's SMMU only aborts (IDR0.TERM_MODEL=1)"
-    ) { c in c.cd[C.a] == 0 },
     .init("S without the stall model", "§5.4 CD.S", "S=1 on an SMMU that cannot stall (STALL_MODEL=0b01)") { c in
       c.cd[C.s] == 1 && c.features.stallModel == .terminateOnly
     },

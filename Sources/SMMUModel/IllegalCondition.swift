@@ -4,7 +4,8 @@
 /// their SteIllegal()/CdIllegal() pseudocode, for a Non-secure SMMU with the model's fixed ID
 /// values: AArch64 tables only (IDR0.TTF=0b10), little-endian walks only (TTENDIAN=0b10), no
 /// HTTU, no small translation tables (IDR3.STT=0), 48-bit VAs (IDR5.VAX=0), NS1ATS=0,
-/// TERM_MODEL=1 (faults abort: CD.A=0 is not supported), IAS = OAS (no AArch32).
+/// IAS = OAS (no AArch32). TERM_MODEL is 0, so CD.A=0 is legal (the model still aborts: it has
+/// no RAZ/WI completion).
 package struct IllegalCondition<Context>: Sendable {
   /// A short name, e.g. "S2T0SZ out of range".
   package let name: String

@@ -33,6 +33,7 @@ import Testing
     let cds = smmu.allocate(bytes: 64, align: 64, purpose: .cdTable, owner: "cds")
     var cd = ContextDescriptor()
     cd[C.t0sz] = 16
+    cd[C.epd1] = 1
     cd[C.aa64] = 1
     cd[C.r] = 1
     cd[C.asid] = 9
@@ -44,6 +45,11 @@ import Testing
     ste[S.s1ContextPtr] = cds.base >> 6
     ste[S.s2vmid] = 4
     ste[S.s2ttb] = s2 >> 4
+    // A legal stage 2: 48-bit IPA from level 0 (S2T0SZ 16, S2SL0 2), 4K, AArch64, 48-bit PS.
+    ste[S.vtcrT0SZ] = 16
+    ste[S.vtcrSL0] = 2
+    ste[S.vtcrPS] = 5
+    ste[S.s2aa64] = 1
     for (i, q) in cd.qwords.enumerated() { try smmu.write(cds.base + UInt64(i * 8), q) }
     for (i, q) in ste.qwords.enumerated() { try smmu.write(strtab.base + 64 + UInt64(i * 8), q) }
     smmu.setEnabled(true)

@@ -373,7 +373,9 @@ import Testing
     #expect(rig.translate(sid: 1, va: 0x1000).outputAddress == Fixture.pa)
   }
 
-  @Test func inputBeyond48BitsWithoutT0SZIsFAddrSize() {
+  /// T0SZ = 0 is out of range (16-39): the CD is ILLEGAL (SMMUv3.1+), so C_BAD_CD, not a
+  /// translation of the 2^50 address.
+  @Test func t0szZeroIsAnIllegalCD() {
     var rig = Rig()
     let root = rig.newPageTable()
     let table = rig.allocateCDTable()
@@ -381,7 +383,7 @@ import Testing
     cd[C.t0sz] = 0
     rig.writeCD(cd, table: table)
     rig.writeSTE(Rig.s1STE(cdTable: table.base), sid: 1)
-    #expect(Self.event(&rig, sid: 1, va: 1 << 50)?.type == .fAddrSize)
+    #expect(Self.event(&rig, sid: 1, va: 1 << 50)?.type == .cBadCD)
   }
 
   /// F_WALK_EABT is not one of the four translation faults: it records whatever CD.R says.
@@ -411,14 +413,35 @@ import Testing
     #expect(p?.stage2 == true)
   }
 
+  /// Item 22: with SMMUEN=0, GBPA.ABORT=0 passes traffic through untranslated, with no
+  /// lookup, cache fill or event.
   @Test func disabledSMMUBypassesWithoutLookups() {
-    var rig = Rig(enable: false)
+    var features = SMMUFeatures()
+    features.gbpaAbort = false
+    var rig = Rig(features: features, enable: false)
     let r = rig.translate(sid: 63, va: 0xABC0)
     #expect(r.outcome == .bypassed(0xABC0))
     #expect(rig.translate(sid: 1000).outcome == .bypassed(Fixture.va))
     #expect(rig.smmu.events.isEmpty)
     #expect(rig.configKeys.isEmpty)
     #expect(rig.smmu.counters.steFetches == 0)
+  }
+
+  /// Item 22: GBPA.ABORT=1 (the default) aborts every transaction with no event, and the
+  /// endpoint's ATC is not used while SMMUEN=0.
+  @Test func disabledSMMUWithGBPAAbortAbortsSilently() {
+    var (rig, _, _) = Rig.standard()
+    rig.smmu.setEndpointATS(sid: 1, enabled: true)
+    #expect(rig.translate(sid: 1).outcome == .translated(Fixture.pa))
+    let fetches = rig.smmu.counters.steFetches
+    rig.smmu.setEnabled(false)
+    let r = rig.translate(sid: 1)
+    #expect(r.outcome == .aborted && r.event == nil && r.servedBy == "GBPA")
+    #expect(rig.translate(sid: 5000).outcome == .aborted)
+    #expect(rig.smmu.events.isEmpty)
+    #expect(rig.smmu.counters.steFetches == fetches)
+    rig.smmu.setEnabled(true)
+    #expect(rig.translate(sid: 1).outcome == .translated(Fixture.pa))
   }
 
   @Test func eventTypeNamesAndIDs() {
