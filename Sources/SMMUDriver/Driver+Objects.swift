@@ -31,7 +31,10 @@ extension Driver {
       let capped = d.smmu.features.twoLevelCDTable ? bits : min(bits, 10)
       let m = Master(
         name: name, sids: sids, ssidBits: capped, ats: ats && d.smmu.features.ats,
-        stall: stall && d.smmu.features.stallModel != .terminateOnly, group: group)
+        // Linux: stall_enabled for dma-can-stall devices on an SMMU with stalls, and for
+        // every device when stalls are forced (ARM_SMMU_FEAT_STALL_FORCE).
+        stall: (stall && d.smmu.features.stallModel != .terminateOnly) || d.smmu.features.stallModel == .stallForced,
+        group: group)
       d.masters[name] = m
       d.masterOrder.append(name)
       for sid in sids { d.sidOwners[sid] = name }

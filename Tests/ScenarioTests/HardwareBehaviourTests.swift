@@ -196,6 +196,16 @@ import Testing
     }
   }
 
+  /// With stalls forced, Linux enables stalls for every master, so its CDs have S=1 (S=0
+  /// would be ILLEGAL) and translation works.
+  @Test func forcedStallsApplyToEveryMaster() throws {
+    let s = Self.session(["smmu stall force"] + Self.translating)
+    let m = try #require(s.driver.masters["m"])
+    #expect(m.stallEnabled)
+    let table = try #require(m.cdTable)
+    #expect(s.driver.cd(table: table, ssid: 0)?[ContextDescriptor.s] == 1)
+  }
+
   @Test func smmuSettingErrors() {
     for (line, message) in [
       ("smmu evtq 6", "evtq must be a power of two"), ("smmu stall maybe", "stall is off or on or force"),
