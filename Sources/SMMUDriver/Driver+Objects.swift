@@ -33,7 +33,8 @@ extension Driver {
         name: name, sids: sids, ssidBits: capped, ats: ats && d.smmu.features.ats,
         // Linux: stall_enabled for dma-can-stall devices on an SMMU with stalls, and for
         // every device when stalls are forced (ARM_SMMU_FEAT_STALL_FORCE).
-        stall: (stall && d.smmu.features.stallModel != .terminateOnly) || d.smmu.features.stallModel == .stallForced,
+        stall: (stall && d.smmu.features.stallModel != .terminateOnly)
+          || d.smmu.features.stallModel == .stallForced,
         group: group)
       d.masters[name] = m
       d.masterOrder.append(name)

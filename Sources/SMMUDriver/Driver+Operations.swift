@@ -92,7 +92,11 @@ extension Driver {
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let sid: UInt32
-      if let refused = d.refusedEndpoints[master]?.first { sid = refused } else { sid = try d.master(master).sids[0] }
+      if let refused = d.refusedEndpoints[master]?.first {
+        sid = refused
+      } else {
+        sid = try d.master(master).sids[0]
+      }
       let r = d.smmu.translate(
         Transaction(sid: sid, ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
       d.trace.translation = r

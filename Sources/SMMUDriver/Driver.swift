@@ -51,7 +51,8 @@ package struct Driver: Sendable {
     }
     self.smmu.programStreamTable(base: streamTable.root.base, config: streamTable.baseConfigRegister)
     // arm_smmu_device_reset: CFGI_ALL, TLBI_EL2_ALL with ARM_SMMU_FEAT_HYP, TLBI_NSNH_ALL.
-    self.smmu.submit([.cfgiAll, .sync] + (features.hyp ? [.tlbiEL2All, .sync] : []) + [.tlbiNSNHAll, .sync])
+    self.smmu.submit(
+      [.cfgiAll, .sync] + (features.hyp ? [.tlbiEL2All, .sync] : []) + [.tlbiNSNHAll, .sync])
     self.smmu.setEnabled(true)
     trace = OperationTrace()
   }

@@ -16,8 +16,9 @@ package struct IllegalCondition<Context>: Sendable {
   /// True when the condition holds.
   let holds: @Sendable (Context) -> Bool
 
-  init(_ name: String, _ source: String, _ explanation: String, _ holds: @escaping @Sendable (Context) -> Bool)
-  {
+  init(
+    _ name: String, _ source: String, _ explanation: String, _ holds: @escaping @Sendable (Context) -> Bool
+  ) {
     self.name = name
     self.source = source
     self.explanation = explanation
@@ -69,7 +70,9 @@ enum RegimeRules {
 
   /// Address bits of an IPS/S2PS encoding (0b111 behaves as 0b110 up to SMMUv3.3), capped by
   /// the OAS.
-  static func addressBits(ps: UInt64, oas: Int) -> Int { min([32, 36, 40, 42, 44, 48, 52, 52][Int(ps & 7)], oas) }
+  static func addressBits(ps: UInt64, oas: Int) -> Int {
+    min([32, 36, 40, 42, 44, 48, 52, 52][Int(ps & 7)], oas)
+  }
 
   /// A table base beyond the effective output size, or beyond 48 bits with a granule below
   /// 64 KiB (DS=0).

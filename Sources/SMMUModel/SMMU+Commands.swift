@@ -147,7 +147,8 @@ extension SMMU {
     var lookup = ConfigLookup(recordsPath: false)
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return }
     let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup)
-    let usable = q.map { StreamTableEntry(qwords: $0) }.map { $0.isValid && steIllegality($0) == nil } ?? false
+    let usable =
+      q.map { StreamTableEntry(qwords: $0) }.map { $0.isValid && steIllegality($0) == nil } ?? false
     apply(lookup, configError: !usable)
   }
 }

@@ -34,7 +34,9 @@ extension SMMU {
       if features.gbpaAbort {
         r.servedBy = "GBPA"
         r.lookup.note("SMMUEN=0, GBPA.ABORT=1: aborted, no event")
-        r.lookup.record { $0.fail(nil, recorded: false, reason: "SMMUEN=0 and GBPA.ABORT=1: aborted without an event") }
+        r.lookup.record {
+          $0.fail(nil, recorded: false, reason: "SMMUEN=0 and GBPA.ABORT=1: aborted without an event")
+        }
       } else {
         r.outcome = .bypassed(t.address)
         r.servedBy = "bypass"

@@ -19,7 +19,8 @@ package struct SMMUSetting: Sendable {
   let apply: @Sendable (inout SMMUFeatures, UInt64) -> Void
 
   init(
-    _ name: String, _ values: Values, _ help: String, _ apply: @escaping @Sendable (inout SMMUFeatures, UInt64) -> Void
+    _ name: String, _ values: Values, _ help: String,
+    _ apply: @escaping @Sendable (inout SMMUFeatures, UInt64) -> Void
   ) {
     self.name = name
     self.values = values
@@ -37,7 +38,9 @@ package struct SMMUSetting: Sendable {
       $0.twoLevelStreamTable = $1 == 1
     },
     .init("cd2l", onOff, "IDR0.CD2L, 2-level CD tables (on)") { $0.twoLevelCDTable = $1 == 1 },
-    .init("cfg-cache", .number(max: 1 << 20), "configuration-cache entries (64)") { $0.configCacheEntries = Int($1) },
+    .init("cfg-cache", .number(max: 1 << 20), "configuration-cache entries (64)") {
+      $0.configCacheEntries = Int($1)
+    },
     .init("tlb", .number(max: 1 << 20), "TLB entries (256)") { $0.tlbEntries = Int($1) },
     .init("atc", .number(max: 1 << 20), "ATC entries per ATS endpoint (32)") { $0.atcEntries = Int($1) },
     .init("stage1", onOff, "IDR0.S1P (on)") { $0.stage1 = $1 == 1 },
@@ -60,7 +63,8 @@ package struct SMMUSetting: Sendable {
   ]
 
   /// The settings by name.
-  package static let named: [String: SMMUSetting] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+  package static let named: [String: SMMUSetting] = Dictionary(
+    uniqueKeysWithValues: all.map { ($0.name, $0) })
 
   /// The settings' syntax, e.g. "[sid-bits N] [strtab linear|2lvl] ...".
   package static let usage: String = all.map { "[\($0.name) \($0.valuesText)]" }.joined(separator: " ")

@@ -32,7 +32,8 @@ extension ScenarioParser {
       guard let setting = SMMUSetting.named[k.text] else {
         throw F(
           column: k.column,
-          message: "unknown smmu setting '\(k.text)' (\(SMMUSetting.all.map(\.name).joined(separator: ", ")))")
+          message: "unknown smmu setting '\(k.text)' (\(SMMUSetting.all.map(\.name).joined(separator: ", ")))"
+        )
       }
       s[setting.name] = try setting.parseValue(&c)
     }

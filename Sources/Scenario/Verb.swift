@@ -89,7 +89,8 @@ package struct Verb: Sendable {
     Verb("smmuen", "smmuen 0|1", "clears or sets CR0.SMMUEN (while 0, GBPA aborts or bypasses)") {
       (p, v, c) throws(Cursor.Failure) in try p.parseSMMUEN(&c)
     },
-    Verb("ack", "ack evtq", "software consumes a queue: evtq = every event record, acknowledging an overflow") {
+    Verb("ack", "ack evtq", "software consumes a queue: evtq = every event record, acknowledging an overflow")
+    {
       (p, v, c) throws(Cursor.Failure) in try p.parseAck(&c)
     },
     Verb("cmd", "cmd NAME [sid N] [ssid N] [asid N] [vmid N] [addr A] [leaf 0|1]", "a raw queue command") {

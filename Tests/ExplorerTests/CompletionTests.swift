@@ -22,7 +22,9 @@ struct CompletionTests {
     #expect(s.complete("smmu gbpa ab") == "smmu gbpa abort ")
     #expect(s.complete("smmu st") == "smmu st")
     #expect(s.status == "completions: strtab stage1 stage2 stall")
-    for setting in SMMUSetting.all { #expect(Verb.named["smmu"]?.usage.contains("[\(setting.name) ") == true) }
+    for setting in SMMUSetting.all {
+      #expect(Verb.named["smmu"]?.usage.contains("[\(setting.name) ") == true)
+    }
   }
 
   @Test func removeAndReleaseShareAPrefix() {

@@ -42,7 +42,9 @@ import Testing
     #expect(Event(type: .fTranslation, sid: 1).eventClass == .input)
     #expect(Event(type: .fWalkEABT, sid: 1).eventClass == .tt)
     #expect(Event(type: .cBadSTE, sid: 1).eventClass == nil)
-    #expect(Event(type: .fTranslation, sid: 1, eventClass: .cd, stall: true, stag: 7).description.hasSuffix("stall stag=7"))
+    #expect(
+      Event(type: .fTranslation, sid: 1, eventClass: .cd, stall: true, stag: 7).description.hasSuffix(
+        "stall stag=7"))
   }
 
   /// Item 9, both modes: an STE seen invalid stays cached (A) or is never cached (B); PREFETCH

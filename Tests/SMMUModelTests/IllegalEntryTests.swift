@@ -126,7 +126,8 @@ import Testing
     #expect(r.outcome == .aborted)
     #expect(r.event?.type == .cBadSTE)
     #expect(bad.rig.smmu.steIllegalCondition(bad.ste)?.name == row)
-    #expect(r.path.contains { $0.contains(row) } || bad.rig.smmu.steIllegality(bad.ste)?.hasPrefix(row) == true)
+    #expect(
+      r.path.contains { $0.contains(row) } || bad.rig.smmu.steIllegality(bad.ste)?.hasPrefix(row) == true)
   }
 
   @Test(arguments: IllegalCondition.cd.map(\.name))

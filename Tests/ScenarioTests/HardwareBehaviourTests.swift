@@ -87,7 +87,8 @@ import Testing
 
   @Test func behaviour03IllegalStage2FieldsAreCBadSTE() throws {
     var s = Self.session([
-      "master m sid 0x105", "domain v s2", "map v 0x1000", "attach v m", "dma m 0x1000", "expect dma == 0x80001000",
+      "master m sid 0x105", "domain v s2", "map v 0x1000", "attach v m", "dma m 0x1000",
+      "expect dma == 0x80001000",
     ])
     let q2 = try #require(s.driver.ste(sid: 0x105)).qwords[2]
     // S2T0SZ = 0 (out of range), then S2TG = 0b11 (reserved): both C_BAD_STE.
@@ -122,7 +123,8 @@ import Testing
 
   @Test func behaviour20OneEventPerTransactionInPriorityOrderAndPrefetchNeverRecords() throws {
     // The device has 4 PASID bits, the SMMU 2: S1CDMax is 2, so PASID 9 is out of range.
-    var s = Self.session(["smmu ssid-bits 2", "master m sid 0x105 ssid-bits 4"] + Self.translating.dropFirst())
+    var s = Self.session(
+      ["smmu ssid-bits 2", "master m sid 0x105 ssid-bits 4"] + Self.translating.dropFirst())
     let q0 = try #require(s.driver.ste(sid: 0x105)).qwords[0]
     for line in [
       // An invalid STE and a PASID beyond S1CDMax: C_BAD_STE wins, one record.
@@ -144,16 +146,21 @@ import Testing
   // MARK: §10 item 21
 
   @Test func behaviour21FullEventQueueDropsRecordsAndTogglesOverflowOnce() {
-    var lines = ["smmu evtq 4", "master m sid 0x105", "domain d paging", "attach d m", "expect evtq.size == 4"]
+    var lines = [
+      "smmu evtq 4", "master m sid 0x105", "domain d paging", "attach d m", "expect evtq.size == 4",
+    ]
     for i in 0..<6 { lines.append("dma m \(hex(UInt64(0x10000 + i * 0x1000)))") }
     lines += [
       "expect events == 6", "expect evtq.count == 4", "expect evtq.lost == 2", "expect evtq.overflow == 1",
-      "dma m 0x20000", "expect evtq.overflow == 1", "expect evtq.lost == 3", "ack evtq", "expect evtq.count == 0",
+      "dma m 0x20000", "expect evtq.overflow == 1", "expect evtq.lost == 3", "ack evtq",
+      "expect evtq.count == 0",
       "expect evtq.overflow == 1",
     ]
     for i in 0..<5 { lines.append("dma m \(hex(UInt64(0x30000 + i * 0x1000)))") }
     // The next overflow toggles the flag back.
-    lines += ["expect evtq.count == 4", "expect evtq.lost == 4", "expect evtq.overflow == 0", "expect events == 12"]
+    lines += [
+      "expect evtq.count == 4", "expect evtq.lost == 4", "expect evtq.overflow == 0", "expect events == 12",
+    ]
     _ = Self.session(lines)
   }
 
@@ -163,7 +170,8 @@ import Testing
     var s = Self.session(
       ["smmu gbpa abort"] + Self.translating + [
         "cmd CFGI_ALL", "cmd TLBI_NSNH_ALL", "cmd SYNC", "smmuen 0", "dma m 0x1000", "expect dma == abort",
-        "expect dma.served == GBPA", "expect events == 0", "expect cfg-cache.entries == 0", "expect tlb.entries == 0",
+        "expect dma.served == GBPA", "expect events == 0", "expect cfg-cache.entries == 0",
+        "expect tlb.entries == 0",
         "expect ste-fetches == 1", "smmuen 1", "dma m 0x1000", "expect dma == 0x80001000",
         "expect ste-fetches == 2",
       ])
@@ -172,7 +180,8 @@ import Testing
     #expect(!s.driver.smmu.enabled)
     var b = Self.session(
       ["smmu gbpa bypass"] + Self.translating + [
-        "smmuen 0", "dma m 0x1234", "expect dma == 0x1234", "expect dma.served == bypass", "expect events == 0",
+        "smmuen 0", "dma m 0x1234", "expect dma == 0x1234", "expect dma.served == bypass",
+        "expect events == 0",
       ])
     Self.run(&b, "smmuen 1")
   }
@@ -237,7 +246,8 @@ import Testing
   @Test func pasidOnAnSMMUWithoutSubstreamsIsCBadSubstreamID() {
     _ = Self.session([
       "smmu ssid-bits 0", "master m sid 0x105 ssid-bits 8", "domain d paging", "map d 0x1000", "attach d m",
-      "dma m pasid 5 0x1000", "expect dma == abort", "expect event C_BAD_SUBSTREAMID", "expect events.last.ssid == 5",
+      "dma m pasid 5 0x1000", "expect dma == abort", "expect event C_BAD_SUBSTREAMID",
+      "expect events.last.ssid == 5",
       "expect events.last.ssv == 1", "attach d m pasid 5", "expect error -EINVAL", "dma m 0x1000",
       "expect dma == 0x80001000",
     ])
@@ -272,7 +282,8 @@ import Testing
       "write l1cd m 0 0", "cmd CFGI_CD sid 0x105 ssid 0 leaf 0", "cmd SYNC", "dma m 0x1000",
       "expect event C_BAD_SUBSTREAMID", "write l1cd m 1024 0", "expect error -EINVAL", "write l1std 0x105 0",
     ] { Self.run(&s, line) }
-    var linear = Self.session(["smmu strtab linear"] + Self.translating + ["write l1std 0x105 0", "expect error"])
+    var linear = Self.session(
+      ["smmu strtab linear"] + Self.translating + ["write l1std 0x105 0", "expect error"])
     Self.run(&linear, "write l1cd m 0 0")
     Self.run(&linear, "expect error -EINVAL")
   }

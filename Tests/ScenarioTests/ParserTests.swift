@@ -98,8 +98,11 @@ struct ParserTests {
     #expect(failure("master m sid 0x10 ssid-bits 2\ndomain d paging\nattach d m pasid 3") == nil)
     // A master's ssid-bits are the device's: the smmu's cap applies in the driver (the attach
     // fails at run time) and in the SMMU (C_BAD_SUBSTREAMID), not in the parser.
-    #expect(failure("smmu ssid-bits 2\nmaster m sid 0x10 ssid-bits 8\ndomain d paging\nattach d m pasid 4") == nil)
-    check("smmu ssid-bits 2\nmaster m sid 0x10 ssid-bits 8\ndma m pasid 256 0x1000", line: 3, column: 13, "PASID 256")
+    #expect(
+      failure("smmu ssid-bits 2\nmaster m sid 0x10 ssid-bits 8\ndomain d paging\nattach d m pasid 4") == nil)
+    check(
+      "smmu ssid-bits 2\nmaster m sid 0x10 ssid-bits 8\ndma m pasid 256 0x1000", line: 3, column: 13,
+      "PASID 256")
   }
 
   /// SIDs beyond sid-bits parse (the driver's probe refuses them); beyond 32 bits they do not.
