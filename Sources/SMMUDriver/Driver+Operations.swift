@@ -92,7 +92,7 @@ extension Driver {
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let sid: UInt32
-      if let refused = d.refusedEndpoints[master]?.first {
+      if !d.refusedEndpoints.isEmpty, let refused = d.refusedEndpoints[master]?.first {
         sid = refused
       } else {
         sid = try d.master(master).sids[0]

@@ -1,6 +1,6 @@
 /// The CD rows (IHI 0070 §5.4 field descriptions and CdIllegal()), in the pseudocode's order,
 /// for an EL1 StreamWorld (EPD0/EPD1 are honoured: a disabled half is not checked).
-extension IllegalCondition where Context == CDIllegalityContext {
+extension IllegalCondition {
   typealias C = ContextDescriptor
   /// TTB1's half of the CD, read only by these rows.
   static let t1sz = BitField("T1SZ", word: 0, 21, 16)

@@ -1,6 +1,6 @@
 /// The STE rows (IHI 0070 §5.2 field descriptions and SteIllegal()), in the pseudocode's order.
 /// They apply to a valid STE whose Config is 1xx; Config 0xx aborts without an event.
-extension IllegalCondition where Context == STEIllegalityContext {
+extension IllegalCondition {
   typealias S = StreamTableEntry
   /// STE.S2HD and STE.S2HA (bits 183 and 184), read only by these rows.
   static let s2hd = BitField("S2HD", word: 2, 55, 55)
@@ -98,7 +98,7 @@ extension IllegalCondition where Context == STEIllegalityContext {
   ]
 }
 
-extension STEIllegalityContext {
+extension IllegalityContext {
   /// The raw Config (only 0b100-0b111 reach the rows).
   var config: UInt64 { ste[StreamTableEntry.config] }
   /// Config 1x1: stage 1 translates.

@@ -6,7 +6,7 @@
 /// HTTU, no small translation tables (IDR3.STT=0), 48-bit VAs (IDR5.VAX=0), NS1ATS=0,
 /// IAS = OAS (no AArch32). TERM_MODEL is 0, so CD.A=0 is legal (the model still aborts: it has
 /// no RAZ/WI completion).
-package struct IllegalCondition<Context>: Sendable {
+package struct IllegalCondition: Sendable {
   /// A short name, e.g. "S2T0SZ out of range".
   package let name: String
   /// Where the architecture states it, e.g. "§5.2 STE.S2T0SZ".
@@ -14,10 +14,11 @@ package struct IllegalCondition<Context>: Sendable {
   /// Why the entry is ILLEGAL on this SMMU.
   package let explanation: String
   /// True when the condition holds.
-  let holds: @Sendable (Context) -> Bool
+  let holds: @Sendable (IllegalityContext) -> Bool
 
   init(
-    _ name: String, _ source: String, _ explanation: String, _ holds: @escaping @Sendable (Context) -> Bool
+    _ name: String, _ source: String, _ explanation: String,
+    _ holds: @escaping @Sendable (IllegalityContext) -> Bool
   ) {
     self.name = name
     self.source = source
@@ -28,33 +29,18 @@ package struct IllegalCondition<Context>: Sendable {
   /// "NAME: EXPLANATION", for events' reasons and walk notes.
   package var reason: String { "\(name): \(explanation)" }
 
-  /// The first row of `rows` that holds for `context`, or nil.
-  static func first(of rows: [IllegalCondition], in context: Context) -> IllegalCondition? {
-    for r in rows where r.holds(context) { return r }
-    return nil
-  }
 }
 
-/// What the STE rows look at: the entry and the SMMU's features.
-package struct STEIllegalityContext {
+/// What the rows look at: the STE, the CD (empty for the STE rows) and the SMMU's features.
+/// One concrete type for both tables, so the lookup calls the predicates without copying it.
+package struct IllegalityContext {
   package let ste: StreamTableEntry
-  package let features: SMMUFeatures
-
-  package init(ste: StreamTableEntry, features: SMMUFeatures) {
-    self.ste = ste
-    self.features = features
-  }
-}
-
-/// What the CD rows look at: the CD, the STE that located it and the SMMU's features.
-package struct CDIllegalityContext {
   package let cd: ContextDescriptor
-  package let ste: StreamTableEntry
   package let features: SMMUFeatures
 
-  package init(cd: ContextDescriptor, ste: StreamTableEntry, features: SMMUFeatures) {
-    self.cd = cd
+  package init(ste: StreamTableEntry, cd: ContextDescriptor = ContextDescriptor(), features: SMMUFeatures) {
     self.ste = ste
+    self.cd = cd
     self.features = features
   }
 }

@@ -1,9 +1,9 @@
 extension SMMU {
   /// The first ILLEGAL condition (`IllegalCondition.ste`) a valid STE meets on this SMMU, or
   /// nil. Config 0xx (abort or reserved) is never ILLEGAL.
-  package func steIllegalCondition(_ ste: StreamTableEntry) -> IllegalCondition<STEIllegalityContext>? {
+  package func steIllegalCondition(_ ste: StreamTableEntry) -> IllegalCondition? {
     guard ste[StreamTableEntry.config] >= 4 else { return nil }
-    return .first(of: IllegalCondition.ste, in: STEIllegalityContext(ste: ste, features: features))
+    return Self.firstHolding(IllegalCondition.ste, IllegalityContext(ste: ste, features: features))
   }
 
   /// Why an STE is ILLEGAL on this SMMU ("NAME: EXPLANATION"), or nil.
@@ -11,14 +11,20 @@ extension SMMU {
 
   /// The first ILLEGAL condition (`IllegalCondition.cd`) a CD meets when `ste` locates it, or
   /// nil.
-  package func cdIllegalCondition(_ cd: ContextDescriptor, ste: StreamTableEntry)
-    -> IllegalCondition<CDIllegalityContext>?
-  {
-    .first(of: IllegalCondition.cd, in: CDIllegalityContext(cd: cd, ste: ste, features: features))
+  package func cdIllegalCondition(_ cd: ContextDescriptor, ste: StreamTableEntry) -> IllegalCondition? {
+    Self.firstHolding(IllegalCondition.cd, IllegalityContext(ste: ste, cd: cd, features: features))
   }
 
   /// Why a CD is ILLEGAL ("NAME: EXPLANATION"), or nil.
   package func cdIllegality(_ cd: ContextDescriptor, ste: StreamTableEntry) -> String? {
     cdIllegalCondition(cd, ste: ste)?.reason
+  }
+
+  /// The first row that holds (rows are read in place, not copied, on the common legal path).
+  static func firstHolding(_ rows: [IllegalCondition], _ context: IllegalityContext) -> IllegalCondition? {
+    rows.withUnsafeBufferPointer { b in
+      for i in b.indices where b[i].holds(context) { return b[i] }
+      return nil
+    }
   }
 }

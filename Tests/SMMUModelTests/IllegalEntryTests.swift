@@ -126,8 +126,9 @@ import Testing
     #expect(r.outcome == .aborted)
     #expect(r.event?.type == .cBadSTE)
     #expect(bad.rig.smmu.steIllegalCondition(bad.ste)?.name == row)
-    #expect(
-      r.path.contains { $0.contains(row) } || bad.rig.smmu.steIllegality(bad.ste)?.hasPrefix(row) == true)
+    // The explained walk says which condition made the STE ILLEGAL.
+    let walk = bad.rig.smmu.translate(Transaction(sid: 1, address: Fixture.va), recordWalk: true).walk
+    #expect(walk?.failure?.reason.contains(row) == true)
   }
 
   @Test(arguments: IllegalCondition.cd.map(\.name))
@@ -141,6 +142,8 @@ import Testing
     #expect(r.event?.type == .cBadCD)
     #expect(bad.rig.smmu.steIllegalCondition(bad.ste) == nil)
     #expect(bad.rig.smmu.cdIllegalCondition(bad.cd, ste: bad.ste)?.name == row)
+    let walk = bad.rig.smmu.translate(Transaction(sid: 1, address: Fixture.va), recordWalk: true).walk
+    #expect(walk?.failure?.reason.contains(row) == true)
   }
 
   /// What the architecture does not make ILLEGAL: EATS without ATS (IGNORED), IPS above the
