@@ -11,6 +11,12 @@ extension ExplorerState {
     var candidates: [String]
     if words.count == 1 {
       candidates = Verb.names
+    } else if words[0] == "smmu" {
+      // The settings, from the settings table, and the words they take.
+      candidates = SMMUSetting.all.map(\.name)
+      for s in SMMUSetting.all {
+        if case .words(let w) = s.values { candidates += w.filter { !candidates.contains($0) } }
+      }
     } else {
       candidates =
         d.masterOrder + d.domainOrder + Array(d.addressSpaces.keys.sorted()) + [

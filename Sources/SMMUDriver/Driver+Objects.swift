@@ -2,18 +2,25 @@ import SMMUModel
 
 extension Driver {
   /// Probes a master: its stream-table L2 tables are allocated (with abort STEs) and it
-  /// starts blocked. Names must be new, SIDs in range and unused.
+  /// starts blocked. Names must be new, SIDs unused. A SID beyond the stream table fails the
+  /// probe with -ERANGE (`arm_smmu_sid_in_range`): the device stays an endpoint whose DMA
+  /// reaches the SMMU (`refusedEndpoints`) but cannot be attached.
   package mutating func addMaster(
     name: String, sids: [UInt32], ssidBits: Int = 0, ats: Bool = false, stall: Bool = false,
     group: String? = nil
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
-      guard d.masters[name] == nil else { throw DriverError(.eexist, "master \(name) exists") }
+      guard d.masters[name] == nil, d.refusedEndpoints[name] == nil else {
+        throw DriverError(.eexist, "master \(name) exists")
+      }
       guard !sids.isEmpty else { throw DriverError(.einval, "master \(name) has no SID") }
       for sid in sids {
         guard UInt64(sid) < d.streamTable.sidLimit else {
+          d.refusedEndpoints[name] = sids
           throw DriverError(
-            .einval, "SID \(hex(UInt64(sid))) beyond the stream table (\(d.streamTable.log2Size) bits)")
+            .erange,
+            "probe of \(name) failed: SID \(hex(UInt64(sid))) is beyond the stream table "
+              + "(\(d.streamTable.log2Size) bits); its DMA still reaches the SMMU")
         }
         if let other = d.sidOwners[sid] {
           throw DriverError(.eexist, "SID \(hex(UInt64(sid))) belongs to \(other)")
@@ -67,6 +74,7 @@ extension Driver {
   /// Finalises a domain on first use: ASID or VMID, page table (and, legacy, CD table).
   mutating func finalise(_ name: String, firstMaster: Master?) throws(DriverError) {
     guard var dom = domains[name], !dom.finalised else { return }
+    try checkStages(dom)
     switch dom.kind {
     case .paging:
       dom.asid = try allocateASID(for: name)
@@ -82,6 +90,25 @@ extension Driver {
     domains[name] = dom
     if options.design == .legacy, dom.kind == .paging, let m = firstMaster {
       try legacyFinaliseS1(name, master: m)
+    }
+  }
+
+  /// A domain needs the translation stage its kind uses. Linux's arm_smmu_domain_finalise
+  /// would instead turn a paging domain into a stage-2 one on an SMMU without stage 1 (and an
+  /// S2 domain into stage 1 in 6.1, -EOPNOTSUPP for a nesting parent in 6.12); the model does
+  /// not re-type domains, so it refuses and says which kind to declare.
+  func checkStages(_ dom: Domain) throws(DriverError) {
+    let f = smmu.features
+    switch dom.kind {
+    case .paging where !f.stage1:
+      throw DriverError(
+        .eopnotsupp, "\(dom.name): this SMMU has no stage 1 (Linux would use stage 2): declare it s2")
+    case .sva where !f.stage1:
+      throw DriverError(.eopnotsupp, "\(dom.name): SVA needs stage 1, which this SMMU lacks")
+    case .s2 where !f.stage2:
+      throw DriverError(
+        .eopnotsupp, "\(dom.name): this SMMU has no stage 2 (Linux 6.1 would use stage 1): declare it paging")
+    default: break
     }
   }
 

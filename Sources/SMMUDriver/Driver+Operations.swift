@@ -84,15 +84,21 @@ extension Driver {
     }
   }
 
-  /// Sends a DMA transaction from a master (its first SID) through the hardware model; with
+  /// Sends a DMA transaction from a master (its first SID), or from a device whose probe
+  /// failed, through the hardware model; with
   /// `recordWalk`, the trace's translation holds the step-by-step walk.
   package mutating func dma(
     master: String, pasid: UInt32? = nil, iova: UInt64, write: Bool = false, recordWalk: Bool = false
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
-      let m = try d.master(master)
+      let sid: UInt32
+      if !d.refusedEndpoints.isEmpty, let refused = d.refusedEndpoints[master]?.first {
+        sid = refused
+      } else {
+        sid = try d.master(master).sids[0]
+      }
       let r = d.smmu.translate(
-        Transaction(sid: m.sids[0], ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
+        Transaction(sid: sid, ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
       d.trace.translation = r
       d.note(r.summary)
     }

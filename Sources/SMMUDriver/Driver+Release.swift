@@ -7,6 +7,7 @@ extension Driver {
   /// free again.
   package mutating func removeMaster(_ name: String) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
+      if d.refusedEndpoints.removeValue(forKey: name) != nil { return }
       let m = try d.master(name)
       for pasid in m.pasidDomains.keys.sorted() { try d.removeDevicePASID(m, pasid) }
       switch d.options.design {

@@ -16,6 +16,10 @@ package struct Driver: Sendable {
   package internal(set) var domains: [String: Domain] = [:]
   package internal(set) var domainOrder: [String] = []
   package internal(set) var addressSpaces: [String: AddressSpace] = [:]
+  /// Devices whose probe the driver refused (a SID beyond the stream table: -ERANGE), by
+  /// name -> SIDs. They are not behind the IOMMU for the driver, but their DMA still reaches
+  /// the SMMU.
+  package internal(set) var refusedEndpoints: [String: [UInt32]] = [:]
   /// ASIDs in use (global xarray, allocated from 1) -> owning domain.
   package internal(set) var asids: [UInt16: String] = [:]
   /// VMIDs in use (allocated from 1; 0 is reserved for bypass) -> owning domain.
@@ -46,10 +50,9 @@ package struct Driver: Sendable {
       for sid in streamTable.backedSIDs { initialiseSTE(sid: sid) }
     }
     self.smmu.programStreamTable(base: streamTable.root.base, config: streamTable.baseConfigRegister)
-    self.smmu.submit([.cfgiAll, .sync])
-    // arm_smmu_device_reset: TLBI_EL2_ALL + sync first when the SMMU has Hyp.
-    if features.hyp { self.smmu.submit([.tlbiEL2All, .sync]) }
-    self.smmu.submit([.tlbiNSNHAll, .sync])
+    // arm_smmu_device_reset: CFGI_ALL, TLBI_EL2_ALL with ARM_SMMU_FEAT_HYP, TLBI_NSNH_ALL.
+    self.smmu.submit(
+      [.cfgiAll, .sync] + (features.hyp ? [.tlbiEL2All, .sync] : []) + [.tlbiNSNHAll, .sync])
     self.smmu.setEnabled(true)
     trace = OperationTrace()
   }
@@ -237,7 +240,12 @@ package struct Driver: Sendable {
   }
 
   func master(_ name: String) throws(DriverError) -> Master {
-    guard let m = masters[name] else { throw DriverError(.enodev, "no master \(name)") }
+    guard let m = masters[name] else {
+      if refusedEndpoints[name] != nil {
+        throw DriverError(.enodev, "\(name)'s probe failed (-ERANGE): the driver does not manage it")
+      }
+      throw DriverError(.enodev, "no master \(name)")
+    }
     return m
   }
 

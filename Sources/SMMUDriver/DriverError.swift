@@ -9,6 +9,7 @@ package struct DriverError: Error, Sendable, Hashable, CustomStringConvertible {
     case enodev = "-ENODEV"
     case enospc = "-ENOSPC"
     case eexist = "-EEXIST"
+    case erange = "-ERANGE"
   }
   package let code: Code
   package let message: String

@@ -85,12 +85,13 @@ package struct Event: Sendable, Hashable {
   /// STAG: the stalled transaction's tag (0 when Stall=0).
   package internal(set) var stag: UInt16 = 0
 
+  /// A record; `eventClass` defaults to IN for the four translation faults (an input-address
+  /// fault) and to nil for the records that have no CLASS.
   package init(
     type: EventType, sid: UInt32, ssid: UInt32? = nil, address: UInt64? = nil,
     fetchAddress: UInt64? = nil, stage2: Bool = false, read: Bool = true, eventClass: EventClass? = nil,
     ipa: UInt64? = nil, stall: Bool = false, stag: UInt16 = 0
   ) {
-    self.eventClass = eventClass
     self.ipa = ipa
     self.type = type
     self.sid = sid
@@ -99,6 +100,7 @@ package struct Event: Sendable, Hashable {
     self.fetchAddress = fetchAddress
     self.stage2 = stage2
     self.read = read
+    self.eventClass = eventClass ?? (type.isTranslationFault ? .input : type == .fWalkEABT ? .tt : nil)
     self.stall = stall
     self.stag = stall ? stag : 0
   }
@@ -109,7 +111,7 @@ package struct Event: Sendable, Hashable {
     if let address { s += " addr=\(hex(address))" }
     if let fetchAddress { s += " fetch=\(hex(fetchAddress))" }
     if stage2 { s += " S2" }
-    if let eventClass, eventClass != .input { s += " CLASS=\(eventClass.name) ipa=\(hex(ipa ?? 0))" }
+    if let eventClass, eventClass != .input, let ipa { s += " CLASS=\(eventClass.name) ipa=\(hex(ipa))" }
     if stall { s += " stall stag=\(stag)" }
     return s
   }

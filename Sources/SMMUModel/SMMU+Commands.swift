@@ -159,12 +159,15 @@ extension SMMU {
     return first...((overflow ? .max : end) >> 12)
   }
 
-  /// PREFETCH_CFG: fetch the STE into the configuration cache. Never records events.
+  /// PREFETCH_CFG: fetch the STE into the configuration cache. Never records events. With
+  /// `cachesInvalidEntries` off, an STE that is invalid or ILLEGAL is not cached.
   mutating func prefetch(sid: UInt32) {
     guard enabled else { return }
     var lookup = ConfigLookup(recordsPath: false)
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return }
-    _ = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup)
-    apply(lookup, configError: false)
+    let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup)
+    let usable =
+      q.map { StreamTableEntry(qwords: $0) }.map { $0.isValid && steIllegality($0) == nil } ?? false
+    apply(lookup, configError: !usable)
   }
 }

@@ -34,9 +34,18 @@ extension SMMU {
     }
     // Only the cached resolution's path is shown; the truth's is not kept.
     r.lookup.recordsPath = useCaches
+    // SMMUEN=0: GBPA decides; nothing is looked up, cached or recorded (IHI 0070 §3.3.2 GBPA).
     guard enabled else {
-      r.outcome = .bypassed(t.address)
-      r.servedBy = "bypass"
+      if features.gbpaAbort {
+        r.servedBy = "GBPA"
+        r.lookup.note("SMMUEN=0, GBPA.ABORT=1: aborted, no event")
+        r.lookup.record {
+          $0.fail(nil, recorded: false, reason: "SMMUEN=0 and GBPA.ABORT=1: aborted without an event")
+        }
+      } else {
+        r.outcome = .bypassed(t.address)
+        r.servedBy = "bypass"
+      }
       return r
     }
     func fail(
@@ -66,8 +75,9 @@ extension SMMU {
     let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
     r.lookup.record { $0.annotateLast(Self.steFields(ste, ssv: t.ssid != nil)) }
-    guard ste.isValid, steIllegality(ste) == nil else {
-      return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegality(ste) ?? "")" : "STE.V=0")
+    let steIllegal = ste.isValid ? steIllegality(ste) : nil
+    guard ste.isValid, steIllegal == nil else {
+      return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegal ?? "")" : "STE.V=0")
     }
     let config = ste.configValue
     if config == .s2Translate || config == .nested, let why = s2RegimeIllegality(ste) {
@@ -158,8 +168,9 @@ extension SMMU {
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
     r.lookup.record { $0.annotateLast(Self.cdFields(cd), note: "CD index \(index)") }
-    guard cd.isValid, cdIllegality(cd, ste: ste) == nil else {
-      return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegality(cd, ste: ste) ?? "")" : "CD.V=0")
+    let cdIllegal = cd.isValid ? cdIllegality(cd, ste: ste) : nil
+    guard cd.isValid, cdIllegal == nil else {
+      return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegal ?? "")" : "CD.V=0")
     }
     if let why = cdRegimeIllegality(cd, ste: ste) { return fail(.cBadCD, why: "ILLEGAL CD: \(why)") }
     r.stallS1 = stallsOnFault(cd[C.s])
@@ -272,7 +283,8 @@ extension SMMU {
     counters.transactions += 1
     var hazardsFound: [Hazard] = []
     // The endpoint's ATC first.
-    let usesATS = atsEnabledStreams.contains(t.sid)
+    // With SMMUEN=0 the endpoint's ATC is neither used nor filled: GBPA decides.
+    let usesATS = enabled && atsEnabledStreams.contains(t.sid)
     let atcKey = ATCKey(ssid: t.ssid, page: t.address >> 12)
     if usesATS, let hit = atcs[t.sid]?.lookup(atcKey) {
       let truth = resolve(t, useCaches: false)

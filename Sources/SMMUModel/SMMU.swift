@@ -19,8 +19,11 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var atcs: [UInt32: ATC] = [:]
   /// SIDs whose endpoint has ATS enabled (PCI config space, not an SMMU register).
   package internal(set) var atsEnabledStreams: Set<UInt32> = []
-  /// The event queue's records, oldest first (the newest `logLimit` are kept).
+  /// Every event record raised, oldest first (the newest `logLimit` are kept): the log the UI
+  /// shows, including records the full queue lost (see `eventQueue`).
   package internal(set) var events: [Event] = []
+  /// The architectural event queue: what software can consume, and the overflow flag.
+  package internal(set) var eventQueue: EventQueue
   /// Every command consumed, oldest first (the newest `logLimit` are kept).
   package internal(set) var commandLog: [Command] = []
   package internal(set) var counters = SMMUCounters()
@@ -51,6 +54,7 @@ package struct SMMU: Sendable, MemoryAllocator {
     self.features = features
     configCache = ConfigCache(capacity: features.configCacheEntries)
     tlb = TLB(capacity: features.tlbEntries)
+    eventQueue = EventQueue(capacity: features.eventQueueEntries)
   }
 
   // MARK: Memory access, as the driver (or a test) performs it
@@ -125,8 +129,11 @@ package struct SMMU: Sendable, MemoryAllocator {
     streamTableBaseConfig = config
   }
 
-  /// Sets CR0.SMMUEN.
+  /// Sets CR0.SMMUEN. While 0, GBPA decides every transaction (`features.gbpaAbort`).
   package mutating func setEnabled(_ on: Bool) { enabled = on }
+
+  /// Software consumes the whole event queue and acknowledges an overflow (EVENTQ_CONS).
+  package mutating func consumeEvents() { eventQueue.consumeAll() }
 
   /// Enables or disables ATS at an endpoint (pci_enable_ats / pci_disable_ats).
   package mutating func setEndpointATS(sid: UInt32, enabled on: Bool) {
@@ -151,6 +158,7 @@ package struct SMMU: Sendable, MemoryAllocator {
 
   mutating func record(_ e: Event) {
     counters.events[e.type.name, default: 0] += 1
+    eventQueue.push(stall: e.stall)
     events.append(e)
     if events.count >= 2 * logLimit { events.removeFirst(events.count - logLimit) }
   }

@@ -13,6 +13,8 @@ package struct SMMUFeatures: Sendable, Hashable {
   /// IDR0.CD2L.
   package var twoLevelCDTable = true
   package var ats = true
+  /// IDR5.OAS in bits (the ILLEGAL checks bound table addresses by min(IPS/S2PS, OAS)).
+  package var oas = 48
   package var stage1 = true
   package var stage2 = true
   package var stallModel = StallModel.stallOrTerminate
@@ -26,6 +28,14 @@ package struct SMMUFeatures: Sendable, Hashable {
   package var oas = 48
   /// CR2.RECINVSID: record C_BAD_STREAMID.
   package var recordInvalidSID = true
+  /// IDR0.Hyp: EL2 StreamWorlds and the EL2 TLBIs exist (the driver issues TLBI_EL2_ALL at
+  /// reset, as Linux does with ARM_SMMU_FEAT_HYP).
+  package var hyp = false
+  /// GBPA.ABORT as firmware left it: with SMMUEN=0, incoming traffic aborts (true) or
+  /// bypasses (false). The driver model never changes it (Linux does only in bypass mode).
+  package var gbpaAbort = true
+  /// Event queue entries (2^EVENTQ_BASE.LOG2SIZE): records beyond it are lost until consumed.
+  package var eventQueueEntries = 64
 
   /// Configuration-cache capacity (STEs, CDs, L1 descriptors together).
   package var configCacheEntries = 64

@@ -28,10 +28,17 @@ package enum ScenarioCommand: Sendable, Hashable {
   /// driver: for showing what goes wrong without the right invalidation.
   case writeSTE(sid: UInt32, qword: Int, value: UInt64)
   case writeCD(owner: String, ssid: UInt32, qword: Int, value: UInt64)
+  /// Raw stores into the L1 stream-table descriptor covering a SID, an L1 CD descriptor of a
+  /// 2-level CD table, and any 64-bit word of allocated memory.
+  case writeL1STD(sid: UInt32, value: UInt64)
+  case writeL1CD(owner: String, index: Int, value: UInt64)
+  case writeMemory(address: UInt64, value: UInt64)
+  /// `smmuen 0|1`: CR0.SMMUEN.
+  case smmuEnable(Bool)
+  /// `ack QUEUE`: software consumes a queue.
+  case ack(AckQueue)
   /// A raw command on the command queue.
   case command(RawCommand)
-  /// `ack cmdq`: the command-queue error acknowledged as Linux's GERROR handler does.
-  case acknowledgeCommandError
   /// Runs the entry writer on two specs (no state change), for teaching.
   case transition(kind: String, from: String, to: String)
 
@@ -60,32 +67,21 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .say: "say"
     case .step: "step"
     case .expect: "expect"
-    case .writeSTE, .writeCD: "write"
+    case .writeSTE, .writeCD, .writeL1STD, .writeL1CD, .writeMemory: "write"
+    case .smmuEnable: "smmuen"
+    case .ack: "ack"
     case .command: "cmd"
-    case .acknowledgeCommandError: "ack"
     case .transition: "transition"
     }
   }
 }
 
-/// The `smmu` line's settings.
-package struct SMMUSettings: Sendable, Hashable {
-  package var sidBits: Int?
-  package var ssidBits: Int?
-  package var twoLevelStreamTable: Bool?
-  package var twoLevelCD: Bool?
-  package var configCache: Int?
-  package var tlb: Int?
-  package var atc: Int?
-  /// `oas N`: the output address size in bits.
-  package var outputAddressBits: Int?
-  /// `stall off|on|force`, `hyp on|off`, `ats on|off`, `stage1 on|off`, `stage2 on|off`.
-  package var stallModel: SMMUFeatures.StallModel?
-  package var hyp: Bool?
-  package var ats: Bool?
-  package var stage1: Bool?
-  package var stage2: Bool?
-  package init() {}
+/// The queues `ack` consumes.
+package enum AckQueue: String, Sendable, Hashable, CaseIterable {
+  /// The event queue: every record is consumed and an overflow acknowledged.
+  case evtq
+  /// The command queue: a command error acknowledged as Linux's GERROR handler does.
+  case cmdq
 }
 
 /// `expect ...`: an assertion on the state or on the previous command.

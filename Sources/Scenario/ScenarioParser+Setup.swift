@@ -23,65 +23,26 @@ extension ScenarioParser {
     return .design(d, compact: compact)
   }
 
-  /// `smmu [SETTING VALUE]...`.
+  /// `smmu [SETTING VALUE]...`: the settings of `SMMUSetting.all`.
   mutating func parseSMMU(_ verb: Token, _ c: inout Cursor) throws(F) -> ScenarioCommand {
     guard !sawObjects else {
       throw F(column: verb.column, message: "'smmu' must come before masters and domains")
     }
     var s = SMMUSettings()
     while let k = c.next() {
-      switch k.text {
-      case "sid-bits":
-        let v = try c.number(max: 32)
-        s.sidBits = Int(v)
-        sidBits = Int(v)
-        if v > 25 { sidBits = 25 }
-      case "ssid-bits":
-        let v = try c.number(max: 20)
-        s.ssidBits = Int(v)
-        ssidBitsLimit = Int(v)
-      case "strtab":
-        let t = try c.word("linear or 2lvl")
-        guard t.text == "linear" || t.text == "2lvl" else {
-          throw F(column: t.column, message: "strtab is linear or 2lvl")
-        }
-        s.twoLevelStreamTable = t.text == "2lvl"
-      case "cd2l":
-        let t = try c.word("on or off")
-        guard t.text == "on" || t.text == "off" else {
-          throw F(column: t.column, message: "cd2l is on or off")
-        }
-        s.twoLevelCD = t.text == "on"
-      case "cfg-cache": s.configCache = Int(try c.number(max: 1 << 20))
-      case "tlb": s.tlb = Int(try c.number(max: 1 << 20))
-      case "atc": s.atc = Int(try c.number(max: 1 << 20))
-      case "oas":
-        let v = try c.number(max: 64)
-        guard AddressSize.encoding(ofBits: Int(v)) != nil else {
-          throw F(column: k.column, message: "oas is one of 32, 36, 40, 42, 44, 48, 52 (bits), not \(v)")
-        }
-        s.outputAddressBits = Int(v)
-      case "stall":
-        let t = try c.word("off, on or force")
-        let models: [String: SMMUFeatures.StallModel] = [
-          "off": .terminateOnly, "on": .stallOrTerminate, "force": .stallForced,
-        ]
-        guard let m = models[t.text] else { throw F(column: t.column, message: "stall is off, on or force") }
-        s.stallModel = m
-      case "hyp": s.hyp = try Self.onOff(k, &c)
-      case "ats": s.ats = try Self.onOff(k, &c)
-      case "stage1": s.stage1 = try Self.onOff(k, &c)
-      case "stage2": s.stage2 = try Self.onOff(k, &c)
-      default:
+      guard let setting = SMMUSetting.named[k.text] else {
         throw F(
           column: k.column,
-          message:
-            "unknown smmu setting '\(k.text)' (sid-bits, ssid-bits, strtab, cd2l, cfg-cache, tlb, atc, oas, stall, hyp, ats, stage1, stage2)"
+          message: "unknown smmu setting '\(k.text)' (\(SMMUSetting.all.map(\.name).joined(separator: ", ")))"
         )
       }
+      s[setting.name] = try setting.parseValue(&c)
     }
-    if s.twoLevelStreamTable == false, let b = s.sidBits ?? Optional(16), b > 16 {
+    if s["strtab"] == 0, (s["sid-bits"] ?? 16) > 16 {
       throw F(column: verb.column, message: "a linear stream table is limited to 16 SID bits")
+    }
+    if s["stage1"] == 0 && s["stage2"] == 0 {
+      throw F(column: verb.column, message: "an SMMU implements stage 1, stage 2 or both")
     }
     return .smmu(s)
   }
@@ -105,9 +66,8 @@ extension ScenarioParser {
     var col = list.column
     for part in list.text.split(separator: ",", omittingEmptySubsequences: false) {
       guard let v = parseNumber(String(part)) else { throw F(column: col, message: "bad SID '\(part)'") }
-      guard v < UInt64(1) << UInt64(sidBits) else {
-        throw F(column: col, message: "SID \(part) is beyond sid-bits \(sidBits)")
-      }
+      // A SID beyond the stream table is allowed: the driver's probe refuses it (-ERANGE).
+      guard v <= Self.maxSID else { throw F(column: col, message: "SID \(part) is beyond 32 bits") }
       if let owner = sids[UInt32(v)] {
         throw F(column: col, message: "SID \(part) already belongs to \(owner)")
       }
@@ -129,7 +89,8 @@ extension ScenarioParser {
           column: k.column, message: "unknown master option '\(k.text)' (ssid-bits, ats, stall, group)")
       }
     }
-    ssid = min(ssid, ssidBitsLimit)
+    // The device's own PASID width: the driver caps it to the SMMU's SSIDSIZE, but the
+    // device may still send any PASID it has (the SMMU then raises C_BAD_SUBSTREAMID).
     masters[name.text] = (ssid, sidList)
     for s in sidList { sids[s] = name.text }
     return .master(name: name.text, sids: sidList, ssidBits: ssid, ats: ats, stall: stall, group: group)

@@ -99,9 +99,10 @@ extension ScenarioParser {
     return verb.text == "say" ? .say(t.text) : .step(t.text)
   }
 
-  /// `write ste SID QWORD VALUE` and `write cd OWNER SSID QWORD VALUE`.
+  /// `write ste SID QWORD VALUE`, `write cd OWNER SSID QWORD VALUE`, `write l1std SID VALUE`,
+  /// `write l1cd OWNER INDEX VALUE` and `write mem ADDR VALUE`.
   func parseWrite(_ c: inout Cursor) throws(F) -> ScenarioCommand {
-    let what = try c.word("ste or cd")
+    let what = try c.word("ste, cd, l1std, l1cd or mem")
     switch what.text {
     case "ste":
       let sid = try c.number(max: UInt64(UInt32.max))
@@ -113,9 +114,37 @@ extension ScenarioParser {
       let q = try c.number(max: 7)
       return .writeCD(
         owner: owner.text, ssid: UInt32(ssid), qword: Int(q), value: try c.number(max: UInt64.max))
+    case "l1std":
+      let sid = try c.number(max: Self.maxSID)
+      return .writeL1STD(sid: UInt32(sid), value: try c.number(max: UInt64.max))
+    case "l1cd":
+      let owner = try c.known("master or domain", { masters[$0] != nil || domains[$0] != nil })
+      let index = try c.number(max: 1 << 10)
+      return .writeL1CD(owner: owner.text, index: Int(index), value: try c.number(max: UInt64.max))
+    case "mem":
+      let address = try c.number(max: UInt64.max)
+      return .writeMemory(address: address, value: try c.number(max: UInt64.max))
     default:
-      throw F(column: what.column, message: "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE")
+      throw F(
+        column: what.column,
+        message: "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE | write l1std SID VALUE | "
+          + "write l1cd OWNER INDEX VALUE | write mem ADDR VALUE")
     }
+  }
+
+  /// `smmuen 0|1`.
+  func parseSMMUEN(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    .smmuEnable(try c.number(max: 1) == 1)
+  }
+
+  /// `ack QUEUE` (`AckQueue`).
+  func parseAck(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let names = AckQueue.allCases.map(\.rawValue).joined(separator: " or ")
+    let t = try c.word(names)
+    guard let q = AckQueue(rawValue: t.text) else {
+      throw F(column: t.column, message: "ack takes \(names)")
+    }
+    return .ack(q)
   }
 
   /// `cmd NAME [OPERAND VALUE | FLAG]...`; `NAME` from `RawCommand.kinds`, case-insensitive.
@@ -163,13 +192,6 @@ extension ScenarioParser {
       }
     }
     return .command(raw)
-  }
-
-  /// `ack cmdq`.
-  func parseAcknowledge(_ c: inout Cursor) throws(F) -> ScenarioCommand {
-    let what = try c.word("cmdq")
-    guard what.text == "cmdq" else { throw F(column: what.column, message: "ack cmdq") }
-    return .acknowledgeCommandError
   }
 
   /// `transition ste|cd FROM TO` (the specs are checked here).

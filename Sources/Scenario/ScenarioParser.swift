@@ -4,8 +4,6 @@ import SMMUDriver
 /// duplicates), PASIDs within each master's ssid-bits and SIDs within sid-bits.
 package struct ScenarioParser: Sendable {
   let file: String
-  var sidBits = 16
-  var ssidBitsLimit = 20
   var masters: [String: (ssidBits: Int, sids: [UInt32])] = [:]
   var domains: [String: DomainKind] = [:]
   var mms: Set<String> = []

@@ -147,19 +147,7 @@ package struct Session: Sendable {
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
     case .smmu(let s):
-      if let v = s.sidBits { features.sidBits = min(v, 32) }
-      if let v = s.ssidBits { features.ssidBits = v }
-      if let v = s.twoLevelStreamTable { features.twoLevelStreamTable = v }
-      if let v = s.twoLevelCD { features.twoLevelCDTable = v }
-      if let v = s.configCache { features.configCacheEntries = v }
-      if let v = s.tlb { features.tlbEntries = v }
-      if let v = s.atc { features.atcEntries = v }
-      if let v = s.outputAddressBits { features.oas = v }
-      if let v = s.stallModel { features.stallModel = v }
-      if let v = s.hyp { features.hyp = v }
-      if let v = s.ats { features.ats = v }
-      if let v = s.stage1 { features.stage1 = v }
-      if let v = s.stage2 { features.stage2 = v }
+      s.apply(to: &features)
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
     case .master(let name, let sids, let bits, let ats, let stall, let group):
@@ -194,10 +182,21 @@ package struct Session: Sendable {
       trace = driver.rawWriteSTE(sid: sid, qword: q, value: v)
     case .writeCD(let owner, let ssid, let q, let v):
       trace = driver.rawWriteCD(owner: owner, ssid: ssid, qword: q, value: v)
+    case .writeL1STD(let sid, let v):
+      trace = driver.rawWriteL1STD(sid: sid, value: v)
+    case .writeL1CD(let owner, let index, let v):
+      trace = driver.rawWriteL1CD(owner: owner, index: index, value: v)
+    case .writeMemory(let address, let v):
+      trace = driver.rawWriteMemory(address: address, value: v)
+    case .smmuEnable(let on):
+      trace = driver.setSMMUEnabled(on)
+    case .ack(let queue):
+      switch queue {
+      case .evtq: trace = driver.acknowledgeEvents()
+      case .cmdq: trace = driver.acknowledgeCommandError()
+      }
     case .command(let raw):
       trace = driver.rawCommands(raw.commands)
-    case .acknowledgeCommandError:
-      trace = driver.acknowledgeCommandError()
     case .transition(let kind, let from, let to):
       transition = try? Transition(kind: kind == "ste" ? .ste : .cd, from: from, to: to)
       lastTransition = transition
@@ -220,7 +219,7 @@ package struct Session: Sendable {
     if line.command.isAction { lastActionResult = r }
     switch line.command {
     case .dma, .explainDMA: lastDMATranslation = trace?.translation
-    case .command, .acknowledgeCommandError:
+    case .command, .ack(.cmdq):
       // A RESUME of the last DMA's stall: the retried (or terminated) result replaces it.
       if let stalled = lastDMATranslation, case .stalled(let stag) = stalled.outcome,
         let done = driver.smmu.stallCompletions.last(where: { $0.stalled.stag == stag })

@@ -76,6 +76,9 @@ extension Session {
     guard parts.count >= 2 else { return nil }
     switch parts[0] {
     case "commands" where parts.count == 2: return n(totals.commands[parts[1].uppercased(), default: 0])
+    case "events" where parts.count == 3 && parts[1] == "last": return lastEventValue(parts[2])
+    case "evtq" where parts.count == 2: return eventQueueValue(parts[1])
+    case "mem" where parts.count == 2: return memoryValue(parts[1])
     case "events" where parts.count == 2: return n(smmu.counters.events[parts[1].uppercased(), default: 0])
     case "hazards" where parts.count == 2:
       return n(smmu.hazards.filter { $0.kind.rawValue == parts[1] }.count)

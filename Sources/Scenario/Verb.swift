@@ -33,11 +33,9 @@ package struct Verb: Sendable {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseDesign(v, &c)
     },
-    Verb(
-      "smmu",
-      "smmu [sid-bits N] [ssid-bits N] [strtab linear|2lvl] [cd2l on|off] [cfg-cache N] [tlb N] [atc N] [oas N]",
-      "SMMU features", action: false
-    ) { (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c) },
+    Verb("smmu", "smmu " + SMMUSetting.usage, "SMMU features (SMMUSetting.all)", action: false) {
+      (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c)
+    },
     Verb("master", "master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]", "probes a device") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseMaster(&c)
@@ -83,18 +81,26 @@ package struct Verb: Sendable {
     Verb("flush", "flush DOMAIN", "the core's iommu_flush_iotlb_all: the domain's whole-context TLBI") {
       (p, v, c) throws(Cursor.Failure) in try p.parseFlush(&c)
     },
-    Verb("write", "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE", "a raw store into an entry")
-    { (p, v, c) throws(Cursor.Failure) in
+    Verb(
+      "write",
+      "write ste SID QWORD VALUE | write cd OWNER SSID QWORD VALUE | write l1std SID VALUE | "
+        + "write l1cd OWNER INDEX VALUE | write mem ADDR VALUE",
+      "a raw store into an entry, a descriptor or memory"
+    ) { (p, v, c) throws(Cursor.Failure) in
       try p.parseWrite(&c)
     },
+    Verb("smmuen", "smmuen 0|1", "clears or sets CR0.SMMUEN (while 0, GBPA aborts or bypasses)") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseSMMUEN(&c)
+    },
+    Verb(
+      "ack", "ack evtq|cmdq",
+      "software consumes a queue: evtq = every event record, acknowledging an overflow; cmdq = a "
+        + "command-queue error, as Linux does (a CERROR_ILL command becomes a CMD_SYNC)"
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseAck(&c) },
     Verb("cmd", "cmd NAME [OPERAND VALUE]... [retry|abort|term]", "a raw queue command") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseRawCommand(&c)
     },
-    Verb(
-      "ack", "ack cmdq",
-      "acknowledges a command-queue error as Linux does: a CERROR_ILL command becomes a CMD_SYNC"
-    ) { (p, v, c) throws(Cursor.Failure) in try p.parseAcknowledge(&c) },
     Verb("transition", "transition ste|cd FROM TO", "runs the entry writer on two entries") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseTransition(&c)

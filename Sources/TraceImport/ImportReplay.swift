@@ -207,6 +207,8 @@ package enum ImportReplay {
     features.recordInvalidSID = true
     features.tlbEntries = 256
     features.configCacheEntries = 4096
+    // QEMU resets GBPA to 0x1000 (ABORT=0): traffic bypasses while SMMUEN=0.
+    features.gbpaAbort = false
     if let i0 = read.idr0 {
       features.stage2 = i0 & 1 == 1
       features.stage1 = i0 & 2 == 2

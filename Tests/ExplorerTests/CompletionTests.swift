@@ -15,6 +15,18 @@ struct CompletionTests {
     }
   }
 
+  @Test func smmuSettingsCompleteFromTheSettingsTable() {
+    var s = Fixture.walkthrough()
+    #expect(s.complete("smmu cache-i") == "smmu cache-invalid ")
+    #expect(s.complete("smmu evt") == "smmu evtq ")
+    #expect(s.complete("smmu gbpa ab") == "smmu gbpa abort ")
+    #expect(s.complete("smmu st") == "smmu st")
+    #expect(s.status == "completions: strtab stage1 stage2 stall")
+    for setting in SMMUSetting.all {
+      #expect(Verb.named["smmu"]?.usage.contains("[\(setting.name) ") == true)
+    }
+  }
+
   @Test func removeAndReleaseShareAPrefix() {
     var s = Fixture.walkthrough()
     #expect(s.complete("rem") == "remove ")

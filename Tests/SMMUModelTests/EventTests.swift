@@ -413,14 +413,35 @@ import Testing
     #expect(p?.stage2 == true)
   }
 
+  /// Item 22: with SMMUEN=0, GBPA.ABORT=0 passes traffic through untranslated, with no
+  /// lookup, cache fill or event.
   @Test func disabledSMMUBypassesWithoutLookups() {
-    var rig = Rig(enable: false)
+    var features = SMMUFeatures()
+    features.gbpaAbort = false
+    var rig = Rig(features: features, enable: false)
     let r = rig.translate(sid: 63, va: 0xABC0)
     #expect(r.outcome == .bypassed(0xABC0))
     #expect(rig.translate(sid: 1000).outcome == .bypassed(Fixture.va))
     #expect(rig.smmu.events.isEmpty)
     #expect(rig.configKeys.isEmpty)
     #expect(rig.smmu.counters.steFetches == 0)
+  }
+
+  /// Item 22: GBPA.ABORT=1 (the default) aborts every transaction with no event, and the
+  /// endpoint's ATC is not used while SMMUEN=0.
+  @Test func disabledSMMUWithGBPAAbortAbortsSilently() {
+    var (rig, _, _) = Rig.standard()
+    rig.smmu.setEndpointATS(sid: 1, enabled: true)
+    #expect(rig.translate(sid: 1).outcome == .translated(Fixture.pa))
+    let fetches = rig.smmu.counters.steFetches
+    rig.smmu.setEnabled(false)
+    let r = rig.translate(sid: 1)
+    #expect(r.outcome == .aborted && r.event == nil && r.servedBy == "GBPA")
+    #expect(rig.translate(sid: 5000).outcome == .aborted)
+    #expect(rig.smmu.events.isEmpty)
+    #expect(rig.smmu.counters.steFetches == fetches)
+    rig.smmu.setEnabled(true)
+    #expect(rig.translate(sid: 1).outcome == .translated(Fixture.pa))
   }
 
   @Test func eventTypeNamesAndIDs() {
