@@ -13,18 +13,15 @@ package struct SMMUFeatures: Sendable, Hashable {
   /// IDR0.CD2L.
   package var twoLevelCDTable = true
   package var ats = true
-  /// IDR5.OAS in bits (the ILLEGAL checks bound table addresses by min(IPS/S2PS, OAS)).
-  package var oas = 48
   package var stage1 = true
   package var stage2 = true
   package var stallModel = StallModel.stallOrTerminate
-  /// IDR0.Hyp: EL2 translation regimes (the TLBI_EL2_* commands).
-  package var hyp = false
   package var asid16 = true
   /// ARM_SMMU_FEAT_ATTR_TYPES_OVR: the driver sets SHCFG=incoming in bypass-like STEs.
   package var attributeTypesOverride = true
   /// IDR5.OAS in bits (one of `AddressSize.bits`; QEMU's SMMUv3 has 44): caps the CD's IPS
-  /// and the STE's S2PS; also the input size (IAS) of an address that bypasses stage 1.
+  /// and the STE's S2PS (the ILLEGAL checks bound table addresses by min(IPS/S2PS, OAS)); also
+  /// the input size (IAS) of an address that bypasses stage 1.
   package var oas = 48
   /// CR2.RECINVSID: record C_BAD_STREAMID.
   package var recordInvalidSID = true

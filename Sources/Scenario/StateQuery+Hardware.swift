@@ -15,10 +15,10 @@ extension Session {
     case "ssid": return String(e.ssid ?? 0)
     case "ssv": return e.ssid == nil ? "0" : "1"
     case "addr": return e.address.map { hex($0) } ?? "none"
-    case "class": return e.eventClass?.rawValue ?? "none"
+    case "class": return e.eventClass?.name ?? "none"
     case "s2": return e.stage2 ? "1" : "0"
     case "stall": return e.stall ? "1" : "0"
-    default: return String(e.stag ?? 0)
+    default: return String(e.stag)
     }
   }
 
