@@ -77,7 +77,7 @@ extension Driver {
         offset += PageTableFormat.granule
       }
       d.setPageTable(table, of: dom)
-      d.note("map \(hex(iova))+\(hex(size)) -> \(hex(base)) in \(domain)")
+      d.note(.map(iova: iova, size: size, pa: base, domain: domain))
     }
   }
 

@@ -18,7 +18,12 @@ extension Driver {
         try d.setDevicePASID(dom, m, pasid)
         return
       }
-      let members = m.group.map { g in d.masterOrder.filter { d.masters[$0]?.group == g } } ?? [m.name]
+      guard let group = m.group else {
+        // A master alone attaches by itself (nothing to roll back).
+        try d.attachRID(dom, m)
+        return
+      }
+      let members = d.masterOrder.filter { d.masters[$0]?.group == group }
       var done: [(String, String?)] = []
       for name in members {
         guard let member = d.masters[name] else { continue }
@@ -94,7 +99,7 @@ extension Driver {
       let r = d.smmu.translate(
         Transaction(sid: m.sids[0], ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
       d.trace.translation = r
-      d.note(r.summary)
+      d.note(TraceNote(r))
     }
   }
 }

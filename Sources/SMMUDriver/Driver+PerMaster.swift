@@ -41,21 +41,21 @@ extension Driver {
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
   /// (`arm_smmu_alloc_cd_ptr`).
   mutating func allocCDPointer(_ name: String, _ ssid: UInt32) -> UInt64? {
-    guard var m = masters[name] else { return nil }
-    if m.cdTable == nil {
-      m.cdTable = CDTable(
-        ssidBits: m.ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
+    // In place, through one lookup (the index stays valid: no master is added or removed).
+    guard let mi = masters.index(forKey: name) else { return nil }
+    if masters.values[mi].cdTable == nil {
+      let table = CDTable(
+        ssidBits: masters.values[mi].ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
         compact: options.compactCDTables, owner: "cd-table of \(name)", memory: &smmu)
-      note("allocate \(m.cdTable!.format.rawValue) CD table for \(name): \(m.cdTable!.occupiedBytes) bytes")
+      masters.values[mi].cdTable = table
+      note("allocate \(table.format.rawValue) CD table for \(name): \(table.occupiedBytes) bytes")
     }
-    var table = m.cdTable!
-    let leaf = table.ensureLeaf(for: ssid, memory: &smmu)
-    m.cdTable = table
-    masters[name] = m
+    let leaf = masters.values[mi].cdTable!.ensureLeaf(for: ssid, memory: &smmu)
+    let table = masters.values[mi].cdTable!
     if let leaf {
       note("allocate CD leaf of \(name) for SSID \(ssid): 64 KiB")
       store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: table.owner, qword: 0)
-      syncCD(m, ssid: ssid, leaf: false)
+      syncCD(sids: masters.values[mi].uniqueSIDs, ssid: ssid, leaf: false)
     }
     return table.cdAddress(ssid)
   }

@@ -28,6 +28,9 @@ package struct Driver: Sendable {
   package let asidBits: Int
   /// The trace of the operation in progress.
   var trace = OperationTrace()
+  /// The items of the operation in progress, in storage kept from one operation to the next
+  /// (each finished trace gets an exact-size copy).
+  var pendingItems: [OperationTrace.Item] = []
   /// Every store by the driver goes through the entry writer in the per-master design;
   /// this counts stores to STEs/CDs that did not (must stay 0 for per-master).
   package internal(set) var storesOutsideWriter = 0
@@ -67,17 +70,21 @@ package struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
-    // Room for a typical operation's stores and commands (grown one by one it reallocates
-    // several times).
-    trace.items.reserveCapacity(16)
+    pendingItems.removeAll(keepingCapacity: true)
     do {
       try body(&self)
     } catch {
       trace.error = error
     }
     smmu.settle()
-    let t = trace
+    var t = trace
     trace = OperationTrace()
+    if !pendingItems.isEmpty {
+      t.items = [OperationTrace.Item](unsafeUninitializedCapacity: pendingItems.count) { buffer, count in
+        _ = buffer.initialize(fromContentsOf: pendingItems)
+        count = pendingItems.count
+      }
+    }
     return t
   }
 
@@ -88,7 +95,7 @@ package struct Driver: Sendable {
   ) {
     guard let w = try? smmu.write(address, value, writer: "driver") else { return }
     if !insideWriter && (target == .ste || target == .cd) { storesOutsideWriter += 1 }
-    trace.items.append(
+    pendingItems.append(
       .write(
         TraceWrite(
           target: target, sid: sid, ssid: ssid, table: table, qword: qword, address: address,
@@ -107,10 +114,13 @@ package struct Driver: Sendable {
       if case .tlbiNHASID = c, options.injectedBugs.contains(.skipTLBIASID) { return }
     }
     smmu.submit(c)
-    trace.items.append(.command(c))
+    pendingItems.append(.command(c))
   }
 
-  mutating func note(_ text: String) { trace.items.append(.note(text)) }
+  mutating func note(_ text: String) { pendingItems.append(.note(.text(text))) }
+
+  /// Notes something kept as values (its text is built only when shown).
+  mutating func note(_ n: TraceNote) { pendingItems.append(.note(n)) }
 
   /// A raw qword store into the STE of `sid`, bypassing the driver's writers (for showing
   /// what a missing step does). Recorded in the trace; not a driver store.

@@ -3,11 +3,11 @@
 package struct EntryQwords: Sendable, Hashable, RandomAccessCollection, MutableCollection,
   ExpressibleByArrayLiteral, CustomStringConvertible
 {
-  /// The qwords, in memory order.
-  private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+  /// The qwords, in memory order (visible to inlined code only; read them by subscript).
+  @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
   /// An all-zero entry.
-  package init() { storage = (0, 0, 0, 0, 0, 0, 0, 0) }
+  @inlinable package init() { storage = (0, 0, 0, 0, 0, 0, 0, 0) }
 
   /// An entry with every qword equal to `value`.
   package init(repeating value: UInt64) {
@@ -23,12 +23,13 @@ package struct EntryQwords: Sendable, Hashable, RandomAccessCollection, MutableC
   /// Exactly 8 values.
   package init(arrayLiteral elements: UInt64...) { self.init(elements) }
 
-  package var startIndex: Int { 0 }
-  package var endIndex: Int { 8 }
-  package var count: Int { 8 }
+  @inlinable package var startIndex: Int { 0 }
+  @inlinable package var endIndex: Int { 8 }
+  @inlinable package var count: Int { 8 }
 
-  /// Qword `i` (0-7).
-  package subscript(i: Int) -> UInt64 {
+  /// Qword `i` (0-7). Inlinable: the driver's entry writer and the walks index qwords in
+  /// their inner loops.
+  @inlinable package subscript(i: Int) -> UInt64 {
     get {
       precondition(i >= 0 && i < 8, "qword index out of range")
       return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i &* 8, as: UInt64.self) }
@@ -44,7 +45,7 @@ package struct EntryQwords: Sendable, Hashable, RandomAccessCollection, MutableC
   /// The qwords as an array.
   package var array: [UInt64] { Array(self) }
 
-  package static func == (a: EntryQwords, b: EntryQwords) -> Bool {
+  @inlinable package static func == (a: EntryQwords, b: EntryQwords) -> Bool {
     a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1 && a.storage.2 == b.storage.2
       && a.storage.3 == b.storage.3 && a.storage.4 == b.storage.4 && a.storage.5 == b.storage.5
       && a.storage.6 == b.storage.6 && a.storage.7 == b.storage.7

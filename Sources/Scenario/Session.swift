@@ -54,6 +54,7 @@ package struct Session: Sendable {
   {
     var s = Session(design: design, compact: compact, file: scenario.name)
     s.expectObjects(of: scenario)
+    s.results.reserveCapacity(scenario.lines.count)
     for line in scenario.lines { s.execute(line) }
     return s
   }
