@@ -27,17 +27,19 @@ extension Driver {
     }
   }
 
-  /// The page table a domain's mappings live in (an SVA domain's is its mm's).
-  func pageTable(of dom: Domain) -> IOPageTable? {
-    dom.kind == .sva ? dom.mm.flatMap { addressSpaces[$0]?.pageTable } : dom.pageTable
-  }
-
-  mutating func setPageTable(_ table: IOPageTable, of dom: Domain) {
-    if dom.kind == .sva, let mm = dom.mm {
-      addressSpaces[mm]?.pageTable = table
-    } else {
-      domains[dom.name]?.pageTable = table
+  /// Edits the page table a domain's mappings live in (an SVA domain's is its mm's) in place,
+  /// so its mapping list is not copied; nil when the domain has none. The caller holds no
+  /// copy of the domain meanwhile (a copy would share, and so force a copy of, its tables).
+  mutating func editPageTable<R>(
+    of domain: String, _ body: (inout IOPageTable, inout SMMU) throws(DriverError) -> R
+  ) throws(DriverError) -> R? {
+    guard let di = domains.index(forKey: domain) else { return nil }
+    if domains.values[di].kind == .sva {
+      guard let mm = domains.values[di].mm, let ai = addressSpaces.index(forKey: mm) else { return nil }
+      return try body(&addressSpaces.values[ai].pageTable, &smmu)
     }
+    guard domains.values[di].pageTable != nil else { return nil }
+    return try body(&domains.values[di].pageTable!, &smmu)
   }
 
   /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
@@ -48,35 +50,39 @@ extension Driver {
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
-      var dom = try d.domain(domain)
+      // Only the kind is kept: a copy of the domain would share its tables (see editPageTable).
+      let kind = try d.domain(domain).kind
       try Self.checkRange(iova: iova, size: size, pa: pa)
-      guard dom.kind == .paging || dom.kind == .s2 || dom.kind == .sva else {
-        throw DriverError(.einval, "\(domain) is \(dom.kind.rawValue): it has no page table")
+      guard kind == .paging || kind == .s2 || kind == .sva else {
+        throw DriverError(.einval, "\(domain) is \(kind.rawValue): it has no page table")
       }
-      if dom.pageTable == nil && dom.kind != .sva {
-        dom.pageTable = IOPageTable(stage2: dom.kind == .s2, owner: domain, smmu: &d.smmu)
-        d.domains[domain] = dom
-      }
-      guard var table = d.pageTable(of: dom) else { return }
-      // io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte: -EEXIST); mapping
-      // over a live page without unmap + TLBI would leave stale TLB/ATC entries.
-      var page = iova & ~(PageTableFormat.granule - 1)
-      while page < iova + max(size, 1) {
-        if table.mappings[page] != nil {
-          throw DriverError(.eexist, "\(hex(page)) is already mapped in \(domain)")
-        }
-        page += PageTableFormat.granule
+      if kind != .sva, d.domains[domain]?.pageTable == nil {
+        let table = IOPageTable(stage2: kind == .s2, owner: domain, smmu: &d.smmu)
+        d.domains[domain]?.pageTable = table
       }
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
       // silently truncated address).
       let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
-      var offset: UInt64 = 0
-      while offset < max(size, 1) {
-        d.trace.pageTableWrites += table.map(
-          iova: iova + offset, pa: base &+ offset, writable: writable, smmu: &d.smmu)
-        offset += PageTableFormat.granule
+      let stores = try d.editPageTable(of: domain) { (table, smmu) throws(DriverError) -> Int in
+        // io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte: -EEXIST); mapping
+        // over a live page without unmap + TLBI would leave stale TLB/ATC entries.
+        var page = iova & ~(PageTableFormat.granule - 1)
+        while page < iova + max(size, 1) {
+          if table.mappings[page] != nil {
+            throw DriverError(.eexist, "\(hex(page)) is already mapped in \(domain)")
+          }
+          page += PageTableFormat.granule
+        }
+        var stores = 0
+        var offset: UInt64 = 0
+        while offset < max(size, 1) {
+          stores += table.map(iova: iova + offset, pa: base &+ offset, writable: writable, smmu: &smmu)
+          offset += PageTableFormat.granule
+        }
+        return stores
       }
-      d.setPageTable(table, of: dom)
+      guard let stores else { return }
+      d.trace.pageTableWrites += stores
       d.note(.map(iova: iova, size: size, pa: base, domain: domain))
     }
   }
@@ -91,19 +97,23 @@ extension Driver {
   }
 
   mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
-    let dom = try self.domain(domain)
+    guard domains.index(forKey: domain) != nil else { throw DriverError(.enodev, "no domain \(domain)") }
     try Self.checkRange(iova: iova, size: size, pa: nil)
-    guard var table = pageTable(of: dom) else {
-      throw DriverError(.einval, "\(domain) has no page table")
+    let edit = try editPageTable(of: domain) { (table, smmu) throws(DriverError) in
+      var pages: [UInt64] = []
+      var stores = 0
+      var offset: UInt64 = 0
+      while offset < max(size, 1) {
+        if table.unmap(iova: iova + offset, smmu: &smmu) { pages.append((iova + offset) & ~0xFFF) }
+        stores += 1
+        offset += PageTableFormat.granule
+      }
+      return (pages: pages, stores: stores)
     }
-    var pages: [UInt64] = []
-    var offset: UInt64 = 0
-    while offset < max(size, 1) {
-      if table.unmap(iova: iova + offset, smmu: &smmu) { pages.append((iova + offset) & ~0xFFF) }
-      trace.pageTableWrites += 1
-      offset += PageTableFormat.granule
-    }
-    setPageTable(table, of: dom)
+    guard let edit else { throw DriverError(.einval, "\(domain) has no page table") }
+    let pages = edit.pages
+    trace.pageTableWrites += edit.stores
+    let dom = try self.domain(domain)
     guard !pages.isEmpty else { return }
     let span = Self.atcSpan(iova: iova, size: size)
     switch dom.kind {

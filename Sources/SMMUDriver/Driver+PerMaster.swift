@@ -91,13 +91,14 @@ extension Driver {
   /// `arm_smmu_attach_commit`: ATC maintenance for the ATS change, then drop the master from
   /// the old domain's list.
   mutating func commit(_ name: String, ats: Bool, ssid: UInt32, oldDomain: String?) {
-    guard let wasEnabled = masters[name]?.atsEnabled else { return }
-    if ats || wasEnabled { atcMaintenance(name, ats: ats, ssid: ssid) }
-    masters[name]!.atsEnabled = ats
-    if let old = oldDomain,
-      let i = domains[old]?.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid))
+    guard let mi = masters.index(forKey: name) else { return }
+    if ats || masters.values[mi].atsEnabled { atcMaintenance(name, ats: ats, ssid: ssid) }
+    // The index stays valid: ATC maintenance adds and removes no master.
+    masters.values[mi].atsEnabled = ats
+    if let old = oldDomain, let di = domains.index(forKey: old),
+      let i = domains.values[di].devices.firstIndex(of: MasterDomain(master: name, ssid: ssid))
     {
-      domains[old]!.devices.remove(at: i)
+      domains.values[di].devices.remove(at: i)
     }
   }
 
@@ -119,14 +120,15 @@ extension Driver {
   /// `arm_smmu_attach_prepare`: decide ATS, add the attachment to the new domain's list
   /// before any hardware change, and turn ATS off first if it is going off.
   mutating func prepare(_ name: String, domain: String?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
-    guard let m = masters[name] else { return false }
-    let tracks = domain.flatMap { domains[$0]?.isTranslating } ?? false
-    let ats = (tracks || cdNeedsATS) && m.atsSupported
-    if let domain, tracks, domains[domain] != nil {
-      domains[domain]!.devices.append(MasterDomain(master: name, ssid: ssid))
+    guard let mi = masters.index(forKey: name) else { return false }
+    let di = domain.flatMap { domains.index(forKey: $0) }
+    let tracks = di.map { domains.values[$0].isTranslating } ?? false
+    let ats = (tracks || cdNeedsATS) && masters.values[mi].atsSupported
+    if let di, tracks {
+      domains.values[di].devices.append(MasterDomain(master: name, ssid: ssid))
     }
-    if m.atsEnabled && !ats {
-      for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: false) }
+    if masters.values[mi].atsEnabled && !ats {
+      for sid in masters.values[mi].uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: false) }
       note("pci_disable_ats \(name)")
     }
     return ats
