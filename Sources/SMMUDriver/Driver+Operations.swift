@@ -95,9 +95,10 @@ extension Driver {
     master: String, pasid: UInt32? = nil, iova: UInt64, write: Bool = false, recordWalk: Bool = false
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
-      let m = try d.master(master)
+      let mi = try d.masterIndex(master)
+      let sid = d.inPlace(master: mi) { $0.sids[0] }
       let r = d.smmu.translate(
-        Transaction(sid: m.sids[0], ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
+        Transaction(sid: sid, ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
       d.trace.translation = r
       d.note(TraceNote(r))
     }

@@ -218,9 +218,26 @@ package struct Driver: Sendable {
     throw DriverError(.enospc, "no free VMID")
   }
 
+  /// Runs `body` on the master at `index` in place. Reading a field through the dictionary's
+  /// getter copies the whole master (its SIDs, PASID map and CD table retained and released);
+  /// this reads (or changes) just what `body` touches.
+  mutating func inPlace<R>(master index: [String: Master].Index, _ body: (inout Master) -> R) -> R {
+    body(&masters.values[index])
+  }
+
+  /// Runs `body` on the domain at `index` in place (see `inPlace(master:_:)`).
+  mutating func inPlace<R>(domain index: [String: Domain].Index, _ body: (inout Domain) -> R) -> R {
+    body(&domains.values[index])
+  }
+
   func master(_ name: String) throws(DriverError) -> Master {
-    guard let m = masters[name] else { throw DriverError(.enodev, "no master \(name)") }
-    return m
+    masters[try masterIndex(name)].value
+  }
+
+  /// Where a master is in `masters` (for `inPlace(master:_:)`).
+  func masterIndex(_ name: String) throws(DriverError) -> [String: Master].Index {
+    guard let i = masters.index(forKey: name) else { throw DriverError(.enodev, "no master \(name)") }
+    return i
   }
 
   func domain(_ name: String) throws(DriverError) -> Domain {
