@@ -60,7 +60,9 @@ extension Driver {
 
   /// Finalises a domain on first use: ASID or VMID, page table (and, legacy, CD table).
   mutating func finalise(_ name: String, firstMaster: Master?) throws(DriverError) {
-    guard var dom = domains[name], !dom.finalised else { return }
+    // Most calls find the domain finalised: that is checked in place, without a copy.
+    guard let di = domains.index(forKey: name), !inPlace(domain: di, { $0.finalised }) else { return }
+    var dom = domains.values[di]
     switch dom.kind {
     case .paging:
       dom.asid = try allocateASID(for: name)

@@ -77,8 +77,9 @@ package struct Driver: Sendable {
       trace.error = error
     }
     smmu.settle()
-    var t = trace
-    trace = OperationTrace()
+    // Moved out, not copied.
+    var t = OperationTrace()
+    swap(&t, &trace)
     if !pendingItems.isEmpty {
       t.items = [OperationTrace.Item](unsafeUninitializedCapacity: pendingItems.count) { buffer, count in
         _ = buffer.initialize(fromContentsOf: pendingItems)

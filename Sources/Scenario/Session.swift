@@ -192,7 +192,7 @@ package struct Session: Sendable {
     case .say, .step:
       break
     }
-    if let trace { totals.add(trace) }
+    totals.add(trace)
     let events =
       driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
     let hazards =

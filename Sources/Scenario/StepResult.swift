@@ -80,7 +80,9 @@ package struct RunTotals: Sendable, Hashable {
   package var commands: [String: Int] { commandCounts.byName }
   package var errors = 0
 
-  mutating func add(_ t: OperationTrace) {
+  /// Adds a line's trace, if it has one (taken as an optional so that it is not copied out).
+  mutating func add(_ trace: OperationTrace?) {
+    guard let t = trace else { return }
     // One pass over the items (this runs once per scenario line).
     for item in t.items {
       switch item {
