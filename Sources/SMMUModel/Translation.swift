@@ -100,9 +100,9 @@ package struct TranslationResult: Sendable, Hashable {
 
 /// Configuration-cache traffic of one lookup, applied after the (pure) resolution.
 struct ConfigLookup {
-  var touched = SmallList<ConfigCacheKey>()
-  var hits = SmallList<(ConfigCacheKey, ConfigCacheLine)>()
-  var fills = SmallList<(ConfigCacheKey, ConfigCacheLine)>()
+  var touched: [ConfigCacheKey] = []
+  var hits: [(ConfigCacheKey, ConfigCacheLine)] = []
+  var fills: [(ConfigCacheKey, ConfigCacheLine)] = []
   var path: [TranslationNote] = []
   /// When false, `note` builds no text (lookups whose path nobody reads).
   var recordsPath = true
