@@ -54,8 +54,9 @@ extension Driver {
   }
 
   /// The kind of a master's RID domain (blocked when none is attached).
-  func ridKind(_ m: Master) -> DomainKind {
-    m.ridDomain.flatMap { domains[$0]?.kind } ?? .blocked
+  mutating func ridKind(_ m: Master) -> DomainKind {
+    guard let name = m.ridDomain, let i = domains.index(forKey: name) else { return .blocked }
+    return inPlace(domain: i) { $0.kind }
   }
 
   /// Finalises a domain on first use: ASID or VMID, page table (and, legacy, CD table).
@@ -97,8 +98,11 @@ extension Driver {
   }
 
   /// Attachments of a domain whose master has ATS enabled.
-  func atsAttachments(_ dom: Domain) -> [MasterDomain] {
-    dom.devices.filter { masters[$0.master]?.atsEnabled == true }
+  mutating func atsAttachments(_ dom: Domain) -> [MasterDomain] {
+    dom.devices.filter { md in
+      guard let i = masters.index(forKey: md.master) else { return false }
+      return inPlace(master: i) { $0.atsEnabled }
+    }
   }
 
   /// ATC_INV of everything (or one PASID) on each of a master's SIDs, + CMD_SYNC.
