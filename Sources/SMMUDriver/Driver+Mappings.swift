@@ -92,7 +92,7 @@ extension Driver {
           iova: c.iova, pa: c.pa, writable: writable, size: c.size, smmu: &d.smmu)
       }
       d.setPageTable(table, of: dom)
-      d.note("map \(hex(iova))+\(hex(size)) -> \(hex(base)) in \(domain)")
+      d.note(.map(iova: iova, size: size, pa: base, domain: domain))
     }
   }
 

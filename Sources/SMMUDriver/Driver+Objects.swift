@@ -67,13 +67,16 @@ extension Driver {
   }
 
   /// The kind of a master's RID domain (blocked when none is attached).
-  func ridKind(_ m: Master) -> DomainKind {
-    m.ridDomain.flatMap { domains[$0]?.kind } ?? .blocked
+  mutating func ridKind(_ m: Master) -> DomainKind {
+    guard let name = m.ridDomain, let i = domains.index(forKey: name) else { return .blocked }
+    return inPlace(domain: i) { $0.kind }
   }
 
   /// Finalises a domain on first use: ASID or VMID, page table (and, legacy, CD table).
   mutating func finalise(_ name: String, firstMaster: Master?) throws(DriverError) {
-    guard var dom = domains[name], !dom.finalised else { return }
+    // Most calls find the domain finalised: that is checked in place, without a copy.
+    guard let di = domains.index(forKey: name), !inPlace(domain: di, { $0.finalised }) else { return }
+    var dom = domains.values[di]
     try checkStages(dom)
     switch dom.kind {
     case .paging:
@@ -128,8 +131,11 @@ extension Driver {
   }
 
   /// Attachments of a domain whose master has ATS enabled.
-  func atsAttachments(_ dom: Domain) -> [MasterDomain] {
-    dom.devices.filter { masters[$0.master]?.atsEnabled == true }
+  mutating func atsAttachments(_ dom: Domain) -> [MasterDomain] {
+    dom.devices.filter { md in
+      guard let i = masters.index(forKey: md.master) else { return false }
+      return inPlace(master: i) { $0.atsEnabled }
+    }
   }
 
   /// ATC_INV of everything (or one PASID) on each of a master's SIDs, + CMD_SYNC.

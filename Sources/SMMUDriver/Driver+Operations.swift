@@ -18,7 +18,12 @@ extension Driver {
         try d.setDevicePASID(dom, m, pasid)
         return
       }
-      let members = m.group.map { g in d.masterOrder.filter { d.masters[$0]?.group == g } } ?? [m.name]
+      guard let group = m.group else {
+        // A master alone attaches by itself (nothing to roll back).
+        try d.attachRID(dom, m)
+        return
+      }
+      let members = d.masterOrder.filter { d.masters[$0]?.group == group }
       var done: [(String, String?)] = []
       for name in members {
         guard let member = d.masters[name] else { continue }
@@ -95,12 +100,13 @@ extension Driver {
       if !d.refusedEndpoints.isEmpty, let refused = d.refusedEndpoints[master]?.first {
         sid = refused
       } else {
-        sid = try d.master(master).sids[0]
+        let mi = try d.masterIndex(master)
+        sid = d.inPlace(master: mi) { $0.sids[0] }
       }
       let r = d.smmu.translate(
         Transaction(sid: sid, ssid: pasid, address: iova, write: write), recordWalk: recordWalk)
       d.trace.translation = r
-      d.note(r.summary)
+      d.note(TraceNote(r))
     }
   }
 }

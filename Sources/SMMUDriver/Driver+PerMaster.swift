@@ -9,9 +9,14 @@ extension Driver {
   mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
     // One lookup by name (the index stays valid: nothing here adds or removes masters).
     guard let mi = masters.index(forKey: name) else { return }
-    masters.values[mi].cdTableInSTE = target.isValid && target.configValue == .s1Translate
-    masters.values[mi].steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
-    for sid in masters.values[mi].uniqueSIDs {
+    let cdTableInSTE = target.isValid && target.configValue == .s1Translate
+    let steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
+    let sids = inPlace(master: mi) { m in
+      m.cdTableInSTE = cdTableInSTE
+      m.steATSEnabled = steATSEnabled
+      return m.uniqueSIDs
+    }
+    for sid in sids {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
@@ -41,37 +46,43 @@ extension Driver {
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
   /// (`arm_smmu_alloc_cd_ptr`).
   mutating func allocCDPointer(_ name: String, _ ssid: UInt32) -> UInt64? {
-    guard var m = masters[name] else { return nil }
-    if m.cdTable == nil {
-      m.cdTable = CDTable(
-        ssidBits: m.ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
+    // In place, through one lookup (the index stays valid: no master is added or removed).
+    guard let mi = masters.index(forKey: name) else { return nil }
+    if let ssidBits = inPlace(master: mi, { $0.cdTable == nil ? $0.ssidBits : nil }) {
+      let table = CDTable(
+        ssidBits: ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
         compact: options.compactCDTables, owner: "cd-table of \(name)", memory: &smmu)
-      note("allocate \(m.cdTable!.format.rawValue) CD table for \(name): \(m.cdTable!.occupiedBytes) bytes")
+      inPlace(master: mi) { $0.cdTable = table }
+      note("allocate \(table.format.rawValue) CD table for \(name): \(table.occupiedBytes) bytes")
     }
-    var table = m.cdTable!
-    let leaf = table.ensureLeaf(for: ssid, memory: &smmu)
-    m.cdTable = table
-    masters[name] = m
+    let leaf = masters.values[mi].cdTable!.ensureLeaf(for: ssid, memory: &smmu)
+    let (owner, address) = inPlace(master: mi) { ($0.cdTable!.owner, $0.cdTable!.cdAddress(ssid)) }
     if let leaf {
       note("allocate CD leaf of \(name) for SSID \(ssid): 64 KiB")
-      store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: table.owner, qword: 0)
-      syncCD(m, ssid: ssid, leaf: false)
+      store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: owner, qword: 0)
+      syncCD(sids: inPlace(master: mi) { $0.uniqueSIDs }, ssid: ssid, leaf: false)
     }
-    return table.cdAddress(ssid)
+    return address
   }
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
   mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
-    guard let mi = masters.index(forKey: name), let table = masters.values[mi].cdTable,
-      let base = table.cdAddress(ssid)
+    guard let mi = masters.index(forKey: name),
+      let slot = inPlace(
+        master: mi,
+        { m -> (owner: String, base: UInt64)? in
+          guard let base = m.cdTable?.cdAddress(ssid), let owner = m.cdTable?.owner else { return nil }
+          return (owner, base)
+        })
     else { return }
+    let base = slot.base
+    let owner = slot.owner
     var entry = (try? smmu.memory.readEntry(base)) ?? EntryQwords()
     let wasValid = ContextDescriptor(qwords: entry).isValid
-    if ssid != 0 && wasValid != target.isValid {
-      masters.values[mi].usedSSIDs += target.isValid ? 1 : -1
+    let sids = inPlace(master: mi) { m in
+      if ssid != 0 && wasValid != target.isValid { m.usedSSIDs += target.isValid ? 1 : -1 }
+      return m.uniqueSIDs
     }
-    let sids = masters.values[mi].uniqueSIDs
-    let owner = table.owner
     insideWriter = true
     EntryWriter(kind: .cd).update(
       entry: &entry, target: target.qwords,
@@ -82,7 +93,8 @@ extension Driver {
 
   /// Writes an all-zero CD if the table exists (`arm_smmu_clear_cd`).
   mutating func clearCD(_ name: String, _ ssid: UInt32) {
-    guard masters[name]?.cdTable?.cdAddress(ssid) != nil else { return }
+    guard let mi = masters.index(forKey: name), inPlace(master: mi, { $0.cdTable?.cdAddress(ssid) != nil })
+    else { return }
     writeCDEntry(name, ssid, ContextDescriptor())
   }
 
@@ -91,13 +103,16 @@ extension Driver {
   /// `arm_smmu_attach_commit`: ATC maintenance for the ATS change, then drop the master from
   /// the old domain's list.
   mutating func commit(_ name: String, ats: Bool, ssid: UInt32, oldDomain: String?) {
-    guard let wasEnabled = masters[name]?.atsEnabled else { return }
-    if ats || wasEnabled { atcMaintenance(name, ats: ats, ssid: ssid) }
-    masters[name]!.atsEnabled = ats
-    if let old = oldDomain,
-      let i = domains[old]?.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid))
-    {
-      domains[old]!.devices.remove(at: i)
+    guard let mi = masters.index(forKey: name) else { return }
+    if ats || inPlace(master: mi, { $0.atsEnabled }) { atcMaintenance(name, ats: ats, ssid: ssid) }
+    // The index stays valid: ATC maintenance adds and removes no master.
+    inPlace(master: mi) { $0.atsEnabled = ats }
+    if let old = oldDomain, let di = domains.index(forKey: old) {
+      inPlace(domain: di) { d in
+        if let i = d.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) {
+          d.devices.remove(at: i)
+        }
+      }
     }
   }
 
@@ -119,14 +134,16 @@ extension Driver {
   /// `arm_smmu_attach_prepare`: decide ATS, add the attachment to the new domain's list
   /// before any hardware change, and turn ATS off first if it is going off.
   mutating func prepare(_ name: String, domain: String?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
-    guard let m = masters[name] else { return false }
-    let tracks = domain.flatMap { domains[$0]?.isTranslating } ?? false
-    let ats = (tracks || cdNeedsATS) && m.atsSupported
-    if let domain, tracks, domains[domain] != nil {
-      domains[domain]!.devices.append(MasterDomain(master: name, ssid: ssid))
+    guard let mi = masters.index(forKey: name) else { return false }
+    let di = domain.flatMap { domains.index(forKey: $0) }
+    let tracks = di.map { inPlace(domain: $0) { $0.isTranslating } } ?? false
+    let (supported, enabled) = inPlace(master: mi) { ($0.atsSupported, $0.atsEnabled) }
+    let ats = (tracks || cdNeedsATS) && supported
+    if let di, tracks {
+      inPlace(domain: di) { $0.devices.append(MasterDomain(master: name, ssid: ssid)) }
     }
-    if m.atsEnabled && !ats {
-      for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: false) }
+    if enabled && !ats {
+      for sid in inPlace(master: mi, { $0.uniqueSIDs }) { smmu.setEndpointATS(sid: sid, enabled: false) }
       note("pci_disable_ats \(name)")
     }
     return ats
@@ -233,9 +250,12 @@ extension Driver {
     }
     masters[m.name]?.pasidDomains[pasid] = nil
     let rid = ridKind(m)
-    if let after = masters[m.name], after.usedSSIDs == 0, rid == .identity || rid == .blocked {
+    if rid == .identity || rid == .blocked, let mi = masters.index(forKey: m.name),
+      inPlace(master: mi, { $0.usedSSIDs == 0 })
+    {
+      let ridDomain = inPlace(master: mi) { $0.ridDomain }
       note("no PASIDs left: re-attach \(rid.rawValue) to \(m.name)")
-      attachDomainSTE(m.name, identity: rid == .identity, oldDomain: after.ridDomain)
+      attachDomainSTE(m.name, identity: rid == .identity, oldDomain: ridDomain)
     }
   }
 }

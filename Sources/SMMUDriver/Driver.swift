@@ -32,6 +32,9 @@ package struct Driver: Sendable {
   package let asidBits: Int
   /// The trace of the operation in progress.
   var trace = OperationTrace()
+  /// The items of the operation in progress, in storage kept from one operation to the next
+  /// (each finished trace gets an exact-size copy).
+  var pendingItems: [OperationTrace.Item] = []
   /// Every store by the driver goes through the entry writer in the per-master design;
   /// this counts stores to STEs/CDs that did not (must stay 0 for per-master).
   package internal(set) var storesOutsideWriter = 0
@@ -73,17 +76,22 @@ package struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
-    // Room for a typical operation's stores and commands (grown one by one it reallocates
-    // several times).
-    trace.items.reserveCapacity(16)
+    pendingItems.removeAll(keepingCapacity: true)
     do {
       try body(&self)
     } catch {
       trace.error = error
     }
     smmu.settle()
-    let t = trace
-    trace = OperationTrace()
+    // Moved out, not copied.
+    var t = OperationTrace()
+    swap(&t, &trace)
+    if !pendingItems.isEmpty {
+      t.items = [OperationTrace.Item](unsafeUninitializedCapacity: pendingItems.count) { buffer, count in
+        _ = buffer.initialize(fromContentsOf: pendingItems)
+        count = pendingItems.count
+      }
+    }
     return t
   }
 
@@ -94,7 +102,7 @@ package struct Driver: Sendable {
   ) {
     guard let w = try? smmu.write(address, value, writer: "driver") else { return }
     if !insideWriter && (target == .ste || target == .cd) { storesOutsideWriter += 1 }
-    trace.items.append(
+    pendingItems.append(
       .write(
         TraceWrite(
           target: target, sid: sid, ssid: ssid, table: table, qword: qword, address: address,
@@ -113,12 +121,15 @@ package struct Driver: Sendable {
       if case .tlbiNHASID = c, options.injectedBugs.contains(.skipTLBIASID) { return }
     }
     smmu.submit(c)
-    trace.items.append(.command(c))
+    pendingItems.append(.command(c))
     // Waiting for a CMD_SYNC behind a command error, Linux's GERROR handler runs.
     if c.isSync && smmu.commandError != nil { handleCommandError() }
   }
 
-  mutating func note(_ text: String) { trace.items.append(.note(text)) }
+  mutating func note(_ text: String) { pendingItems.append(.note(.text(text))) }
+
+  /// Notes something kept as values (its text is built only when shown).
+  mutating func note(_ n: TraceNote) { pendingItems.append(.note(n)) }
 
   /// A raw qword store into the STE of `sid`, bypassing the driver's writers (for showing
   /// what a missing step does). Recorded in the trace; not a driver store.
@@ -239,14 +250,31 @@ package struct Driver: Sendable {
     throw DriverError(.enospc, "no free VMID")
   }
 
+  /// Runs `body` on the master at `index` in place. Reading a field through the dictionary's
+  /// getter copies the whole master (its SIDs, PASID map and CD table retained and released);
+  /// this reads (or changes) just what `body` touches.
+  mutating func inPlace<R>(master index: [String: Master].Index, _ body: (inout Master) -> R) -> R {
+    body(&masters.values[index])
+  }
+
+  /// Runs `body` on the domain at `index` in place (see `inPlace(master:_:)`).
+  mutating func inPlace<R>(domain index: [String: Domain].Index, _ body: (inout Domain) -> R) -> R {
+    body(&domains.values[index])
+  }
+
   func master(_ name: String) throws(DriverError) -> Master {
-    guard let m = masters[name] else {
+    masters[try masterIndex(name)].value
+  }
+
+  /// Where a master is in `masters` (for `inPlace(master:_:)`).
+  func masterIndex(_ name: String) throws(DriverError) -> [String: Master].Index {
+    guard let i = masters.index(forKey: name) else {
       if refusedEndpoints[name] != nil {
         throw DriverError(.enodev, "\(name)'s probe failed (-ERANGE): the driver does not manage it")
       }
       throw DriverError(.enodev, "no master \(name)")
     }
-    return m
+    return i
   }
 
   func domain(_ name: String) throws(DriverError) -> Domain {

@@ -72,17 +72,13 @@ package struct EntryWriter: Sendable {
   /// "unused update" entry.
   package func analyse(current: EntryQwords, target: EntryQwords) -> (diff: UInt8, unusedUpdate: EntryQwords)
   {
-    var curUsed = used(current)
+    // Whole-entry operations (one call each; see EntryQwords' operators).
     let tgtUsed = used(target)
-    var safe = updateSafe(current: current, target: target)
-    var unusedUpdate = EntryQwords()
-    var diff: UInt8 = 0
-    for i in 0..<8 {
-      safe[i] &= tgtUsed[i] & curUsed[i]
-      curUsed[i] &= ~safe[i]
-      unusedUpdate[i] = (current[i] & curUsed[i]) | (target[i] & ~curUsed[i])
-      if (unusedUpdate[i] & tgtUsed[i]) != target[i] { diff |= 1 << UInt8(i) }
-    }
+    var curUsed = used(current)
+    let safe = updateSafe(current: current, target: target) & tgtUsed & curUsed
+    curUsed = curUsed & ~safe
+    let unusedUpdate = (current & curUsed) | (target & ~curUsed)
+    let diff = (unusedUpdate & tgtUsed).qwordsDiffering(from: target)
     return (diff, unusedUpdate)
   }
 
@@ -128,9 +124,12 @@ package struct EntryWriter: Sendable {
   ) -> Outcome {
     var steps: [Step] = []
     func set(_ src: EntryQwords, _ start: Int, _ len: Int) {
+      // Only the qwords that differ are visited.
+      let differing = entry.qwordsDiffering(from: src)
+      guard differing != 0 else { return }
       var stores: [Store] = []
       var changed = false
-      for i in start..<(start + len) where entry[i] != src[i] {
+      for i in start..<(start + len) where differing & (1 << UInt8(i)) != 0 {
         if recording { stores.append(Store(qword: i, old: entry[i], new: src[i])) }
         changed = true
         entry[i] = src[i]

@@ -35,7 +35,7 @@ package struct OperationTrace: Sendable, Hashable {
   package enum Item: Sendable, Hashable {
     case write(TraceWrite)
     case command(Command)
-    case note(String)
+    case note(TraceNote)
   }
   package internal(set) var items: [Item] = []
   /// The error the operation returned, if it failed.

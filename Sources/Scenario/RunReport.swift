@@ -211,7 +211,7 @@ package enum RunReport {
           out.add(c)
         case .note(let n):
           out.add("    note  ")
-          out.add(n)
+          out.add(n.description)
         }
         out.add("\n")
       }

@@ -44,7 +44,7 @@ package enum ScenarioCommand: Sendable, Hashable {
 
   /// Commands that change the model (as opposed to narration and assertions): the verb
   /// table's `isAction`.
-  package var isAction: Bool { Verb.named[verbName]?.isAction ?? true }
+  package var isAction: Bool { Verb.actionByName[verbName] ?? true }
 
   /// The verb the line starts with (its entry in `Verb.all`).
   package var verbName: String {

@@ -57,6 +57,7 @@ package struct Session: Sendable {
   {
     var s = Session(design: design, compact: compact, file: scenario.name)
     s.expectObjects(of: scenario)
+    s.results.reserveCapacity(scenario.lines.count)
     for line in scenario.lines { s.execute(line) }
     return s
   }
@@ -207,7 +208,7 @@ package struct Session: Sendable {
     case .say:
       break
     }
-    if let trace { totals.add(trace) }
+    totals.add(trace)
     let events =
       driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
     let hazards =

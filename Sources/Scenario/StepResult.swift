@@ -1,21 +1,59 @@
 import SMMUDriver
 import SMMUModel
 
-/// What one scenario line did.
+/// What one scenario line did. Everything but the line number is kept out of line in one
+/// immutable object, so a result copies (into the session's list, its last action, a
+/// caller's callback) as one reference rather than field by field.
 package struct StepResult: Sendable {
   package let line: Int
-  package let text: String
-  package let command: ScenarioCommand
+  private let details: Details
+
+  /// The fields of a result (immutable, so sharing it keeps value semantics).
+  private final class Details: Sendable {
+    let text: String
+    let command: ScenarioCommand
+    let trace: OperationTrace?
+    let events: [Event]
+    let hazards: [Hazard]
+    let expectation: ExpectationOutcome?
+    let transition: Transition?
+
+    init(
+      text: String, command: ScenarioCommand, trace: OperationTrace?, events: [Event], hazards: [Hazard],
+      expectation: ExpectationOutcome?, transition: Transition?
+    ) {
+      self.text = text
+      self.command = command
+      self.trace = trace
+      self.events = events
+      self.hazards = hazards
+      self.expectation = expectation
+      self.transition = transition
+    }
+  }
+
+  package init(
+    line: Int, text: String, command: ScenarioCommand, trace: OperationTrace?, events: [Event],
+    hazards: [Hazard], expectation: ExpectationOutcome?, transition: Transition?
+  ) {
+    self.line = line
+    details = Details(
+      text: text, command: command, trace: trace, events: events, hazards: hazards,
+      expectation: expectation, transition: transition)
+  }
+
+  package var text: String { details.text }
+  package var command: ScenarioCommand { details.command }
   /// The driver's trace (nil for narration and expectations).
-  package let trace: OperationTrace?
+  package var trace: OperationTrace? { details.trace }
   /// Events the line caused.
-  package let events: [Event]
+  package var events: [Event] { details.events }
   /// Hazards the line exposed.
-  package let hazards: [Hazard]
+  package var hazards: [Hazard] { details.hazards }
   /// An expectation's outcome: nil if the line is not an `expect`.
-  package let expectation: ExpectationOutcome?
+  package var expectation: ExpectationOutcome? { details.expectation }
   /// The entry-writer walk of a `transition` line.
-  package let transition: Transition?
+  package var transition: Transition? { details.transition }
 
   package var error: String? { trace?.error?.description }
   /// The walk of a `dma` (when the session records walks) or `explain dma` line.
@@ -42,7 +80,9 @@ package struct RunTotals: Sendable, Hashable {
   package var commands: [String: Int] { commandCounts.byName }
   package var errors = 0
 
-  mutating func add(_ t: OperationTrace) {
+  /// Adds a line's trace, if it has one (taken as an optional so that it is not copied out).
+  mutating func add(_ trace: OperationTrace?) {
+    guard let t = trace else { return }
     // One pass over the items (this runs once per scenario line).
     for item in t.items {
       switch item {

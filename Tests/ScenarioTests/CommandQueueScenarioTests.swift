@@ -97,7 +97,7 @@ struct CommandQueueScenarioTests {
     let ack = try #require(s.results.first { $0.text == "ack cmdq" }?.trace)
     #expect(
       ack.items.contains {
-        if case .note(let n) = $0 { n.contains("3 held command(s) consumed") } else { false }
+        if case .note(let n) = $0 { n.description.contains("3 held command(s) consumed") } else { false }
       })
     // The illegal TLBI_EL2_ALL became a CMD_SYNC.
     #expect(
@@ -136,7 +136,7 @@ struct CommandQueueScenarioTests {
     let attach = try #require(s.results.first { $0.text == "attach d m" }?.trace)
     #expect(
       attach.items.contains {
-        if case .note(let n) = $0 { n.hasPrefix("CMDQ error: CERROR_ILL") } else { false }
+        if case .note(let n) = $0 { n.description.hasPrefix("CMDQ error: CERROR_ILL") } else { false }
       })
   }
 
@@ -204,7 +204,7 @@ struct CommandQueueScenarioTests {
     let line = try #require(s.results.first?.trace)
     #expect(
       line.items.contains {
-        if case .note(let n) = $0 { n.hasPrefix("MSI 0x5 -> 0x1000 (aborted") } else { false }
+        if case .note(let n) = $0 { n.description.hasPrefix("MSI 0x5 -> 0x1000 (aborted") } else { false }
       })
   }
 
