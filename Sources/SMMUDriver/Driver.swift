@@ -167,7 +167,7 @@ package struct Driver: Sendable {
       let msis = d.smmu.commandQueue.msiWrites.count
       for c in commands {
         d.smmu.submit(c)
-        d.trace.items.append(.command(c))
+        d.pendingItems.append(.command(c))
       }
       if let e = d.smmu.commandError { d.note("command queue stopped: \(e)") }
       for m in d.smmu.commandQueue.msiWrites.dropFirst(msis) { d.note(m.description) }

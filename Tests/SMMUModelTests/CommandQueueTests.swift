@@ -211,7 +211,9 @@ import Testing
 
   /// A TLBI removes a multi-page (block) entry when any page of it is in its span.
   @Test func spanCoversBlockEntriesThatOverlapIt() {
-    func entry(_ page: UInt64, shift: Int) -> TLBKey { TLBKey(kind: .stage1, vmid: 0, asid: 1, page: page, shift: shift) }
+    func entry(_ page: UInt64, shift: Int) -> TLBKey {
+      TLBKey(kind: .stage1, vmid: 0, asid: 1, page: page, shift: shift)
+    }
     let span = SMMU.pageSpan(0x20_0000, nil)
     #expect(entry(0x200, shift: 12).overlaps(span))
     #expect(entry(0x200, shift: 21).overlaps(span))
