@@ -7,6 +7,10 @@
 # linearity shape at SMALL and LARGE lines (whole process: parse, run and report).
 #
 #   bash scripts/bench-compare.sh [OLD_COMMIT]     (env: RUNS=5 OPS=100000 SMALL=10000 LARGE=100000)
+#
+# The output check fails the script unless DIFFERENT_OK=1, for an old commit whose model
+# behaves differently on purpose (before issue #12's fidelity changes: no sync at a master's
+# probe, the kernel's MAIR, block mappings); the timing then compares unequal work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -61,7 +65,7 @@ for w in $("$old" walkthroughs | awk '{print $1}'); do
   done
 done
 echo "generated scenario ($ops lines) x 2 designs and $count walkthrough runs: $([ $fail = 0 ] && echo identical || echo DIFFERENT)"
-[ $fail = 0 ] || exit 1
+[ $fail = 0 ] || [ "${DIFFERENT_OK:-0}" = 1 ] || exit 1
 
 now() { date +%s.%N; }
 elapsed() { # prints the seconds one run of the arguments takes (output discarded)
