@@ -48,7 +48,7 @@ extension IllegalCondition {
       "TTB0 is outside min(IPS, OAS), or beyond 48 bits with a granule < 64K"
     ) {
       c in
-      guard c.cd[C.epd0] == 0, let g = RegimeRules.granuleBits(tg0: c.cd[C.tg0]) else { return false }
+      guard c.cd[C.epd0] == 0, let g = PageTableFormat.granuleShift(tg0: c.cd[C.tg0]) else { return false }
       let bits = RegimeRules.addressBits(ps: c.cd[C.ips], oas: c.features.oas)
       return RegimeRules.tableAddressOutOfRange(c.cd.tableAddress, bits: bits, granuleBits: g)
     },
@@ -60,7 +60,7 @@ extension IllegalCondition {
       "TTB1 is outside min(IPS, OAS), or beyond 48 bits with a granule < 64K"
     ) {
       c in
-      guard c.cd[C.epd1] == 0, let g = RegimeRules.granuleBits(tg1: c.cd[Self.tg1]) else { return false }
+      guard c.cd[C.epd1] == 0, let g = PageTableFormat.granuleShift(tg1: c.cd[Self.tg1]) else { return false }
       let bits = RegimeRules.addressBits(ps: c.cd[C.ips], oas: c.features.oas)
       return RegimeRules.tableAddressOutOfRange(c.cd.qwords[2] & Self.ttb1.mask, bits: bits, granuleBits: g)
     },

@@ -106,5 +106,5 @@ extension IllegalityContext {
   /// Config 11x: stage 2 translates.
   var stage2: Bool { config >= 6 }
   /// The S2TG granule in bits (nil when reserved).
-  var s2Granule: Int? { RegimeRules.granuleBits(tg0: ste[StreamTableEntry.vtcrTG]) }
+  var s2Granule: Int? { PageTableFormat.granuleShift(tg0: ste[StreamTableEntry.vtcrTG]) }
 }

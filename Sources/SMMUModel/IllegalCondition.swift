@@ -48,16 +48,10 @@ package struct IllegalityContext {
 /// Translation-regime arithmetic the ILLEGAL rows share (VMSAv8-64, IHI 0070 §5.2/§5.4 and the
 /// A-profile translation system they refer to).
 enum RegimeRules {
-  /// Granule size in bits for a TG0/S2TG encoding (0 4K, 1 64K, 2 16K, 3 reserved).
-  static func granuleBits(tg0 tg: UInt64) -> Int? { [12, 16, 14, nil][Int(tg & 3)] }
-
-  /// Granule size in bits for a TG1 encoding (0 reserved, 1 16K, 2 4K, 3 64K).
-  static func granuleBits(tg1 tg: UInt64) -> Int? { [nil, 14, 12, 16][Int(tg & 3)] }
-
   /// Address bits of an IPS/S2PS encoding (0b111 behaves as 0b110 up to SMMUv3.3), capped by
   /// the OAS.
   static func addressBits(ps: UInt64, oas: Int) -> Int {
-    min([32, 36, 40, 42, 44, 48, 52, 52][Int(ps & 7)], oas)
+    min(PageTableFormat.addressBits(ps: ps), oas)
   }
 
   /// A table base beyond the effective output size, or beyond 48 bits with a granule below
