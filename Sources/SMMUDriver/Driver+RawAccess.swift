@@ -77,4 +77,10 @@ extension Driver {
     store(address, value, target: target, sid: sid, table: table, qword: 0)
     insideWriter = false
   }
+
+  /// An operation ended (a model-changing scenario line, or a `begin`/`end` group): the SMMU
+  /// counts the invalidations it left pending (`SMMU.invalidationsLeftPending`). Returns how
+  /// many are pending.
+  @discardableResult
+  package mutating func endOperation() -> Int { smmu.endOperation() }
 }

@@ -47,6 +47,16 @@ package struct OperationTrace: Sendable, Hashable {
 
   package init() {}
 
+  /// Appends what a later operation did, as one operation of both (a `begin`/`end` group):
+  /// its items follow, the first error stays, page-table stores add up and a later
+  /// translation replaces an earlier one.
+  package mutating func append(_ other: OperationTrace) {
+    items.append(contentsOf: other.items)
+    if error == nil { error = other.error }
+    pageTableWrites += other.pageTableWrites
+    if let t = other.translation { translation = t }
+  }
+
   package var writes: [TraceWrite] {
     items.compactMap { if case .write(let w) = $0 { w } else { nil } }
   }

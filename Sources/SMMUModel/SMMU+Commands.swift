@@ -47,6 +47,7 @@ extension SMMU {
   mutating func consume(_ c: Command) {
     commandQueue.cons += 1
     counters.commandCounts.add(c)
+    pending.consumed(c, sequence: commandQueue.cons)
     commandLog.append(c)
     if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
     switch c {

@@ -49,6 +49,9 @@ package struct SMMU: Sendable, MemoryAllocator {
   /// Entry states published at each CMD_SYNC since the last `settle()`, per entry; the first
   /// state of each list is the entry before the operation touched it.
   var operationStates = EntryHistory()
+  /// Invalidations consumed that no CMD_SYNC has completed yet, and how many operations left
+  /// pending (see `pendingInvalidations`, `endOperation()`).
+  package internal(set) var pending = PendingInvalidations()
 
   package init(features: SMMUFeatures = SMMUFeatures()) {
     self.features = features
@@ -119,6 +122,19 @@ package struct SMMU: Sendable, MemoryAllocator {
     updateWindow.removeAll { region.contains($0) }
     operationStates.removeAll { region.contains($0) }
   }
+
+  /// Invalidations consumed that no later CMD_SYNC has completed, oldest first. The caches
+  /// already applied them (the model is deterministic); the architecture lets the SMMU still
+  /// use what they invalidate until the sync completes.
+  package var pendingInvalidations: [PendingInvalidations.Entry] { pending.entries }
+
+  /// Invalidations that were still pending at the end of some operation (each counted once).
+  package var invalidationsLeftPending: Int { pending.leftPendingAtOperationEnd }
+
+  /// A driver operation (or a `begin`/`end` group) ended: counts what it left pending and
+  /// returns how many invalidations are pending.
+  @discardableResult
+  package mutating func endOperation() -> Int { pending.endOperation() }
 
   // MARK: Registers
 

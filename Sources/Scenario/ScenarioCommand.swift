@@ -41,6 +41,10 @@ package enum ScenarioCommand: Sendable, Hashable {
   case command(RawCommand)
   /// Runs the entry writer on two specs (no state change), for teaching.
   case transition(kind: String, from: String, to: String)
+  /// `begin "NAME"`: the lines up to the matching `end` form one operation.
+  case begin(String)
+  /// `end`: closes the operation `begin` opened.
+  case end
 
   /// Commands that change the model (as opposed to narration and assertions): the verb
   /// table's `isAction`.
@@ -72,6 +76,8 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .ack: "ack"
     case .command: "cmd"
     case .transition: "transition"
+    case .begin: "begin"
+    case .end: "end"
     }
   }
 }

@@ -99,6 +99,26 @@ extension ScenarioParser {
     return verb.text == "say" ? .say(t.text) : .step(t.text)
   }
 
+  /// `begin "NAME"`: opens an operation; operations do not nest.
+  mutating func parseBegin(_ verb: Token, _ c: inout Cursor) throws(F) -> ScenarioCommand {
+    guard let t = c.next(), t.quoted else { throw F(column: c.end, message: "begin needs a \"quoted name\"") }
+    if let open = openOperation {
+      throw F(
+        column: verb.column,
+        message:
+          "begin inside the operation \"\(open.name)\" begun at line \(open.line) (operations do not nest)")
+    }
+    openOperation = (lineNumber, t.text)
+    return .begin(t.text)
+  }
+
+  /// `end`: closes the operation `begin` opened.
+  mutating func parseEnd(_ verb: Token) throws(F) -> ScenarioCommand {
+    guard openOperation != nil else { throw F(column: verb.column, message: "end without begin") }
+    openOperation = nil
+    return .end
+  }
+
   /// `write ste SID QWORD VALUE`, `write cd OWNER SSID QWORD VALUE`, `write l1std SID VALUE`,
   /// `write l1cd OWNER INDEX VALUE` and `write mem ADDR VALUE`.
   func parseWrite(_ c: inout Cursor) throws(F) -> ScenarioCommand {

@@ -10,6 +10,10 @@ package struct ScenarioParser: Sendable {
   var sids: [UInt32: String] = [:]
   var sawObjects = false
   var sawDesign = false
+  /// The `begin` whose `end` has not come yet: its line and name.
+  var openOperation: (line: Int, name: String)?
+  /// The number of the line being parsed.
+  var lineNumber = 0
 
   package init(file: String) { self.file = file }
 
@@ -36,6 +40,13 @@ package struct ScenarioParser: Sendable {
     p.domains.reserveCapacity(declaredDomains)
     for (i, raw) in raws.enumerated() {
       if let l = try p.parseLine(String(raw), number: i + 1) { lines.append(l) }
+    }
+    if let open = p.openOperation {
+      throw ScenarioError(
+        file: file, line: raws.count, column: 1,
+        message:
+          "end of file inside the operation \"\(open.name)\" begun at line \(open.line): missing 'end'",
+        lineText: raws.last.map(String.init) ?? "")
     }
     return Scenario(name: file, lines: lines)
   }
@@ -66,6 +77,9 @@ package struct ScenarioParser: Sendable {
     }
     var c = Cursor(tokens: tokens, end: (isPlainASCII(text) ? text.utf8.count : text.count) + 1)
     let verb = c.next()!
+    if onlyFor != nil || onlyCompact != nil, verb.text == "begin" || verb.text == "end" {
+      throw fail(verb.column, "'\(verb.text)' takes no prefix (an operation runs under every design)")
+    }
     let command: ScenarioCommand
     do throws(Cursor.Failure) {
       command = try parseCommand(verb, &c, number: number)
@@ -88,6 +102,7 @@ package struct ScenarioParser: Sendable {
         column: verb.column,
         message: "unknown command '\(verb.text)' (\(Verb.names.joined(separator: ", ")))")
     }
+    lineNumber = number
     return try v.parse(&self, verb, &c)
   }
 

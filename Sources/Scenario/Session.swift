@@ -18,6 +18,10 @@ package struct Session: Sendable {
   package private(set) var lastTransition: Transition?
   /// The last line that changed the model (kept, not searched for).
   var lastActionResult: StepResult?
+  /// The `begin`/`end` group being run, if any.
+  var openGroup: OperationGroup?
+  /// Invalidations pending when the previous operation (line or group) ended.
+  var lastPendingInvalidations: Int?
   /// The translation of the last `dma` line.
   var lastDMATranslation: TranslationResult?
   /// The SMMU's command counts when the current `step` began (`step.commands.NAME`); empty
@@ -205,6 +209,10 @@ package struct Session: Sendable {
       expectation = evaluate(e)
     case .step:
       stepCommandBase = driver.smmu.counters.commandCounts
+    case .begin(let name):
+      openGroup = OperationGroup(name: name, line: line.line)
+    case .end:
+      break
     case .say:
       break
     }
@@ -217,7 +225,19 @@ package struct Session: Sendable {
       line: line.line, text: line.text, command: line.command, trace: trace, events: events,
       hazards: hazards,
       expectation: expectation, transition: transition)
-    if line.command.isAction { lastActionResult = r }
+    if line.command.isAction {
+      lastActionResult = r
+      if openGroup != nil {
+        openGroup!.add(r)
+        lastPendingInvalidations = driver.smmu.pendingInvalidations.count
+      } else {
+        lastPendingInvalidations = driver.endOperation()
+      }
+    } else if case .end = line.command, let group = openGroup {
+      lastActionResult = group.result(endLine: line.line, text: line.text)
+      lastPendingInvalidations = driver.endOperation()
+      openGroup = nil
+    }
     switch line.command {
     case .dma, .explainDMA: lastDMATranslation = trace?.translation
     case .command, .ack(.cmdq):

@@ -69,6 +69,8 @@ extension Session {
         "\(hex($0.address))=\(hex(UInt64($0.data)))" + ($0.aborted ? ",aborted" : "")
       } ?? "none"
     case "dma.served": return lastDMA?.servedBy
+    case "pending-invalidations": return n(smmu.pendingInvalidations.count)
+    case "last.pending-invalidations": return lastPendingInvalidations.map(n)
     case "transition.syncs": return lastTransition.map { n($0.outcome.syncs) }
     case "transition.hitless": return lastTransition.map { $0.outcome.hitless ? "yes" : "no" }
     default: break

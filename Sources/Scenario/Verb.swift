@@ -105,6 +105,14 @@ package struct Verb: Sendable {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseTransition(&c)
     },
+    Verb(
+      "begin", "begin \"NAME\"",
+      "starts an operation: the lines up to `end` count as one for last.* and expect event/error/hazard",
+      action: false
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseBegin(v, &c) },
+    Verb("end", "end", "ends the operation `begin` started", action: false) {
+      (p, v, c) throws(Cursor.Failure) in try p.parseEnd(v)
+    },
     Verb("step", "step \"TITLE\"", "starts a step", action: false) { (p, v, c) throws(Cursor.Failure) in
       try p.parseText(v, &c)
     },
