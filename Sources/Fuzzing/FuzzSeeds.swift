@@ -17,7 +17,7 @@ package enum FuzzSeeds {
 
   /// A scenario that reaches the hardware directly: every SMMU setting, SMMUEN, raw stores to
   /// each structure and to memory, commands with all their operands, stalls, queue errors and
-  /// their acknowledgement, and the paths that read them.
+  /// their acknowledgement, a `begin`/`end` operation, and the paths that read them.
   static let hardware = """
     smmu sid-bits 8 ssid-bits 4 evtq 4 stall on hyp on oas 44 cache-invalid no recinvsid off gbpa bypass
     master m sid 0x10 ssid-bits 4 stall ats
@@ -56,6 +56,14 @@ package enum FuzzSeeds {
     expect evtq.overflow == 0
     expect mem.0x40000000 != 0
     expect ste.0x10.q1 == 0xd6
+    begin "store CD 0 q3"
+    write cd m 0 3 0xfffffffff404ff44
+    cmd CFGI_CD sid 0x10 ssid 0
+    expect pending-invalidations == 1
+    cmd SYNC
+    end
+    expect last.commands == 2
+    expect last.pending-invalidations == 0
     unmap d 0x200000 size 0x1000
     """
 
