@@ -122,6 +122,20 @@ struct OperationGroupTests {
     expectAllPass(s, count: 4)
   }
 
+  /// Lines typed one at a time (the explorer's `:` line) group the same way.
+  @Test func typedLinesFormAGroup() throws {
+    var s = Session()
+    try s.execute(source: "master m sid 1")
+    try s.execute(source: "begin \"by hand\"")
+    #expect(throws: ScenarioError.self) { try s.execute(source: "begin \"again\"") }
+    try s.execute(source: "cmd CFGI_STE sid 1")
+    try s.execute(source: "cmd TLBI_NSNH_ALL")
+    try s.execute(source: "end")
+    #expect(s.value(of: "last.commands") == "2")
+    #expect(s.value(of: "last.pending-invalidations") == "2")
+    #expect(throws: ScenarioError.self) { try s.execute(source: "end") }
+  }
+
   /// The driver always syncs: every driver operation of every walkthrough, under both
   /// designs, compact and paged, ends with no invalidation pending. Raw `write`/`cmd` lines
   /// are the walkthrough's own hand-written steps (a raw CFGI whose CMD_SYNC is the next
