@@ -9,8 +9,10 @@ extension Walkthrough {
       map a 0x1000
       attach a nvme0
       say "attach ended with PREFETCH_CFG, which cached the STE; CFGI_ALL empties the configuration cache first."
+      begin "empty the configuration cache"
       cmd CFGI_ALL
       cmd CMD_SYNC
+      end
       explain dma nvme0 0x1000
       say "L1STD, STE and CD come from memory, the TLB misses, and the walk reads one descriptor at each of the 4 levels."
       expect dma == 0x80001000
@@ -31,10 +33,14 @@ extension Walkthrough {
       expect walk.table-reads == 0
       step "A CD change, CFGI_CD, CMD_SYNC"
       say "Clear CD.R (record faults; bit 45 of qword 0), then CFGI_CD + CMD_SYNC. R is not TLB-cacheable: no TLBI is owed."
+      say "begin/end make the three raw lines one operation, as a driver's step would be: the sync completes the CFGI_CD before it ends."
+      begin "clear CD.R"
       legacy: write cd a 0 0 0x0001c205c0003510
       per-master: write cd nvme0 0 0 0x0001c205c0003510
       cmd CFGI_CD sid 0x8 ssid 0
       cmd CMD_SYNC
+      end
+      expect last.pending-invalidations == 0
       explain dma nvme0 0x1020
       say "The CD is fetched again; the STE is still cached; no CFGI touches the TLB, and the ASID did not change: the TLB still serves it."
       expect walk.ste == cached
@@ -52,10 +58,12 @@ extension Walkthrough {
       expect events == 0
       step "A configuration error: an invalid CD"
       say "Clear CD 0's qword 0 (V=0), CFGI_CD + CMD_SYNC: the CD is fetched again and the walk stops there with C_BAD_CD, always recorded."
+      begin "invalidate CD 0"
       legacy: write cd a 0 0 0
       per-master: write cd nvme0 0 0 0
       cmd CFGI_CD sid 0x8 ssid 0
       cmd CMD_SYNC
+      end
       explain dma nvme0 0x1000
       expect walk.fault == C_BAD_CD
       expect walk.fault-step == CD-sid-0x8-ssid-0
