@@ -18,11 +18,8 @@ package enum TraceNote: Sendable, Hashable, CustomStringConvertible {
   package var description: String {
     switch self {
     case .text(let s): s
-    case .translation(.translated(let pa), let servedBy, _): "-> \(hex(pa)) (\(servedBy))"
-    case .translation(.bypassed(let pa), _, _): "-> \(hex(pa)) (bypass)"
-    case .translation(.aborted, _, let event): "abort" + (event.map { " \($0.name)" } ?? "")
-    case .translation(.stalled(let stag), _, let event):
-      "stalled stag \(stag)" + (event.map { " \($0.name)" } ?? "")
+    case .translation(let outcome, let servedBy, let event):
+      TranslationResult.summary(outcome, servedBy: servedBy, event: event)
     case .map(let iova, let size, let pa, let domain):
       "map \(hex(iova))+\(hex(size)) -> \(hex(pa)) in \(domain)"
     }

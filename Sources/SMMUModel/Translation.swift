@@ -91,12 +91,17 @@ package struct TranslationResult: Sendable, Hashable {
     }
   }
 
-  package var summary: String {
-    switch outcome {
+  package var summary: String { Self.summary(outcome, servedBy: servedBy, event: event?.type) }
+
+  /// "-> PA (served by)", "-> PA (bypass)", "abort EVENT" or "stalled stag T EVENT": the one
+  /// text of an outcome (the driver's trace notes keep the parts and build it when shown).
+  package static func summary(_ outcome: Outcome, servedBy: String, event: EventType?) -> String {
+    let name = event.map { " \($0.name)" } ?? ""
+    return switch outcome {
     case .translated(let pa): "-> \(hex(pa)) (\(servedBy))"
     case .bypassed(let pa): "-> \(hex(pa)) (bypass)"
-    case .aborted: "abort" + (event.map { " \($0.type.name)" } ?? "")
-    case .stalled(let stag): "stalled stag \(stag)" + (event.map { " \($0.type.name)" } ?? "")
+    case .aborted: "abort" + name
+    case .stalled(let stag): "stalled stag \(stag)" + name
     }
   }
 
