@@ -27,17 +27,23 @@ extension Driver {
     }
   }
 
-  /// The page table a domain's mappings live in (an SVA domain's is its mm's).
-  func pageTable(of dom: Domain) -> IOPageTable? {
-    dom.kind == .sva ? dom.mm.flatMap { addressSpaces[$0]?.pageTable } : dom.pageTable
+  /// The page table a domain's mappings live in (an SVA domain's is its mm's), for reading.
+  func pageTable(of domain: String) -> IOPageTable? {
+    guard let dom = domains[domain] else { return nil }
+    return dom.kind == .sva ? dom.mm.flatMap { addressSpaces[$0]?.pageTable } : dom.pageTable
   }
 
-  mutating func setPageTable(_ table: IOPageTable, of dom: Domain) {
-    if dom.kind == .sva, let mm = dom.mm {
-      addressSpaces[mm]?.pageTable = table
-    } else {
-      domains[dom.name]?.pageTable = table
+  /// Edits the page table a domain's mappings live in, in place; nil when it has none. No copy
+  /// of the domain may be held meanwhile: it would share the table's storage, and the edit
+  /// would then copy the whole mapping list.
+  mutating func editPageTable<R>(of domain: String, _ body: (inout IOPageTable, inout SMMU) -> R) -> R? {
+    guard let di = domains.index(forKey: domain) else { return nil }
+    if domains.values[di].kind == .sva {
+      guard let mm = domains.values[di].mm, let ai = addressSpaces.index(forKey: mm) else { return nil }
+      return body(&addressSpaces.values[ai].pageTable, &smmu)
     }
+    guard domains.values[di].pageTable != nil else { return nil }
+    return body(&domains.values[di].pageTable!, &smmu)
   }
 
   /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
@@ -48,52 +54,68 @@ extension Driver {
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
-      var dom = try d.domain(domain)
+      // Only the kind is kept: a copy of the domain would share its table (see editPageTable).
+      let kind = try d.domain(domain).kind
       try Self.checkRange(iova: iova, size: size, pa: pa)
-      guard dom.kind == .paging || dom.kind == .s2 || dom.kind == .sva else {
-        throw DriverError(.einval, "\(domain) is \(dom.kind.rawValue): it has no page table")
+      guard kind == .paging || kind == .s2 || kind == .sva else {
+        throw DriverError(.einval, "\(domain) is \(kind.rawValue): it has no page table")
       }
-      if dom.pageTable == nil && dom.kind != .sva {
-        dom.pageTable = IOPageTable(stage2: dom.kind == .s2, owner: domain, smmu: &d.smmu)
-        d.domains[domain] = dom
+      if kind != .sva, d.domains[domain]?.pageTable == nil {
+        d.domains[domain]?.pageTable = IOPageTable(stage2: kind == .s2, owner: domain, smmu: &d.smmu)
       }
-      guard var table = d.pageTable(of: dom) else { return }
+      guard d.pageTable(of: domain) != nil else { return }
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
       // silently truncated address).
       let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
       // The core splits the range into the largest leaves IOVA/PA alignment and the length
       // allow (iommu_pgsize: 1 GiB, 2 MiB, 4 KiB); an SVA mm's table is the CPU's (pages).
       let chunks = Self.chunks(
-        iova: iova & ~0xFFF, pa: base & ~0xFFF, size: max(size, 1), blocks: dom.kind != .sva)
-      // io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte: -EEXIST); mapping
-      // over a live page without unmap + TLBI would leave stale TLB/ATC entries. (A block over
-      // a table that still maps pages is refused too: Linux would drop those pages silently.)
-      var emptyTables: Set<UInt64> = []
-      for c in chunks {
-        switch table.slot(iova: c.iova, size: c.size, smmu: d.smmu) {
-        case .leaf(let at, _):
-          throw DriverError(.eexist, "\(hex(max(at, c.iova))) is already mapped in \(domain)")
-        case .table:
-          if let live = table.mappings.keys.filter({ $0 >= c.iova && $0 - c.iova < c.size }).min() {
-            throw DriverError(.eexist, "\(hex(live)) is already mapped in \(domain)")
-          }
-          emptyTables.insert(c.iova)
-        case .empty: break
-        }
-      }
+        iova: iova & ~0xFFF, pa: base & ~0xFFF, size: max(size, 1), blocks: kind != .sva)
+      // (The table is read through a temporary: a copy kept over the edits below would make
+      // each of them copy the mapping list.)
+      let emptyTables = try Self.emptyTables(
+        under: chunks, in: d.pageTable(of: domain)!, smmu: d.smmu, domain: domain)
       for c in chunks {
         if emptyTables.contains(c.iova) {
           // arm_lpae_init_pte: the old (empty) table is unmapped and freed first, with a
           // walk-cache flush (TLBI leaf=0 per 4 KiB + sync, then ATC).
-          d.trace.pageTableWrites += table.removeTable(iova: c.iova, size: c.size, smmu: &d.smmu)
-          d.flushWalk(dom, iova: c.iova, size: c.size)
+          d.trace.pageTableWrites +=
+            d.editPageTable(of: domain) { t, smmu in t.removeTable(iova: c.iova, size: c.size, smmu: &smmu) }
+            ?? 0
+          if let dom = d.domains[domain] { d.flushWalk(dom, iova: c.iova, size: c.size) }
         }
-        d.trace.pageTableWrites += table.map(
-          iova: c.iova, pa: c.pa, writable: writable, size: c.size, smmu: &d.smmu)
+        d.trace.pageTableWrites +=
+          d.editPageTable(of: domain) { t, smmu in
+            t.map(iova: c.iova, pa: c.pa, writable: writable, size: c.size, smmu: &smmu)
+          } ?? 0
       }
-      d.setPageTable(table, of: dom)
       d.note(.map(iova: iova, size: size, pa: base, domain: domain))
     }
+  }
+
+  /// The chunks of a map that land where an (empty) table sits, which io-pgtable frees before
+  /// writing the block. io-pgtable refuses to replace a valid leaf (arm_lpae_init_pte:
+  /// -EEXIST); mapping over a live page without unmap + TLBI would leave stale TLB/ATC
+  /// entries. (A block over a table that still maps pages is refused too: Linux would drop
+  /// those pages silently.)
+  static func emptyTables(
+    under chunks: [(iova: UInt64, pa: UInt64, size: UInt64)], in table: IOPageTable, smmu: SMMU,
+    domain: String
+  ) throws(DriverError) -> Set<UInt64> {
+    var out: Set<UInt64> = []
+    for c in chunks {
+      switch table.slot(iova: c.iova, size: c.size, smmu: smmu) {
+      case .leaf(let at, _):
+        throw DriverError(.eexist, "\(hex(max(at, c.iova))) is already mapped in \(domain)")
+      case .table:
+        if let live = table.mappings.keys.filter({ $0 >= c.iova && $0 - c.iova < c.size }).min() {
+          throw DriverError(.eexist, "\(hex(live)) is already mapped in \(domain)")
+        }
+        out.insert(c.iova)
+      case .empty: break
+      }
+    }
+    return out
   }
 
   /// Unmaps and invalidates: TLBI by VA (ASID for S1/SVA, IPA for S2) per leaf (page or
@@ -106,30 +128,31 @@ extension Driver {
   }
 
   mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
-    let dom = try self.domain(domain)
+    // Only the kind is kept while the table is edited (see editPageTable).
+    let kind = try self.domain(domain).kind
     try Self.checkRange(iova: iova, size: size, pa: nil)
-    guard var table = pageTable(of: dom) else {
+    guard pageTable(of: domain) != nil else {
       throw DriverError(.einval, "\(domain) has no page table")
     }
     // The core's chunks; each run of equal-size leaves is one gather (io-pgtable adds each
     // leaf; a change of size syncs the gather first).
     var runs: [(size: UInt64, leaves: [UInt64])] = []
     var refused: (iova: UInt64, block: UInt64)?
-    for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: dom.kind != .sva)
-    {
+    for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: kind != .sva) {
       trace.pageTableWrites += 1
       var done = false
-      switch table.slot(iova: c.iova, size: c.size, smmu: smmu) {
+      switch pageTable(of: domain)?.slot(iova: c.iova, size: c.size, smmu: smmu) ?? .empty {
       case .leaf(let at, let bytes) where bytes > c.size:
         // io-pgtable no longer splits a block (v6.13, 33729a5fc0ca): it unmaps nothing and
         // the core stops there.
         refused = (at, bytes)
-      case .leaf: done = table.unmap(iova: c.iova, size: c.size, smmu: &smmu)
+      case .leaf:
+        done =
+          editPageTable(of: domain) { t, smmu in t.unmap(iova: c.iova, size: c.size, smmu: &smmu) } ?? false
       case .table:
         // A table under a block-sized unmap: cleared and freed whole, its walks flushed.
-        _ = table.removeTable(iova: c.iova, size: c.size, smmu: &smmu)
-        setPageTable(table, of: dom)
-        flushWalk(dom, iova: c.iova, size: c.size)
+        _ = editPageTable(of: domain) { t, smmu in t.removeTable(iova: c.iova, size: c.size, smmu: &smmu) }
+        if let dom = domains[domain] { flushWalk(dom, iova: c.iova, size: c.size) }
         done = true
       case .empty: break
       }
@@ -142,7 +165,7 @@ extension Driver {
         }
       }
     }
-    setPageTable(table, of: dom)
+    let dom = try self.domain(domain)
     for run in runs {
       // One gather: its ATC span is the request's (as before blocks) unless sizes changed.
       let whole = runs.count == 1 && refused == nil
