@@ -7,25 +7,12 @@ import Testing
 /// with S2 = 1 and CLASS = CD (a CD or L1CD fetch) or TT (a stage-1 table), the final IPA's
 /// with CLASS = IN.
 struct NestedWalkTests {
-  /// SID 1 nested, VA 0x1000 -> IPA 0x8000_0000 -> PA 0xB000_0000; the CD table and stage-1
-  /// tables map to themselves unless left out by `skip` (table pages, root first, then the CD table).
+  /// `Rig.nested`, settled.
   static func rig(skip: Set<Int> = [], s2ps: UInt64 = 5) -> (Rig, s1Pages: [UInt64], cds: UInt64, s2: UInt64)
   {
-    var rig = Rig()
-    let s1 = rig.newPageTable()
-    rig.map(0x1000, to: 0x8000_0000, root: s1)
-    let s2 = rig.newPageTable()
-    rig.map(0x8000_0000, to: 0xB000_0000, root: s2, stage2: true)
-    let cds = rig.allocateCDTable()
-    let pages = rig.tablePages(0x1000, root: s1)
-    let ipas = (pages + [cds.base]).enumerated().filter { !skip.contains($0.offset) }.map(\.element)
-    rig.identityMap(ipas, s2Root: s2)
-    rig.writeCD(Rig.s1CD(asid: 9, ttb0: s1), table: cds)
-    var ste = Rig.nestedSTE(vmid: 4, s2Root: s2, cdTable: cds.base)
-    ste[StreamTableEntry.vtcrPS] = s2ps
-    rig.writeSTE(ste, sid: 1)
+    var (rig, pages, cds, s2) = Rig.nested(skip: skip, s2ps: s2ps)
     rig.smmu.settle()
-    return (rig, pages, cds.base, s2)
+    return (rig, pages, cds, s2)
   }
 
   /// Cold: 4 stage-1 reads, each after a 4-read stage-2 walk of its table's IPA (20), plus the

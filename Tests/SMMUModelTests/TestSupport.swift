@@ -295,6 +295,29 @@ struct Rig {
     return (rig, root, table)
   }
 
+  /// SID 1 nested (ASID 9, VMID 4): VA 0x1000 -> IPA 0x8000_0000 -> PA 0xB000_0000, the
+  /// last stage-2 page writable or not. The CD table and the stage-1 table pages map to
+  /// themselves through stage 2, but for those whose index `skip` holds (table pages, root
+  /// first, then the CD table); `s2ps` is the STE's S2PS.
+  static func nested(skip: Set<Int> = [], s2ps: UInt64 = 5, stage2Writable: Bool = true) -> (
+    rig: Rig, s1Pages: [UInt64], cds: UInt64, s2: UInt64
+  ) {
+    var rig = Rig()
+    let s1 = rig.newPageTable()
+    rig.map(0x1000, to: 0x8000_0000, root: s1)
+    let s2 = rig.newPageTable()
+    rig.map(0x8000_0000, to: 0xB000_0000, root: s2, writable: stage2Writable, stage2: true)
+    let cds = rig.allocateCDTable()
+    let pages = rig.tablePages(0x1000, root: s1)
+    let ipas = (pages + [cds.base]).enumerated().filter { !skip.contains($0.offset) }.map(\.element)
+    rig.identityMap(ipas, s2Root: s2)
+    rig.writeCD(Rig.s1CD(asid: 9, ttb0: s1), table: cds)
+    var ste = Rig.nestedSTE(vmid: 4, s2Root: s2, cdTable: cds.base)
+    ste[StreamTableEntry.vtcrPS] = s2ps
+    rig.writeSTE(ste, sid: 1)
+    return (rig, pages, cds.base, s2)
+  }
+
   // MARK: Cache inspection
 
   var configKeys: Set<ConfigCacheKey> { Set(smmu.configCache.entriesByRecency.map(\.key)) }

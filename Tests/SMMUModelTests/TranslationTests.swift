@@ -110,15 +110,7 @@ import Testing
   }
 
   @Test func nestedComposesBothStages() {
-    var rig = Rig()
-    let s1 = rig.newPageTable()
-    rig.map(0x1000, to: 0x8000_0000, root: s1)
-    let s2 = rig.newPageTable()
-    rig.map(0x8000_0000, to: 0xB000_0000, root: s2, stage2: true)
-    let cds = rig.allocateCDTable()
-    rig.identityMap(rig.tablePages(0x1000, root: s1) + [cds.base], s2Root: s2)
-    rig.writeCD(Rig.s1CD(asid: 9, ttb0: s1), table: cds)
-    rig.writeSTE(Rig.nestedSTE(vmid: 4, s2Root: s2, cdTable: cds.base), sid: 1)
+    var rig = Rig.nested().rig
     let r = rig.translate(sid: 1, va: 0x1010)
     #expect(r.outcome == .translated(0xB000_0010))
     #expect(rig.tlbKeys == [TLBKey(kind: .nested, vmid: 4, asid: 9, page: 1)])
@@ -127,15 +119,7 @@ import Testing
 
   /// A combined entry must not grant a write that stage 2 forbids.
   @Test func nestedEntryKeepsStage2ReadOnly() {
-    var rig = Rig()
-    let s1 = rig.newPageTable()
-    rig.map(0x1000, to: 0x8000_0000, root: s1, writable: true)
-    let s2 = rig.newPageTable()
-    rig.map(0x8000_0000, to: 0xB000_0000, root: s2, writable: false, stage2: true)
-    let cds = rig.allocateCDTable()
-    rig.identityMap(rig.tablePages(0x1000, root: s1) + [cds.base], s2Root: s2)
-    rig.writeCD(Rig.s1CD(asid: 9, ttb0: s1), table: cds)
-    rig.writeSTE(Rig.nestedSTE(vmid: 4, s2Root: s2, cdTable: cds.base), sid: 1)
+    var rig = Rig.nested(stage2Writable: false).rig
     #expect(rig.translate(sid: 1, va: 0x1000, write: true).outcome == .aborted)
     #expect(rig.translate(sid: 1, va: 0x1000).outputAddress == 0xB000_0000)
     // The read filled the TLB; a write must still fault.

@@ -106,15 +106,7 @@ import Testing
   /// The 2-D walk: a grid row per IPA stage 2 translated (the CD, each stage-1 table, the
   /// final IPA), each a 4-level stage-2 walk.
   @Test func nestedWalkHasAGridRowPerTranslatedIPA() {
-    var rig = Rig()
-    let s1 = rig.newPageTable()
-    rig.map(0x1000, to: 0x8000_0000, root: s1)
-    let s2 = rig.newPageTable()
-    rig.map(0x8000_0000, to: 0xB000_0000, root: s2, stage2: true)
-    let cds = rig.allocateCDTable()
-    rig.identityMap(rig.tablePages(0x1000, root: s1) + [cds.base], s2Root: s2)
-    rig.writeCD(Rig.s1CD(asid: 9, ttb0: s1), table: cds)
-    rig.writeSTE(Rig.nestedSTE(vmid: 4, s2Root: s2, cdTable: cds.base), sid: 1)
+    var rig = Rig.nested().rig
     let (r, w) = walk(&rig, va: 0x1010)
     #expect(r.outcome == .translated(0xB000_0010) && w.outcome == r.outcome)
     let grid = w.nestedGrid
