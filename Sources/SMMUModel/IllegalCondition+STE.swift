@@ -77,7 +77,10 @@ extension IllegalCondition {
       let bits = RegimeRules.addressBits(ps: c.ste[S.vtcrPS], oas: c.features.oas)
       return RegimeRules.tableAddressOutOfRange(c.ste.s2TableAddress, bits: bits, granuleBits: g)
     },
-    .init("S2T0SZ out of range", "§5.2 STE.S2T0SZ", "S2T0SZ is max(16, 64-IAS) (12 for 64K) to 39") { c in
+    .init(
+      "S2T0SZ out of range", "§5.2 STE.S2T0SZ",
+      "S2T0SZ is max(16, 64-IAS) to 39 (12 for 64K needs 52-bit IPAs, not modelled)"
+    ) { c in
       guard c.stage2, let g = c.s2Granule else { return false }
       return RegimeRules.s2T0SZOutOfRange(c.ste[S.vtcrT0SZ], granuleBits: g, ias: c.features.oas)
     },

@@ -60,10 +60,11 @@ enum RegimeRules {
     address >> UInt64(bits) != 0 || (granuleBits < 16 && address >> 48 != 0)
   }
 
-  /// S2T0SZ outside [max(16 or 12 for 64K, 64 - IAS), 39] (STT=0; IAS = OAS).
+  /// S2T0SZ outside [max(16, 64 - IAS), 39] (STT=0; IAS = OAS). The architecture lets a 64K
+  /// granule go down to 12 (52-bit IPAs, FEAT_LPA); the model's walks have no 52-bit inputs,
+  /// so it keeps 16 for every granule.
   static func s2T0SZOutOfRange(_ t0sz: UInt64, granuleBits: Int, ias: Int) -> Bool {
-    let low = max(granuleBits == 16 ? 12 : 16, 64 - ias)
-    return t0sz < low || t0sz > 39
+    t0sz < max(16, 64 - ias) || t0sz > 39
   }
 
   /// CD TxSZ outside [16, 39] (48-bit VAs, STT=0).

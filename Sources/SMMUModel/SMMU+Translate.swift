@@ -80,9 +80,6 @@ extension SMMU {
       return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegal ?? "")" : "STE.V=0")
     }
     let config = ste.configValue
-    if config == .s2Translate || config == .nested, let why = s2RegimeIllegality(ste) {
-      return fail(.cBadSTE, why: "ILLEGAL STE: \(why)")
-    }
     r.atsAllowed = ste[S.eats] == S.eatsTrans
     let s2 = config == .s2Translate || config == .nested
     let vmid = UInt16(ste[S.s2vmid])
@@ -172,7 +169,6 @@ extension SMMU {
     guard cd.isValid, cdIllegal == nil else {
       return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegal ?? "")" : "CD.V=0")
     }
-    if let why = cdRegimeIllegality(cd, ste: ste) { return fail(.cBadCD, why: "ILLEGAL CD: \(why)") }
     r.stallS1 = stallsOnFault(cd[C.s])
     // 5. Stage 1 TLB, then walk.
     let recordS1 = cd[C.r] == 1 || cd[C.s] == 1

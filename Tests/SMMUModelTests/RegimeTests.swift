@@ -99,7 +99,7 @@ struct RegimeTests {
     var rig = Rig()
     let root = rig.newPageTable()
     Self.attach(&rig, root: root) { $0[C.tg0] = 3 }
-    #expect(rig.smmu.cdRegimeIllegality(Rig.s1CD(asid: 1, ttb0: root)) == nil)
+    #expect(rig.smmu.cdIllegality(Rig.s1CD(asid: 1, ttb0: root), ste: Rig.s1STE(cdTable: 0)) == nil)
     #expect(rig.translate(sid: 1, va: 0x1000).event?.type == .cBadCD)
   }
 
@@ -210,13 +210,13 @@ struct RegimeTests {
 
   @Test(arguments: [
     (S.vtcrSL0, UInt64(0), "inconsistent"), (S.vtcrTG, UInt64(3), "S2TG reserved"),
-    (S.vtcrT0SZ, UInt64(0), "outside"), (S.s2aa64, UInt64(0), "S2AA64"),
+    (S.vtcrT0SZ, UInt64(0), "S2T0SZ out of range"), (S.s2aa64, UInt64(0), "S2AA64"),
   ])
   func illegalStage2RegimesGiveCBadSTE(field: BitField, value: UInt64, why: String) {
     var rig = Rig()
     var ste = Rig.s2STE(vmid: 3, root: rig.newPageTable())
     ste[field] = value
-    #expect(rig.smmu.s2RegimeIllegality(ste)?.contains(why) == true)
+    #expect(rig.smmu.steIllegality(ste)?.contains(why) == true)
     rig.writeSTE(ste, sid: 1)
     #expect(rig.translate(sid: 1, va: 0x1000).event?.type == .cBadSTE)
   }
