@@ -13,7 +13,8 @@ let package = Package(
   targets: [
     .target(name: "SMMUModel"),
     .target(name: "SMMUDriver", dependencies: ["SMMUModel"]),
-    .target(name: "Scenario", dependencies: ["SMMUModel", "SMMUDriver"]),
+    .target(name: "Checker", dependencies: ["SMMUModel", "SMMUDriver"]),
+    .target(name: "Scenario", dependencies: ["SMMUModel", "SMMUDriver", "Checker"]),
     .target(name: "TraceImport", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
     .target(name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TraceImport"]),
     .systemLibrary(name: "CNcurses", path: "CNcurses", providers: [.apt(["libncurses-dev"])]),
@@ -30,6 +31,7 @@ let package = Package(
     ),
     .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
     .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver", "TestSupport"]),
+    .testTarget(name: "CheckerTests", dependencies: ["SMMUModel", "SMMUDriver", "Checker", "Scenario"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
     .testTarget(
       name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),

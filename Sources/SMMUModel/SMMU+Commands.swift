@@ -52,76 +52,15 @@ extension SMMU {
     if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
-    case .cfgiSTE(let sid, let leaf):
-      let l1 = sid >> UInt32(streamTableSplit)
-      configCache.invalidate { key, _ in
-        switch key {
-        case .ste(let s), .cd(let s, _), .l1cd(let s, _): s == sid
-        case .l1std(let i): !leaf && i == Int(l1)
-        }
-      }
-    case .cfgiSTERange(let sid, let range):
-      if range >= 31 {
-        configCache.invalidate { _, _ in true }
-      } else {
-        let n = UInt64(1) << UInt64(range + 1)
-        let start = UInt64(sid) & ~(n - 1)
-        let split = UInt64(streamTableSplit)
-        configCache.invalidate { key, _ in
-          if let s = key.sid { return UInt64(s) >= start && UInt64(s) < start + n }
-          if case .l1std(let i) = key {
-            return UInt64(i) >= start >> split && UInt64(i) <= (start + n - 1) >> split
-          }
-          return false
-        }
-      }
-    case .cfgiCD(let sid, let ssid, let leaf):
-      configCache.invalidate { key, _ in
-        switch key {
-        case .cd(let s, let ss): s == sid && ss == ssid
-        case .l1cd(let s, let i): !leaf && s == sid && (i == Int(ssid >> 10) || i == Int(ssid >> 6))
-        default: false
-        }
-      }
-    case .cfgiCDAll(let sid):
-      configCache.invalidate { key, _ in
-        switch key {
-        case .cd(let s, _), .l1cd(let s, _): s == sid
-        default: false
-        }
-      }
-    case .tlbiNHAll(let vmid):
-      tlb.invalidate { k, _ in k.kind != .stage2 && k.vmid == vmid }
-    case .tlbiNHASID(let vmid, let asid):
-      tlb.invalidate { k, _ in
-        (k.kind == .stage1 || k.kind == .nested) && k.vmid == vmid && k.asid == asid
-      }
-    case .tlbiNHVA(let vmid, let asid, let address, _, let range):
-      let pages = Self.pageSpan(address, range)
-      tlb.invalidate { k, _ in
-        guard k.kind != .stage2, k.vmid == vmid, k.overlaps(pages) else { return false }
-        return k.kind == .stage1Global || k.asid == asid
-      }
-    case .tlbiNHVAA(let vmid, let address, _, let range):
-      let pages = Self.pageSpan(address, range)
-      tlb.invalidate { k, _ in k.kind != .stage2 && k.vmid == vmid && k.overlaps(pages) }
-    case .tlbiS12VMAll(let vmid):
-      tlb.invalidate { k, _ in k.vmid == vmid }
-    case .tlbiS2IPA(let vmid, let address, _, let range):
-      let pages = Self.pageSpan(address, range)
-      // Need not remove combined S1+S2 entries: the model keeps them (the minimal scope).
-      tlb.invalidate { k, _ in k.kind == .stage2 && k.vmid == vmid && k.overlaps(pages) }
-    case .tlbiNSNHAll:
-      tlb.invalidate { _, _ in true }
+    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll:
+      let split = streamTableSplit
+      configCache.invalidate { key, _ in c.invalidates(key, split: split) }
+    case .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll:
+      tlb.invalidate { k, _ in c.invalidates(k) }
     case .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA:
       break  // The model holds no EL2 entries: logged, no effect.
-    case .atcInv(let sid, let ssid, let address, let size):
-      let all = size >= 52
-      let span = UInt64(4096) << UInt64(min(size, 51))
-      let start = address & ~(span - 1)
-      atcs[sid]?.invalidate { k, _ in
-        (ssid == nil || k.ssid == ssid) && (all || (k.page << 12 >= start && (k.page << 12) - start < span))
-      }
+    case .atcInv(let sid, _, _, _):
+      atcs[sid]?.invalidate { k, _ in c.invalidates(atcOf: sid, k) }
     case .sync, .syncSignal:
       if let s = c.syncOperands, s.writesMSI { writeMSI(s) }
       closeUpdateWindow()
@@ -132,6 +71,7 @@ extension SMMU {
     case .raw:
       break  // An accepted hint (PREFETCH_ADDR): no effect in the model.
     }
+    observe(.command(c))
   }
 
   /// CMD_SYNC with CS=IRQ and MSIAddr != 0: the 32-bit MSIData is stored at MSIAddr before

@@ -52,6 +52,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   /// Invalidations consumed that no CMD_SYNC has completed yet, and how many operations left
   /// pending (see `pendingInvalidations`, `endOperation()`).
   package internal(set) var pending = PendingInvalidations()
+  /// Observation points recorded since `startObserving()` (nil when not observing).
+  var observations: [ObservationPoint]?
 
   package init(features: SMMUFeatures = SMMUFeatures()) {
     self.features = features
@@ -102,6 +104,7 @@ package struct SMMU: Sendable, MemoryAllocator {
     }
     let w = try memory.write(address, value, writer: writer)
     if let slot, let after = try? memory.readEntry(entry) { updateWindow.append(after, at: slot) }
+    observe(.store(address: address, value: value))
     return w
   }
 
@@ -121,6 +124,7 @@ package struct SMMU: Sendable, MemoryAllocator {
     try memory.free(base)
     updateWindow.removeAll { region.contains($0) }
     operationStates.removeAll { region.contains($0) }
+    observe(.free(region))
   }
 
   /// Invalidations consumed that no later CMD_SYNC has completed, oldest first. The caches
@@ -162,8 +166,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   }
 
   /// Stream-table geometry decoded from STRTAB_BASE_CFG.
-  var streamTableFormatIsTwoLevel: Bool { (streamTableBaseConfig >> 16) & 3 == 1 }
-  var streamTableSplit: Int {
+  package var streamTableFormatIsTwoLevel: Bool { (streamTableBaseConfig >> 16) & 3 == 1 }
+  package var streamTableSplit: Int {
     let s = Int((streamTableBaseConfig >> 6) & 0x1F)
     return [6, 8, 10].contains(s) ? s : 6
   }

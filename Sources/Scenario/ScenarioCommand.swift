@@ -100,6 +100,9 @@ package enum Expectation: Sendable, Hashable {
   case error(String?)
   /// `expect hazard [KIND]`: the previous command exposed a hazard.
   case hazard(String?)
+  /// `expect check clean|KIND`: the checker judged the previous operation clean, or found
+  /// this kind of finding in it (nil: clean).
+  case check(String?)
 
   package var text: String {
     switch self {
@@ -107,6 +110,7 @@ package enum Expectation: Sendable, Hashable {
     case .event(let e): "event \(e)"
     case .error(let c): "error" + (c.map { " \($0)" } ?? "")
     case .hazard(let k): "hazard" + (k.map { " \($0)" } ?? "")
+    case .check(let k): "check " + (k ?? "clean")
     }
   }
 }

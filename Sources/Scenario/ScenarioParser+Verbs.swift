@@ -1,3 +1,4 @@
+import Checker
 import SMMUDriver
 import SMMUModel
 
@@ -230,7 +231,13 @@ extension ScenarioParser {
     return .transition(kind: kind.text, from: from.text, to: to.text)
   }
 
-  /// `expect PATH OP VALUE`, `expect event NAME`, `expect error [CODE]`, `expect hazard [KIND]`.
+  /// What `expect check` accepts: clean or a finding kind.
+  static var checkKinds: String {
+    (["clean"] + CheckFinding.Kind.allCases.map(\.rawValue)).joined(separator: ", ")
+  }
+
+  /// `expect PATH OP VALUE`, `expect event NAME`, `expect error [CODE]`, `expect hazard [KIND]`,
+  /// `expect check clean|KIND`.
   func parseExpectation(_ c: inout Cursor) throws(F) -> ScenarioCommand {
     let first = try c.word("what to expect")
     switch first.text {
@@ -241,6 +248,13 @@ extension ScenarioParser {
       return .expect(.error(c.next()?.text))
     case "hazard":
       return .expect(.hazard(c.next()?.text))
+    case "check":
+      let k = try c.word("clean or a finding kind (\(Self.checkKinds))")
+      if k.text == "clean" { return .expect(.check(nil)) }
+      guard CheckFinding.Kind(rawValue: k.text) != nil else {
+        throw F(column: k.column, message: "unknown check '\(k.text)' (\(Self.checkKinds))")
+      }
+      return .expect(.check(k.text))
     default:
       let op = try c.word("an operator (== != < <= > >=)")
       guard let o = CompareOp(rawValue: op.text) else {

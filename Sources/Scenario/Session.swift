@@ -1,3 +1,4 @@
+import Checker
 import SMMUDriver
 import SMMUModel
 
@@ -7,7 +8,7 @@ import SMMUModel
 package struct Session: Sendable {
   package private(set) var options: DriverOptions
   package private(set) var features = SMMUFeatures()
-  package private(set) var driver: Driver
+  package internal(set) var driver: Driver
   package private(set) var results: [StepResult] = []
   package private(set) var totals = RunTotals()
   /// A design forced from outside (`--design`), which `design` lines do not change.
@@ -36,6 +37,14 @@ package struct Session: Sendable {
   package var keepsResults = true
   /// Masters and domains a whole scenario declares, reserved at its first declaration.
   var expectedObjects: (masters: Int, domains: Int)?
+  /// Judges each operation when checking is on (`startChecking()`).
+  package internal(set) var checker: DesignChecker?
+  /// Every finding so far, in order.
+  package internal(set) var findings: [CheckFinding] = []
+  /// The findings of the previous operation (`expect check`).
+  package internal(set) var lastFindings: [CheckFinding] = []
+  /// The operation being observed for the checker.
+  var observed: ObservedOperation?
 
   /// A session on the defaults (per-master), or on a forced design.
   package init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
@@ -61,6 +70,7 @@ package struct Session: Sendable {
   {
     var s = Session(design: design, compact: compact, file: scenario.name)
     s.expectObjects(of: scenario)
+    s.checkIfAsked(by: scenario)
     s.results.reserveCapacity(scenario.lines.count)
     for line in scenario.lines { s.execute(line) }
     return s
@@ -89,6 +99,7 @@ package struct Session: Sendable {
     var s = Session(design: design, compact: compact, file: scenario.name)
     s.keepsResults = keepingResults
     s.expectObjects(of: scenario)
+    s.checkIfAsked(by: scenario)
     for line in scenario.lines {
       if let r = s.step(line) { each(r) }
     }
@@ -146,6 +157,7 @@ package struct Session: Sendable {
     var trace: OperationTrace?
     var expectation: ExpectationOutcome?
     var transition: Transition?
+    checkBefore(line)
     switch line.command {
     case .design(let d, let compact):
       options = DriverOptions(design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact)
@@ -249,6 +261,7 @@ package struct Session: Sendable {
       }
     default: break
     }
+    checkAfter(line)
     if expectation?.passed == false { failedResults.append(r) }
     if keepsResults { results.append(r) }
     return r

@@ -1,3 +1,4 @@
+import Checker
 import SMMUDriver
 import SMMUModel
 
@@ -227,6 +228,13 @@ extension Session {
         message:
           "hazard\(kind.map { " \($0)" } ?? ""); found \(found.isEmpty ? "none" : found.map(\.kind.rawValue).joined(separator: ", "))"
       )
+    case .check(let kind):
+      let found = lastFindings.map(\.kind.rawValue)
+      let ok = checker != nil && (kind == nil ? found.isEmpty : found.contains(kind!))
+      let seen =
+        checker == nil
+        ? "the session is not checking" : found.isEmpty ? "clean" : found.joined(separator: ", ")
+      return ExpectationOutcome(passed: ok, message: "check \(kind ?? "clean"); found \(seen)")
     case .compare(let path, let op, let expected):
       guard let actual = value(of: path) else {
         return ExpectationOutcome(passed: false, message: "\(path): no such value")

@@ -119,7 +119,9 @@ package struct Verb: Sendable {
     Verb("say", "say \"TEXT\"", "narration", action: false) { (p, v, c) throws(Cursor.Failure) in
       try p.parseText(v, &c)
     },
-    Verb("expect", "expect PATH OP VALUE | expect event|error|hazard ...", "an assertion", action: false) {
+    Verb(
+      "expect", "expect PATH OP VALUE | expect event|error|hazard|check ...", "an assertion", action: false
+    ) {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseExpectation(&c)
     },

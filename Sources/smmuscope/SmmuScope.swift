@@ -23,7 +23,7 @@ struct SmmuScope: ParsableCommand {
     subcommands: [
       ExploreCommand.self, RunCommand.self, CompareCommand.self, WalkthroughsCommand.self,
       TransitionCommand.self, KUnitCommand.self, SweepCommand.self,
-      BenchCommand.self, ImportCommand.self,
+      CheckCommand.self, BenchCommand.self, ImportCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self
   )

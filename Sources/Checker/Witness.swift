@@ -1,0 +1,28 @@
+import SMMUModel
+
+/// The cache state behind an outcome: the cached structures that differ from memory and the
+/// TLB entry used, if any. Empty: memory as it is.
+struct Witness: Sendable, Hashable, CustomStringConvertible {
+  /// Configuration structures held in a version memory no longer has.
+  var keys: [ConfigCacheKey] = []
+  var parts: [String] = []
+  /// The TLB entry that served the page.
+  var tlb: TLBKey?
+
+  /// This state with a TLB entry serving the page.
+  func with(tlb k: TLBKey, _ e: TLBEntry) -> Witness {
+    var w = self
+    w.tlb = k
+    w.parts.append("TLB \(k) -> \(hex(e.outputPage)) (walked from table \(hex(e.root)))")
+    return w
+  }
+
+  var description: String { parts.isEmpty ? "memory" : parts.joined(separator: "; ") }
+
+  /// The commands that would have dropped what this state holds.
+  var missing: String? {
+    if let k = keys.first { return InvalidationScope.droppedBy(k) }
+    if let t = tlb { return InvalidationScope.droppedBy(t) }
+    return nil
+  }
+}

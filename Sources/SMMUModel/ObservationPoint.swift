@@ -1,0 +1,54 @@
+/// A moment inside a driver operation at which the SMMU may look at memory: after one store,
+/// one consumed command or one free. While `SMMU.observations` is on, the SMMU appends one
+/// per event with its whole state after it (a value copy: memory pages are shared until
+/// written), so a checker can evaluate every transaction at every point afterwards.
+package struct ObservationPoint: Sendable {
+  /// What happened just before the point.
+  package enum Event: Sendable, Hashable {
+    /// A 64-bit store by the driver (or a raw `write`).
+    case store(address: UInt64, value: UInt64)
+    /// A command the SMMU consumed (an invalidation, a CMD_SYNC, ...).
+    case command(Command)
+    /// Memory freed by the driver.
+    case free(Allocation)
+  }
+
+  package let event: Event
+  /// The SMMU just after the event (its own `observations` off).
+  package let state: SMMU
+
+  /// "after the store of q1 of STE sid 0x10", "after CMD_SYNC", ...
+  package var description: String {
+    switch event {
+    case .store(let address, let value):
+      let what = state.describeEntry(at: address)
+      let entry = state.memory.purpose(containing: address).map(SMMU.holdsEntries) ?? false
+      let q = entry ? "q\((address & 63) >> 3) of " : ""
+      return "after the store of \(q)\(what) (\(hex(value)))"
+    case .command(let c): return "after \(c.description)"
+    case .free(let a): return "after the free of \(a.purpose.rawValue) of \(a.owner) at \(hex(a.base))"
+    }
+  }
+}
+
+extension SMMU {
+  /// Appends an observation point for `event` when observations are on.
+  mutating func observe(_ event: ObservationPoint.Event) {
+    guard observations != nil else { return }
+    var s = self
+    s.observations = nil
+    observations!.append(ObservationPoint(event: event, state: s))
+  }
+
+  /// Starts recording observation points (dropping any kept); returns nothing recorded yet.
+  package mutating func startObserving() { observations = [] }
+
+  /// How many points were recorded since `startObserving()`.
+  package var observedPointCount: Int { observations?.count ?? 0 }
+
+  /// Stops recording and returns the points recorded since `startObserving()`.
+  package mutating func takeObservations() -> [ObservationPoint] {
+    defer { observations = nil }
+    return observations ?? []
+  }
+}
