@@ -1,5 +1,7 @@
+import SMMUModel
+
 /// One thing the checker found wrong with an operation.
-package struct CheckFinding: Sendable, Hashable {
+package struct CheckFinding: Sendable {
   /// The kinds of finding; the names are part of the interface (`expect check KIND`, JSON).
   package enum Kind: String, Sendable, Hashable, CaseIterable {
     /// A stream can see an outcome that is neither its outcome before the operation, nor
@@ -34,4 +36,9 @@ package struct CheckFinding: Sendable, Hashable {
   /// For `stale` and `asid-reuse`: the commands that would have dropped the cached entry;
   /// for `use-after-free`, what lies in freed memory; for `unsynced`, CMD_SYNC.
   package let missing: String?
+  /// The SMMU at the point, its caches holding exactly the cache state found (what the
+  /// explorer shows when it goes back to the finding).
+  package let state: SMMU?
+  /// The stream's transaction at the point under that state, with its walk recorded.
+  package let translation: TranslationResult?
 }

@@ -88,7 +88,7 @@ package struct DesignChecker: Sendable {
     let split = op.after.smmu.streamTableSplit
     func emit(
       _ kind: CheckFinding.Kind, _ line: Int, _ point: String, _ t: ProbeTarget, seen: StreamOutcome,
-      cache: Witness, allowed: [String], alike: [StreamOutcome] = [], note: String? = nil
+      cache: Witness, allowed: [String], alike: [StreamOutcome] = [], note: String? = nil, at state: SMMU
     ) {
       // One finding per cause: a stale structure that outlives several operations, or hurts
       // several streams or pages, is reported where it first shows; any other outcome once
@@ -97,6 +97,9 @@ package struct DesignChecker: Sendable {
       let cause = byCache ? cache.description : "\(t.stream)|\(seen.config)"
       let key = "\(kind.rawValue)|\(cause)"
       guard reported.insert(key).inserted else { return }
+      let held = cache.apply(to: state)
+      var probe = held
+      let walk = probe.translate(t.stream.transaction(t.page ?? 0), recordWalk: true)
       var seenText = seen.description
       if let twin = alike.first(where: { $0.description == seenText }), let d = seen.difference(from: twin) {
         seenText += " (\(d))"
@@ -106,29 +109,30 @@ package struct DesignChecker: Sendable {
           kind: kind, line: line, point: point, sid: t.stream.sid, ssid: t.stream.ssid,
           master: t.stream.master,
           cache: cache.description, seen: seenText, allowed: allowed,
-          missing: note ?? (kind == .stale || kind == .asidReuse ? cache.missing : nil)))
+          missing: note ?? (kind == .stale || kind == .asidReuse ? cache.missing : nil),
+          state: held, translation: walk))
     }
     // Before: what the caches may hold as the operation starts.
     ev.versions.advance()
     let before = ev.evaluate(op.before.smmu, streams: streams, pages: trackedPages)
     let finalMemory = ev.memoryOnly(op.after.smmu, streams: streams, pages: opPages + trackedPages)
     var breakAborts: [ProbeTarget: Set<StreamOutcome>] = [:]
-    var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool)] = []
+    var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool, SMMU)] = []
     for (i, point) in op.points.enumerated() {
       ev.versions.advance()
       if case .command(let c) = point.event { ev.versions.consumed(c, split: split) }
       if case .free(let a) = point.event { freed.append(a) }
       let r = ev.evaluate(point.state, streams: streams, pages: opPages)
       for (t, o) in r where o.memory.isBreakAbort { breakAborts[t, default: []].insert(o.memory) }
-      atPoints.append((op.pointLines[i], point.description, r, false))
+      atPoints.append((op.pointLines[i], point.description, r, false, point.state))
     }
     ev.versions.advance()
     let end = ev.evaluate(op.after.smmu, streams: streams, pages: opPages + trackedPages)
-    atPoints.append((op.line, "after the operation", end, true))
-    for (line, label, r, last) in atPoints {
+    atPoints.append((op.line, "after the operation", end, true, op.after.smmu))
+    for (line, label, r, last, state) in atPoints {
       for (t, o) in r.sorted(by: { Self.order($0.key, $1.key) }) {
         for (seen, why) in o.reused {
-          emit(.asidReuse, line, label, t, seen: seen, cache: why, allowed: [o.memory.description])
+          emit(.asidReuse, line, label, t, seen: seen, cache: why, allowed: [o.memory.description], at: state)
         }
         var allowed: Set<StreamOutcome> = Set(before[t]?.possible.keys.map { $0 } ?? [])
         if let m = finalMemory[t] { allowed.insert(m) }
@@ -136,14 +140,18 @@ package struct DesignChecker: Sendable {
         let allowedText = allowed.map(\.description).sorted()
         for (seen, why) in o.possible.sorted(by: { $0.key.description < $1.key.description }) {
           if let uaf = useAfterFree(seen, in: o, why: why) {
-            emit(.useAfterFree, line, label, t, seen: seen, cache: why, allowed: allowedText, note: uaf)
+            emit(
+              .useAfterFree, line, label, t, seen: seen, cache: why, allowed: allowedText, note: uaf,
+              at: state)
             continue
           }
           if !allowed.contains(seen) {
-            emit(.torn, line, label, t, seen: seen, cache: why, allowed: allowedText, alike: Array(allowed))
+            emit(
+              .torn, line, label, t, seen: seen, cache: why, allowed: allowedText, alike: Array(allowed),
+              at: state)
           }
           if let iso = isolation(seen, t, last ? [coreAfter] : [coreBefore, coreAfter, coreDuring]) {
-            emit(.isolation, line, label, t, seen: seen, cache: why, allowed: iso)
+            emit(.isolation, line, label, t, seen: seen, cache: why, allowed: iso, at: state)
           }
         }
       }
@@ -157,14 +165,14 @@ package struct DesignChecker: Sendable {
       for (seen, why) in o.reused {
         emit(
           .asidReuse, op.line, "after the operation's last CMD_SYNC", t, seen: seen, cache: why,
-          allowed: [o.memory.description])
+          allowed: [o.memory.description], at: op.after.smmu)
       }
       for (seen, why) in o.possible.sorted(by: { $0.key.description < $1.key.description })
       where seen != o.memory {
         if useAfterFree(seen, in: o, why: why) != nil { continue }
         emit(
           .stale, op.line, "after the operation's last CMD_SYNC", t, seen: seen, cache: why,
-          allowed: [o.memory.description], alike: [o.memory])
+          allowed: [o.memory.description], alike: [o.memory], at: op.after.smmu)
       }
     }
     let pending = ev.versions.pendingCommands
@@ -177,7 +185,8 @@ package struct DesignChecker: Sendable {
             kind: .unsynced, line: op.line, point: "after the operation", sid: nil, ssid: nil, master: nil,
             cache: "pending: \(text)",
             seen: "\(pending.count) invalidation(s) consumed, no CMD_SYNC completed",
-            allowed: ["a CMD_SYNC after the last invalidation"], missing: "CMD_SYNC"))
+            allowed: ["a CMD_SYNC after the last invalidation"], missing: "CMD_SYNC", state: op.after.smmu,
+            translation: nil))
       }
     }
     versions = ev.versions

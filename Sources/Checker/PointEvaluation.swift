@@ -170,6 +170,7 @@ struct PointEvaluator {
     -> Witness
   {
     var w = Witness()
+    w.cached = combo
     for (k, l) in combo.sorted(by: { "\($0.key)" < "\($1.key)" }) {
       let now = memory[k]
       var diffs: [String] = []

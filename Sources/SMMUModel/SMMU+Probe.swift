@@ -28,12 +28,11 @@ package struct Probe: Sendable {
 }
 
 extension SMMU {
-  /// Evaluates `t` as if the configuration cache held exactly `cached` and the TLB exactly
-  /// `tlbEntries`: structures not in `cached` are fetched from memory as it is now. Nothing
-  /// changes: no counter, event, cache fill or stall.
-  package func probe(
-    _ t: Transaction, cached: [ConfigCacheKey: ConfigCacheLine] = [:], tlbEntries: [(TLBKey, TLBEntry)] = []
-  ) -> Probe {
+  /// This SMMU with its configuration cache holding exactly `cached` and its TLB exactly
+  /// `tlbEntries` (a cache state a checker chose), observing nothing.
+  package func holding(_ cached: [ConfigCacheKey: ConfigCacheLine], _ tlbEntries: [(TLBKey, TLBEntry)])
+    -> SMMU
+  {
     var s = self
     s.observations = nil
     s.configCache = ConfigCache(capacity: max(cached.count, 1))
@@ -44,7 +43,16 @@ extension SMMU {
       s.tlb.insert(k, e)
       s.tlbShifts |= 1 << UInt64(k.shift)
     }
-    let r = s.resolve(t, useCaches: true)
+    return s
+  }
+
+  /// Evaluates `t` as if the configuration cache held exactly `cached` and the TLB exactly
+  /// `tlbEntries`: structures not in `cached` are fetched from memory as it is now. Nothing
+  /// changes: no counter, event, cache fill or stall.
+  package func probe(
+    _ t: Transaction, cached: [ConfigCacheKey: ConfigCacheLine] = [:], tlbEntries: [(TLBKey, TLBEntry)] = []
+  ) -> Probe {
+    let r = holding(cached, tlbEntries).resolve(t, useCaches: true)
     var lines: [Probe.Line] = []
     for (k, l) in r.lookup.hits { lines.append(Probe.Line(key: k, line: l, cached: true)) }
     for (k, l) in r.lookup.fills { lines.append(Probe.Line(key: k, line: l, cached: false)) }
