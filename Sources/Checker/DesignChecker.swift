@@ -57,11 +57,16 @@ package struct DesignChecker: Sendable {
   private var extraSSIDs: Set<UInt32> = []
   /// Regions the driver freed.
   private var freed: [Allocation] = []
+  /// Each stream's footprint when it was last evaluated.
+  private var footprints: [CheckedStream: Footprint] = [:]
   /// Findings already reported (kind, stream, outcome): each is reported once per session.
   private var reported: Set<String> = []
   package private(set) var totals = Totals()
   /// Cache states explored per stream and point at most.
   package var comboLimit = 512
+  /// When false (tests), every stream is evaluated at every operation, not only those the
+  /// operation can change: the results must be the same.
+  package var skipsUnaffectedStreams = true
 
   package init() {}
 
@@ -77,9 +82,9 @@ package struct DesignChecker: Sendable {
   /// Judges one operation; returns its findings.
   package mutating func check(_ op: Operation) -> [CheckFinding] {
     for p in op.pages { track(page: p) }
-    let streams = CheckedStream.all(in: [op.before, op.after], extraSSIDs: extraSSIDs)
     let coreBefore = CoreView(op.before)
     let coreAfter = CoreView(op.after)
+    let streams = affectedStreams(op, coreBefore, coreAfter)
     var coreDuring = coreAfter
     if let a = op.attaching { coreDuring.attach(a.domain, master: a.master, pasid: a.pasid, in: op.after) }
     let opPages = Array(Set(op.pages.map { $0 & ~0xFFF })).sorted()
@@ -190,12 +195,57 @@ package struct DesignChecker: Sendable {
       }
     }
     versions = ev.versions
+    footprints.merge(ev.footprints) { _, new in new }
     totals.operations += 1
     totals.points += op.points.count + 2
     totals.streams += streams.count
     totals.outcomes += settled.probes
     totals.bounded = totals.bounded || ev.bounded || settled.bounded
     return findings
+  }
+
+  /// The streams this operation can change: those it stores into, frees or invalidates a
+  /// structure of, whose core view it changes, that are new, or that use stage 2; all of them
+  /// when it programs registers, stores into a page table or invalidates a TLB. The others
+  /// keep the outcomes they had (already judged).
+  private func affectedStreams(_ op: Operation, _ coreBefore: CoreView, _ coreAfter: CoreView)
+    -> [CheckedStream]
+  {
+    let all = CheckedStream.all(in: [op.before, op.after], extraSSIDs: extraSSIDs)
+    guard skipsUnaffectedStreams else { return all }
+    let b = op.before.smmu
+    let a = op.after.smmu
+    if b.enabled != a.enabled || b.streamTableBase != a.streamTableBase
+      || b.streamTableBaseConfig != a.streamTableBaseConfig || !op.pages.isEmpty
+    {
+      return all
+    }
+    var stored: Set<UInt64> = []
+    var frees: [Allocation] = []
+    var commands: [Command] = []
+    for p in op.points {
+      switch p.event {
+      case .store(let address, _):
+        if a.memory.purpose(containing: address) == .pageTable
+          || b.memory.purpose(containing: address) == .pageTable
+        {
+          return all
+        }
+        stored.insert(address & ~7)
+      case .free(let r): frees.append(r)
+      case .command(let c):
+        if c.isInvalidation, !c.isConfigInvalidation { return all }
+        commands.append(c)
+      }
+    }
+    let split = a.streamTableSplit
+    return all.filter { s in
+      guard let f = footprints[s] else { return true }
+      if f.touched(by: stored, freed: frees) { return true }
+      if coreBefore.domain(s) != coreAfter.domain(s) { return true }
+      let keys = PointEvaluator.keys(for: s, split: split, twoLevel: a.streamTableFormatIsTwoLevel)
+      return commands.contains { c in keys.contains { c.invalidates($0, split: split) } }
+    }
   }
 
   /// A use of freed memory behind an outcome: its table root or a structure it used.

@@ -21,6 +21,9 @@ struct TargetOutcomes: Sendable {
   }
 }
 
+/// Configuration lines a cache state holds.
+typealias CacheState = [ConfigCacheKey: ConfigCacheLine]
+
 /// A stream, or one page of a stream.
 struct ProbeTarget: Sendable, Hashable {
   let stream: CheckedStream
@@ -34,6 +37,9 @@ struct PointEvaluator {
   let comboLimit: Int
   var bounded = false
   var probes = 0
+  /// Per stream: the addresses of every structure its probes read or held, and whether its
+  /// configuration involves stage 2 (whose CD fetches walk tables a footprint does not list).
+  var footprints: [CheckedStream: Footprint] = [:]
 
   /// Outcomes of each stream (configuration), and of each of `pages` for each stream.
   mutating func evaluate(_ state: SMMU, streams: [CheckedStream], pages: [UInt64]) -> [ProbeTarget:
@@ -48,7 +54,9 @@ struct PointEvaluator {
       let t0 = s.transaction(0)
       let p0 = state.probe(t0)
       probes += 1
+      var footprint = Footprint()
       func note(_ p: Probe) {
+        footprint.add(p)
         guard !p.configError || cachesInvalid else { return }
         for l in p.lines where !l.cached { seenLines.append((l.key, l.line)) }
       }
@@ -70,6 +78,7 @@ struct PointEvaluator {
         }
       }
       out[ProbeTarget(stream: s, page: nil)] = config
+      footprints[s] = footprint
       for page in pages {
         var target: TargetOutcomes?
         for (o, combo) in contexts {
@@ -123,14 +132,8 @@ struct PointEvaluator {
 
   /// Every cache state for the structures on `s`'s path that have versions: each key holds
   /// one of its candidate lines or nothing. At most `comboLimit` (then `bounded`).
-  mutating func combos(for s: CheckedStream, split: Int, twoLevel: Bool) -> [[ConfigCacheKey:
-    ConfigCacheLine]]
-  {
-    let index = s.ssid ?? 0
-    var keys: [ConfigCacheKey] = [.ste(sid: s.sid), .cd(sid: s.sid, ssid: index)]
-    if twoLevel { keys.insert(.l1std(index: Int(s.sid >> UInt32(split))), at: 0) }
-    keys.append(.l1cd(sid: s.sid, index: Int(index >> 10)))
-    if index >> 6 != index >> 10 { keys.append(.l1cd(sid: s.sid, index: Int(index >> 6))) }
+  mutating func combos(for s: CheckedStream, split: Int, twoLevel: Bool) -> [CacheState] {
+    let keys = Self.keys(for: s, split: split, twoLevel: twoLevel)
     var out: [[ConfigCacheKey: ConfigCacheLine]] = [[:]]
     for k in keys {
       let lines = versions.candidates(k, limit: comboLimit, bounded: &bounded)
@@ -151,6 +154,16 @@ struct PointEvaluator {
       out = next
     }
     return out
+  }
+
+  /// The configuration-cache keys on `s`'s path.
+  static func keys(for s: CheckedStream, split: Int, twoLevel: Bool) -> [ConfigCacheKey] {
+    let index = s.ssid ?? 0
+    var keys: [ConfigCacheKey] = [.ste(sid: s.sid), .cd(sid: s.sid, ssid: index)]
+    if twoLevel { keys.insert(.l1std(index: Int(s.sid >> UInt32(split))), at: 0) }
+    keys.append(.l1cd(sid: s.sid, index: Int(index >> 10)))
+    if index >> 6 != index >> 10 { keys.append(.l1cd(sid: s.sid, index: Int(index >> 6))) }
+    return keys
   }
 
   /// TLB versions that a lookup in context `c` at `page` may hit.

@@ -34,6 +34,14 @@ extension Command {
     }
   }
 
+  /// True for CFGI_STE, CFGI_STE_RANGE (CFGI_ALL), CFGI_CD and CFGI_CD_ALL.
+  package var isConfigInvalidation: Bool {
+    switch self {
+    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll: true
+    default: false
+    }
+  }
+
   /// True when this command drops TLB entry `k`. No CFGI ever does.
   package func invalidates(_ k: TLBKey) -> Bool {
     switch self {
