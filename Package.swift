@@ -31,7 +31,8 @@ let package = Package(
     ),
     .testTarget(name: "SMMUModelTests", dependencies: ["SMMUModel"]),
     .testTarget(name: "SMMUDriverTests", dependencies: ["SMMUModel", "SMMUDriver", "TestSupport"]),
-    .testTarget(name: "CheckerTests", dependencies: ["SMMUModel", "SMMUDriver", "Checker", "Scenario"]),
+    .testTarget(
+      name: "CheckerTests", dependencies: ["SMMUModel", "SMMUDriver", "Checker", "Scenario", "TestSupport"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
     .testTarget(
       name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),

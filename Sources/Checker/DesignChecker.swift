@@ -248,6 +248,18 @@ package struct DesignChecker: Sendable {
     }
   }
 
+  /// What memory alone gives each stream of `driver` now (configuration only): the outcome
+  /// a fresh lookup with empty caches has.
+  package static func memoryOutcomes(of driver: Driver, extraSSIDs: Set<UInt32> = []) -> [CheckedStream:
+    StreamOutcome]
+  {
+    var ev = PointEvaluator(versions: CacheVersions(), comboLimit: 1)
+    let streams = CheckedStream.all(in: [driver], extraSSIDs: extraSSIDs)
+    return ev.memoryOnly(driver.smmu, streams: streams, pages: []).reduce(into: [:]) {
+      $0[$1.key.stream] = $1.value
+    }
+  }
+
   /// A use of freed memory behind an outcome: its table root or a structure it used.
   private func useAfterFree(_ o: StreamOutcome, in t: TargetOutcomes, why: Witness) -> String? {
     guard !freed.isEmpty else { return nil }

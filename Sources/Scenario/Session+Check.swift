@@ -16,8 +16,11 @@ struct ObservedOperation: Sendable {
 extension Session {
   /// Turns checking on (`smmuscope check`, `expect check`, the explorer): from the next line
   /// on, every operation is judged by a `DesignChecker`.
-  package mutating func startChecking() {
+  /// With `everyStream`, every stream is judged at every operation (tests: the same
+  /// findings as judging only the streams an operation can change).
+  package mutating func startChecking(everyStream: Bool = false) {
     if checker == nil { checker = DesignChecker() }
+    checker!.skipsUnaffectedStreams = !everyStream
   }
 
   /// Turns checking on when the scenario has an `expect check` line.
