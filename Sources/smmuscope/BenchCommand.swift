@@ -14,14 +14,15 @@ struct BenchCommand: ParsableCommand {
 
   /// The parts of the benchmark.
   enum Part: String, ExpressibleByArgument, CaseIterable {
-    case model, linearity, memory, frames
+    case model, linearity, memory, frames, check
   }
 
   @Option(help: "Commands in the generated scenario.") var ops = 100_000
   @Option(help: "Frames to render per scene.") var frames = 200
   @Option(help: "Streams in the large scene.") var streams = 65_536
   @Option(help: "legacy or per-master.") var design: DriverDesign = .perMaster
-  @Option(help: "Run only these parts (model, linearity, memory, frames; repeatable).") var only: [Part] = []
+  @Option(help: "Run only these parts (model, linearity, memory, frames, check; repeatable).")
+  var only: [Part] = []
   @Option(help: "Lines of the small and large linearity scenarios.") var linearityLines = [10_000, 100_000]
   @Option(help: "Write the generated scenario (--ops commands, or --shape) to FILE and stop.")
   var emitScenario: String?
@@ -61,6 +62,39 @@ struct BenchCommand: ParsableCommand {
     if parts.contains(.linearity) { try linearity() }
     if parts.contains(.memory) { try memory() }
     if parts.contains(.frames) { try frameTimes() }
+    if parts.contains(.check) { try check() }
+  }
+
+  /// `check` of every walkthrough under both designs (points and outcomes per second), and
+  /// the cost of checking at 10x the streams.
+  func check() throws {
+    let t0 = clock.now
+    let reports = CheckBenchmark.walkthroughs()
+    let time = seconds(clock.now - t0)
+    let points = reports.reduce(0) { $0 + $1.totals.points }
+    let outcomes = reports.reduce(0) { $0 + $1.totals.outcomes }
+    print(
+      "check: \(reports.count) walkthrough x design checks in \(fmt(time)) s (goal <= 2 s): "
+        + "\(points) points, \(outcomes) outcomes = \(Int(Double(points) / time)) points/s, "
+        + "\(Int(Double(outcomes) / time)) outcomes/s")
+    var costs: [(streams: Int, work: Int, time: Double)] = []
+    for masters in [16, 160] {
+      let scenario = try ScenarioParserResult(CheckBenchmark.scenario(masters: masters, operations: 40)).scenario
+      var best = Double.infinity
+      var report: CheckReport?
+      for _ in 0..<3 {
+        let t = clock.now
+        report = CheckReport(scenario, design: design, compact: nil)
+        best = min(best, seconds(clock.now - t))
+      }
+      costs.append((masters, report!.totals.streams, best))
+    }
+    let ratio = costs[1].time / max(costs[0].time, 1e-9)
+    let workRatio = Double(costs[1].work) / Double(max(costs[0].work, 1))
+    print(
+      "check growth (\(design.rawValue)): \(costs[0].streams) masters \(fmt(costs[0].time)) s, "
+        + "\(costs[1].streams) masters \(fmt(costs[1].time)) s: time ratio \(fmt(ratio)), "
+        + "operations x streams ratio \(fmt(workRatio)) (linear: time ratio <= 1.1 x that)")
   }
 
   /// Commands per second on the generated scenario (parsing excluded).
