@@ -119,8 +119,19 @@ package struct DesignChecker: Sendable {
     }
     // Before: what the caches may hold as the operation starts.
     ev.versions.advance()
-    let before = ev.evaluate(op.before.smmu, streams: streams, pages: trackedPages)
-    let finalMemory = ev.memoryOnly(op.after.smmu, streams: streams, pages: opPages + trackedPages)
+    // The pages probed before and after: the operation's own for every stream; every
+    // tracked page for a stream whose configuration moves (a TLB entry of its old context,
+    // or of an ASID's old owner, may serve its new one). A stream whose configuration stays
+    // keeps the TLB versions its context had, which only the operation's pages can change.
+    let memoryBefore = ev.memoryOnly(op.before.smmu, streams: streams, pages: [])
+    let memoryAfter = ev.memoryOnly(op.after.smmu, streams: streams, pages: [])
+    var moving: [CheckedStream: [UInt64]] = [:]
+    for s in streams {
+      let t = ProbeTarget(stream: s, page: nil)
+      if memoryBefore[t] != memoryAfter[t] { moving[s] = trackedPages.filter { !opPages.contains($0) } }
+    }
+    let before = ev.evaluate(op.before.smmu, streams: streams, pages: opPages, morePages: moving)
+    let finalMemory = ev.memoryOnly(op.after.smmu, streams: streams, pages: opPages, morePages: moving)
     var breakAborts: [ProbeTarget: Set<StreamOutcome>] = [:]
     var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool, SMMU)] = []
     for (i, point) in op.points.enumerated() {
@@ -132,7 +143,7 @@ package struct DesignChecker: Sendable {
       atPoints.append((op.pointLines[i], point.description, r, false, point.state))
     }
     ev.versions.advance()
-    let end = ev.evaluate(op.after.smmu, streams: streams, pages: opPages + trackedPages)
+    let end = ev.evaluate(op.after.smmu, streams: streams, pages: opPages, morePages: moving)
     atPoints.append((op.line, "after the operation", end, true, op.after.smmu))
     for (line, label, r, last, state) in atPoints {
       for (t, o) in r.sorted(by: { Self.order($0.key, $1.key) }) {
@@ -165,7 +176,7 @@ package struct DesignChecker: Sendable {
     var settled = ev
     settled.versions.completePending(split: split)
     settled.versions.advance()
-    let stale = settled.evaluate(op.after.smmu, streams: streams, pages: opPages + trackedPages)
+    let stale = settled.evaluate(op.after.smmu, streams: streams, pages: opPages, morePages: moving)
     for (t, o) in stale.sorted(by: { Self.order($0.key, $1.key) }) {
       for (seen, why) in o.reused {
         emit(

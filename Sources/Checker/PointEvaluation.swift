@@ -42,7 +42,9 @@ struct PointEvaluator {
   var footprints: [CheckedStream: Footprint] = [:]
 
   /// Outcomes of each stream (configuration), and of each of `pages` for each stream.
-  mutating func evaluate(_ state: SMMU, streams: [CheckedStream], pages: [UInt64]) -> [ProbeTarget:
+  mutating func evaluate(
+    _ state: SMMU, streams: [CheckedStream], pages: [UInt64], morePages: [CheckedStream: [UInt64]] = [:]
+  ) -> [ProbeTarget:
     TargetOutcomes]
   {
     var out: [ProbeTarget: TargetOutcomes] = [:]
@@ -79,7 +81,7 @@ struct PointEvaluator {
       }
       out[ProbeTarget(stream: s, page: nil)] = config
       footprints[s] = footprint
-      for page in pages {
+      for page in pages + (morePages[s] ?? []) {
         var target: TargetOutcomes?
         for (o, combo) in contexts {
           guard case .translate(let ctx) = o.config else {
@@ -116,16 +118,19 @@ struct PointEvaluator {
   }
 
   /// What memory alone gives each target (no cache state, nothing noted).
-  mutating func memoryOnly(_ state: SMMU, streams: [CheckedStream], pages: [UInt64]) -> [ProbeTarget:
+  mutating func memoryOnly(
+    _ state: SMMU, streams: [CheckedStream], pages: [UInt64], morePages: [CheckedStream: [UInt64]] = [:]
+  ) -> [ProbeTarget:
     StreamOutcome]
   {
     var out: [ProbeTarget: StreamOutcome] = [:]
     for s in streams {
       out[ProbeTarget(stream: s, page: nil)] = StreamOutcome(state.probe(s.transaction(0)), page: nil)
-      for page in pages {
+      let all = pages + (morePages[s] ?? [])
+      for page in all {
         out[ProbeTarget(stream: s, page: page)] = StreamOutcome(state.probe(s.transaction(page)), page: page)
       }
-      probes += 1 + pages.count
+      probes += 1 + all.count
     }
     return out
   }

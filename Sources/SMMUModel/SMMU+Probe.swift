@@ -52,7 +52,10 @@ extension SMMU {
   package func probe(
     _ t: Transaction, cached: [ConfigCacheKey: ConfigCacheLine] = [:], tlbEntries: [(TLBKey, TLBEntry)] = []
   ) -> Probe {
-    let r = holding(cached, tlbEntries).resolve(t, useCaches: true)
+    // With nothing cached, a lookup reads memory: no copy of the SMMU is needed.
+    let r =
+      cached.isEmpty && tlbEntries.isEmpty
+      ? resolve(t, useCaches: false) : holding(cached, tlbEntries).resolve(t, useCaches: true)
     var lines: [Probe.Line] = []
     for (k, l) in r.lookup.hits { lines.append(Probe.Line(key: k, line: l, cached: true)) }
     for (k, l) in r.lookup.fills { lines.append(Probe.Line(key: k, line: l, cached: false)) }

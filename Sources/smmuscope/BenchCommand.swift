@@ -79,7 +79,8 @@ struct BenchCommand: ParsableCommand {
         + "\(Int(Double(outcomes) / time)) outcomes/s")
     var costs: [(streams: Int, work: Int, time: Double)] = []
     for masters in [16, 160] {
-      let scenario = try ScenarioParserResult(CheckBenchmark.scenario(masters: masters, operations: 40)).scenario
+      let scenario = try ScenarioParserResult(CheckBenchmark.scenario(masters: masters, operations: 40))
+        .scenario
       var best = Double.infinity
       var report: CheckReport?
       for _ in 0..<3 {
