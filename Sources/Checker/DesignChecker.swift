@@ -10,7 +10,7 @@ package struct DesignChecker: Sendable {
   package struct Totals: Sendable, Hashable {
     package var operations = 0
     package var points = 0
-    /// Stream x operation pairs evaluated.
+    /// Distinct streams judged at least once.
     package var streams = 0
     /// Probes: one transaction evaluated under one cache state.
     package var outcomes = 0
@@ -57,6 +57,8 @@ package struct DesignChecker: Sendable {
   private var extraSSIDs: Set<UInt32> = []
   /// Regions the driver freed.
   private var freed: [Allocation] = []
+  /// Every stream judged so far.
+  private var judged: Set<CheckedStream> = []
   /// Each stream's footprint when it was last evaluated.
   private var footprints: [CheckedStream: Footprint] = [:]
   /// Findings already reported (kind, stream, outcome): each is reported once per session.
@@ -167,7 +169,9 @@ package struct DesignChecker: Sendable {
               at: state)
           }
           if let iso = isolation(seen, t, last ? [coreAfter] : [coreBefore, coreAfter, coreDuring]) {
-            emit(.isolation, line, label, t, seen: seen, cache: why, allowed: iso, at: state)
+            emit(
+              .isolation, line, label, t, seen: seen, cache: why, allowed: iso.allowed,
+              note: "the stream reaches the page table of \(iso.owners)", at: state)
           }
         }
       }
@@ -209,7 +213,8 @@ package struct DesignChecker: Sendable {
     footprints.merge(ev.footprints) { _, new in new }
     totals.operations += 1
     totals.points += op.points.count + 2
-    totals.streams += streams.count
+    judged.formUnion(streams)
+    totals.streams = judged.count
     totals.outcomes += settled.probes
     totals.bounded = totals.bounded || ev.bounded || settled.bounded
     return findings
@@ -293,14 +298,18 @@ package struct DesignChecker: Sendable {
 
   /// The domains a stream reaching `o` may be attached to, when `o` reaches a page table of
   /// none of them (nil: no isolation problem).
-  private func isolation(_ o: StreamOutcome, _ t: ProbeTarget, _ views: [CoreView]) -> [String]? {
+  private func isolation(_ o: StreamOutcome, _ t: ProbeTarget, _ views: [CoreView]) -> (
+    allowed: [String], owners: String
+  )? {
     guard case .translate(let c) = o.config else { return nil }
     let owners = views.reduce(into: Set<String>()) { $0.formUnion($1.domains(owning: c.root)) }
     guard !owners.isEmpty else { return nil }
     let allowed = Set(views.compactMap { $0.domain(t.stream) })
     guard owners.isDisjoint(with: allowed) else { return nil }
     let text = allowed.sorted().map { "attached: \($0)" }
-    return text.isEmpty ? ["no domain attached at this SSID"] : text
+    return (
+      text.isEmpty ? ["no domain attached at this SSID"] : text, owners.sorted().joined(separator: ", ")
+    )
   }
 
   private static func order(_ a: ProbeTarget, _ b: ProbeTarget) -> Bool {
