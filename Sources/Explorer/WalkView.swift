@@ -9,6 +9,8 @@ package struct WalkView: Sendable, Hashable {
   package let source: String
   /// First content line shown.
   package var scroll = 0
+  /// Lines shown above the steps (a checker finding's text: its cache state).
+  package var preface: [String] = []
 
   package init(walk: TranslationWalk, source: String) {
     self.walk = walk
@@ -18,6 +20,11 @@ package struct WalkView: Sendable, Hashable {
   /// The content lines for an inner width (steps as row groups, the nested grid, the result).
   package func lines(width: Int) -> [[Span]] {
     var out: [[Span]] = []
+    for (i, p) in preface.enumerated() {
+      let style = i == 0 ? Style(.bad, bold: true) : i == preface.count - 1 ? Style(.dim) : Style()
+      out += Self.wrap([], Self.words(p, style: style), width: width, indent: 11)
+    }
+    if !preface.isEmpty { out.append([]) }
     let rows = WalkReport.rows(walk)
     let labelWidth = min(26, max(19, width / 5))
     let addressWidth = 13
