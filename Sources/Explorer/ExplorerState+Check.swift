@@ -85,10 +85,8 @@ extension ExplorerState {
       source:
         "\(Self.streamText(f)), finding \(index + 1)/\(session.findings.count): \(f.kind.rawValue) line \(f.line)"
     )
-    v.preface =
-      CheckReport.text(f).split(separator: "\n").map(String.init) + [
-        "The walk below is the stream's under that cache state; Esc shows the panes at this point."
-      ]
+    let note = "The walk below is the stream's under that cache state; Esc shows the panes at this point."
+    v.preface = Self.findingLines(f) + [[Span("")] + WalkView.words(note, style: Style(.dim))]
     return v
   }
 

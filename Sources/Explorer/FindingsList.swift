@@ -25,12 +25,23 @@ extension ExplorerState {
     return (max(1, height - 4 - text.count - 1), text)
   }
 
-  /// A finding's text (`smmuscope check`'s), wrapped to `width`.
-  func findingText(_ f: CheckFinding, width: Int) -> [[Span]] {
+  /// A finding's text (`smmuscope check`'s), one line each: a label span, then the value's
+  /// words (so wrapping keeps the label column).
+  static func findingLines(_ f: CheckFinding) -> [[Span]] {
     let lines = CheckReport.text(f).split(separator: "\n").map(String.init)
-    return lines.enumerated().flatMap { i, line in
-      let style = i == 0 ? Style(.bad, bold: true) : Style()
-      return WalkView.wrap([], WalkView.words(line, style: style), width: width, indent: 11)
+    return lines.enumerated().map { i, line in
+      // The first line names the finding; the others are an 11-column label and a value.
+      let label = i == 0 ? "" : String(line.prefix(11))
+      let value = String(line.dropFirst(label.count))
+      return [Span(label, Style(.dim))]
+        + WalkView.words(value, style: Style(i == 0 ? .bad : .normal, bold: i == 0))
+    }
+  }
+
+  /// A finding's text wrapped to `width`.
+  func findingText(_ f: CheckFinding, width: Int) -> [[Span]] {
+    Self.findingLines(f).flatMap {
+      WalkView.wrap(Array($0.prefix(1)), Array($0.dropFirst()), width: width, indent: 11)
     }
   }
 
@@ -58,7 +69,7 @@ extension ExplorerState {
           [Span("Checked \(report.summary).")],
           [
             Span(
-              "Every operation is judged as it runs, at every point, under every cache state.", Style(.dim))
+              "Each operation is checked as it runs, at every point and cache state.", Style(.dim))
           ],
         ])
       return
