@@ -173,3 +173,30 @@ import Testing
     #expect(row.contains("hazards 1"))
   }
 }
+
+extension FindingsTests {
+  @Test func atAFindingsPointEscAndEGoBackAndWalk() {
+    var s = Self.threeFindings()
+    s.press(.char("!"), .enter, .escape)
+    #expect(s.inspecting?.index == 0)
+    let k = s.keymap
+    #expect(k.action(for: .escape) == .findings)
+    #expect(k.action(for: .char("!")) == .findings)
+    #expect(k.action(for: .char("e")) == .walk)
+    #expect(!k.bindings.contains { $0.action == .dismiss }, "Esc no longer clears the status line here")
+    #expect(k.action(for: .char(" ")) == .nextStep, "the walkthrough's keys still work")
+    #expect(s.render().lines[s.height - 1].hasPrefix(" Esc findings  e walk "))
+    // A walkthrough step replays: the live session again.
+    s.press(.char("b"))
+    #expect(s.inspecting == nil)
+    #expect(s.session.checker != nil)
+  }
+
+  @Test func anImportedRunIsNotChecked() throws {
+    var s = try ImportModeTests.state()
+    #expect(s.checkBadge == nil)
+    s.press(.char("!"))
+    #expect(s.overlay == nil)
+    #expect(s.status?.contains("not checked") == true)
+  }
+}
