@@ -50,9 +50,9 @@ extension ExplorerState {
       }
     }
     let new = session.findings.count - found
+    // A finding is news, not an error: the line ran (a paste goes on; the badge turns red).
     if new > 0 {
       status = (status ?? trimmed) + "  ! \(new) new finding\(new == 1 ? "" : "s") (! lists them)"
-      statusIsError = true
     }
     rebuild()
   }

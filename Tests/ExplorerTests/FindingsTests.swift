@@ -39,11 +39,18 @@ import Testing
     s.press(.enter)
     #expect(s.session.findings.map(\.kind) == [.stale])
     #expect(s.status?.contains("1 new finding") == true)
-    #expect(s.statusIsError)
+    #expect(!s.statusIsError, "the line ran: a paste would go on")
     #expect(Self.statusRow(s).hasSuffix(" ! 1 finding "))
     // Undo replays without the line: clean again.
     s.press(.escape, .char("u"))
     #expect(s.session.findings.isEmpty)
+  }
+
+  @Test func aFindingDoesNotStopAPaste() {
+    var s = Fixture.scenario(Self.attached, width: 80, height: 24)
+    s.press(.char(":"), .paste(Self.flip + "\ndma nvme0 0x1000\n"))
+    #expect(s.session.findings.count == 1)
+    #expect(s.userLines == [Self.flip, "dma nvme0 0x1000"])
   }
 
   @Test func theCountSurvivesADesignSwitch() {
