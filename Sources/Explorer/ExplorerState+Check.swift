@@ -5,8 +5,9 @@ import Scenario
 package struct FindingInspection: Sendable {
   /// Index in `session.findings`.
   package let index: Int
-  /// The session as the lines left it (restored on leaving).
+  /// The session as the lines left it, and the rows selected there (restored on leaving).
   let live: Session
+  let liveSelection: [PaneID: Int]
 }
 
 /// How large a session the explorer checks live; a larger one starts unchecked and `!`
@@ -35,9 +36,7 @@ extension ExplorerState {
   /// finding's point, back to the list and the live session.
   mutating func showFindings() {
     if let i = inspecting {
-      session = i.live
-      inspecting = nil
-      rebuild()
+      leaveInspection()
       overlay = .findings(FindingsList(selected: i.index))
       return
     }
@@ -56,16 +55,19 @@ extension ExplorerState {
   }
 
   /// Goes to finding `i`: the panes show its point (the SMMU holding the cache state found),
-  /// its stream selected, and its walk opens.
+  /// its stream and its operation's log line selected, and its walk opens.
   mutating func inspect(finding i: Int) {
     let live = inspecting?.live ?? session
     let f = live.findings[i]
-    inspecting = FindingInspection(index: i, live: live)
+    inspecting = FindingInspection(
+      index: i, live: live, liveSelection: inspecting?.liveSelection ?? selection)
     session = f.state.map { live.viewing($0) } ?? live
     rebuild()
     if let sid = f.sid, let row = derived.streams.firstIndex(where: { $0.sid == sid }) {
       selection[.streams] = row
     }
+    if let row = visibleLog.firstIndex(where: { $0.text.hasPrefix("\(f.line): ") }) { selection[.log] = row }
+    status = nil
     overlay = findingWalk(f, index: i).map { .walk($0) }
   }
 
@@ -73,6 +75,7 @@ extension ExplorerState {
   mutating func leaveInspection() {
     guard let i = inspecting else { return }
     session = i.live
+    selection = i.liveSelection
     inspecting = nil
     rebuild()
   }

@@ -118,6 +118,7 @@ import Testing
     #expect(s.inspecting?.index == 1)
     #expect(s.session.driver.smmu.configCache.count == f.state?.configCache.count)
     #expect(s.selectedMaster == "nvme0")
+    #expect(s.visibleLog[s.selectedRow(.log, count: s.visibleLog.count)].text.hasPrefix("12: "))
     let point = s.render().lines.joined(separator: "\n")
     #expect(point.contains("at finding 2/3: stale line 12"))
     #expect(point.contains("STALE"))
