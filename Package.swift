@@ -16,7 +16,8 @@ let package = Package(
     .target(name: "Checker", dependencies: ["SMMUModel", "SMMUDriver"]),
     .target(name: "Scenario", dependencies: ["SMMUModel", "SMMUDriver", "Checker"]),
     .target(name: "TraceImport", dependencies: ["SMMUModel", "SMMUDriver", "Scenario"]),
-    .target(name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TraceImport"]),
+    .target(
+      name: "Explorer", dependencies: ["SMMUModel", "SMMUDriver", "Checker", "Scenario", "TraceImport"]),
     .systemLibrary(name: "CNcurses", path: "CNcurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "Terminal", dependencies: ["CNcurses", "Explorer"]),
     .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -35,7 +36,8 @@ let package = Package(
       name: "CheckerTests", dependencies: ["SMMUModel", "SMMUDriver", "Checker", "Scenario", "TestSupport"]),
     .testTarget(name: "ScenarioTests", dependencies: ["SMMUModel", "SMMUDriver", "Scenario", "TestSupport"]),
     .testTarget(
-      name: "ExplorerTests", dependencies: ["Explorer", "Scenario", "TraceImport"], exclude: ["Golden"]),
+      name: "ExplorerTests", dependencies: ["Checker", "Explorer", "Scenario", "TraceImport"],
+      exclude: ["Golden"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"], exclude: ["Regressions"]),
     .testTarget(

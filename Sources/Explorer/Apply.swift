@@ -19,17 +19,22 @@ extension ExplorerState {
         overlay = .raw
       }
     case .walk:
-      if let v = (focus == .log ? selectedLogWalk : nil) ?? lastWalk {
+      if let i = inspecting, let v = findingWalk(session.findings[i.index], index: i.index) {
+        overlay = .walk(v)
+      } else if let v = (focus == .log ? selectedLogWalk : nil) ?? lastWalk {
         overlay = .walk(v)
       } else {
         status = "no DMA with a walk yet: t runs one"
         statusIsError = true
       }
     case .prompt(let prefix):
+      leaveInspection()
       var text = prefix
       if prefix == "detach " || prefix == "dma ", let m = selectedMaster { text += m + " " }
       overlay = .commandLine(text)
-    case .commandLine: overlay = .commandLine("")
+    case .commandLine:
+      leaveInspection()
+      overlay = .commandLine("")
     case .filter: overlay = .filter(logFilter)
     case .help: overlay = .help
     case .compare: overlay = .compare
@@ -37,6 +42,7 @@ extension ExplorerState {
       if sweep == nil { sweep = Sweep(masters: [1, 2, 4, 8, 16, 32, 64], pasids: [0, 4]) }
       overlay = .sweep(0)
     case .walkthroughMenu: overlay = .walkthroughMenu(0)
+    case .findings: showFindings()
     case .write: overlay = .writeFile("smmuscope-session.scn")
     case .zoom: zoomed.toggle()
     case .quit: return [.quit]

@@ -7,6 +7,7 @@ extension ExplorerState {
   package mutating func load(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) {
     walkthrough = nil
     walkthroughScript = nil
+    checksOnDemand = false
     baseLines = scenario.lines
     userLines = []
     replay(design: design, compact: compact)
@@ -16,6 +17,8 @@ extension ExplorerState {
   package mutating func run(line: String) {
     let trimmed = line.trimmingCharacters()
     guard !trimmed.isEmpty else { return }
+    leaveInspection()
+    let found = session.findings.count
     var s = session
     do {
       try s.execute(source: trimmed)
@@ -46,6 +49,11 @@ extension ExplorerState {
         statusIsError = false
       }
     }
+    let new = session.findings.count - found
+    // A finding is news, not an error: the line ran (a paste goes on; the badge turns red).
+    if new > 0 {
+      status = (status ?? trimmed) + "  ! \(new) new finding\(new == 1 ? "" : "s") (! lists them)"
+    }
     rebuild()
   }
 
@@ -58,6 +66,8 @@ extension ExplorerState {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
     var s = Session(design: design, compact: compact)
     s.recordsWalks = true
+    inspecting = nil
+    if checksLive { s.startChecking() }
     for l in baseLines { s.execute(l, learnNames: true) }
     for l in userLines { try? s.execute(source: l) }
     session = s

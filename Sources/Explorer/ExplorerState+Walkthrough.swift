@@ -13,6 +13,7 @@ extension ExplorerState {
 
   /// Opens a walkthrough at a step (time travel: the state is rebuilt by replay).
   package mutating func open(walkthrough w: Walkthrough, step: Int = 0) {
+    if w.name != walkthrough?.name { checksOnDemand = false }
     walkthrough = w
     walkthroughScript = w.scenario
     let script = walkthroughScript ?? w.scenario

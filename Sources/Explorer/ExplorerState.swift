@@ -34,12 +34,17 @@ package struct ExplorerState: Sendable {
   package var glyphs: Glyphs
   /// Walkthrough steps' expectation lines of the current step, with outcomes (for narration).
   package internal(set) var derived = Derived()
+  /// The finding whose point the panes show (Enter in the findings list), if any.
+  package internal(set) var inspecting: FindingInspection?
+  /// Checking asked for with `!` on a session too large to check live (kept over replays).
+  package internal(set) var checksOnDemand = false
   package init(width: Int, height: Int, glyphs: Glyphs = .unicode, design: DriverDesign = .perMaster) {
     self.width = width
     self.height = height
     self.glyphs = glyphs
     session = Session(design: design)
     session.recordsWalks = true
+    session.startChecking()
     rebuild()
   }
 
@@ -69,12 +74,14 @@ package struct ExplorerState: Sendable {
     case .sweep: .scrollPopup
     case .help: .helpScreen
     case .walk: .walkView
+    case .findings(let l): l.detail ? .popup : .findingsList
     case nil: screenKeymap
     }
   }
 
   /// The keymap under any overlay (what the help screen lists).
   package var screenKeymap: Keymap {
-    timeline != nil ? .timeline : walkthrough != nil ? .walkthrough : .normal
+    let base: Keymap = timeline != nil ? .timeline : walkthrough != nil ? .walkthrough : .normal
+    return inspecting == nil ? base : Keymap(layer: Keymap.inspectionLayer, over: base)
   }
 }

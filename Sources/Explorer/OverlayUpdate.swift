@@ -25,6 +25,7 @@ extension ExplorerState {
       if action == .cancel { overlay = nil }
     case .raw, .compare:
       if action == .cancel { overlay = nil }
+    case .findings(let l): updateFindings(l, action)
     case .sweep(let top):
       let rows = sweepChartGrid.height
       let page = max(1, height - 4)

@@ -37,6 +37,7 @@ extension ExplorerState {
         &g, title: "What each design costs (smmuscope sweep; \(Keymap.scrollPopup.hintText()))",
         lines: Array(lines.dropFirst(top)), more: "j/PgDn scrolls")
     case .walk(let v): drawWalk(&g, v)
+    case .findings(let l): drawFindings(&g, l)
     case .walkthroughMenu(let sel):
       let lines = Walkthrough.all.enumerated().map { i, w in
         [

@@ -40,7 +40,11 @@ extension ExplorerState {
   func drawTitle(_ g: inout Grid, _ r: Rect) {
     g.fill(x: r.x, y: r.y, width: r.width, height: 1, style: Style(.selection))
     var t = " smmuscope  design: \(session.options.label)"
-    if let w = walkthrough { t += "  walkthrough: \(w.name) step \(stepIndex + 1)/\(stepCount)" }
+    if let i = inspectionTitle {
+      t += "  " + i
+    } else if let w = walkthrough {
+      t += "  walkthrough: \(w.name) step \(stepIndex + 1)/\(stepCount)"
+    }
     if let tl = timeline {
       t =
         " smmuscope  import: \(tl.result.tracePath.split(separator: "/").last ?? "")  step \(tl.index)/\(tl.count)"
@@ -54,15 +58,19 @@ extension ExplorerState {
   }
 
   func drawStatus(_ g: inout Grid, _ r: Rect) {
+    // The live check result keeps the right end; the rest gets what is left.
+    let badge = checkBadge
+    let room = r.width - (badge?.text.count ?? 0)
+    if let badge { g.draw([badge], x: r.x + room, y: r.y, width: badge.text.count) }
     if let status {
       g.write(
         " " + status, x: r.x, y: r.y, style: Style(statusIsError ? .bad : .good, bold: true),
-        maxWidth: r.width)
+        maxWidth: room - 1)
       return
     }
     let t = session.totals
     let hz = session.driver.smmu.hazards.count
-    let spans = [
+    var spans = [
       Span(" CD tables ", Style(.dim)), Span("\(derived.cdTableCount)", Style(bold: true)),
       Span("  CD bytes ", Style(.dim)), Span("\(derived.cdTableBytes)", Style(bold: true)),
       Span("  STE writes ", Style(.dim)), Span("\(t.steWrites)", Style(bold: true)),
@@ -70,7 +78,9 @@ extension ExplorerState {
       Span("  syncs ", Style(.dim)), Span("\(t.syncs)", Style(bold: true)),
       Span("  hazards ", Style(.dim)), Span("\(hz)", Style(hz > 0 ? .bad : .good, bold: true)),
     ]
-    g.draw(spans, x: r.x, y: r.y, width: r.width)
+    // Too narrow for all: the CD bytes go first (the CD tables count stays).
+    if spans.reduce(0, { $0 + $1.text.count }) > room - 1 { spans.removeSubrange(2..<4) }
+    g.draw(spans, x: r.x, y: r.y, width: room - 1)
   }
 
   /// The hint bar, from the current mode's keymap.

@@ -9,6 +9,9 @@ package struct WalkView: Sendable, Hashable {
   package let source: String
   /// First content line shown.
   package var scroll = 0
+  /// Lines shown above the steps (a checker finding's text: its cache state), each a head
+  /// span and the spans wrapped after it, under the head's width.
+  package var preface: [[Span]] = []
 
   package init(walk: TranslationWalk, source: String) {
     self.walk = walk
@@ -18,6 +21,11 @@ package struct WalkView: Sendable, Hashable {
   /// The content lines for an inner width (steps as row groups, the nested grid, the result).
   package func lines(width: Int) -> [[Span]] {
     var out: [[Span]] = []
+    for p in preface {
+      out += Self.wrap(
+        Array(p.prefix(1)), Array(p.dropFirst()), width: width, indent: p.first?.text.count ?? 0)
+    }
+    if !preface.isEmpty { out.append([]) }
     let rows = WalkReport.rows(walk)
     let labelWidth = min(26, max(19, width / 5))
     let addressWidth = 13

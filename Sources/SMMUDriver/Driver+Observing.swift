@@ -25,3 +25,13 @@ extension Driver {
     }
   }
 }
+
+extension Driver {
+  /// This driver over another SMMU (the explorer shows a checker finding's point this way:
+  /// the driver's masters and tables, the hardware and memory as they were there).
+  package func viewing(_ other: SMMU) -> Driver {
+    var d = self
+    d.smmu = other
+    return d
+  }
+}

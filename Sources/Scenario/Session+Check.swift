@@ -32,7 +32,7 @@ extension Session {
 
   /// True when `command` is an operation the checker judges (a model-changing line other
   /// than a DMA, or a whole `begin`/`end` group).
-  static func isCheckedOperation(_ command: ScenarioCommand) -> Bool {
+  package static func isCheckedOperation(_ command: ScenarioCommand) -> Bool {
     switch command {
     case .dma, .explainDMA, .design, .smmu: false
     default: command.isAction
@@ -96,6 +96,14 @@ extension Session {
         line: op.line, before: op.before, after: driver, points: points, pointLines: op.pointLines,
         pages: op.pages, attaching: op.attaching))
     findings += lastFindings
+  }
+
+  /// This session with the driver over another SMMU: a read-only view of a finding's point
+  /// (its memory and caches), keeping the lines run, the findings and the names.
+  package func viewing(_ smmu: SMMU) -> Session {
+    var s = self
+    s.driver = driver.viewing(smmu)
+    return s
   }
 
   /// The first and last page of a range (what the checker probes of it).

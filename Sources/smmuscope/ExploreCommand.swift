@@ -61,7 +61,9 @@ struct ExploreCommand: ParsableCommand {
     if let imported { state.open(import: imported) }
     if let scenario {
       state.load(scenario, design: options.design, compact: options.forcedCompact)
-      state.status = "opened \(scenario.name)"
+      state.status =
+        "opened \(scenario.name)"
+        + (state.session.checker == nil ? " (too large to check live: ! checks it)" : "")
     }
     let status = ExplorerLoop.run(state, screen: screen)
     screen.close()

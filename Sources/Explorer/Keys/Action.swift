@@ -19,6 +19,9 @@ package enum Action: Sendable, Hashable {
   case compare
   /// Opens the chart of what each design costs as masters and PASIDs grow.
   case sweep
+  /// Opens the checker's findings (checks a session too large to check live first); while a
+  /// finding is shown, goes back to the list and the live session.
+  case findings
   case nextStep, previousStep
   case walkthroughMenu
   case zoom

@@ -46,6 +46,9 @@ extension Keymap {
       keys: [.char("S")], label: "S",
       help: "chart each design's cost as masters and PASIDs grow (smmuscope sweep)", action: .sweep),
     Binding(
+      keys: [.char("!")], label: "!", help: "the checker's findings (checks a large session first)",
+      action: .findings, hint: "findings"),
+    Binding(
       keys: [.char(":")], label: ":", help: "command line (the scenario language)", action: .commandLine,
       hint: "command"),
     Binding(keys: [.char("/")], label: "/", help: "filter the log", action: .filter),
