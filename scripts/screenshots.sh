@@ -44,6 +44,11 @@ shot compare $W $H c -- "$bin" --walkthrough memory
 # configuration cache, the CD fetched again, the TLB still serving the translation.
 shot walk-view $W $H Space Space e -- "$bin" --walkthrough anatomy-of-a-dma
 
+# The checker on sva-leak under legacy, at its last step: `!` lists the findings (Linux's
+# L1 descriptor, then the PASID acc reaches without binding it); Enter on the second walks it.
+shot findings $W $H Space Space Space "!" j -- "$bin" --walkthrough sva-leak --design legacy
+shot finding-walk $W $H Space Space Space "!" j Enter -- "$bin" --walkthrough sva-leak --design legacy
+
 # The Linux 6.1 run on QEMU (../shared/samples), imported and stepped into the DMA read phase.
 sample=../shared/samples/qemu-linux-6.1
 if [[ -f $sample/trace.log.gz ]]; then

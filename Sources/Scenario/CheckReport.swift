@@ -28,10 +28,13 @@ package struct CheckReport: Sendable {
     totals = s.checker?.totals ?? DesignChecker.Totals()
   }
 
-  /// "12 operations, 140 points, 30 streams, 5 100 outcomes".
+  /// "12 operations, 140 points, 30 streams, 5100 outcomes".
   package var summary: String {
-    "\(totals.operations) operations, \(totals.points) points, \(totals.streams) streams, "
-      + "\(totals.outcomes) outcomes" + (totals.bounded ? " (cache states bounded)" : "")
+    func n(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    return [
+      n(totals.operations, "operation"), n(totals.points, "point"), n(totals.streams, "stream"),
+      n(totals.outcomes, "outcome"),
+    ].joined(separator: ", ") + (totals.bounded ? " (cache states bounded)" : "")
   }
 
   /// Counts by kind: "stale 1, torn 2".
