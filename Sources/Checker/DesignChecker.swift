@@ -95,7 +95,8 @@ package struct DesignChecker: Sendable {
     let split = op.after.smmu.streamTableSplit
     func emit(
       _ kind: CheckFinding.Kind, _ line: Int, _ point: String, _ t: ProbeTarget, seen: StreamOutcome,
-      cache: Witness, allowed: [String], alike: [StreamOutcome] = [], note: String? = nil, at state: SMMU
+      cache: Witness, allowed: [String], alike: [StreamOutcome] = [], note: String? = nil,
+      seenNote: String? = nil, at state: SMMU
     ) {
       // One finding per cause: a stale structure that outlives several operations, or hurts
       // several streams or pages, is reported where it first shows; any other outcome once
@@ -108,6 +109,7 @@ package struct DesignChecker: Sendable {
       var probe = held
       let walk = probe.translate(t.stream.transaction(t.page ?? 0), recordWalk: true)
       var seenText = seen.description
+      if let seenNote { seenText += " (\(seenNote))" }
       if let twin = alike.first(where: { $0.description == seenText }), let d = seen.difference(from: twin) {
         seenText += " (\(d))"
       }
@@ -171,7 +173,7 @@ package struct DesignChecker: Sendable {
           if let iso = isolation(seen, t, last ? [coreAfter] : [coreBefore, coreAfter, coreDuring]) {
             emit(
               .isolation, line, label, t, seen: seen, cache: why, allowed: iso.allowed,
-              note: "the stream reaches the page table of \(iso.owners)", at: state)
+              seenNote: "the page table of \(iso.owners)", at: state)
           }
         }
       }
