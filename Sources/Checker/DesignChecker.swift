@@ -57,6 +57,9 @@ package struct DesignChecker: Sendable {
   private var extraSSIDs: Set<UInt32> = []
   /// Regions the driver freed.
   private var freed: [Allocation] = []
+  /// The driver's stores since its last barrier or command, oldest first: the SMMU may not
+  /// see them yet, in any combination (each address shows one of its values in order).
+  private var window: [StoreWindow.Store] = []
   /// Every stream judged so far.
   private var judged: Set<CheckedStream> = []
   /// Each stream's footprint when it was last evaluated.
@@ -134,20 +137,28 @@ package struct DesignChecker: Sendable {
       let t = ProbeTarget(stream: s, page: nil)
       if memoryBefore[t] != memoryAfter[t] { moving[s] = trackedPages.filter { !opPages.contains($0) } }
     }
-    let before = ev.evaluate(op.before.smmu, streams: streams, pages: opPages, morePages: moving)
+    let before = ev.evaluate(
+      op.before.smmu, streams: streams, pages: opPages, morePages: moving, window: window)
     let finalMemory = ev.memoryOnly(op.after.smmu, streams: streams, pages: opPages, morePages: moving)
     var breakAborts: [ProbeTarget: Set<StreamOutcome>] = [:]
     var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool, SMMU)] = []
     for (i, point) in op.points.enumerated() {
       ev.versions.advance()
-      if case .command(let c) = point.event { ev.versions.consumed(c, split: split) }
-      if case .free(let a) = point.event { freed.append(a) }
-      let r = ev.evaluate(point.state, streams: streams, pages: opPages)
+      switch point.event {
+      case .command(let c):
+        ev.versions.consumed(c, split: split)
+        window = []
+      case .free(let a): freed.append(a)
+      case .barrier: window = []
+      case .store(let address, let value, let old):
+        window.append(.init(address: address, value: value, old: old))
+      }
+      let r = ev.evaluate(point.state, streams: streams, pages: opPages, window: window)
       for (t, o) in r where o.memory.isBreakAbort { breakAborts[t, default: []].insert(o.memory) }
       atPoints.append((op.pointLines[i], point.description, r, false, point.state))
     }
     ev.versions.advance()
-    let end = ev.evaluate(op.after.smmu, streams: streams, pages: opPages, morePages: moving)
+    let end = ev.evaluate(op.after.smmu, streams: streams, pages: opPages, morePages: moving, window: window)
     atPoints.append((op.line, "after the operation", end, true, op.after.smmu))
     for (line, label, r, last, state) in atPoints {
       for (t, o) in r.sorted(by: { Self.order($0.key, $1.key) }) {
@@ -243,7 +254,8 @@ package struct DesignChecker: Sendable {
     var commands: [Command] = []
     for p in op.points {
       switch p.event {
-      case .store(let address, _):
+      case .barrier: break
+      case .store(let address, _, _):
         if a.memory.purpose(containing: address) == .pageTable
           || b.memory.purpose(containing: address) == .pageTable
         {

@@ -43,7 +43,8 @@ struct PointEvaluator {
 
   /// Outcomes of each stream (configuration), and of each of `pages` for each stream.
   mutating func evaluate(
-    _ state: SMMU, streams: [CheckedStream], pages: [UInt64], morePages: [CheckedStream: [UInt64]] = [:]
+    _ state: SMMU, streams: [CheckedStream], pages: [UInt64], morePages: [CheckedStream: [UInt64]] = [:],
+    window: [StoreWindow.Store] = []
   ) -> [ProbeTarget:
     TargetOutcomes]
   {
@@ -81,6 +82,9 @@ struct PointEvaluator {
       }
       out[ProbeTarget(stream: s, page: nil)] = config
       footprints[s] = footprint
+      if !window.isEmpty {
+        explore(window, state, s, pages + (morePages[s] ?? []), footprint, &out, &seenLines)
+      }
       for page in pages + (morePages[s] ?? []) {
         var target: TargetOutcomes?
         for (o, combo) in contexts {
@@ -115,6 +119,44 @@ struct PointEvaluator {
     for (k, l) in seenLines { versions.saw(k, l) }
     for (k, e) in seenTLB { versions.saw(k, e) }
     return out
+  }
+
+  /// The stores of `window` the SMMU may not see yet, for stream `s`: every combination of
+  /// the values each address it reads (or, for its pages, each page-table qword) held in the
+  /// window. Each view's outcomes are possible, and what the SMMU reads in it may be cached.
+  mutating func explore(
+    _ window: [StoreWindow.Store], _ state: SMMU, _ s: CheckedStream, _ pages: [UInt64],
+    _ footprint: Footprint,
+    _ out: inout [ProbeTarget: TargetOutcomes], _ seenLines: inout [(ConfigCacheKey, ConfigCacheLine)]
+  ) {
+    let relevant = window.filter { st in
+      footprint.addresses.contains(st.address)
+        || (!pages.isEmpty && state.memory.purpose(containing: st.address) == .pageTable)
+    }
+    guard !relevant.isEmpty else { return }
+    let views = StoreWindow.views(relevant, limit: comboLimit, bounded: &bounded)
+    let cachesInvalid = state.features.cachesInvalidEntries
+    for view in views where !view.isEmpty {
+      let why = Witness(
+        parts: [
+          "not yet visible: "
+            + view.sorted(by: { $0.key < $1.key }).map {
+              "\(state.describeEntry(at: $0.key)) at \(hex($0.key)) still \(hex($0.value))"
+            }
+            .joined(separator: ", ")
+        ])
+      let p = state.probe(s.transaction(0), unseen: view)
+      probes += 1
+      if !p.configError || cachesInvalid {
+        for l in p.lines where !l.cached { seenLines.append((l.key, l.line)) }
+      }
+      out[ProbeTarget(stream: s, page: nil)]?.add(StreamOutcome(p, page: nil), why)
+      for page in pages {
+        let pp = state.probe(s.transaction(page), unseen: view)
+        probes += 1
+        out[ProbeTarget(stream: s, page: page)]?.add(StreamOutcome(pp, page: page), why)
+      }
+    }
   }
 
   /// What memory alone gives each target (no cache state, nothing noted).

@@ -54,6 +54,7 @@ extension Driver {
     if let leaf = table.ensureLeaf(for: ssid, memory: &smmu) {
       dom.legacyCDTable = table
       domains[domain] = dom
+      barrier()
       store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: table.owner, qword: 0)
       legacySyncCD(domain, ssid: ssid, leaf: false)
     }

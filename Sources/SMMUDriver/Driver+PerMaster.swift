@@ -20,6 +20,7 @@ extension Driver {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
+      barrier()
       EntryWriter(kind: .ste).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
@@ -59,6 +60,7 @@ extension Driver {
     let (owner, address) = inPlace(master: mi) { ($0.cdTable!.owner, $0.cdTable!.cdAddress(ssid)) }
     if let leaf {
       note("allocate CD leaf of \(name) for SSID \(ssid): 64 KiB")
+      barrier()
       store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: owner, qword: 0)
       syncCD(sids: inPlace(master: mi) { $0.uniqueSIDs }, ssid: ssid, leaf: false)
     }
@@ -84,6 +86,7 @@ extension Driver {
       return m.uniqueSIDs
     }
     insideWriter = true
+    barrier()
     EntryWriter(kind: .cd).update(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },

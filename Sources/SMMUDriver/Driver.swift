@@ -197,6 +197,7 @@ package struct Driver: Sendable {
     guard let leaf = streamTable.ensureLeaf(for: sid, memory: &smmu) else { return }
     let first = UInt32(leaf.leaf.firstIndex)
     for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s) }
+    barrier()
     store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0)
   }
 

@@ -5,8 +5,10 @@
 package struct ObservationPoint: Sendable {
   /// What happened just before the point.
   package enum Event: Sendable, Hashable {
-    /// A 64-bit store by the driver (or a raw `write`).
-    case store(address: UInt64, value: UInt64)
+    /// A 64-bit store by the driver (or a raw `write`), and the value it replaced.
+    case store(address: UInt64, value: UInt64, old: UInt64)
+    /// A write barrier (`dma_wmb()`): every earlier store is visible before any later one.
+    case barrier
     /// A command the SMMU consumed (an invalidation, a CMD_SYNC, ...).
     case command(Command)
     /// Memory freed by the driver.
@@ -20,7 +22,8 @@ package struct ObservationPoint: Sendable {
   /// "after the store of q1 of STE sid 0x10", "after CMD_SYNC", ...
   package var description: String {
     switch event {
-    case .store(let address, let value):
+    case .barrier: return "after dma_wmb()"
+    case .store(let address, let value, _):
       let what = state.describeEntry(at: address)
       let entry = state.memory.purpose(containing: address).map(SMMU.holdsEntries) ?? false
       let q = entry ? "q\((address & 63) >> 3) of " : ""
@@ -39,6 +42,11 @@ extension SMMU {
     s.observations = nil
     observations!.append(ObservationPoint(event: event, state: s))
   }
+
+  /// A write barrier (`dma_wmb()`): the driver's earlier stores become visible to the SMMU
+  /// before any later one. Between barriers (and commands, whose producer write orders the
+  /// stores before them) the SMMU may observe stores in any order.
+  package mutating func barrier() { observe(.barrier) }
 
   /// Starts recording observation points (dropping any kept); returns nothing recorded yet.
   package mutating func startObserving() { observations = [] }

@@ -78,6 +78,9 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
   /// Every qword store, oldest first.
   package private(set) var writeLog: [QwordWrite] = []
+  /// Values reads return instead of memory's, by qword address: stores an observer does not
+  /// see yet (a checker exploring the orders the SMMU may observe stores in). Empty normally.
+  package var unseen: [UInt64: UInt64] = [:]
   /// At least this many of the newest writes are kept in `writeLog`.
   package static let writeLogLimit = 200_000
   /// When false, the write log is not kept (for large benchmarks).
@@ -209,6 +212,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   /// A single-copy-atomic 64-bit read.
   package func read(_ address: UInt64) throws(MemoryError) -> UInt64 {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
+    if !unseen.isEmpty, let v = unseen[address] { return v }
     let slot = Int((address & 4095) >> 3)
     if let b = pages.block(of: address >> 12),
       pages.words[b + MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
@@ -259,6 +263,11 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// Reads the 8 qwords of a 64-byte structure.
   package func readEntry(_ address: UInt64) throws(MemoryError) -> EntryQwords {
+    if !unseen.isEmpty, unseen.keys.contains(where: { $0 >= address && $0 < address &+ 64 }) {
+      var q = EntryQwords()
+      for i in 0..<8 { q[i] = try read(address + UInt64(i * 8)) }
+      return q
+    }
     // Fast path: an aligned entry lies in one page; qwords never written read as zero when
     // one live allocation holds the whole entry.
     if address % 64 == 0, let b = pages.block(of: address >> 12) {

@@ -50,12 +50,20 @@ extension SMMU {
   /// `tlbEntries`: structures not in `cached` are fetched from memory as it is now. Nothing
   /// changes: no counter, event, cache fill or stall.
   package func probe(
-    _ t: Transaction, cached: [ConfigCacheKey: ConfigCacheLine] = [:], tlbEntries: [(TLBKey, TLBEntry)] = []
+    _ t: Transaction, cached: [ConfigCacheKey: ConfigCacheLine] = [:], tlbEntries: [(TLBKey, TLBEntry)] = [],
+    unseen: [UInt64: UInt64] = [:]
   ) -> Probe {
     // With nothing cached, a lookup reads memory: no copy of the SMMU is needed.
-    let r =
-      cached.isEmpty && tlbEntries.isEmpty
-      ? resolve(t, useCaches: false) : holding(cached, tlbEntries).resolve(t, useCaches: true)
+    let r: Resolution
+    if unseen.isEmpty {
+      r =
+        cached.isEmpty && tlbEntries.isEmpty
+        ? resolve(t, useCaches: false) : holding(cached, tlbEntries).resolve(t, useCaches: true)
+    } else {
+      var s = holding(cached, tlbEntries)
+      s.memory.unseen = unseen
+      r = s.resolve(t, useCaches: true)
+    }
     var lines: [Probe.Line] = []
     for (k, l) in r.lookup.hits { lines.append(Probe.Line(key: k, line: l, cached: true)) }
     for (k, l) in r.lookup.fills { lines.append(Probe.Line(key: k, line: l, cached: false)) }

@@ -104,7 +104,7 @@ package struct SMMU: Sendable, MemoryAllocator {
     }
     let w = try memory.write(address, value, writer: writer)
     if let slot, let after = try? memory.readEntry(entry) { updateWindow.append(after, at: slot) }
-    observe(.store(address: address, value: value))
+    observe(.store(address: address, value: value, old: w.old))
     return w
   }
 
