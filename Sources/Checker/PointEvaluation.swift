@@ -42,6 +42,7 @@ struct PointEvaluator {
     var out: [ProbeTarget: TargetOutcomes] = [:]
     var seenLines: [(ConfigCacheKey, ConfigCacheLine)] = []
     var seenTLB: [(TLBKey, TLBEntry)] = []
+    var seenATC: [(UInt32, ATCKey, UInt64)] = []
     let cachesInvalid = state.features.cachesInvalidEntries
     let split = state.streamTableSplit
     for s in streams {
@@ -89,20 +90,26 @@ struct PointEvaluator {
           let po = StreamOutcome(pp, page: page)
           let why = Self.describe(combo, memory: memoryLines)
           if target == nil { target = TargetOutcomes(memory: po) } else { target!.add(po, why) }
+          // An ATS endpoint may fill its ATC with any translation it can get (ATCFill).
+          let fills = ATCFill(state, s, pp, page: page)
+          fills?.note(po, in: &seenATC)
           for (k, e) in Self.tlbVersions(versions, ctx, page: page) {
             let served = po.served(by: e, key: k, page: page)
             if e.root != ctx.root {
               target!.reused.append((served, why.with(tlb: k, e)))
             } else {
               target!.add(served, why.with(tlb: k, e))
+              fills?.note(served, in: &seenATC)
             }
           }
+          fills?.add(versions, to: &target!, po, why)
         }
         if let target { out[ProbeTarget(stream: s, page: page)] = target }
       }
     }
     for (k, l) in seenLines { versions.saw(k, l) }
     for (k, e) in seenTLB { versions.saw(k, e) }
+    for (sid, k, out) in seenATC { versions.saw(atc: sid, k, output: out) }
     return out
   }
 

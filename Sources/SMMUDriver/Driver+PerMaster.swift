@@ -20,12 +20,12 @@ extension Driver {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
-      EntryWriter(kind: .ste).update(
+      EntryWriter(kind: .ste, breaks: !mutated(.noBreak)).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
         sync: {
           issue(.cfgiSTE(sid: sid, leaf: true))
-          issue(.sync)
+          syncEntries()
         })
       insideWriter = false
       if options.prefetch { issue(.prefetchConfig(sid: sid, ssid: nil)) }
@@ -40,7 +40,7 @@ extension Driver {
   /// `syncCD` for a master's unique SIDs.
   mutating func syncCD(sids: [UInt32], ssid: UInt32, leaf: Bool) {
     for sid in sids { issue(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf)) }
-    issue(.sync)
+    syncEntries()
   }
 
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
@@ -84,7 +84,7 @@ extension Driver {
       return m.uniqueSIDs
     }
     insideWriter = true
-    EntryWriter(kind: .cd).update(
+    EntryWriter(kind: .cd, breaks: !mutated(.noBreak)).update(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
       sync: { syncCD(sids: sids, ssid: ssid, leaf: true) })
@@ -169,9 +169,11 @@ extension Driver {
     let ats = prepare(m.name, domain: dom.name, ssid: 0, cdNeedsATS: false)
     guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
     if dom.kind == .paging {
-      writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
       let table = masters[m.name]!.cdTable!
-      installSTE(m.name, cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0))
+      let ste = cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0)
+      if mutated(.steBeforeCD) { installSTE(m.name, ste) }
+      writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
+      if !mutated(.steBeforeCD) { installSTE(m.name, ste) }
     } else {
       installSTE(
         m.name,

@@ -160,7 +160,8 @@ package struct Session: Sendable {
     checkBefore(line)
     switch line.command {
     case .design(let d, let compact):
-      options = DriverOptions(design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact)
+      options = DriverOptions(
+        design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact, mutations: options.mutations)
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
     case .smmu(let s):
@@ -225,6 +226,9 @@ package struct Session: Sendable {
       openGroup = OperationGroup(name: name, line: line.line)
     case .end:
       break
+    case .inject(let list):
+      options.mutations = list.isEmpty ? [] : options.mutations.union(list)
+      driver.inject(options.mutations)
     case .say:
       break
     }
