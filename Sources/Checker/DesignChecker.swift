@@ -118,12 +118,18 @@ package struct DesignChecker: Sendable {
     let finalMemory = ev.memoryOnly(op.after.smmu, streams: streams, pages: opPages + trackedPages)
     var breakAborts: [ProbeTarget: Set<StreamOutcome>] = [:]
     var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool, SMMU)] = []
+    // An invalid-entry abort is the abort a breaking update passes through only once the
+    // operation has stored V=0 somewhere (an install that exposes an invalid entry is not).
+    var broke = false
     for (i, point) in op.points.enumerated() {
       ev.versions.advance()
       if case .command(let c) = point.event { ev.versions.consumed(c, split: split) }
       if case .free(let a) = point.event { freed.append(a) }
+      broke = broke || point.clearsValid
       let r = ev.evaluate(point.state, streams: streams, pages: opPages)
-      for (t, o) in r where o.memory.isBreakAbort { breakAborts[t, default: []].insert(o.memory) }
+      for (t, o) in r where o.memory.isBreakAbort && (broke || o.memory.config == .abort(nil)) {
+        breakAborts[t, default: []].insert(o.memory)
+      }
       atPoints.append((op.pointLines[i], point.description, r, false, point.state))
     }
     ev.versions.advance()

@@ -37,7 +37,7 @@ extension Driver {
     )
     domains[name] = dom
     // ste-before-cd: legacyAttach writes CD 0 once the STE points at the table.
-    if !mutated(.steBeforeCD) { try legacyWriteCD(name, 0, .install(legacyS1CD(dom))) }
+    if !applying(.steBeforeCD) { try legacyWriteCD(name, 0, .install(legacyS1CD(dom))) }
   }
 
   func legacyS1CD(_ dom: Domain) -> ContextDescriptor {

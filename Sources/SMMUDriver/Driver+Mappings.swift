@@ -78,6 +78,7 @@ extension Driver {
       let early = d.mutated(.earlyFree)
       for c in chunks {
         if emptyTables.contains(c.iova) {
+          if early { _ = d.applying(.earlyFree) }
           // arm_lpae_init_pte: the old (empty) table is unmapped and freed first, with a
           // walk-cache flush (TLBI leaf=0 per 4 KiB + sync, then ATC).
           d.trace.pageTableWrites +=
@@ -154,7 +155,7 @@ extension Driver {
           editPageTable(of: domain) { t, smmu in t.unmap(iova: c.iova, size: c.size, smmu: &smmu) } ?? false
       case .table:
         // A table under a block-sized unmap: cleared and freed whole, its walks flushed.
-        let early = mutated(.earlyFree)
+        let early = applying(.earlyFree)
         _ = editPageTable(of: domain) { t, smmu in
           t.removeTable(iova: c.iova, size: c.size, smmu: &smmu, freeFirst: early)
         }
@@ -178,7 +179,7 @@ extension Driver {
       let first = run.leaves[0]
       let span = Self.atcSpan(
         iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
-      if mutated(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
+      if applying(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
       invalidateTLB(dom, run.leaves, leaf: true)
       if !mutated(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
     }

@@ -9,28 +9,38 @@ extension Driver {
   /// True when mutation `m` is active.
   func mutated(_ m: DriverMutation) -> Bool { !options.mutations.isEmpty && options.mutations.contains(m) }
 
-  /// The commands the `skip-*` mutations drop, wherever the driver issues them.
-  static func drops(_ c: Command, _ m: Set<DriverMutation>) -> Bool {
-    switch c {
-    case .cfgiSTE: m.contains(.skipCFGISTE)
-    case .cfgiCD: m.contains(.skipCFGICD)
-    case .tlbiNHASID: m.contains(.skipTLBIASID)
-    case .tlbiNHVA, .tlbiS2IPA: m.contains(.skipTLBIVA)
-    case .atcInv: m.contains(.skipATCInv)
-    default: false
-    }
+  /// True when mutation `m` is active, which then counts as having changed what the driver
+  /// does (`mutationsApplied`).
+  mutating func applying(_ m: DriverMutation) -> Bool {
+    guard mutated(m) else { return false }
+    mutationsApplied.insert(m)
+    return true
+  }
+
+  /// The mutation that drops `c` wherever the driver issues it (the `skip-*` ones), if active.
+  static func dropper(of c: Command, _ m: Set<DriverMutation>) -> DriverMutation? {
+    let by: DriverMutation? =
+      switch c {
+      case .cfgiSTE: .skipCFGISTE
+      case .cfgiCD: .skipCFGICD
+      case .tlbiNHASID: .skipTLBIASID
+      case .tlbiNHVA, .tlbiS2IPA: .skipTLBIVA
+      case .atcInv: .skipATCInv
+      default: nil
+      }
+    return by.flatMap { m.contains($0) ? $0 : nil }
   }
 
   /// The CMD_SYNC that publishes entry stores and their CFGI (`skip-sync` leaves it out).
   mutating func syncEntries() {
-    if !mutated(.skipSync) { issue(.sync) }
+    if !applying(.skipSync) { issue(.sync) }
   }
 
   /// TLBI_NH_ASID + CMD_SYNC of an ASID the driver freed. With `early-asid-reuse` it is held
   /// back: it is sent at the end of the operation after a later one that wrote a CD (by then
   /// the ASID may have a new owner whose CD is live).
   mutating func invalidateFreedASID(_ asid: UInt16) {
-    guard mutated(.earlyASIDReuse) else { return issue([.tlbiNHASID(vmid: 0, asid: asid), .sync]) }
+    guard applying(.earlyASIDReuse) else { return issue([.tlbiNHASID(vmid: 0, asid: asid), .sync]) }
     deferredASIDInvalidations.append((asid, false))
     note("early-asid-reuse: TLBI_NH_ASID \(asid) held back; ASID \(asid) is free again")
   }

@@ -20,7 +20,7 @@ extension Driver {
       guard let base = streamTable.steAddress(sid) else { continue }
       var entry = steQwords(sid)
       insideWriter = true
-      EntryWriter(kind: .ste, breaks: !mutated(.noBreak)).update(
+      let path = EntryWriter(kind: .ste, breaks: !mutated(.noBreak)).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
         sync: {
@@ -28,6 +28,7 @@ extension Driver {
           syncEntries()
         })
       insideWriter = false
+      if path == .breaking { _ = applying(.noBreak) }
       if options.prefetch { issue(.prefetchConfig(sid: sid, ssid: nil)) }
     }
   }
@@ -84,11 +85,12 @@ extension Driver {
       return m.uniqueSIDs
     }
     insideWriter = true
-    EntryWriter(kind: .cd, breaks: !mutated(.noBreak)).update(
+    let path = EntryWriter(kind: .cd, breaks: !mutated(.noBreak)).update(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
       sync: { syncCD(sids: sids, ssid: ssid, leaf: true) })
     insideWriter = false
+    if path == .breaking { _ = applying(.noBreak) }
   }
 
   /// Writes an all-zero CD if the table exists (`arm_smmu_clear_cd`).
@@ -171,7 +173,7 @@ extension Driver {
     if dom.kind == .paging {
       let table = masters[m.name]!.cdTable!
       let ste = cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0)
-      if mutated(.steBeforeCD) { installSTE(m.name, ste) }
+      if applying(.steBeforeCD) { installSTE(m.name, ste) }
       writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
       if !mutated(.steBeforeCD) { installSTE(m.name, ste) }
     } else {

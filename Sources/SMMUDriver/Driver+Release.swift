@@ -16,7 +16,7 @@ extension Driver {
         d.legacyDetach(name)
       case .perMaster:
         // early-free: the CD table goes while the STE still points at it.
-        let early = d.mutated(.earlyFree) ? d.masters[name]?.cdTable : nil
+        let early = d.masters[name]?.cdTable != nil && d.applying(.earlyFree) ? d.masters[name]?.cdTable : nil
         if let table = early {
           for a in table.allocations { try? d.smmu.free(a.base) }
           d.note("free CD table of \(name): \(table.occupiedBytes) bytes")

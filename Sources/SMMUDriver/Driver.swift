@@ -43,6 +43,9 @@ package struct Driver: Sendable {
   /// TLBI_NH_ASID of freed ASIDs held back by `early-asid-reuse`; `due` once a later
   /// operation wrote a CD (they are issued at the end of the operation after that one).
   var deferredASIDInvalidations: [(asid: UInt16, due: Bool)] = []
+  /// The mutations that changed what the driver did at least once (a mutation that never
+  /// applied leaves the run as it is without it).
+  package internal(set) var mutationsApplied: Set<DriverMutation> = []
   /// A CD store happened in the operation in progress.
   var storedCD = false
 
@@ -126,7 +129,10 @@ package struct Driver: Sendable {
 
   /// Submits one command and logs it in the trace (unless a mutation drops it).
   mutating func issue(_ c: Command) {
-    if !options.mutations.isEmpty, Self.drops(c, options.mutations) { return }
+    if !options.mutations.isEmpty, let m = Self.dropper(of: c, options.mutations) {
+      mutationsApplied.insert(m)
+      return
+    }
     smmu.submit(c)
     pendingItems.append(.command(c))
     // Waiting for a CMD_SYNC behind a command error, Linux's GERROR handler runs.
@@ -203,7 +209,7 @@ package struct Driver: Sendable {
   mutating func ensureStreamTableLeaf(sid: UInt32) {
     guard let leaf = streamTable.ensureLeaf(for: sid, memory: &smmu) else { return }
     let first = UInt32(leaf.leaf.firstIndex)
-    let early = mutated(.l1BeforeL2)
+    let early = applying(.l1BeforeL2)
     if early { store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0) }
     for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s) }
     if !early { store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0) }

@@ -27,30 +27,61 @@ package struct MutationMatrix: Sendable {
   /// mutation -> design -> the walkthroughs catching it (only designs it applies to).
   package let catches: [DriverMutation: [DriverDesign: [Catch]]]
 
-  /// Runs the matrix over `walkthroughs` and `mutations`.
+  /// Runs the matrix over `walkthroughs` and `mutations`. A mutation that never changes what
+  /// the driver does in a walkthrough (`Session.mutationsApplied`, from an unchecked run)
+  /// cannot add a finding there, and is not checked. With `exhaustive` false, each
+  /// (mutation, design) stops at its first catching walkthrough and each check at its first
+  /// new finding (the same survivors, found faster; the kinds listed are the first ones).
   package init(
-    walkthroughs: [Walkthrough] = Walkthrough.all, mutations: [DriverMutation] = DriverMutation.allCases
+    walkthroughs: [Walkthrough] = Walkthrough.all, mutations: [DriverMutation] = DriverMutation.allCases,
+    exhaustive: Bool = true
   ) {
     self.mutations = mutations
     self.walkthroughs = walkthroughs.map(\.name)
     var catches: [DriverMutation: [DriverDesign: [Catch]]] = [:]
-    for m in mutations {
-      for d in Self.designs where m.designs.contains(d) { catches[m, default: [:]][d] = [] }
-    }
-    for w in walkthroughs {
-      let scenario = w.scenario
-      for d in Self.designs {
-        let base = Set(CheckReport(scenario, design: d, compact: nil).findings.map(Self.key))
-        for m in mutations where m.designs.contains(d) {
-          let found = CheckReport(scenario.injecting([m]), design: d, compact: nil).findings
-          let new = found.filter { !base.contains(Self.key($0)) }
+    var baselines: [String: Set<String>] = [:]
+    for d in Self.designs {
+      for m in mutations where m.designs.contains(d) {
+        var list: [Catch] = []
+        for w in walkthroughs where exhaustive || list.isEmpty {
+          let scenario = w.scenario
+          let mutated = scenario.injecting([m])
+          guard
+            Session.run(mutated, design: d, keepingResults: false, each: { _ in }).mutationsApplied.contains(
+              m)
+          else { continue }
+          let key = "\(w.name)|\(d.rawValue)"
+          if baselines[key] == nil {
+            baselines[key] = Set(CheckReport(scenario, design: d, compact: nil).findings.map(Self.key))
+          }
+          let new = Self.newFindings(mutated, design: d, baseline: baselines[key]!, firstOnly: !exhaustive)
           guard !new.isEmpty else { continue }
           let kinds = CheckFinding.Kind.allCases.filter { k in new.contains { $0.kind == k } }.map(\.rawValue)
-          catches[m]![d]!.append(Catch(walkthrough: w.name, kinds: kinds))
+          list.append(Catch(walkthrough: w.name, kinds: kinds))
         }
+        catches[m, default: [:]][d] = list
       }
     }
     self.catches = catches
+  }
+
+  /// The findings of `scenario` checked under `design` that `baseline` lacks (with
+  /// `firstOnly`, the run stops at the operation that gives the first one).
+  static func newFindings(_ scenario: Scenario, design: DriverDesign, baseline: Set<String>, firstOnly: Bool)
+    -> [CheckFinding]
+  {
+    var s = Session(design: design, compact: nil, file: scenario.name)
+    s.expectObjects(of: scenario)
+    s.keepsResults = false
+    s.startChecking()
+    var new: [CheckFinding] = []
+    for line in scenario.lines {
+      let before = s.findings.count
+      s.step(line)
+      new += s.findings.dropFirst(before).filter { !baseline.contains(key($0)) }
+      if firstOnly && !new.isEmpty { break }
+    }
+    return new
   }
 
   /// What identifies a finding across a mutated and an unmutated run.

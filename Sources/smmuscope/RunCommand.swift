@@ -94,8 +94,9 @@ struct WalkthroughsCommand: ParsableCommand {
       print(w.source)
       return
     }
+    let width = max(22, (Walkthrough.all.map(\.name.count).max() ?? 0) + 2)
     for w in Walkthrough.all {
-      print(w.name.padding(toLength: 22, withPad: " ", startingAt: 0) + w.title)
+      print(w.name.padding(toLength: width, withPad: " ", startingAt: 0) + w.title)
     }
   }
 }
