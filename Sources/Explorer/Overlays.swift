@@ -38,9 +38,10 @@ extension ExplorerState {
         lines: Array(lines.dropFirst(top)), more: "j/PgDn scrolls")
     case .walk(let v): drawWalk(&g, v)
     case .walkthroughMenu(let sel):
+      let width = max(24, (Walkthrough.all.map(\.name.count).max() ?? 0) + 6)
       let lines = Walkthrough.all.enumerated().map { i, w in
         [
-          Span(col("\(i + 1). \(w.name)", 24), Style(.accent, bold: i == sel, reverse: i == sel)),
+          Span(col("\(i + 1). \(w.name)", width), Style(.accent, bold: i == sel, reverse: i == sel)),
           Span(w.title, Style(reverse: i == sel)),
         ]
       }

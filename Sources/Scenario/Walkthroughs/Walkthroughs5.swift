@@ -52,6 +52,9 @@ extension Walkthrough {
       say "Try: smmuscope check --walkthrough freeing-tables --mutate early-free: the SMMU can walk into freed memory."
       remove nvme0
       expect ste.0x8.config == abort
+      step "Free the domain"
+      say "Its pages are unmapped (TLBI), then its page table and (legacy) its CD table are freed: no STE points at them any more."
+      free a
       expect hazards == 0
       """)
 

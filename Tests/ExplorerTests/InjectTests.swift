@@ -1,0 +1,27 @@
+import SMMUDriver
+import Scenario
+import Testing
+
+@testable import Explorer
+
+/// `:inject` in the explorer: completion from the mutation table, and the title bar.
+struct InjectTests {
+  @Test func injectCompletesMutationNames() {
+    var s = Fixture.walkthrough()
+    #expect(s.complete("inject skip-cfgi-s") == "inject skip-cfgi-ste ")
+    #expect(s.complete("inject no") == "inject no")
+    #expect(s.status == "completions: none no-break")
+  }
+
+  @Test func theTitleBarShowsActiveMutations() {
+    var s = Fixture.walkthrough()
+    #expect(!s.render().lines[0].contains("inject:"))
+    s.run(line: "inject skip-sync skip-cfgi-cd")
+    #expect(s.render().lines[0].contains("inject: skip-cfgi-cd,skip-sync"))
+    s.run(line: "inject none")
+    #expect(!s.render().lines[0].contains("inject:"))
+    s.run(line: "inject skip-everything")
+    #expect(s.statusIsError)
+    #expect(s.status?.contains("unknown mutation 'skip-everything'") == true)
+  }
+}
