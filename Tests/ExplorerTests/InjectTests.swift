@@ -14,7 +14,7 @@ struct InjectTests {
   }
 
   @Test func theTitleBarShowsActiveMutations() {
-    var s = Fixture.walkthrough()
+    var s = Fixture.walkthrough(width: 160, height: 48)
     #expect(!s.render().lines[0].contains("inject:"))
     s.run(line: "inject skip-sync skip-cfgi-cd")
     #expect(s.render().lines[0].contains("inject: skip-cfgi-cd,skip-sync"))
