@@ -32,4 +32,6 @@ package enum Overlay: Sendable, Hashable {
   case sweep(Int)
   /// One DMA's walk through the hardware.
   case walk(WalkView)
+  /// The kill matrix: the first walkthrough that catches each driver mutation.
+  case mutationMatrix
 }

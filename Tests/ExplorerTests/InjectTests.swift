@@ -4,7 +4,8 @@ import Testing
 
 @testable import Explorer
 
-/// `:inject` in the explorer: completion from the mutation table, and the title bar.
+/// `:inject` in the explorer: completion from the mutation table, the title bar, and the
+/// kill matrix overlay (`M`).
 struct InjectTests {
   @Test func injectCompletesMutationNames() {
     var s = Fixture.walkthrough()
@@ -23,5 +24,17 @@ struct InjectTests {
     s.run(line: "inject skip-everything")
     #expect(s.statusIsError)
     #expect(s.status?.contains("unknown mutation 'skip-everything'") == true)
+  }
+
+  @Test func capitalMOpensTheKillMatrixAndEscClosesIt() {
+    var s = Fixture.walkthrough(width: 160, height: 48)
+    s.press(.char("M"))
+    #expect(s.overlay == .mutationMatrix)
+    let screen = s.render().lines.joined(separator: "\n")
+    #expect(screen.contains("Kill matrix"))
+    for m in DriverMutation.allCases { #expect(screen.contains(m.rawValue), "\(m.rawValue)") }
+    #expect(screen.contains("no survivor") == (s.mutationMatrix?.survivors.isEmpty == true))
+    s.press(.escape)
+    #expect(s.overlay == nil)
   }
 }

@@ -19,6 +19,8 @@ package enum Action: Sendable, Hashable {
   case compare
   /// Opens the chart of what each design costs as masters and PASIDs grow.
   case sweep
+  /// Opens the kill matrix (`smmuscope check --mutations`, first catches only).
+  case mutationMatrix
   case nextStep, previousStep
   case walkthroughMenu
   case zoom

@@ -46,6 +46,9 @@ extension Keymap {
       keys: [.char("S")], label: "S",
       help: "chart each design's cost as masters and PASIDs grow (smmuscope sweep)", action: .sweep),
     Binding(
+      keys: [.char("M")], label: "M", help: "kill matrix: which walkthrough catches each driver mutation",
+      action: .mutationMatrix),
+    Binding(
       keys: [.char(":")], label: ":", help: "command line (the scenario language)", action: .commandLine,
       hint: "command"),
     Binding(keys: [.char("/")], label: "/", help: "filter the log", action: .filter),
