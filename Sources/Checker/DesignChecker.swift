@@ -142,6 +142,9 @@ package struct DesignChecker: Sendable {
     let finalMemory = ev.memoryOnly(op.after.smmu, streams: streams, pages: opPages, morePages: moving)
     var breakAborts: [ProbeTarget: Set<StreamOutcome>] = [:]
     var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool, SMMU)] = []
+    // An invalid-entry abort is the abort a breaking update passes through only once the
+    // operation has stored V=0 somewhere (an install that exposes an invalid entry is not).
+    var broke = false
     for (i, point) in op.points.enumerated() {
       ev.versions.advance()
       switch point.event {
@@ -153,8 +156,11 @@ package struct DesignChecker: Sendable {
       case .store(let address, let value, let old):
         window.append(.init(address: address, value: value, old: old))
       }
+      broke = broke || point.clearsValid
       let r = ev.evaluate(point.state, streams: streams, pages: opPages, window: window)
-      for (t, o) in r where o.memory.isBreakAbort { breakAborts[t, default: []].insert(o.memory) }
+      for (t, o) in r where o.memory.isBreakAbort && (broke || o.memory.config == .abort(nil)) {
+        breakAborts[t, default: []].insert(o.memory)
+      }
       atPoints.append((op.pointLines[i], point.description, r, false, point.state))
     }
     ev.versions.advance()

@@ -51,6 +51,7 @@ struct PointEvaluator {
     var out: [ProbeTarget: TargetOutcomes] = [:]
     var seenLines: [(ConfigCacheKey, ConfigCacheLine)] = []
     var seenTLB: [(TLBKey, TLBEntry)] = []
+    var seenATC: [(UInt32, ATCKey, UInt64)] = []
     let cachesInvalid = state.features.cachesInvalidEntries
     let split = state.streamTableSplit
     for s in streams {
@@ -104,20 +105,26 @@ struct PointEvaluator {
           let po = StreamOutcome(pp, page: page)
           let why = Self.describe(combo, memory: memoryLines)
           if target == nil { target = TargetOutcomes(memory: po) } else { target!.add(po, why) }
+          // An ATS endpoint may fill its ATC with any translation it can get (ATCFill).
+          let fills = ATCFill(state, s, pp, page: page)
+          fills?.note(po, in: &seenATC)
           for (k, e) in Self.tlbVersions(versions, ctx, page: page) {
             let served = po.served(by: e, key: k, page: page)
             if e.root != ctx.root {
               target!.reused.append((served, why.with(tlb: k, e)))
             } else {
               target!.add(served, why.with(tlb: k, e))
+              fills?.note(served, in: &seenATC)
             }
           }
+          fills?.add(versions, to: &target!, po, why)
         }
         if let target { out[ProbeTarget(stream: s, page: page)] = target }
       }
     }
     for (k, l) in seenLines { versions.saw(k, l) }
     for (k, e) in seenTLB { versions.saw(k, e) }
+    for (sid, k, out) in seenATC { versions.saw(atc: sid, k, output: out) }
     return out
   }
 
@@ -129,32 +136,43 @@ struct PointEvaluator {
     _ footprint: Footprint,
     _ out: inout [ProbeTarget: TargetOutcomes], _ seenLines: inout [(ConfigCacheKey, ConfigCacheLine)]
   ) {
-    let relevant = window.filter { st in
-      footprint.addresses.contains(st.address)
-        || (!pages.isEmpty && state.memory.purpose(containing: st.address) == .pageTable)
+    // The configuration reads only what its footprint lists; a page's walk may read any
+    // page-table qword.
+    let forConfig = window.filter { footprint.addresses.contains($0.address) }
+    var walked: Set<UInt64> = []
+    if window.contains(where: { state.memory.purpose(containing: $0.address) == .pageTable }) {
+      for page in pages { walked.formUnion(state.readAddresses(s.transaction(page))) }
     }
-    guard !relevant.isEmpty else { return }
-    let views = StoreWindow.views(relevant, limit: comboLimit, bounded: &bounded)
+    let forPages =
+      pages.isEmpty
+      ? []
+      : window.filter { st in
+        footprint.addresses.contains(st.address) || walked.contains(st.address)
+      }
+    guard !forConfig.isEmpty || !forPages.isEmpty else { return }
     let cachesInvalid = state.features.cachesInvalidEntries
-    for view in views where !view.isEmpty {
-      let why = Witness(
-        parts: [
-          "not yet visible: "
-            + view.sorted(by: { $0.key < $1.key }).map {
-              "\(state.describeEntry(at: $0.key)) at \(hex($0.key)) still \(hex($0.value))"
-            }
-            .joined(separator: ", ")
-        ])
+    func witness(_ view: [UInt64: UInt64]) -> Witness {
+      Witness(parts: [
+        "not yet visible: "
+          + view.sorted(by: { $0.key < $1.key }).map {
+            "\(state.describeEntry(at: $0.key)) still \(hex($0.value))"
+          }.joined(separator: ", ")
+      ])
+    }
+    for view in StoreWindow.views(forConfig, limit: comboLimit, bounded: &bounded) where !view.isEmpty {
       let p = state.probe(s.transaction(0), unseen: view)
       probes += 1
       if !p.configError || cachesInvalid {
         for l in p.lines where !l.cached { seenLines.append((l.key, l.line)) }
       }
-      out[ProbeTarget(stream: s, page: nil)]?.add(StreamOutcome(p, page: nil), why)
+      out[ProbeTarget(stream: s, page: nil)]?.add(StreamOutcome(p, page: nil), witness(view))
+    }
+    guard !forPages.isEmpty else { return }
+    for view in StoreWindow.views(forPages, limit: comboLimit, bounded: &bounded) where !view.isEmpty {
       for page in pages {
         let pp = state.probe(s.transaction(page), unseen: view)
         probes += 1
-        out[ProbeTarget(stream: s, page: page)]?.add(StreamOutcome(pp, page: page), why)
+        out[ProbeTarget(stream: s, page: page)]?.add(StreamOutcome(pp, page: page), witness(view))
       }
     }
   }

@@ -12,37 +12,49 @@ enum StoreWindow {
 
   /// Every way the SMMU may see `stores`: for each address, one of the values it held from
   /// the window's start to now. A view maps each address whose value is not yet visible to
-  /// the value seen; the empty view is memory as it is. At most `limit` views (then
-  /// `bounded`).
+  /// the value seen; the empty view is memory as it is. Views with fewer stores unseen come
+  /// first; at most `limit` (then `bounded`).
   static func views(_ stores: [Store], limit: Int, bounded: inout Bool) -> [[UInt64: UInt64]] {
     var order: [UInt64] = []
-    var values: [UInt64: [UInt64]] = [:]
+    var earlier: [UInt64: [UInt64]] = [:]
+    var current: [UInt64: UInt64] = [:]
     for s in stores {
-      if values[s.address] == nil {
+      if earlier[s.address] == nil {
         order.append(s.address)
-        values[s.address] = [s.old]
+        earlier[s.address] = [s.old]
+      } else {
+        earlier[s.address]!.append(current[s.address]!)
       }
-      values[s.address]!.append(s.value)
+      current[s.address] = s.value
+    }
+    // The values each address may still show: those before its newest, without repeats.
+    let choices: [(UInt64, [UInt64])] = order.compactMap { a in
+      var seen: Set<UInt64> = [current[a]!]
+      let values = earlier[a]!.filter { seen.insert($0).inserted }
+      return values.isEmpty ? nil : (a, values)
     }
     var views: [[UInt64: UInt64]] = [[:]]
-    for a in order {
-      let history = values[a]!
-      let current = history.last!
-      var next: [[UInt64: UInt64]] = []
-      for v in views {
-        next.append(v)
-        var tried: Set<UInt64> = [current]
-        for earlier in history.dropLast() where tried.insert(earlier).inserted {
-          var w = v
-          w[a] = earlier
-          next.append(w)
+    func add(_ start: Int, _ left: Int, _ view: [UInt64: UInt64]) -> Bool {
+      if left == 0 {
+        guard views.count < limit else { return false }
+        views.append(view)
+        return true
+      }
+      guard start < choices.count else { return true }
+      for i in start..<choices.count {
+        for v in choices[i].1 {
+          var w = view
+          w[choices[i].0] = v
+          if !add(i + 1, left - 1, w) { return false }
         }
       }
-      if next.count > limit {
+      return true
+    }
+    for k in 1...max(1, choices.count) where !choices.isEmpty {
+      if !add(0, k, [:]) {
         bounded = true
-        next = Array(next.prefix(limit))
+        break
       }
-      views = next
     }
     return views
   }

@@ -126,6 +126,11 @@ package struct StreamOutcome: Sendable, Hashable, CustomStringConvertible {
     StreamOutcome(config: config, page: page, result: .output(entry.outputPage | (page & key.offsetMask)))
   }
 
+  /// The same context with the page served by an ATC entry holding `outputPage`.
+  func served(atc outputPage: UInt64, page: UInt64) -> StreamOutcome {
+    StreamOutcome(config: config, page: page, result: .output(outputPage | (page & 0xFFF)))
+  }
+
   private static func masked(_ q: EntryQwords, _ m: EntryQwords) -> EntryQwords {
     var r = EntryQwords()
     for i in 0..<8 { r[i] = q[i] & m[i] }

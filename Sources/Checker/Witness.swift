@@ -11,6 +11,8 @@ struct Witness: Sendable, CustomStringConvertible {
   /// The TLB entry that served the page.
   var tlb: TLBKey?
   var tlbEntry: TLBEntry?
+  /// The ATC entry that served the page (an ATS endpoint's), if any.
+  var atc: (sid: UInt32, key: ATCKey)?
 
   /// This state with a TLB entry serving the page.
   func with(tlb k: TLBKey, _ e: TLBEntry) -> Witness {
@@ -30,6 +32,7 @@ struct Witness: Sendable, CustomStringConvertible {
 
   /// The commands that would have dropped what this state holds.
   var missing: String? {
+    if let a = atc { return InvalidationScope.droppedBy(sid: a.sid, a.key) }
     if let k = keys.first { return InvalidationScope.droppedBy(k) }
     if let t = tlb { return InvalidationScope.droppedBy(t) }
     return nil

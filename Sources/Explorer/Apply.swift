@@ -41,6 +41,9 @@ extension ExplorerState {
     case .sweep:
       if sweep == nil { sweep = Sweep(masters: [1, 2, 4, 8, 16, 32, 64], pasids: [0, 4]) }
       overlay = .sweep(0)
+    case .mutationMatrix:
+      if mutationMatrix == nil { mutationMatrix = MutationMatrix(exhaustive: false) }
+      overlay = .mutationMatrix
     case .walkthroughMenu: overlay = .walkthroughMenu(0)
     case .findings: showFindings()
     case .write: overlay = .writeFile("smmuscope-session.scn")

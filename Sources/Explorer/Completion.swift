@@ -11,6 +11,8 @@ extension ExplorerState {
     var candidates: [String]
     if words.count == 1 {
       candidates = Verb.names
+    } else if words[0] == "inject" {
+      candidates = ["none"] + DriverMutation.names
     } else if words[0] == "smmu" {
       // The settings, from the settings table, and the words they take.
       candidates = SMMUSetting.all.map(\.name)

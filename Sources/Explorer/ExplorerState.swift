@@ -29,6 +29,8 @@ package struct ExplorerState: Sendable {
   package var zoomed = false
   /// The sweep behind the `S` chart, run once on first use (it does not depend on the session).
   package internal(set) var sweep: Sweep?
+  /// The kill matrix behind `M`, run once on first use (first catches only).
+  package internal(set) var mutationMatrix: MutationMatrix?
   package var width: Int
   package var height: Int
   package var glyphs: Glyphs
@@ -70,7 +72,7 @@ package struct ExplorerState: Sendable {
     case .commandLine: .commandLine
     case .filter, .writeFile: .textPrompt
     case .walkthroughMenu: .menu
-    case .raw, .compare: .popup
+    case .raw, .compare, .mutationMatrix: .popup
     case .sweep: .scrollPopup
     case .help: .helpScreen
     case .walk: .walkView

@@ -23,7 +23,7 @@ extension ExplorerState {
       // Any character closes the help, as well as its bound keys.
       if case .char = key { overlay = nil }
       if action == .cancel { overlay = nil }
-    case .raw, .compare:
+    case .raw, .compare, .mutationMatrix:
       if action == .cancel { overlay = nil }
     case .findings(let l): updateFindings(l, action)
     case .sweep(let top):

@@ -38,10 +38,15 @@ extension ExplorerState {
         lines: Array(lines.dropFirst(top)), more: "j/PgDn scrolls")
     case .walk(let v): drawWalk(&g, v)
     case .findings(let l): drawFindings(&g, l)
+    case .mutationMatrix:
+      drawPopup(
+        &g, title: "Kill matrix: first walkthrough catching each mutation (\(Keymap.popup.hintText()))",
+        lines: mutationMatrixLines)
     case .walkthroughMenu(let sel):
+      let width = max(24, (Walkthrough.all.map(\.name.count).max() ?? 0) + 6)
       let lines = Walkthrough.all.enumerated().map { i, w in
         [
-          Span(col("\(i + 1). \(w.name)", 24), Style(.accent, bold: i == sel, reverse: i == sel)),
+          Span(col("\(i + 1). \(w.name)", width), Style(.accent, bold: i == sel, reverse: i == sel)),
           Span(w.title, Style(reverse: i == sel)),
         ]
       }
@@ -78,6 +83,28 @@ extension ExplorerState {
 
   /// The help screen: the current mode's keymap.
   var helpLines: [[Span]] { screenKeymap.helpLines }
+
+  /// One row per mutation and design it applies to: the first walkthrough that catches it.
+  var mutationMatrixLines: [[Span]] {
+    guard let m = mutationMatrix else { return [] }
+    var lines: [[Span]] = []
+    for mutation in m.mutations {
+      for d in MutationMatrix.designs {
+        guard let list = m.catches[mutation]?[d] else { continue }
+        let caught =
+          list.first.map { "\($0.walkthrough) (\($0.kinds.joined(separator: ", ")))" } ?? "SURVIVES"
+        lines.append([
+          Span(col(mutation.rawValue, 18), Style(.accent)), Span(col(d.rawValue, 12), Style(.dim)),
+          Span(caught, Style(list.isEmpty ? .bad : .normal)),
+        ])
+      }
+    }
+    let s = m.survivors.count
+    lines.append([
+      Span(s == 0 ? "no survivor" : "\(s) survivor\(s == 1 ? "" : "s")", Style(s == 0 ? .good : .bad))
+    ])
+    return lines
+  }
 
   /// The selected STE (stream pane) or CD (CD pane): decoded fields and raw qwords.
   var rawLines: [[Span]] {

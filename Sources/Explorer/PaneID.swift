@@ -34,4 +34,6 @@ package enum Overlay: Sendable, Hashable {
   case walk(WalkView)
   /// The checker's findings, with the selected one.
   case findings(FindingsList)
+  /// The kill matrix: the first walkthrough that catches each driver mutation.
+  case mutationMatrix
 }

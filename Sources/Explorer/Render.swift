@@ -45,6 +45,8 @@ extension ExplorerState {
     } else if let w = walkthrough {
       t += "  walkthrough: \(w.name) step \(stepIndex + 1)/\(stepCount)"
     }
+    let injected = session.options.mutations
+    if !injected.isEmpty { t += "  inject: " + injected.sorted().map(\.rawValue).joined(separator: ",") }
     if let tl = timeline {
       t =
         " smmuscope  import: \(tl.result.tracePath.split(separator: "/").last ?? "")  step \(tl.index)/\(tl.count)"

@@ -20,7 +20,8 @@ extension Driver {
         cmds.append(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf))
       }
     }
-    issue(cmds + [.sync])
+    issue(cmds)
+    syncEntries()
   }
 
   /// Finalise: s1cdmax and stall from the first master, the domain's CD table, CD 0.
@@ -35,7 +36,8 @@ extension Driver {
       "allocate \(dom.legacyCDTable!.format.rawValue) CD table for domain \(name) (s1cdmax \(m.ssidBits) from \(m.name))"
     )
     domains[name] = dom
-    try legacyWriteCD(name, 0, .install(legacyS1CD(dom)))
+    // ste-before-cd: legacyAttach writes CD 0 once the STE points at the table.
+    if !applying(.steBeforeCD) { try legacyWriteCD(name, 0, .install(legacyS1CD(dom))) }
   }
 
   func legacyS1CD(_ dom: Domain) -> ContextDescriptor {
@@ -97,7 +99,8 @@ extension Driver {
         put(&self, 0, S.v.mask | S.config.set(0, cfg.rawValue))
         put(&self, 1, S.shcfg.set(0, S.shcfgIncoming))
         put(&self, 2, 0)
-        issue([.cfgiSTE(sid: sid, leaf: true), .sync])
+        issue(.cfgiSTE(sid: sid, leaf: true))
+        syncEntries()
         continue
       }
       var q0 = S.v.mask
@@ -124,9 +127,11 @@ extension Driver {
       }
       if m.atsEnabled { q1 = S.eats.set(q1, S.eatsTrans) }
       if dom.kind == .paging || q1 != cur[1] { put(&self, 1, q1) }
-      issue([.cfgiSTE(sid: sid, leaf: true), .sync])
+      issue(.cfgiSTE(sid: sid, leaf: true))
+      syncEntries()
       put(&self, 0, q0)
-      issue([.cfgiSTE(sid: sid, leaf: true), .sync])
+      issue(.cfgiSTE(sid: sid, leaf: true))
+      syncEntries()
       if options.prefetch { issue([.prefetchConfig(sid: sid, ssid: nil)]) }
     }
   }
@@ -187,6 +192,11 @@ extension Driver {
     master.atsEnabled = dom.kind != .identity && master.atsSupported
     masters[m.name] = master
     legacyInstallSTE(master)
+    // ste-before-cd: CD 0 is written where finalise wrote it, before the master joins the
+    // domain's list (its CFGI_CD reach no device), but after the STE points at the table.
+    if first, dom.kind == .paging, mutated(.steBeforeCD), let fresh = domains[dom.name] {
+      try legacyWriteCD(dom.name, 0, .install(legacyS1CD(fresh)))
+    }
     if var d = domains[dom.name] {
       d.devices.append(MasterDomain(master: m.name, ssid: 0))
       domains[dom.name] = d
@@ -251,7 +261,7 @@ extension Driver {
       domains[ridName]?.legacySVABinds[mmName] = nil
       try legacyWriteCD(ridName, pasid, .remove)
       if !mm.released {
-        issue([.tlbiNHASID(vmid: 0, asid: mm.cpuASID), .sync])
+        invalidateFreedASID(mm.cpuASID)
         legacyATCInvalidateDomain(ridName, ssid: pasid)
       }
       if !domains.values.contains(where: { $0.legacySVABinds[mmName] != nil }) {

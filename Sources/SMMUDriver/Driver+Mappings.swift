@@ -75,12 +75,16 @@ extension Driver {
       // each of them copy the mapping list.)
       let emptyTables = try Self.emptyTables(
         under: chunks, in: d.pageTable(of: domain)!, smmu: d.smmu, domain: domain)
+      let early = d.mutated(.earlyFree)
       for c in chunks {
         if emptyTables.contains(c.iova) {
+          if early { _ = d.applying(.earlyFree) }
           // arm_lpae_init_pte: the old (empty) table is unmapped and freed first, with a
           // walk-cache flush (TLBI leaf=0 per 4 KiB + sync, then ATC).
           d.trace.pageTableWrites +=
-            d.editPageTable(of: domain) { t, smmu in t.removeTable(iova: c.iova, size: c.size, smmu: &smmu) }
+            d.editPageTable(of: domain) { t, smmu in
+              t.removeTable(iova: c.iova, size: c.size, smmu: &smmu, freeFirst: early)
+            }
             ?? 0
           if let dom = d.domains[domain] { d.flushWalk(dom, iova: c.iova, size: c.size) }
         }
@@ -151,7 +155,10 @@ extension Driver {
           editPageTable(of: domain) { t, smmu in t.unmap(iova: c.iova, size: c.size, smmu: &smmu) } ?? false
       case .table:
         // A table under a block-sized unmap: cleared and freed whole, its walks flushed.
-        _ = editPageTable(of: domain) { t, smmu in t.removeTable(iova: c.iova, size: c.size, smmu: &smmu) }
+        let early = applying(.earlyFree)
+        _ = editPageTable(of: domain) { t, smmu in
+          t.removeTable(iova: c.iova, size: c.size, smmu: &smmu, freeFirst: early)
+        }
         if let dom = domains[domain] { flushWalk(dom, iova: c.iova, size: c.size) }
         done = true
       case .empty: break
@@ -172,8 +179,9 @@ extension Driver {
       let first = run.leaves[0]
       let span = Self.atcSpan(
         iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
+      if applying(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
       invalidateTLB(dom, run.leaves, leaf: true)
-      invalidateATC(of: dom, address: span.address, size: span.size)
+      if !mutated(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
     }
     if let refused {
       let unmapped = runs.reduce(0) { $0 + UInt64($1.leaves.count) * $1.size }
@@ -299,7 +307,7 @@ extension Driver {
           d.writeCDEntry(md.master, md.ssid, cd)
         }
       }
-      d.issue([.tlbiNHASID(vmid: 0, asid: old), .sync])
+      d.invalidateFreedASID(old)
     }
   }
 
@@ -326,7 +334,7 @@ extension Driver {
         d.note("free CD table of \(domain): \(t.occupiedBytes) bytes")
       }
       if dom.kind == .sva && d.options.design == .perMaster, let asid = dom.asid {
-        d.issue([.tlbiNHASID(vmid: 0, asid: asid), .sync])
+        d.invalidateFreedASID(asid)
       }
       if let asid = dom.asid, d.asids[asid] == domain { d.freeASID(asid) }
       if let vmid = dom.vmid { d.freeVMID(vmid) }

@@ -21,14 +21,15 @@ extension Driver {
       var entry = steQwords(sid)
       insideWriter = true
       barrier()
-      EntryWriter(kind: .ste).update(
+      let path = EntryWriter(kind: .ste, breaks: !mutated(.noBreak)).update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
         sync: {
           issue(.cfgiSTE(sid: sid, leaf: true))
-          issue(.sync)
+          syncEntries()
         })
       insideWriter = false
+      if path == .breaking { _ = applying(.noBreak) }
       if options.prefetch { issue(.prefetchConfig(sid: sid, ssid: nil)) }
     }
   }
@@ -41,7 +42,7 @@ extension Driver {
   /// `syncCD` for a master's unique SIDs.
   mutating func syncCD(sids: [UInt32], ssid: UInt32, leaf: Bool) {
     for sid in sids { issue(.cfgiCD(sid: sid, ssid: ssid, leaf: leaf)) }
-    issue(.sync)
+    syncEntries()
   }
 
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
@@ -87,11 +88,12 @@ extension Driver {
     }
     insideWriter = true
     barrier()
-    EntryWriter(kind: .cd).update(
+    let path = EntryWriter(kind: .cd, breaks: !mutated(.noBreak)).update(
       entry: &entry, target: target.qwords,
       store: { i, v in store(base + UInt64(i * 8), v, target: .cd, ssid: ssid, table: owner, qword: i) },
       sync: { syncCD(sids: sids, ssid: ssid, leaf: true) })
     insideWriter = false
+    if path == .breaking { _ = applying(.noBreak) }
   }
 
   /// Writes an all-zero CD if the table exists (`arm_smmu_clear_cd`).
@@ -172,9 +174,11 @@ extension Driver {
     let ats = prepare(m.name, domain: dom.name, ssid: 0, cdNeedsATS: false)
     guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
     if dom.kind == .paging {
-      writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
       let table = masters[m.name]!.cdTable!
-      installSTE(m.name, cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0))
+      let ste = cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0)
+      if applying(.steBeforeCD) { installSTE(m.name, ste) }
+      writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
+      if !mutated(.steBeforeCD) { installSTE(m.name, ste) }
     } else {
       installSTE(
         m.name,

@@ -15,11 +15,17 @@ extension Driver {
         if let rid = m.ridDomain { d.note("release \(name): detach from \(rid)") }
         d.legacyDetach(name)
       case .perMaster:
+        // early-free: the CD table goes while the STE still points at it.
+        let early = d.masters[name]?.cdTable != nil && d.applying(.earlyFree) ? d.masters[name]?.cdTable : nil
+        if let table = early {
+          for a in table.allocations { try? d.smmu.free(a.base) }
+          d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
+        }
         if let after = d.masters[name] {
           d.attachDomainSTE(name, identity: false, oldDomain: after.ridDomain)
           d.masters[name]?.ridDomain = nil
         }
-        if let table = d.masters[name]?.cdTable {
+        if early == nil, let table = d.masters[name]?.cdTable {
           for a in table.allocations { try? d.smmu.free(a.base) }
           d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
         }

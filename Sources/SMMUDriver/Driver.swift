@@ -5,7 +5,8 @@ import SMMUModel
 /// operation returns an `OperationTrace`; driver errors are returned in the trace (the
 /// state is left as upstream leaves it), never thrown.
 package struct Driver: Sendable {
-  package let options: DriverOptions
+  /// The design and options; `inject(_:)` changes the mutations between operations.
+  package internal(set) var options: DriverOptions
   package internal(set) var smmu: SMMU
   package internal(set) var streamTable: StreamTable
   package internal(set) var masters: [String: Master] = [:]
@@ -39,6 +40,14 @@ package struct Driver: Sendable {
   /// this counts stores to STEs/CDs that did not (must stay 0 for per-master).
   package internal(set) var storesOutsideWriter = 0
   var insideWriter = false
+  /// TLBI_NH_ASID of freed ASIDs held back by `early-asid-reuse`; `due` once a later
+  /// operation wrote a CD (they are issued at the end of the operation after that one).
+  var deferredASIDInvalidations: [(asid: UInt16, due: Bool)] = []
+  /// The mutations that changed what the driver did at least once (a mutation that never
+  /// applied leaves the run as it is without it).
+  package internal(set) var mutationsApplied: Set<DriverMutation> = []
+  /// A CD store happened in the operation in progress.
+  var storedCD = false
 
   /// Creates the driver, allocates and programs the stream table, enables the SMMU, and
   /// issues the reset-time invalidations (CFGI_ALL, TLBI_NSNH_ALL, each + sync).
@@ -77,11 +86,14 @@ package struct Driver: Sendable {
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
     pendingItems.removeAll(keepingCapacity: true)
+    let heldBack = deferredASIDInvalidations.count
+    storedCD = false
     do {
       try body(&self)
     } catch {
       trace.error = error
     }
+    if heldBack > 0 { settleDeferredASIDInvalidations(heldBack) }
     smmu.settle()
     // Moved out, not copied.
     var t = OperationTrace()
@@ -102,6 +114,7 @@ package struct Driver: Sendable {
   ) {
     guard let w = try? smmu.write(address, value, writer: "driver") else { return }
     if !insideWriter && (target == .ste || target == .cd) { storesOutsideWriter += 1 }
+    if target == .cd { storedCD = true }
     pendingItems.append(
       .write(
         TraceWrite(
@@ -114,11 +127,11 @@ package struct Driver: Sendable {
     for c in commands { issue(c) }
   }
 
-  /// Submits one command and logs it in the trace (unless an injected bug drops it).
+  /// Submits one command and logs it in the trace (unless a mutation drops it).
   mutating func issue(_ c: Command) {
-    if !options.injectedBugs.isEmpty {
-      if case .cfgiCD = c, options.injectedBugs.contains(.skipCFGICD) { return }
-      if case .tlbiNHASID = c, options.injectedBugs.contains(.skipTLBIASID) { return }
+    if !options.mutations.isEmpty, let m = Self.dropper(of: c, options.mutations) {
+      mutationsApplied.insert(m)
+      return
     }
     smmu.submit(c)
     pendingItems.append(.command(c))
@@ -196,9 +209,11 @@ package struct Driver: Sendable {
   mutating func ensureStreamTableLeaf(sid: UInt32) {
     guard let leaf = streamTable.ensureLeaf(for: sid, memory: &smmu) else { return }
     let first = UInt32(leaf.leaf.firstIndex)
+    let early = applying(.l1BeforeL2)
+    if early { store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0) }
     for s in first..<(first + (1 << UInt32(StreamTable.split))) { initialiseSTE(sid: s) }
     barrier()
-    store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0)
+    if !early { store(leaf.descriptorAddress, leaf.descriptor, target: .l1std, sid: sid, qword: 0) }
   }
 
   /// The TCR fields Linux's stage-1 finalise puts in CDs on this SMMU.

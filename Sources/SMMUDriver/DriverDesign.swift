@@ -16,27 +16,20 @@ package struct DriverOptions: Sendable, Hashable {
   /// Issue PREFETCH_CFG after an STE write (upstream does unless ARM_SMMU_OPT_SKIP_PREFETCH).
   package var prefetch: Bool
 
-  /// Deliberate bugs, for showing what the hazard detector catches.
-  package var injectedBugs: Set<InjectedBug>
+  /// Deliberate changes to the driver's steps (`inject NAME`), for showing what the checker
+  /// and the hazard detector catch. Empty: the driver does what Linux does.
+  package var mutations: Set<DriverMutation>
 
   package init(
     design: DriverDesign = .perMaster, compactCDTables: Bool = false, prefetch: Bool = true,
-    injectedBugs: Set<InjectedBug> = []
+    mutations: Set<DriverMutation> = []
   ) {
     self.design = design
     self.compactCDTables = compactCDTables
     self.prefetch = prefetch
-    self.injectedBugs = injectedBugs
+    self.mutations = mutations
   }
 
   /// "legacy", "per-master", "per-master+compact".
   package var label: String { design.rawValue + (compactCDTables ? "+compact" : "") }
-}
-
-/// A deliberate driver bug.
-package enum InjectedBug: String, Sendable, Hashable, CaseIterable {
-  /// CD syncs send CMD_SYNC without the CFGI_CD commands.
-  case skipCFGICD = "skip-cfgi-cd"
-  /// ASID changes and domain frees skip the TLBI of the old ASID.
-  case skipTLBIASID = "skip-tlbi-asid"
 }

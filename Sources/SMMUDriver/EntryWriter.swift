@@ -44,8 +44,14 @@ package struct EntryWriter: Sendable {
   }
 
   package let kind: Kind
+  /// False (the `no-break` mutation): an update that needs the breaking sequence is written
+  /// in place instead, qword 0 to 7, then one sync.
+  package let breaks: Bool
 
-  package init(kind: Kind) { self.kind = kind }
+  package init(kind: Kind, breaks: Bool = true) {
+    self.kind = kind
+    self.breaks = breaks
+  }
 
   /// Bits the hardware uses in `entry`.
   package func used(_ entry: EntryQwords) -> EntryQwords {
@@ -152,6 +158,9 @@ package struct EntryWriter: Sendable {
       set(target, critical, 1)
       set(target, 0, 8)
       return Outcome(path: .hitless, criticalQword: critical, steps: steps)
+    case _ where !breaks:
+      set(target, 0, 8)
+      return Outcome(path: .breaking, criticalQword: nil, steps: steps)
     default:
       unusedUpdate[0] = 0
       set(unusedUpdate, 0, 1)

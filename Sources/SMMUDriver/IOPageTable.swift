@@ -126,7 +126,11 @@ package struct IOPageTable: Sendable, Hashable {
   /// Clears the table descriptor in the slot of a `size` leaf at `iova` and frees the table
   /// under it and its sub-tables (io-pgtable's unmap of a table, before a block replaces it
   /// or when an unmap covers it whole). Its leaves must be unmapped already. Returns the store.
-  package mutating func removeTable(iova: UInt64, size: UInt64, smmu: inout SMMU) -> Int {
+  /// With `freeFirst` (the `early-free` mutation) the tables are freed before the descriptor
+  /// pointing at them is cleared.
+  package mutating func removeTable(iova: UInt64, size: UInt64, smmu: inout SMMU, freeFirst: Bool = false)
+    -> Int
+  {
     var table = root.base
     let target = Self.level(ofSize: size)
     for level in 0..<target {
@@ -136,7 +140,7 @@ package struct IOPageTable: Sendable, Hashable {
     }
     let slot = table + UInt64(PageTableFormat.index(iova, level: target) * 8)
     var doomed = [((try? smmu.read(slot)) ?? 0) & PageTableFormat.addressMask]
-    _ = try? smmu.write(slot, 0, writer: "pgtable")
+    if !freeFirst { _ = try? smmu.write(slot, 0, writer: "pgtable") }
     var i = 0
     while i < doomed.count {
       for e in 0..<512 {
@@ -148,6 +152,7 @@ package struct IOPageTable: Sendable, Hashable {
       i += 1
     }
     for t in doomed { try? smmu.free(t) }
+    if freeFirst { _ = try? smmu.write(slot, 0, writer: "pgtable") }
     tables.removeAll { doomed.contains($0.base) }
     let start = iova & ~(size - 1)
     for k in mappings.keys where k >= start && k - start < size { mappings[k] = nil }

@@ -15,6 +15,15 @@ package struct CacheVersions: Sendable {
   private var config: [ConfigCacheKey: [Seen<ConfigCacheLine>]] = [:]
   /// TLB versions, by key (each remembers the table root it was walked from).
   private var tlb: [TLBKey: [Seen<TLBEntry>]] = [:]
+  /// ATC versions of ATS endpoints, by SID and key: the output page a translated
+  /// transaction could have filled (IHI 0070 §3.9: ATC_INV drops them once a sync completes).
+  private var atc: [ATCSlot: [Seen<UInt64>]] = [:]
+
+  /// One ATC entry's place: the endpoint's SID and the entry's key.
+  struct ATCSlot: Sendable, Hashable {
+    let sid: UInt32
+    let key: ATCKey
+  }
   /// Invalidations consumed and not yet completed, with the point that consumed them.
   private(set) var pending: [(command: Command, point: Int)] = []
   /// The current observation point.
@@ -33,6 +42,16 @@ package struct CacheVersions: Sendable {
   /// Notes that a walk at the current point could fill the TLB with `entry` at `key`.
   package mutating func saw(_ key: TLBKey, _ entry: TLBEntry) {
     Self.note(&tlb[key, default: []], entry, now)
+  }
+
+  /// Notes that an ATS translation at the current point could fill `sid`'s ATC with `output`.
+  package mutating func saw(atc sid: UInt32, _ key: ATCKey, output: UInt64) {
+    Self.note(&atc[ATCSlot(sid: sid, key: key), default: []], output, now)
+  }
+
+  /// The output pages `sid`'s ATC may hold for `key`, oldest first.
+  package func atcVersions(sid: UInt32, _ key: ATCKey) -> [UInt64] {
+    atc[ATCSlot(sid: sid, key: key)]?.map(\.value) ?? []
   }
 
   private static func note<V>(_ list: inout [Seen<V>], _ value: V, _ now: Int) {
@@ -64,6 +83,12 @@ package struct CacheVersions: Sendable {
       for key in Array(tlb.keys) where c.invalidates(key) {
         tlb[key]!.removeAll { $0.last < point }
         if tlb[key]!.isEmpty { tlb[key] = nil }
+      }
+      if case .atcInv = c {
+        for slot in Array(atc.keys) where c.invalidates(atcOf: slot.sid, slot.key) {
+          atc[slot]!.removeAll { $0.last < point }
+          if atc[slot]!.isEmpty { atc[slot] = nil }
+        }
       }
     }
     pending.removeAll()

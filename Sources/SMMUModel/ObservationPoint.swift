@@ -19,6 +19,15 @@ package struct ObservationPoint: Sendable {
   /// The SMMU just after the event (its own `observations` off).
   package let state: SMMU
 
+  /// True for a store of V=0 into qword 0 of an STE or CD, or into an L1 descriptor (the
+  /// first step of a breaking update).
+  package var clearsValid: Bool {
+    guard case .store(let address, let value, _) = event, value & 1 == 0,
+      let p = state.memory.purpose(containing: address)
+    else { return false }
+    return p == .streamTableL1 || p == .cdTableL1 || (SMMU.holdsEntries(p) && address & 63 == 0)
+  }
+
   /// "after the store of q1 of STE sid 0x10", "after CMD_SYNC", ...
   package var description: String {
     switch event {

@@ -46,6 +46,13 @@ extension SMMU {
     return s
   }
 
+  /// The memory addresses `t`'s lookup and walk read now, with nothing cached (the walk is
+  /// recorded, so this costs more than a probe).
+  package func readAddresses(_ t: Transaction) -> [UInt64] {
+    let r = resolve(t, useCaches: false, recordWalk: true)
+    return r.lookup.walkBox?.value.steps.compactMap(\.address) ?? []
+  }
+
   /// Evaluates `t` as if the configuration cache held exactly `cached` and the TLB exactly
   /// `tlbEntries`: structures not in `cached` are fetched from memory as it is now. Nothing
   /// changes: no counter, event, cache fill or stall.

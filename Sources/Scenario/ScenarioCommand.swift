@@ -45,6 +45,9 @@ package enum ScenarioCommand: Sendable, Hashable {
   case begin(String)
   /// `end`: closes the operation `begin` opened.
   case end
+  /// `inject NAME...`: these driver mutations are active from this line on, besides those
+  /// already active; `inject none` (an empty list) clears them all.
+  case inject([DriverMutation])
 
   /// Commands that change the model (as opposed to narration and assertions): the verb
   /// table's `isAction`.
@@ -78,6 +81,7 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .transition: "transition"
     case .begin: "begin"
     case .end: "end"
+    case .inject: "inject"
     }
   }
 }

@@ -153,6 +153,28 @@ extension ScenarioParser {
     }
   }
 
+  /// What `inject` accepts: none or a mutation's name.
+  static var mutationNames: String { (["none"] + DriverMutation.names).joined(separator: ", ") }
+
+  /// `inject NAME...` (`DriverMutation`) or `inject none`.
+  func parseInject(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    let first = try c.word("a mutation (\(Self.mutationNames))")
+    if first.text == "none" {
+      if let extra = c.next() { throw F(column: extra.column, message: "inject none takes nothing after it") }
+      return .inject([])
+    }
+    var out: [DriverMutation] = []
+    var t: Token? = first
+    while let k = t {
+      guard let m = DriverMutation(rawValue: k.text) else {
+        throw F(column: k.column, message: "unknown mutation '\(k.text)' (\(Self.mutationNames))")
+      }
+      if !out.contains(m) { out.append(m) }
+      t = c.next()
+    }
+    return .inject(out)
+  }
+
   /// `smmuen 0|1`.
   func parseSMMUEN(_ c: inout Cursor) throws(F) -> ScenarioCommand {
     .smmuEnable(try c.number(max: 1) == 1)

@@ -45,6 +45,11 @@ package struct Session: Sendable {
   package internal(set) var lastFindings: [CheckFinding] = []
   /// The operation being observed for the checker.
   var observed: ObservedOperation?
+  /// Mutations that changed what drivers replaced by a `design` or `smmu` line did.
+  var earlierMutationsApplied: Set<DriverMutation> = []
+
+  /// The mutations that changed what the driver did at some point of the run.
+  package var mutationsApplied: Set<DriverMutation> { earlierMutationsApplied.union(driver.mutationsApplied) }
 
   /// A session on the defaults (per-master), or on a forced design.
   package init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
@@ -160,11 +165,14 @@ package struct Session: Sendable {
     checkBefore(line)
     switch line.command {
     case .design(let d, let compact):
-      options = DriverOptions(design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact)
+      options = DriverOptions(
+        design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact, mutations: options.mutations)
+      earlierMutationsApplied.formUnion(driver.mutationsApplied)
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
     case .smmu(let s):
       s.apply(to: &features)
+      earlierMutationsApplied.formUnion(driver.mutationsApplied)
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
     case .master(let name, let sids, let bits, let ats, let stall, let group):
@@ -225,6 +233,9 @@ package struct Session: Sendable {
       openGroup = OperationGroup(name: name, line: line.line)
     case .end:
       break
+    case .inject(let list):
+      options.mutations = list.isEmpty ? [] : options.mutations.union(list)
+      driver.inject(options.mutations)
     case .say:
       break
     }

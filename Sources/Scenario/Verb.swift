@@ -113,6 +113,11 @@ package struct Verb: Sendable {
     Verb("end", "end", "ends the operation `begin` started", action: false) {
       (p, v, c) throws(Cursor.Failure) in try p.parseEnd(v)
     },
+    Verb(
+      "inject", "inject NAME... | inject none",
+      "activates driver mutations from this line on (DriverMutation.table); none clears them",
+      action: false
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseInject(&c) },
     Verb("step", "step \"TITLE\"", "starts a step", action: false) { (p, v, c) throws(Cursor.Failure) in
       try p.parseText(v, &c)
     },

@@ -11,3 +11,11 @@ struct DesignOptions: ParsableArguments {
   /// The compact setting to force: on with `--compact`, else nil (the file decides).
   var forcedCompact: Bool? { compact ? true : nil }
 }
+
+extension DriverMutation: ExpressibleByArgument {}
+
+/// `--mutate NAME` (repeatable): driver mutations active from the scenario's first line.
+struct MutationOptions: ParsableArguments {
+  @Option(name: .customLong("mutate"), help: "A driver mutation to inject (repeatable).")
+  var mutations: [DriverMutation] = []
+}

@@ -31,10 +31,11 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "Scenario file.") var file: String?
   @Option(help: "Built-in walkthrough to run instead of a file.") var walkthrough: String?
   @OptionGroup var options: DesignOptions
+  @OptionGroup var mutate: MutationOptions
   @Flag(help: "Print one JSON object.") var json = false
 
   func run() throws {
-    let scenario = try loadScenario(file: file, walkthrough: walkthrough)
+    let scenario = try loadScenario(file: file, walkthrough: walkthrough).injecting(mutate.mutations)
     // The report is printed as the lines run (the same text as RunReport.json/text of the
     // finished session), so nothing grows with the scenario but the model itself.
     let (design, forcedCompact) = (options.design, options.forcedCompact)
@@ -71,10 +72,11 @@ struct CompareCommand: ParsableCommand {
 
   @Argument(help: "Scenario file.") var file: String?
   @Option(help: "Built-in walkthrough to compare instead of a file.") var walkthrough: String?
+  @OptionGroup var mutate: MutationOptions
   @Flag(help: "Print one JSON object.") var json = false
 
   func run() throws {
-    let c = Comparison(try loadScenario(file: file, walkthrough: walkthrough))
+    let c = Comparison(try loadScenario(file: file, walkthrough: walkthrough).injecting(mutate.mutations))
     print(json ? c.json : c.text, terminator: json ? "\n" : "")
   }
 }
@@ -92,8 +94,9 @@ struct WalkthroughsCommand: ParsableCommand {
       print(w.source)
       return
     }
+    let width = max(22, (Walkthrough.all.map(\.name.count).max() ?? 0) + 2)
     for w in Walkthrough.all {
-      print(w.name.padding(toLength: 22, withPad: " ", startingAt: 0) + w.title)
+      print(w.name.padding(toLength: width, withPad: " ", startingAt: 0) + w.title)
     }
   }
 }

@@ -8,7 +8,7 @@ import Testing
 struct BrokenDriverTests {
   /// A on S1 domain D (Addr.iova -> Addr.paD), with one DMA done so that A's STE and CD 0
   /// sit in the configuration cache and the translation in the TLB.
-  static func cachedMaster(_ design: DriverDesign, bugs: Set<InjectedBug>) -> Driver {
+  static func cachedMaster(_ design: DriverDesign, bugs: Set<DriverMutation>) -> Driver {
     var d = Driver.make(design, bugs: bugs)
     d.probe("A", sid: SID.a)
     d.newDomain("D", .paging)
@@ -47,8 +47,8 @@ struct BrokenDriverTests {
 
   /// Per-master: switching A from D to E rewrites CD 0 in A's table (a breaking update);
   /// without CFGI_CD the SMMU keeps translating with D's CD.
-  @Test(arguments: [Set<InjectedBug>([.skipCFGICD]), []])
-  func domainSwitchNeedsCFGICD(bugs: Set<InjectedBug>) {
+  @Test(arguments: [Set<DriverMutation>([.skipCFGICD]), []])
+  func domainSwitchNeedsCFGICD(bugs: Set<DriverMutation>) {
     var d = Self.cachedMaster(.perMaster, bugs: bugs)
     d.newDomain("E", .paging)
     _ = d.map(domain: "E", iova: Addr.iova, pa: Addr.paE)
@@ -66,7 +66,7 @@ struct BrokenDriverTests {
   /// free) on master B. B's DMA hits the TLB entry D left under ASID 1: D's page.
   @Test(arguments: DriverDesign.allCases)
   func asidReuseWithoutTLBIIsCaught(design: DriverDesign) {
-    for bugs in [Set<InjectedBug>([.skipTLBIASID]), []] {
+    for bugs in [Set<DriverMutation>([.skipTLBIASID]), []] {
       var d = Self.cachedMaster(design, bugs: bugs)
       _ = d.changeASID(domain: "D", to: 50)
       d.probe("B", sid: SID.b)
@@ -88,8 +88,8 @@ struct BrokenDriverTests {
 
   /// Legacy share_asid: the SVA bind takes D's ASID (the CPU's, 0x8000) and moves D. Without
   /// the TLBI of 0x8000, the mm's PASID traffic hits D's TLB entry.
-  @Test(arguments: [Set<InjectedBug>([.skipTLBIASID]), []])
-  func legacyShareASIDNeedsTLBI(bugs: Set<InjectedBug>) {
+  @Test(arguments: [Set<DriverMutation>([.skipTLBIASID]), []])
+  func legacyShareASIDNeedsTLBI(bugs: Set<DriverMutation>) {
     var d = Driver.make(.legacy, bugs: bugs)
     d.probe("A", sid: SID.a, ssidBits: 20)
     d.newDomain("D", .paging)

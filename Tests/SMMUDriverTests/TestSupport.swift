@@ -59,8 +59,8 @@ extension Driver {
 
   /// A fresh driver for a design with the scenario's default SMMU (2-level stream and CD
   /// tables, SSIDSIZE 20, ATS, stalls, ATTR_TYPES_OVR).
-  static func make(_ design: DriverDesign, bugs: Set<InjectedBug> = []) -> Driver {
-    Driver(options: DriverOptions(design: design, injectedBugs: bugs), features: SMMUFeatures())
+  static func make(_ design: DriverDesign, bugs: Set<DriverMutation> = []) -> Driver {
+    Driver(options: DriverOptions(design: design, mutations: bugs), features: SMMUFeatures())
   }
 
   /// Adds a master and expects success.

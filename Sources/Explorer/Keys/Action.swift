@@ -22,6 +22,8 @@ package enum Action: Sendable, Hashable {
   /// Opens the checker's findings (checks a session too large to check live first); while a
   /// finding is shown, goes back to the list and the live session.
   case findings
+  /// Opens the kill matrix (`smmuscope check --mutations`, first catches only).
+  case mutationMatrix
   case nextStep, previousStep
   case walkthroughMenu
   case zoom

@@ -49,6 +49,9 @@ extension Keymap {
       keys: [.char("!")], label: "!", help: "the checker's findings (checks a large session first)",
       action: .findings, hint: "findings"),
     Binding(
+      keys: [.char("M")], label: "M", help: "kill matrix: which walkthrough catches each driver mutation",
+      action: .mutationMatrix),
+    Binding(
       keys: [.char(":")], label: ":", help: "command line (the scenario language)", action: .commandLine,
       hint: "command"),
     Binding(keys: [.char("/")], label: "/", help: "filter the log", action: .filter),
