@@ -49,6 +49,11 @@ shot walk-view $W $H Space Space e -- "$bin" --walkthrough anatomy-of-a-dma
 shot findings $W $H Space Space Space "!" j -- "$bin" --walkthrough sva-leak --design legacy
 shot finding-walk $W $H Space Space Space "!" j Enter -- "$bin" --walkthrough sva-leak --design legacy
 
+# A driver idea tried in a minute: on l2-visibility, drop the barriers (inject no-barrier),
+# probe a device into a new stream-table span, and list what the checker finds.
+shot try-mutation $W $H : "inject no-barrier" Enter : "master dev sid 0x500" Enter "!" -- \
+  "$bin" --walkthrough l2-visibility
+
 # The Linux 6.1 run on QEMU (../shared/samples), imported and stepped into the DMA read phase.
 sample=../shared/samples/qemu-linux-6.1
 if [[ -f $sample/trace.log.gz ]]; then
