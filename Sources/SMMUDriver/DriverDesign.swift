@@ -15,22 +15,31 @@ package struct DriverOptions: Sendable, Hashable {
   package var compactCDTables: Bool
   /// Issue PREFETCH_CFG after an STE write (upstream does unless ARM_SMMU_OPT_SKIP_PREFETCH).
   package var prefetch: Bool
+  /// Keep a per-domain invalidation array and build invalidations from it (Linux 7.1,
+  /// `arm_smmu_invs`). Per-master only: the legacy design ignores it.
+  package var invs: Bool
 
   /// Deliberate bugs, for showing what the hazard detector catches.
   package var injectedBugs: Set<InjectedBug>
 
   package init(
     design: DriverDesign = .perMaster, compactCDTables: Bool = false, prefetch: Bool = true,
-    injectedBugs: Set<InjectedBug> = []
+    injectedBugs: Set<InjectedBug> = [], invs: Bool = false
   ) {
+    self.invs = invs && design == .perMaster
     self.design = design
     self.compactCDTables = compactCDTables
     self.prefetch = prefetch
     self.injectedBugs = injectedBugs
   }
 
-  /// "legacy", "per-master", "per-master+compact".
-  package var label: String { design.rawValue + (compactCDTables ? "+compact" : "") }
+  /// "legacy", "per-master", "per-master+compact", "per-master+invs".
+  package var label: String { design.rawValue + (compactCDTables ? "+compact" : "") + (invs ? "+invs" : "") }
+
+  /// Why `invs` cannot go with a design (nil when it can).
+  package static func invsRefusal(_ design: DriverDesign) -> String? {
+    design == .legacy ? "invs (the invalidation array) needs the per-master design, not legacy" : nil
+  }
 }
 
 /// A deliberate driver bug.
