@@ -64,7 +64,7 @@ extension ExplorerState {
   /// `design` line decides).
   package mutating func replay(design: DriverDesign?, compact: Bool?, dropLastUserLine: Bool = false) {
     if dropLastUserLine, !userLines.isEmpty { userLines.removeLast() }
-    var s = Session(design: design, compact: compact)
+    var s = Session(design: design, compact: compact, invs: forcedInvs)
     s.recordsWalks = true
     inspecting = nil
     if checksLive { s.startChecking() }
@@ -77,7 +77,7 @@ extension ExplorerState {
   /// The session as scenario text (what `w` writes).
   package var scenarioText: String {
     var out = "# smmuscope session (\(session.options.label))\n"
-    out += "design \(design.rawValue)\(compact ? " compact" : "")\n"
+    out += "design \(design.rawValue)\(compact ? " compact" : "")\(session.options.invs ? " invs" : "")\n"
     for l in baseLines {
       if case .design = l.command { continue }
       out += l.text.trimmingCharacters() + "\n"

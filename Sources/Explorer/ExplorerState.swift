@@ -40,6 +40,8 @@ package struct ExplorerState: Sendable {
   package internal(set) var inspecting: FindingInspection?
   /// Checking asked for with `!` on a session too large to check live (kept over replays).
   package internal(set) var checksOnDemand = false
+  /// The invalidation array forced on (`--invs`); nil: the lines' `design` line decides.
+  package var forcedInvs: Bool?
   package init(width: Int, height: Int, glyphs: Glyphs = .unicode, design: DriverDesign = .perMaster) {
     self.width = width
     self.height = height

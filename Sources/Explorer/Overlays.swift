@@ -166,8 +166,13 @@ extension ExplorerState {
     let wanted = max(8, (c.labels.map(\.count) + c.rows.flatMap { $0.1.map(\.count) }).max() ?? 0) + 2
     let room = max(8, (width - 7 - labelWidth) / max(1, c.labels.count))
     let w = min(wanted, room)
+    // A label too wide for its column says "pm" for per-master.
+    let labels = c.labels.map { l in
+      l.count < w
+        ? l : l.split(separator: "+").map { $0 == "per-master" ? "pm" : String($0) }.joined(separator: "+")
+    }
     var out: [[Span]] = [
-      [Span(col("", labelWidth)), Span(c.labels.map { col($0, w) }.joined(), Style(.header, bold: true))]
+      [Span(col("", labelWidth)), Span(labels.map { col($0, w) }.joined(), Style(.header, bold: true))]
     ]
     for (label, vals) in c.rows {
       let differ = Set(vals).count > 1

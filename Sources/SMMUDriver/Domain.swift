@@ -33,6 +33,8 @@ package struct Domain: Sendable, Hashable {
   package internal(set) var devices: [MasterDomain] = []
   /// True once finalised (ASID/VMID and, in legacy, the CD table allocated).
   package internal(set) var finalised = false
+  /// The invalidation array (with `DriverOptions.invs`; empty otherwise).
+  package internal(set) var invs = InvalidationArray()
 
   // Legacy design state.
   /// The domain-owned CD table (legacy S1 domains).

@@ -10,6 +10,10 @@ extension Driver {
   package mutating func flushIOTLB(domain: String) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       let dom = try d.domain(domain)
+      if d.options.invs && (dom.kind == .paging || dom.kind == .s2) && dom.finalised {
+        // arm_smmu_domain_inv: everything, from the array (nothing while unattached).
+        return d.issue(dom.invs.commands(for: .everything))
+      }
       switch dom.kind {
       case .paging:
         guard let asid = dom.asid else { return d.note("\(domain) is not finalised: nothing to flush") }

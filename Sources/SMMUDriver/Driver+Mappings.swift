@@ -179,9 +179,13 @@ extension Driver {
       let first = run.leaves[0]
       let span = Self.atcSpan(
         iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
-      if applying(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
-      invalidateTLB(dom, run.leaves, leaf: true)
-      if !mutated(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
+      if options.invs {
+        invalidateRange(dom, run.leaves, granule: run.size, leaf: true, atc: span)
+      } else {
+        if applying(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
+        invalidateTLB(dom, run.leaves, leaf: true)
+        if !mutated(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
+      }
     }
     if let refused {
       let unmapped = runs.reduce(0) { $0 + UInt64($1.leaves.count) * $1.size }
@@ -213,9 +217,9 @@ extension Driver {
   /// io-pgtable's walk flush of a removed table (arm_smmu_tlb_inv_walk): TLBI leaf=0 per
   /// 4 KiB + sync, then ATC invalidation.
   mutating func flushWalk(_ dom: Domain, iova: UInt64, size: UInt64) {
-    invalidateTLB(dom, stride(from: iova, to: iova + size, by: 4096).map { $0 }, leaf: false)
     let span = Self.atcSpan(iova: iova, size: size)
-    invalidateATC(of: dom, address: span.address, size: span.size)
+    invalidateRange(
+      dom, stride(from: iova, to: iova + size, by: 4096).map { $0 }, granule: 4096, leaf: false, atc: span)
   }
 
   /// TLBI_NH_VA (S1, SVA) or TLBI_S2_IPA (S2) of each address, then CMD_SYNC.
@@ -292,6 +296,7 @@ extension Driver {
       d.freeASID(old)
       d.asids[newASID] = domain
       d.domains[domain]?.asid = newASID
+      d.domains[domain]?.invs.renameASID(old, to: newASID)
       let fresh = d.domains[domain]!
       switch d.options.design {
       case .legacy:
@@ -366,6 +371,10 @@ extension Driver {
           for md in dom.devices {
             guard let m = d.masters[md.master] else { continue }
             d.writeCDEntry(md.master, md.ssid, d.svaCD(for: dom, master: m, released: true))
+          }
+          if d.options.invs {
+            d.issue(dom.invs.commands(for: .everything))
+            continue
           }
           if let asid = dom.asid { d.issue([.tlbiNHASID(vmid: 0, asid: asid), .sync]) }
           d.invalidateATC(of: dom, address: 0, size: 52)

@@ -109,15 +109,19 @@ extension Driver {
   /// the old domain's list.
   mutating func commit(_ name: String, ats: Bool, ssid: UInt32, oldDomain: String?) {
     guard let mi = masters.index(forKey: name) else { return }
-    if ats || inPlace(master: mi, { $0.atsEnabled }) { atcMaintenance(name, ats: ats, ssid: ssid) }
+    let wasATS = inPlace(master: mi) { $0.atsEnabled }
+    if ats || wasATS { atcMaintenance(name, ats: ats, ssid: ssid) }
     // The index stays valid: ATC maintenance adds and removes no master.
     inPlace(master: mi) { $0.atsEnabled = ats }
     if let old = oldDomain, let di = domains.index(forKey: old) {
-      inPlace(domain: di) { d in
+      let removed = inPlace(domain: di) { d in
         if let i = d.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) {
           d.devices.remove(at: i)
+          return true
         }
+        return false
       }
+      if removed { unrefInvs(domain: old, master: name, ssid: ssid, ats: wasATS) }
     }
   }
 
@@ -172,6 +176,7 @@ extension Driver {
     if old == dom.name { return }
     if dom.kind == .paging { _ = allocCDPointer(m.name, 0) }
     let ats = prepare(m.name, domain: dom.name, ssid: 0, cdNeedsATS: false)
+    mergeInvs(domain: dom.name, master: m.name, ssid: 0, ats: ats)
     guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
     if dom.kind == .paging {
       let table = masters[m.name]!.cdTable!
@@ -232,6 +237,7 @@ extension Driver {
     try finalise(dom.name, firstMaster: m)
     _ = allocCDPointer(m.name, pasid)
     let ats = prepare(m.name, domain: dom.name, ssid: pasid, cdNeedsATS: false)
+    mergeInvs(domain: dom.name, master: m.name, ssid: pasid, ats: ats)
     guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
     let cd =
       fresh.kind == .sva
@@ -254,6 +260,7 @@ extension Driver {
     if m.atsEnabled { atcInvalidateMaster(m, ssid: pasid) }
     if let i = domains[domName]?.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) {
       domains[domName]!.devices.remove(at: i)
+      unrefInvs(domain: domName, master: m.name, ssid: pasid, ats: m.atsEnabled)
     }
     masters[m.name]?.pasidDomains[pasid] = nil
     let rid = ridKind(m)

@@ -15,6 +15,9 @@ package struct DriverOptions: Sendable, Hashable {
   package var compactCDTables: Bool
   /// Issue PREFETCH_CFG after an STE write (upstream does unless ARM_SMMU_OPT_SKIP_PREFETCH).
   package var prefetch: Bool
+  /// Keep a per-domain invalidation array and build invalidations from it (Linux 7.1,
+  /// `arm_smmu_invs`). Per-master only: the legacy design ignores it.
+  package var invs: Bool
 
   /// Deliberate changes to the driver's steps (`inject NAME`), for showing what the checker
   /// and the hazard detector catch. Empty: the driver does what Linux does.
@@ -22,14 +25,20 @@ package struct DriverOptions: Sendable, Hashable {
 
   package init(
     design: DriverDesign = .perMaster, compactCDTables: Bool = false, prefetch: Bool = true,
-    mutations: Set<DriverMutation> = []
+    mutations: Set<DriverMutation> = [], invs: Bool = false
   ) {
+    self.invs = invs && design == .perMaster
     self.design = design
     self.compactCDTables = compactCDTables
     self.prefetch = prefetch
     self.mutations = mutations
   }
 
-  /// "legacy", "per-master", "per-master+compact".
-  package var label: String { design.rawValue + (compactCDTables ? "+compact" : "") }
+  /// "legacy", "per-master", "per-master+compact", "per-master+invs".
+  package var label: String { design.rawValue + (compactCDTables ? "+compact" : "") + (invs ? "+invs" : "") }
+
+  /// Why `invs` cannot go with a design (nil when it can).
+  package static func invsRefusal(_ design: DriverDesign) -> String? {
+    design == .legacy ? "invs (the invalidation array) needs the per-master design, not legacy" : nil
+  }
 }

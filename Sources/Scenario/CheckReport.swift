@@ -11,8 +11,8 @@ package struct CheckReport: Sendable {
   package let totals: DesignChecker.Totals
 
   /// Runs `scenario` with every operation checked.
-  package init(_ scenario: Scenario, design: DriverDesign?, compact: Bool?) {
-    var s = Session(design: design, compact: compact, file: scenario.name)
+  package init(_ scenario: Scenario, design: DriverDesign?, compact: Bool?, invs: Bool? = nil) {
+    var s = Session(design: design, compact: compact, invs: invs, file: scenario.name)
     s.expectObjects(of: scenario)
     s.keepsResults = false
     s.startChecking()

@@ -1,16 +1,17 @@
 import SMMUDriver
 
-/// `compare`: one scenario under legacy, per-master and per-master+compact, side by side.
+/// `compare`: one scenario under legacy, per-master, per-master+compact and per-master+invs,
+/// side by side.
 package struct Comparison: Sendable {
   package let sessions: [Session]
 
-  /// The three configurations compared.
-  package static let configurations: [(DriverDesign, Bool)] = [
-    (.legacy, false), (.perMaster, false), (.perMaster, true),
+  /// The four configurations compared: (design, compact, invs).
+  package static let configurations: [(DriverDesign, Bool, Bool)] = [
+    (.legacy, false, false), (.perMaster, false, false), (.perMaster, true, false), (.perMaster, false, true),
   ]
 
   package init(_ scenario: Scenario) {
-    sessions = Self.configurations.map { Session.run(scenario, design: $0.0, compact: $0.1) }
+    sessions = Self.configurations.map { Session.run(scenario, design: $0.0, compact: $0.1, invs: $0.2) }
   }
 
   /// Rows: (label, value per configuration).

@@ -3,7 +3,7 @@ import SMMUModel
 
 /// One line of a scenario, parsed.
 package enum ScenarioCommand: Sendable, Hashable {
-  case design(DriverDesign, compact: Bool)
+  case design(DriverDesign, compact: Bool, invs: Bool = false)
   case smmu(SMMUSettings)
   case master(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?)
   case domain(name: String, kind: DomainKind, mm: String?)
@@ -157,7 +157,7 @@ package struct Scenario: Sendable, Hashable {
 
   /// The design the file asks for (default per-master) and whether compact tables are on.
   package var declaredDesign: (DriverDesign, Bool) {
-    for l in lines { if case .design(let d, let c) = l.command { return (d, c) } }
+    for l in lines { if case .design(let d, let c, _) = l.command { return (d, c) } }
     return (.perMaster, false)
   }
 

@@ -5,7 +5,7 @@ import SMMUModel
 extension ScenarioParser {
   typealias F = Cursor.Failure
 
-  /// `design legacy|per-master [compact]`.
+  /// `design legacy|per-master [compact] [invs]`.
   mutating func parseDesign(_ verb: Token, _ c: inout Cursor) throws(F) -> ScenarioCommand {
     guard !sawObjects else {
       throw F(column: verb.column, message: "'design' must come before masters and domains")
@@ -19,8 +19,14 @@ extension ScenarioParser {
       _ = c.next()
       compact = true
     }
+    var invs = false
+    if let f = c.peek(), f.text == "invs" {
+      if let refusal = DriverOptions.invsRefusal(d) { throw F(column: f.column, message: refusal) }
+      _ = c.next()
+      invs = true
+    }
     sawDesign = true
-    return .design(d, compact: compact)
+    return .design(d, compact: compact, invs: invs)
   }
 
   /// `smmu [SETTING VALUE]...`: the settings of `SMMUSetting.all`.

@@ -80,7 +80,8 @@ private struct Writer {
     let f = session.features
     return [
       "# state reproduced by smmuscope (\(session.options.label))",
-      "design \(design.rawValue)" + (session.options.compactCDTables ? " compact" : ""),
+      "design \(design.rawValue)" + (session.options.compactCDTables ? " compact" : "")
+        + (session.options.invs ? " invs" : ""),
       "smmu sid-bits \(f.sidBits) ssid-bits \(f.ssidBits) strtab \(f.twoLevelStreamTable ? "2lvl" : "linear")"
         + " cd2l \(f.twoLevelCDTable ? "on" : "off") cfg-cache \(f.configCacheEntries)"
         + " tlb \(f.tlbEntries) atc \(f.atcEntries)",

@@ -14,6 +14,8 @@ package struct Session: Sendable {
   /// A design forced from outside (`--design`), which `design` lines do not change.
   let forcedDesign: DriverDesign?
   let forcedCompact: Bool?
+  /// The invalidation array forced on or off from outside (`--invs`, `compare`'s columns).
+  let forcedInvs: Bool?
   /// Parser state for lines typed interactively.
   var parser: ScenarioParser
   package private(set) var lastTransition: Transition?
@@ -52,10 +54,14 @@ package struct Session: Sendable {
   package var mutationsApplied: Set<DriverMutation> { earlierMutationsApplied.union(driver.mutationsApplied) }
 
   /// A session on the defaults (per-master), or on a forced design.
-  package init(design: DriverDesign? = nil, compact: Bool? = nil, file: String = "<session>") {
+  package init(
+    design: DriverDesign? = nil, compact: Bool? = nil, invs: Bool? = nil, file: String = "<session>"
+  ) {
     forcedDesign = design
     forcedCompact = compact
-    options = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
+    forcedInvs = invs
+    options = DriverOptions(
+      design: design ?? .perMaster, compactCDTables: compact ?? false, invs: invs ?? false)
     driver = Driver(options: options, features: features)
     parser = ScenarioParser(file: file)
   }
@@ -64,6 +70,7 @@ package struct Session: Sendable {
   package init(observing driver: Driver) {
     forcedDesign = driver.options.design
     forcedCompact = false
+    forcedInvs = driver.options.invs
     options = driver.options
     features = driver.smmu.features
     self.driver = driver
@@ -71,9 +78,10 @@ package struct Session: Sendable {
   }
 
   /// Runs a whole scenario.
-  package static func run(_ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil) -> Session
-  {
-    var s = Session(design: design, compact: compact, file: scenario.name)
+  package static func run(
+    _ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil, invs: Bool? = nil
+  ) -> Session {
+    var s = Session(design: design, compact: compact, invs: invs, file: scenario.name)
     s.expectObjects(of: scenario)
     s.checkIfAsked(by: scenario)
     s.results.reserveCapacity(scenario.lines.count)
@@ -98,10 +106,10 @@ package struct Session: Sendable {
   /// Runs a whole scenario, handing each line's result to `each` as it is made; with
   /// `keepingResults` false the session does not keep them (memory stays flat).
   package static func run(
-    _ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil, keepingResults: Bool,
-    each: (StepResult) -> Void
+    _ scenario: Scenario, design: DriverDesign? = nil, compact: Bool? = nil, invs: Bool? = nil,
+    keepingResults: Bool, each: (StepResult) -> Void
   ) -> Session {
-    var s = Session(design: design, compact: compact, file: scenario.name)
+    var s = Session(design: design, compact: compact, invs: invs, file: scenario.name)
     s.keepsResults = keepingResults
     s.expectObjects(of: scenario)
     s.checkIfAsked(by: scenario)
@@ -113,15 +121,16 @@ package struct Session: Sendable {
 
   /// The options a scenario ends with (forced ones, or its last `design` line that runs),
   /// known before it runs.
-  package static func finalOptions(_ scenario: Scenario, design: DriverDesign?, compact: Bool?)
-    -> DriverOptions
-  {
-    var o = DriverOptions(design: design ?? .perMaster, compactCDTables: compact ?? false)
+  package static func finalOptions(
+    _ scenario: Scenario, design: DriverDesign?, compact: Bool?, invs: Bool? = nil
+  ) -> DriverOptions {
+    var o = DriverOptions(
+      design: design ?? .perMaster, compactCDTables: compact ?? false, invs: invs ?? false)
     for line in scenario.lines {
-      guard case .design(let d, let c) = line.command else { continue }
+      guard case .design(let d, let c, let i) = line.command else { continue }
       if let only = line.onlyFor, only != o.design { continue }
       if let oc = line.onlyCompact, oc != o.compactCDTables { continue }
-      o = DriverOptions(design: design ?? d, compactCDTables: compact ?? c)
+      o = DriverOptions(design: design ?? d, compactCDTables: compact ?? c, invs: invs ?? i)
     }
     return o
   }
@@ -164,9 +173,10 @@ package struct Session: Sendable {
     var transition: Transition?
     checkBefore(line)
     switch line.command {
-    case .design(let d, let compact):
+    case .design(let d, let compact, let invs):
       options = DriverOptions(
-        design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact, mutations: options.mutations)
+        design: forcedDesign ?? d, compactCDTables: forcedCompact ?? compact, mutations: options.mutations,
+        invs: forcedInvs ?? invs)
       earlierMutationsApplied.formUnion(driver.mutationsApplied)
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()

@@ -191,14 +191,22 @@ extension Session {
     }
   }
 
-  /// `domain.NAME.FIELD`: asid, vmid, devices, cd-table-bytes.
+  /// `domain.NAME.FIELD`: asid, vmid, devices, cd-table-bytes, invs (.count, .trash).
   func domainValue(_ p: [String]) -> String? {
-    guard p.count == 3, let d = driver.domains[p[1]] else { return nil }
+    guard p.count == 3 || (p.count == 4 && p[2] == "invs"), let d = driver.domains[p[1]] else { return nil }
+    if p.count == 4 {
+      switch p[3] {
+      case "count": return String(d.invs.live.count)
+      case "trash": return String(d.invs.trashCount)
+      default: return nil
+      }
+    }
     switch p[2] {
     case "asid": return d.asid.map { String($0) } ?? "none"
     case "vmid": return d.vmid.map { String($0) } ?? "none"
     case "devices": return String(d.devices.count)
     case "cd-table-bytes": return String(d.legacyCDTable?.occupiedBytes ?? 0)
+    case "invs": return d.invs.description
     default: return nil
     }
   }

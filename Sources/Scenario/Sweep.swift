@@ -57,7 +57,8 @@ package struct Sweep: Sendable {
     self.points = points
   }
 
-  package static let defaultConfigurations = Comparison.configurations.map {
+  /// Compare's configurations but the invalidation array's (it changes no table memory).
+  package static let defaultConfigurations = Comparison.configurations.filter { !$0.2 }.map {
     DriverOptions(design: $0.0, compactCDTables: $0.1)
   }
 

@@ -29,7 +29,7 @@ package struct Verb: Sendable {
 
   /// Every verb, in the order the language reference lists them.
   package static let all: [Verb] = [
-    Verb("design", "design legacy|per-master [compact]", "the design to model", action: false) {
+    Verb("design", "design legacy|per-master [compact] [invs]", "the design to model", action: false) {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseDesign(v, &c)
     },

@@ -32,7 +32,9 @@ struct CheckCommand: ParsableCommand {
       return
     }
     let scenario = try loadScenario(file: file, walkthrough: walkthrough).injecting(mutate.mutations)
-    let report = CheckReport(scenario, design: options.design, compact: options.forcedCompact)
+    try options.check(scenario)
+    let report = CheckReport(
+      scenario, design: options.design, compact: options.forcedCompact, invs: options.forcedInvs)
     print(json ? report.json.rendered() : report.text, terminator: json ? "\n" : "")
     if !report.findings.isEmpty { throw ExitCode(1) }
   }

@@ -57,6 +57,8 @@ struct ExploreCommand: ParsableCommand {
     var state = ExplorerState(
       width: size.width, height: size.height, glyphs: (screen.isUTF8 && !ascii) ? .unicode : .ascii,
       design: options.design ?? scenario?.declaredDesign.0 ?? .perMaster)
+    try options.check(scenario)
+    state.forcedInvs = options.forcedInvs
     if let w { state.open(walkthrough: w) }
     if let imported { state.open(import: imported) }
     if let scenario {

@@ -36,14 +36,20 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let scenario = try loadScenario(file: file, walkthrough: walkthrough).injecting(mutate.mutations)
+    try options.check(scenario)
     // The report is printed as the lines run (the same text as RunReport.json/text of the
     // finished session), so nothing grows with the scenario but the model itself.
     let (design, forcedCompact) = (options.design, options.forcedCompact)
-    let label = Session.finalOptions(scenario, design: design, compact: forcedCompact).label
+    let label = Session.finalOptions(
+      scenario, design: design, compact: forcedCompact, invs: options.forcedInvs
+    )
+    .label
     var out = BufferedOutput()
     out.write(json ? RunReport.jsonHead(label: label) : RunReport.textHead(label: label))
     var first = true
-    let session = Session.run(scenario, design: design, compact: forcedCompact, keepingResults: false) { r in
+    let session = Session.run(
+      scenario, design: design, compact: forcedCompact, invs: options.forcedInvs, keepingResults: false
+    ) { r in
       if json {
         if !first { out.write(",") }
         out.write(RunReport.step(r).rendered())
@@ -68,7 +74,9 @@ struct RunCommand: ParsableCommand {
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
-    abstract: "Run a scenario under legacy, per-master and per-master+compact; counters side by side.")
+    abstract:
+      "Run a scenario under legacy, per-master, per-master+compact and per-master+invs; counters side by side."
+  )
 
   @Argument(help: "Scenario file.") var file: String?
   @Option(help: "Built-in walkthrough to compare instead of a file.") var walkthrough: String?

@@ -16,14 +16,15 @@ struct ComparisonTests {
   @Test func memoryWalkthrough() throws {
     let w = try #require(Walkthrough.named("memory"))
     let c = Comparison(w.scenario)
-    #expect(c.labels == ["legacy", "per-master", "per-master+compact"])
+    #expect(c.labels == ["legacy", "per-master", "per-master+compact", "per-master+invs"])
     func row(_ label: String) -> [String]? { c.rows.first { $0.0 == label }?.1 }
-    #expect(row("CD tables") == ["1", "64", "64"])
-    #expect(row("CD-table bytes") == ["4096", "262144", "4096"])
+    // The invalidation array (fourth column) changes no table memory: as per-master.
+    #expect(row("CD tables") == ["1", "64", "64", "64"])
+    #expect(row("CD-table bytes") == ["4096", "262144", "4096", "262144"])
     // The walkthrough states the byte count for page-sized (`paged:`) and compact (`compact:`)
-    // tables separately, so it passes in all three configurations.
-    #expect(row("failed expects") == ["0", "0", "0"])
-    #expect(row("driver errors") == ["0", "0", "0"])
+    // tables separately, so it passes in all four configurations.
+    #expect(row("failed expects") == ["0", "0", "0", "0"])
+    #expect(row("driver errors") == ["0", "0", "0", "0"])
 
     // Each compact table is exactly one 64-byte CD.
     let compact = c.sessions[2]

@@ -7,11 +7,14 @@ import Scenario
 struct CDTablePane: Pane {
   let info: (title: String, table: CDTable?, owner: String?)
   let levels: String?
+  /// The invalidation arrays of the selected master's domains (with `invs`).
+  let invs: [String]
   let rows: [[Span]]
 
   init(state: ExplorerState) {
     info = state.cdTableInfo
     levels = state.cdTableLevels
+    invs = state.invalidationArrayLines
     rows = Self.rows(state, info.table)
   }
 
@@ -25,6 +28,7 @@ struct CDTablePane: Pane {
   var header: [[Span]] {
     var out: [[Span]] = [[Span(info.title, Style(.title, bold: true))]]
     if let levels { out.append([Span(levels, Style(.dim))]) }
+    out += invs.map { [Span($0, Style(.accent))] }
     return out + [
       [
         Span(
