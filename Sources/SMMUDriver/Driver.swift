@@ -16,6 +16,8 @@ package struct Driver: Sendable {
   package internal(set) var domains: [String: Domain] = [:]
   package internal(set) var domainOrder: [String] = []
   package internal(set) var addressSpaces: [String: AddressSpace] = [:]
+  /// iommufd vSMMUs by name (nesting, per-master only).
+  package internal(set) var viommus: [String: VSMMU] = [:]
   /// Devices whose probe the driver refused (a SID beyond the stream table: -ERANGE), by
   /// name -> SIDs. They are not behind the IOMMU for the driver, but their DMA still reaches
   /// the SMMU.
@@ -77,12 +79,14 @@ package struct Driver: Sendable {
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
     pendingItems.removeAll(keepingCapacity: true)
+    let eventsBefore = smmu.events.count
     do {
       try body(&self)
     } catch {
       trace.error = error
     }
     smmu.settle()
+    forwardGuestEvents(from: eventsBefore)
     // Moved out, not copied.
     var t = OperationTrace()
     swap(&t, &trace)
