@@ -50,6 +50,11 @@ package struct NestedSTE: Sendable, Hashable {
     (self.q0, self.q1) = (q0, q1 & ~S.eats.mask)
   }
 
+  /// Qword 1 as the guest wrote it (EATS 0b01 back when it asked for ATS).
+  package var guestQ1: UInt64 {
+    enableATS ? q1 | StreamTableEntry.eats.set(0, StreamTableEntry.eatsTrans) : q1
+  }
+
   /// What the vSTE asks for: abort (V=0 or Config 0), bypass, or stage 1.
   package var config: StreamTableEntry.Config {
     typealias S = StreamTableEntry

@@ -124,6 +124,32 @@ struct NestingScenarioTests {
         == "expected 'vsid', found '3'")
   }
 
+  /// `ScenarioWriter.reproduce` writes nest parents, vSMMUs, vDEVICEs and nested domains
+  /// (the guest's EATS request included) so the replay installs the same STEs.
+  @Test func theWriterReproducesANestedVM() throws {
+    let s = try run(
+      """
+      master a sid 0x10 ats
+      master b sid 0x11
+      domain p s2 nest-parent
+      viommu v parent p
+      vdevice v a vsid 3
+      map p 0x100000 pa 0x200000000
+      domain g nested v ste 0x10000B 0x100000D4
+      domain by nested v ste 0x9 0
+      attach g a
+      attach by b
+      """)
+    #expect(s.totals.errors == 0)
+    let replay = Session.run(try parsed(ScenarioWriter.reproduce(s)))
+    #expect(replay.totals.errors == 0)
+    #expect(RoundTripTests.logicalState(replay) == RoundTripTests.logicalState(s))
+    for sid in ["0x10", "0x11"] {
+      for q in 0..<4 { #expect(replay.value(of: "ste.\(sid).q\(q)") == s.value(of: "ste.\(sid).q\(q)")) }
+    }
+    #expect(replay.value(of: "master.a.vsid") == "3")
+  }
+
   /// examples/nesting.scn: every expectation passes, the checker's included.
   @Test func theExampleRunsClean() throws {
     let text = try String(contentsOf: Self.examples.appendingPathComponent("nesting.scn"), encoding: .utf8)
