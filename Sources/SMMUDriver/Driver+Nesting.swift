@@ -133,6 +133,16 @@ extension Driver {
     masters[m.name]?.vmaster = vmaster
   }
 
+  /// A master that goes away takes its vDEVICEs with it (iommufd destroys them with the
+  /// device's binding).
+  mutating func dropVDevices(of master: String) {
+    for name in viommus.keys {
+      guard let vsid = viommus[name]?.vsid(of: master) else { continue }
+      viommus[name]?.vdevices[vsid] = nil
+      note("vdevice \(name): vSID \(vsid) of \(master) destroyed")
+    }
+  }
+
   /// A map on a nest parent maps guest RAM: the PA range becomes allocated memory (purpose
   /// data) so `write mem` can place the guest's CD tables and page tables there. A range
   /// inside one allocation is left as it is; one overlapping other memory is -EINVAL.

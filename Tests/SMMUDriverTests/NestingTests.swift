@@ -161,6 +161,17 @@ struct NestingTests {
     #expect(d.domains["p"]?.devices.isEmpty == true)
   }
 
+  /// Removing a nested master leaves the parent's list and destroys its vDEVICE.
+  @Test func removingANestedMaster() {
+    var d = Self.rig()
+    let (q0, q1) = Self.vste()
+    d.ok { $0.addNestedDomain(name: "g", viommu: "v", q0: q0, q1: q1) }
+    d.ok { $0.attach(domain: "g", master: "a") }
+    d.ok { $0.removeMaster("a") }
+    #expect(d.domains["p"]?.devices.isEmpty == true)
+    #expect(d.viommus["v"]?.vdevices.isEmpty == true)
+  }
+
   /// Nesting is a per-master (6.13+) feature: the legacy driver refuses every step.
   @Test func legacyRefusesNesting() {
     var d = Driver.make(.legacy)
