@@ -77,12 +77,12 @@ package struct StreamOutcome: Sendable, Hashable, CustomStringConvertible {
       let s2 = ste.configValue == .s2Translate || ste.configValue == .nested
       config = .translate(
         Context(
-          steUsed: Self.masked(ste.qwords, UsedBits.ste(ste.qwords)),
+          steUsed: Self.masked(ste.qwords, Self.steOutcomeBits(ste.qwords)),
           cdUsed: cd.map { Self.masked($0.qwords, UsedBits.cd($0.qwords)) },
           root: root, s2Root: s2 ? ste.s2TableAddress : nil, asid: cd?.asidValue,
           vmid: s2 ? UInt16(ste[StreamTableEntry.s2vmid]) : nil))
     } else if case .bypassed = p.outcome {
-      config = .bypass(ste.map { Self.masked($0.qwords, UsedBits.ste($0.qwords)) } ?? EntryQwords())
+      config = .bypass(ste.map { Self.masked($0.qwords, Self.steOutcomeBits($0.qwords)) } ?? EntryQwords())
     } else {
       config = .abort(p.event?.type)
     }
@@ -129,6 +129,14 @@ package struct StreamOutcome: Sendable, Hashable, CustomStringConvertible {
   /// The same context with the page served by an ATC entry holding `outputPage`.
   func served(atc outputPage: UInt64, page: UInt64) -> StreamOutcome {
     StreamOutcome(config: config, page: page, result: .output(outputPage | (page & 0xFFF)))
+  }
+
+  /// The STE bits that decide what a stream sees: the used bits but MEV, which only lets the
+  /// SMMU merge event records (an update-safe bit, upstream-2026.md §3).
+  static func steOutcomeBits(_ q: EntryQwords) -> EntryQwords {
+    var used = UsedBits.ste(q)
+    used[1] &= ~StreamTableEntry.mev.mask
+    return used
   }
 
   private static func masked(_ q: EntryQwords, _ m: EntryQwords) -> EntryQwords {

@@ -9,6 +9,8 @@ package enum DomainKind: String, Sendable, Hashable, CaseIterable {
   case s2
   /// Shared virtual addressing: bound to a process address space.
   case sva
+  /// An iommufd nested domain: a guest's vSTE on a vSMMU, over the vSMMU's S2 parent.
+  case nested
 }
 
 /// One (master, ssid) attachment on a domain's device list (`arm_smmu_master_domain`).
@@ -35,6 +37,10 @@ package struct Domain: Sendable, Hashable {
   package internal(set) var finalised = false
   /// The invalidation array (with `DriverOptions.invs`; empty otherwise).
   package internal(set) var invs = InvalidationArray()
+  /// An S2 domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT (vSMMUs sit on it).
+  package internal(set) var nestParent = false
+  /// A nested domain's vSMMU and validated vSTE.
+  package internal(set) var nested: NestedSTE?
 
   // Legacy design state.
   /// The domain-owned CD table (legacy S1 domains).

@@ -21,7 +21,7 @@ extension Driver {
       case .s2:
         guard let vmid = dom.vmid else { return d.note("\(domain) is not finalised: nothing to flush") }
         d.issue([.tlbiS12VMAll(vmid: vmid), .sync])
-      case .identity, .blocked, .sva:
+      case .identity, .blocked, .sva, .nested:
         return d.note("\(dom.kind.rawValue) domain \(domain) has no IOTLB to flush")
       }
       d.invalidateATC(of: dom, address: 0, size: 52)

@@ -67,6 +67,7 @@ extension Driver {
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
       // silently truncated address).
       let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
+      if d.domains[domain]?.nestParent == true { try d.placeGuestRAM(parent: domain, pa: base, size: size) }
       // The core splits the range into the largest leaves IOVA/PA alignment and the length
       // allow (iommu_pgsize: 1 GiB, 2 MiB, 4 KiB); an SVA mm's table is the CPU's (pages).
       let chunks = Self.chunks(
@@ -228,6 +229,8 @@ extension Driver {
     case .s2:
       if let vmid = dom.vmid {
         issue(addresses.map { .tlbiS2IPA(vmid: vmid, address: $0, leaf: leaf, range: nil) } + [.sync])
+        // A nest parent's change reaches every guest stage-1 entry over it (§1.5, I6).
+        if dom.nestParent { issue([.tlbiNHAll(vmid: vmid), .sync]) }
       }
     default:
       if let asid = dom.asid ?? dom.mm.flatMap({ addressSpaces[$0]?.cpuASID }), dom.finalised {
@@ -260,8 +263,14 @@ extension Driver {
       }
     case .perMaster:
       for md in atsAttachments(dom) {
+        // A nested master's ATC holds guest IOVAs: an S2 change flushes all of it (§1.5).
+        let rid = masters[md.master]?.ridDomain ?? ""
+        let full = dom.nestParent && md.ssid == 0 && domains[rid]?.nested?.enableATS == true
         for sid in masters[md.master]?.uniqueSIDs ?? [] {
-          cmds.append(.atcInv(sid: sid, ssid: md.ssid == 0 ? nil : md.ssid, address: address, size: size))
+          cmds.append(
+            .atcInv(
+              sid: sid, ssid: md.ssid == 0 ? nil : md.ssid, address: full ? 0 : address,
+              size: full ? 52 : size))
         }
       }
     }
@@ -323,6 +332,9 @@ extension Driver {
       let dom = try d.domain(domain)
       let users = d.masterOrder.filter { d.masters[$0]?.ridDomain == domain }
       let pasidUsers = dom.devices.filter { $0.ssid != 0 }
+      if let v = d.viommus.values.first(where: { $0.parent == domain }) {
+        throw DriverError(.ebusy, "\(domain) is the parent of viommu \(v.name)")
+      }
       guard users.isEmpty && pasidUsers.isEmpty else {
         throw DriverError(
           .ebusy,

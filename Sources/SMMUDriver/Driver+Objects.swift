@@ -45,6 +45,7 @@ extension Driver {
   package mutating func addDomain(name: String, kind: DomainKind, mm: String? = nil) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       guard d.domains[name] == nil else { throw DriverError(.eexist, "domain \(name) exists") }
+      if kind == .nested { throw DriverError(.einval, "a nested domain needs a vSMMU and a vSTE") }
       if kind == .sva {
         guard let mm else { throw DriverError(.einval, "an SVA domain needs an mm") }
         if d.addressSpaces[mm] == nil {
@@ -87,7 +88,7 @@ extension Driver {
       if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: true, owner: name, smmu: &smmu) }
     case .sva:
       if options.design == .perMaster { dom.asid = try allocateASID(for: name) }
-    case .identity, .blocked: break
+    case .identity, .blocked, .nested: break
     }
     dom.finalised = true
     domains[name] = dom

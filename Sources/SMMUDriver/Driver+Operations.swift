@@ -64,7 +64,10 @@ extension Driver {
   mutating func attachRID(_ dom: Domain, _ m: Master) throws(DriverError) {
     switch options.design {
     case .legacy: try legacyAttach(dom, m)
-    case .perMaster: try perMasterAttach(dom, m)
+    case .perMaster:
+      try perMasterAttach(dom, m)
+      // Every attach but a nested one leaves master->vmaster NULL (§1.1).
+      if dom.kind != .nested { masters[m.name]?.vmaster = nil }
     }
   }
 

@@ -162,11 +162,13 @@ extension Driver {
     let old = m.ridDomain
     switch dom.kind {
     case .identity, .blocked:
-      attachDomainSTE(m.name, identity: dom.kind == .identity, oldDomain: old)
+      attachDomainSTE(m.name, identity: dom.kind == .identity, oldDomain: listOwner(old))
       masters[m.name]?.ridDomain = dom.kind == .identity ? dom.name : nil
       return
     case .sva:
       throw DriverError(.einval, "an SVA domain attaches only at a PASID")
+    case .nested:
+      return try nestedAttach(dom, m)
     case .paging, .s2: break
     }
     if dom.kind == .s2 && m.usedSSIDs > 0 {
@@ -192,7 +194,7 @@ extension Driver {
           masterStall: master.stallEnabled, attributeTypesOverride: smmu.features.attributeTypesOverride))
       clearCD(m.name, 0)
     }
-    commit(m.name, ats: ats, ssid: 0, oldDomain: old)
+    commit(m.name, ats: ats, ssid: 0, oldDomain: listOwner(old))
     masters[m.name]?.ridDomain = dom.name
   }
 

@@ -22,7 +22,7 @@ extension Driver {
           d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
         }
         if let after = d.masters[name] {
-          d.attachDomainSTE(name, identity: false, oldDomain: after.ridDomain)
+          d.attachDomainSTE(name, identity: false, oldDomain: d.listOwner(after.ridDomain))
           d.masters[name]?.ridDomain = nil
         }
         if early == nil, let table = d.masters[name]?.cdTable {
@@ -30,6 +30,7 @@ extension Driver {
           d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
         }
       }
+      d.dropVDevices(of: name)
       for sid in m.sids { d.sidOwners[sid] = nil }
       d.masters[name] = nil
       d.masterOrder.removeAll { $0 == name }

@@ -17,6 +17,8 @@ package struct Driver: Sendable {
   package internal(set) var domains: [String: Domain] = [:]
   package internal(set) var domainOrder: [String] = []
   package internal(set) var addressSpaces: [String: AddressSpace] = [:]
+  /// iommufd vSMMUs by name (nesting, per-master only).
+  package internal(set) var viommus: [String: VSMMU] = [:]
   /// Devices whose probe the driver refused (a SID beyond the stream table: -ERANGE), by
   /// name -> SIDs. They are not behind the IOMMU for the driver, but their DMA still reaches
   /// the SMMU.
@@ -88,6 +90,7 @@ package struct Driver: Sendable {
     pendingItems.removeAll(keepingCapacity: true)
     let heldBack = deferredASIDInvalidations.count
     storedCD = false
+    let eventsBefore = smmu.events.count
     do {
       try body(&self)
     } catch {
@@ -95,6 +98,7 @@ package struct Driver: Sendable {
     }
     if heldBack > 0 { settleDeferredASIDInvalidations(heldBack) }
     smmu.settle()
+    forwardGuestEvents(from: eventsBefore)
     // Moved out, not copied.
     var t = OperationTrace()
     swap(&t, &trace)

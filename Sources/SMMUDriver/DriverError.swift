@@ -10,6 +10,8 @@ package struct DriverError: Error, Sendable, Hashable, CustomStringConvertible {
     case enospc = "-ENOSPC"
     case eexist = "-EEXIST"
     case erange = "-ERANGE"
+    case eio = "-EIO"
+    case enoent = "-ENOENT"
   }
   package let code: Code
   package let message: String

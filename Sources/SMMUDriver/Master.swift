@@ -29,6 +29,9 @@ package struct Master: Sendable, Hashable {
   package internal(set) var cdTableInSTE = false
   /// The installed STE has EATS = TRANS.
   package internal(set) var steATSEnabled = false
+  /// `master->vmaster`: the vSMMU and vSID of a nested attach with a stage-1 vSTE (nil after
+  /// any other attach); events without S2 go to that vSMMU.
+  package internal(set) var vmaster: VMaster?
 
   package init(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?) {
     self.name = name

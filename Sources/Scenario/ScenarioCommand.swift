@@ -7,6 +7,14 @@ package enum ScenarioCommand: Sendable, Hashable {
   case smmu(SMMUSettings)
   case master(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?)
   case domain(name: String, kind: DomainKind, mm: String?)
+  /// `domain NAME s2 nest-parent`: an S2 domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT.
+  case nestParent(name: String)
+  /// `domain NAME nested VIOMMU ste Q0 Q1`: a nested domain from a guest vSTE.
+  case nestedDomain(name: String, viommu: String, q0: UInt64, q1: UInt64)
+  /// `viommu NAME parent DOMAIN`: a vSMMU on a nest parent.
+  case viommu(name: String, parent: String)
+  /// `vdevice VIOMMU MASTER vsid N`: the guest's stream ID for a master.
+  case vdevice(viommu: String, master: String, vsid: UInt32)
   case attach(domain: String, master: String, pasid: UInt32)
   case detach(master: String, pasid: UInt32)
   case map(domain: String, iova: UInt64, size: UInt64, pa: UInt64?)
@@ -59,7 +67,9 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .design: "design"
     case .smmu: "smmu"
     case .master: "master"
-    case .domain: "domain"
+    case .domain, .nestParent, .nestedDomain: "domain"
+    case .viommu: "viommu"
+    case .vdevice: "vdevice"
     case .attach: "attach"
     case .detach: "detach"
     case .map: "map"

@@ -109,7 +109,13 @@ extension ScenarioParser {
     let t = try c.word("paging, s2, sva, identity or blocked")
     guard let kind = DomainKind(rawValue: t.text) else {
       throw F(
-        column: t.column, message: "unknown domain type '\(t.text)' (paging, s2, sva, identity, blocked)")
+        column: t.column,
+        message: "unknown domain type '\(t.text)' (paging, s2, sva, identity, blocked, nested)")
+    }
+    if kind == .nested || (kind == .s2 && c.peek()?.text == "nest-parent") {
+      let command = try parseNesting(name.text, kind, &c)
+      domains[name.text] = kind
+      return command
     }
     var mm: String?
     if let k = c.peek(), k.text == "mm" {

@@ -7,6 +7,8 @@ package struct ScenarioParser: Sendable {
   var masters: [String: (ssidBits: Int, sids: [UInt32])] = [:]
   var domains: [String: DomainKind] = [:]
   var mms: Set<String> = []
+  /// vSMMU names (`viommu`).
+  var viommus: Set<String> = []
   var sids: [UInt32: String] = [:]
   var sawObjects = false
   var sawDesign = false

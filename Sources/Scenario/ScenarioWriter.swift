@@ -71,7 +71,19 @@ private struct Writer {
         created.insert(mm)
         mmDomain[mm] = name
       }
-      objects.append("domain \(name) \(d.kind.rawValue)" + (d.mm.map { " mm \($0)" } ?? ""))
+      if let ns = d.nested {
+        objects.append("domain \(name) nested \(ns.viommu) ste \(hex(ns.q0)) \(hex(ns.guestQ1))")
+        continue
+      }
+      objects.append(
+        "domain \(name) \(d.kind.rawValue)" + (d.nestParent ? " nest-parent" : "")
+          + (d.mm.map { " mm \($0)" } ?? ""))
+      for v in driver.viommus.values.filter({ $0.parent == name }).sorted(by: { $0.name < $1.name }) {
+        objects.append("viommu \(v.name) parent \(name)")
+        for (vsid, m) in v.vdevices.sorted(by: { $0.key < $1.key }) {
+          objects.append("vdevice \(v.name) \(m) vsid \(vsid)")
+        }
+      }
     }
     create(upTo: nil)
   }

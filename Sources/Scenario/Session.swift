@@ -191,6 +191,14 @@ package struct Session: Sendable {
     case .domain(let name, let kind, let mm):
       reserveExpectedObjects()
       trace = driver.addDomain(name: name, kind: kind, mm: mm)
+    case .nestParent(let name):
+      trace = driver.addNestParent(name: name)
+    case .nestedDomain(let name, let v, let q0, let q1):
+      trace = driver.addNestedDomain(name: name, viommu: v, q0: q0, q1: q1)
+    case .viommu(let name, let parent):
+      trace = driver.addVIOMMU(name: name, parent: parent)
+    case .vdevice(let v, let m, let vsid):
+      trace = driver.addVDevice(viommu: v, master: m, vsid: vsid)
     case .attach(let d, let m, let pasid):
       trace = driver.attach(domain: d, master: m, pasid: pasid)
     case .detach(let m, let pasid):

@@ -92,6 +92,7 @@ extension Session {
     case "cd": return cdValue(parts)
     case "master": return masterValue(parts)
     case "domain": return domainValue(parts)
+    case "viommu": return viommuValue(parts)
     default: return nil
     }
   }
@@ -187,6 +188,7 @@ extension Session {
     case "cd-table": return m.cdTable?.format.rawValue ?? "none"
     case "cd-table-bytes": return String(m.cdTable?.occupiedBytes ?? 0)
     case "pasids": return String(m.pasidDomains.count)
+    case "vsid": return vsidValue(p[1])
     default: return nil
     }
   }

@@ -40,9 +40,19 @@ package struct Verb: Sendable {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseMaster(&c)
     },
-    Verb("domain", "domain NAME paging|s2|sva|identity|blocked [mm MM]", "allocates an iommu domain") {
-      (p, v, c) throws(Cursor.Failure) in
+    Verb(
+      "domain",
+      "domain NAME paging|s2|sva|identity|blocked [mm MM] | domain NAME s2 nest-parent | "
+        + "domain NAME nested VIOMMU ste Q0 Q1",
+      "allocates an iommu domain"
+    ) { (p, v, c) throws(Cursor.Failure) in
       try p.parseDomain(v, &c)
+    },
+    Verb("viommu", "viommu NAME parent DOMAIN", "an iommufd vSMMU on a nest-parent S2 domain") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseVIOMMU(&c)
+    },
+    Verb("vdevice", "vdevice VIOMMU MASTER vsid N", "the guest's stream ID (vSID) for a master") {
+      (p, v, c) throws(Cursor.Failure) in try p.parseVDevice(&c)
     },
     Verb("attach", "attach DOMAIN MASTER [pasid P]", "attaches a domain at the RID or a PASID") {
       (p, v, c) throws(Cursor.Failure) in
