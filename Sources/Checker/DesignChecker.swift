@@ -176,7 +176,7 @@ package struct DesignChecker: Sendable {
         allowed.formUnion(breakAborts[t] ?? [])
         let allowedText = allowed.map(\.description).sorted()
         for (seen, why) in o.possible.sorted(by: { $0.key.description < $1.key.description }) {
-          if let uaf = useAfterFree(seen, in: o, why: why) {
+          if let uaf = useAfterFree(seen) {
             emit(
               .useAfterFree, line, label, t, seen: seen, cache: why, allowed: allowedText, note: uaf,
               at: state)
@@ -208,7 +208,7 @@ package struct DesignChecker: Sendable {
       }
       for (seen, why) in o.possible.sorted(by: { $0.key.description < $1.key.description })
       where seen != o.memory {
-        if useAfterFree(seen, in: o, why: why) != nil { continue }
+        if useAfterFree(seen) != nil { continue }
         emit(
           .stale, op.line, "after the operation's last CMD_SYNC", t, seen: seen, cache: why,
           allowed: [o.memory.description], alike: [o.memory], at: op.after.smmu)
@@ -297,7 +297,7 @@ package struct DesignChecker: Sendable {
   }
 
   /// A use of freed memory behind an outcome: its table root or a structure it used.
-  private func useAfterFree(_ o: StreamOutcome, in t: TargetOutcomes, why: Witness) -> String? {
+  private func useAfterFree(_ o: StreamOutcome) -> String? {
     guard !freed.isEmpty else { return nil }
     var addresses: [UInt64] = []
     if case .translate(let c) = o.config {
