@@ -70,6 +70,18 @@ struct MasterOptionTests {
     #expect(s.driver.smmu.hazards.contains { $0.kind == .useAfterFree })
   }
 
+  /// The state writer keeps both options (the driver's view: legacy has no ats_always_on).
+  @Test func theStateWriterKeepsThem() throws {
+    let text = "master gpu sid 0x10 ats ats-always-on\nmaster nic sid 0x20 rmr"
+    let perMaster = ScenarioWriter.reproduce(try run(text, design: .perMaster))
+    #expect(perMaster.contains("master gpu sid 0x10 ats ats-always-on\n"))
+    #expect(perMaster.contains("master nic sid 0x20 rmr\n"))
+    let replay = try run(perMaster)
+    #expect(replay.driver.masters["gpu"]?.atsAlwaysOn == true && replay.driver.masters["nic"]?.rmr == true)
+    let legacy = ScenarioWriter.reproduce(try run(text, design: .legacy))
+    #expect(legacy.contains("master gpu sid 0x10 ats\n"))
+  }
+
   // upstream-2026.md §4.2, A1: the probe failure is the scenario's -EOPNOTSUPP.
   @Test func probeRefusalIsAnError() throws {
     let s = try run("smmu ssid-bits 0\nmaster gpu sid 0x10 ats ats-always-on\nexpect error -EOPNOTSUPP")
