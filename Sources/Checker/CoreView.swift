@@ -21,6 +21,13 @@ struct CoreView: Sendable {
       if let mm = dom.mm, let space = d.addressSpaces[mm] {
         owners[space.pageTable.root.base, default: []].insert(name)
       }
+      // A nested domain's stage 2 is its nest parent's table (upstream-2026.md §1.1): what
+      // it reaches there with stage 1 bypassed (S1DSS=bypass) is its own.
+      if let ns = dom.nested, let parent = d.viommus[ns.viommu]?.parent,
+        let t = d.domains[parent]?.pageTable
+      {
+        owners[t.root.base, default: []].insert(name)
+      }
     }
   }
 

@@ -143,7 +143,8 @@ package struct DesignChecker: Sendable {
     var breakAborts: [ProbeTarget: Set<StreamOutcome>] = [:]
     var atPoints: [(Int, String, [ProbeTarget: TargetOutcomes], Bool, SMMU)] = []
     // An invalid-entry abort is the abort a breaking update passes through only once the
-    // operation has stored V=0 somewhere (an install that exposes an invalid entry is not).
+    // operation has stored V=0 somewhere (an install that exposes an invalid entry is not),
+    // in an entry whose change needs it.
     var broke = false
     for (i, point) in op.points.enumerated() {
       ev.versions.advance()
@@ -156,7 +157,7 @@ package struct DesignChecker: Sendable {
       case .store(let address, let value, let old):
         window.append(.init(address: address, value: value, old: old))
       }
-      broke = broke || point.clearsValid
+      broke = broke || point.beginsNeededBreak(before: op.before.smmu, after: op.after.smmu)
       let r = ev.evaluate(point.state, streams: streams, pages: opPages, window: window)
       for (t, o) in r where o.memory.isBreakAbort && (broke || o.memory.config == .abort(nil)) {
         breakAborts[t, default: []].insert(o.memory)

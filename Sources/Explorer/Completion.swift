@@ -22,7 +22,8 @@ extension ExplorerState {
     } else {
       candidates =
         d.masterOrder + d.domainOrder + Array(d.addressSpaces.keys.sorted()) + [
-          "pasid", "size", "read", "write", "ats", "stall", "ssid-bits", "sid", "paging", "s2", "sva",
+          "pasid", "size", "read", "write", "ats", "ats-always-on", "rmr", "stall", "ssid-bits", "sid",
+          "paging", "s2", "sva",
           "identity", "blocked", "mm",
         ]
     }

@@ -23,7 +23,8 @@ extension ExplorerState {
     let end = stepIndex + 1 < starts.count ? starts[stepIndex + 1] : lines.count
     baseLines = Array(lines[0..<end])
     userLines = []
-    replay(design: design, compact: compact)
+    // A walkthrough for one design only opens in it.
+    replay(design: w.designs.contains(design) ? design : w.designs.first, compact: compact)
   }
 
   /// Lines of the current walkthrough step (narration and expectations).

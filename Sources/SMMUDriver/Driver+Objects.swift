@@ -7,7 +7,7 @@ extension Driver {
   /// reaches the SMMU (`refusedEndpoints`) but cannot be attached.
   package mutating func addMaster(
     name: String, sids: [UInt32], ssidBits: Int = 0, ats: Bool = false, stall: Bool = false,
-    group: String? = nil
+    group: String? = nil, rmr: Bool = false, atsAlwaysOn: Bool = false
   ) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       guard d.masters[name] == nil, d.refusedEndpoints[name] == nil else {
@@ -29,16 +29,34 @@ extension Driver {
       let bits = min(ssidBits, d.smmu.features.ssidBits)
       guard bits >= 0, bits <= 20 else { throw DriverError(.einval, "ssid-bits must be 0...20") }
       let capped = d.smmu.features.twoLevelCDTable ? bits : min(bits, 10)
+      let alwaysOn = atsAlwaysOn && d.options.design == .perMaster
+      if alwaysOn, let refusal = d.atsAlwaysOnRefusal {
+        d.refusedEndpoints[name] = sids
+        throw DriverError(.eopnotsupp, "probe of \(name) failed: it requires ATS, but \(refusal)")
+      }
       let m = Master(
         name: name, sids: sids, ssidBits: capped, ats: ats && d.smmu.features.ats,
-        stall: d.stallEnabled(requested: stall), group: group)
+        stall: d.stallEnabled(requested: stall), group: group, rmr: rmr, atsAlwaysOn: alwaysOn)
       d.masters[name] = m
       d.masterOrder.append(name)
       for sid in sids { d.sidOwners[sid] = name }
       for sid in m.uniqueSIDs { d.ensureStreamTableLeaf(sid: sid) }
       d.note(
         "probe \(name): SIDs \(sids.map { hex(UInt64($0)) }.joined(separator: ",")), ssid_bits \(capped)")
+      if atsAlwaysOn && !alwaysOn { d.note("\(name): Linux 6.1 has no ats_always_on; ATS as for any device") }
+      // ats_always_on: the CD table from probe on (arm_smmu_master_prepare_ats).
+      if alwaysOn, let mi = d.masters.index(forKey: name) { d.allocCDTable(mi) }
     }
+  }
+
+  /// Why this SMMU cannot keep ATS always on (upstream-2026.md §4.2, A1): no ATS, or no
+  /// stage 1 or substreams (without them S1DSS=bypass has no meaning); nil when it can.
+  var atsAlwaysOnRefusal: String? {
+    let f = smmu.features
+    if !f.ats { return "the SMMU has no ATS" }
+    if !f.stage1 { return "the SMMU has no stage 1 (S1P)" }
+    if f.ssidBits == 0 { return "the SMMU has no substreams (SSIDSIZE 0)" }
+    return nil
   }
 
   /// Allocates a domain. SVA domains name the process address space (mm) they bind.

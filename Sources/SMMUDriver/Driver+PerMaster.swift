@@ -21,7 +21,14 @@ extension Driver {
       var entry = steQwords(sid)
       insideWriter = true
       barrier()
-      let path = EntryWriter(kind: .ste, breaks: !mutated(.noBreak)).update(
+      let writer = EntryWriter(kind: .ste, breaks: !mutated(.noBreak), safeBits: !mutated(.noUpdateSafe))
+      // no-update-safe changes what the driver does only where the safe bits avoid a break.
+      if !writer.safeBits, writer.analyse(current: entry, target: target.qwords).diff.nonzeroBitCount > 1,
+        EntryWriter(kind: .ste).analyse(current: entry, target: target.qwords).diff.nonzeroBitCount <= 1
+      {
+        _ = applying(.noUpdateSafe)
+      }
+      let path = writer.update(
         entry: &entry, target: target.qwords,
         store: { i, v in store(base + UInt64(i * 8), v, target: .ste, sid: sid, qword: i) },
         sync: {
@@ -50,13 +57,7 @@ extension Driver {
   mutating func allocCDPointer(_ name: String, _ ssid: UInt32) -> UInt64? {
     // In place, through one lookup (the index stays valid: no master is added or removed).
     guard let mi = masters.index(forKey: name) else { return nil }
-    if let ssidBits = inPlace(master: mi, { $0.cdTable == nil ? $0.ssidBits : nil }) {
-      let table = CDTable(
-        ssidBits: ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
-        compact: options.compactCDTables, owner: "cd-table of \(name)", memory: &smmu)
-      inPlace(master: mi) { $0.cdTable = table }
-      note("allocate \(table.format.rawValue) CD table for \(name): \(table.occupiedBytes) bytes")
-    }
+    allocCDTable(mi)
     let leaf = masters.values[mi].cdTable!.ensureLeaf(for: ssid, memory: &smmu)
     let (owner, address) = inPlace(master: mi) { ($0.cdTable!.owner, $0.cdTable!.cdAddress(ssid)) }
     if let leaf {
@@ -66,6 +67,18 @@ extension Driver {
       syncCD(sids: inPlace(master: mi) { $0.uniqueSIDs }, ssid: ssid, leaf: false)
     }
     return address
+  }
+
+  /// Allocates the CD table of the master at index `mi` if it has none
+  /// (`arm_smmu_alloc_cd_tables`): no leaf yet.
+  mutating func allocCDTable(_ mi: [String: Master].Index) {
+    guard let ssidBits = inPlace(master: mi, { $0.cdTable == nil ? $0.cdTableSSIDBits : nil }) else { return }
+    let name = masters.keys[mi]
+    let table = CDTable(
+      ssidBits: ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
+      compact: options.compactCDTables, owner: "cd-table of \(name)", memory: &smmu)
+    inPlace(master: mi) { $0.cdTable = table }
+    note("allocate \(table.format.rawValue) CD table for \(name): \(table.occupiedBytes) bytes")
   }
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
@@ -206,14 +219,15 @@ extension Driver {
   }
 
   /// IDENTITY / BLOCKED at the RID (`arm_smmu_attach_dev_ste`): a plain bypass/abort STE,
-  /// or, while PASIDs are in use, a CD-table STE with S1DSS bypass/terminate. Then CD 0 is
-  /// cleared.
+  /// or, while PASIDs are in use, a CD-table STE with S1DSS bypass/terminate. Identity on a
+  /// master with ATS always on is that CD-table STE too, PASIDs or not (upstream-2026.md
+  /// §4.2). Then CD 0 is cleared.
   mutating func attachDomainSTE(_ name: String, identity: Bool, oldDomain: String?) {
     guard let m = masters[name] else { return }
-    let inUse = m.usedSSIDs > 0
-    let ats = prepare(name, domain: nil, ssid: 0, cdNeedsATS: inUse)
+    let cdSTE = m.usedSSIDs > 0 || (identity && m.atsAlwaysOn)
+    let ats = prepare(name, domain: nil, ssid: 0, cdNeedsATS: cdSTE)
     let ste: StreamTableEntry
-    if inUse, let table = m.cdTable {
+    if cdSTE, let table = m.cdTable {
       ste = cdTableSTE(m, table: table, ats: ats, s1dss: identity ? .bypass : .terminate)
     } else if identity {
       ste = EntryBuilder.bypassSTE(attributeTypesOverride: smmu.features.attributeTypesOverride)

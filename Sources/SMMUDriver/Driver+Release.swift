@@ -5,6 +5,11 @@ extension Driver {
   /// the blocked (abort) configuration, and, per-master, its CD table is freed only after
   /// that, so no STE or cached entry still points at it. The master's name and SIDs become
   /// free again.
+  ///
+  /// Per-master follows Linux 6.19+ (upstream-2026.md §4.1): the core attaches the release
+  /// domain through the normal entry writer, identity for a master with `rmr`
+  /// (`require_direct`), else blocked; only then is the CD table freed. Legacy follows 6.1:
+  /// the detach writes abort, `rmr` or not.
   package mutating func removeMaster(_ name: String) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in
       if d.refusedEndpoints.removeValue(forKey: name) != nil { return }
@@ -13,6 +18,9 @@ extension Driver {
       switch d.options.design {
       case .legacy:
         if let rid = m.ridDomain { d.note("release \(name): detach from \(rid)") }
+        if m.rmr {
+          d.note("release \(name): Linux 6.1 blocks it too, its direct-mapped region notwithstanding")
+        }
         d.legacyDetach(name)
       case .perMaster:
         // early-free: the CD table goes while the STE still points at it.
@@ -22,7 +30,8 @@ extension Driver {
           d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
         }
         if let after = d.masters[name] {
-          d.attachDomainSTE(name, identity: false, oldDomain: d.listOwner(after.ridDomain))
+          d.note("release \(name): the core attaches \(m.rmr ? "identity (require_direct)" : "blocked")")
+          d.attachDomainSTE(name, identity: m.rmr, oldDomain: d.listOwner(after.ridDomain))
           d.masters[name]?.ridDomain = nil
         }
         if early == nil, let table = d.masters[name]?.cdTable {

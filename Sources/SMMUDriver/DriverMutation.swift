@@ -10,6 +10,7 @@ package enum DriverMutation: String, Sendable, Hashable, CaseIterable, Comparabl
   case skipTLBIVA = "skip-tlbi-va"
   case skipATCInv = "skip-atc-inv"
   case noBreak = "no-break"
+  case noUpdateSafe = "no-update-safe"
   case steBeforeCD = "ste-before-cd"
   case l1BeforeL2 = "l1-before-l2"
   case earlyFree = "early-free"
@@ -38,6 +39,10 @@ package enum DriverMutation: String, Sendable, Hashable, CaseIterable, Comparabl
     .skipATCInv: Info(summary: "no ATC_INV where the driver sends one", designs: both),
     .noBreak: Info(
       summary: "an entry update that needs the breaking V=0 sequence is written in place, qword by qword",
+      designs: [.perMaster]),
+    .noUpdateSafe: Info(
+      summary:
+        "the STE writer treats no bit as update-safe (before Linux 2781f2a930ab): a change of MEV or EATS with another qword breaks (V=0)",
       designs: [.perMaster]),
     .steBeforeCD: Info(
       summary: "the STE pointing at a CD table is installed before CD 0 is written", designs: both),

@@ -47,10 +47,14 @@ package struct EntryWriter: Sendable {
   /// False (the `no-break` mutation): an update that needs the breaking sequence is written
   /// in place instead, qword 0 to 7, then one sync.
   package let breaks: Bool
+  /// False (the `no-update-safe` mutation): no bit counts as update-safe, as before Linux
+  /// 2781f2a930ab, so a change in MEV or EATS makes its qword critical.
+  package let safeBits: Bool
 
-  package init(kind: Kind, breaks: Bool = true) {
+  package init(kind: Kind, breaks: Bool = true, safeBits: Bool = true) {
     self.kind = kind
     self.breaks = breaks
+    self.safeBits = safeBits
   }
 
   /// Bits the hardware uses in `entry`.
@@ -61,9 +65,10 @@ package struct EntryWriter: Sendable {
   /// `used(_:)` of an array of 8 qwords.
   package func used(_ entry: [UInt64]) -> [UInt64] { used(EntryQwords(entry)).array }
 
-  /// Bits that may change in place between the two entries.
+  /// Bits that may change in place between the two entries (none without `safeBits`).
   package func updateSafe(current: EntryQwords, target: EntryQwords) -> EntryQwords {
-    kind == .ste
+    guard safeBits else { return EntryQwords() }
+    return kind == .ste
       ? UsedBits.steUpdateSafe(current: current, target: target)
       : UsedBits.cdUpdateSafe(current: current, target: target)
   }

@@ -12,6 +12,13 @@ package struct Master: Sendable, Hashable {
   package let stallEnabled: Bool
   /// The iommu group it belongs to, if it shares one with other masters.
   package let group: String?
+  /// The device has a direct-mapped reserved region (IOMMU_RESV_DIRECT, an IORT RMR): the
+  /// core's `require_direct`, so its release domain is identity instead of blocked.
+  package let rmr: Bool
+  /// `master->ats_always_on` (Linux 7.2, upstream-2026.md §4.2): the device requires ATS, so
+  /// its CD table exists from probe to release and identity is a CD-table STE with
+  /// S1DSS=bypass and ATS on. Set at probe by the per-master design only.
+  package let atsAlwaysOn: Bool
 
   /// The domain attached to the RID (the core's view; nil = blocked at probe).
   package internal(set) var ridDomain: String?
@@ -33,14 +40,23 @@ package struct Master: Sendable, Hashable {
   /// any other attach); events without S2 go to that vSMMU.
   package internal(set) var vmaster: VMaster?
 
-  package init(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?) {
+  package init(
+    name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?, rmr: Bool = false,
+    atsAlwaysOn: Bool = false
+  ) {
     self.name = name
     self.sids = sids
     self.ssidBits = ssidBits
     self.atsSupported = ats
     self.stallEnabled = stall
     self.group = group
+    self.rmr = rmr
+    self.atsAlwaysOn = atsAlwaysOn
   }
+
+  /// The SSID bits its CD table is sized for: `max(ssid_bits, 1)` with ATS always on, so
+  /// S1CDMax is not 0 and the SMMU honours S1DSS.
+  package var cdTableSSIDBits: Int { atsAlwaysOn ? max(ssidBits, 1) : ssidBits }
 
   /// SIDs without duplicates, in order (bridged devices may alias).
   package var uniqueSIDs: [UInt32] {

@@ -22,10 +22,11 @@ package struct ObservationPoint: Sendable {
   /// True for a store of V=0 into qword 0 of an STE or CD, or into an L1 descriptor (the
   /// first step of a breaking update).
   package var clearsValid: Bool {
-    guard case .store(let address, let value, _) = event, value & 1 == 0,
-      let p = state.memory.purpose(containing: address)
+    guard case .store(let address, let value, _) = event, let p = state.memory.purpose(containing: address)
     else { return false }
-    return p == .streamTableL1 || p == .cdTableL1 || (SMMU.holdsEntries(p) && address & 63 == 0)
+    if p == .streamTableL1 || p == .cdTableL1 { return value & 1 == 0 }
+    let valid = p == .streamTable ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
+    return SMMU.holdsEntries(p) && address & 63 == 0 && value & valid == 0
   }
 
   /// "after the store of q1 of STE sid 0x10", "after CMD_SYNC", ...

@@ -4,10 +4,10 @@ import SMMUDriver
 /// What `smmuscope bench --only check` measures: every walkthrough checked under both
 /// designs, and how the checker's cost grows with streams.
 package enum CheckBenchmark {
-  /// Every built-in walkthrough checked under legacy and per-master: the reports.
+  /// Every built-in walkthrough checked under each design it is for: the reports.
   package static func walkthroughs() -> [CheckReport] {
     Walkthrough.all.flatMap { w in
-      [DriverDesign.legacy, .perMaster].map { CheckReport(w.scenario, design: $0, compact: nil) }
+      w.designs.map { CheckReport(w.scenario, design: $0, compact: nil) }
     }
   }
 

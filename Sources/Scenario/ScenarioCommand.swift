@@ -5,7 +5,9 @@ import SMMUModel
 package enum ScenarioCommand: Sendable, Hashable {
   case design(DriverDesign, compact: Bool, invs: Bool = false)
   case smmu(SMMUSettings)
-  case master(name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?)
+  case master(
+    name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?, rmr: Bool = false,
+    atsAlwaysOn: Bool = false)
   case domain(name: String, kind: DomainKind, mm: String?)
   /// `domain NAME s2 nest-parent`: an S2 domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT.
   case nestParent(name: String)

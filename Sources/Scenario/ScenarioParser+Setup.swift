@@ -62,7 +62,7 @@ extension ScenarioParser {
     return t.text == "on"
   }
 
-  /// `master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]`.
+  /// `master NAME sid SID[,SID...] [ssid-bits N] [ats [ats-always-on]] [stall] [group G] [rmr]`.
   mutating func parseMaster(_ c: inout Cursor) throws(F) -> ScenarioCommand {
     let name = try c.newName(taken: masters.keys.contains)
     sawObjects = true
@@ -84,22 +84,32 @@ extension ScenarioParser {
     var ats = false
     var stall = false
     var group: String?
+    var rmr = false
+    var alwaysOn: Token?
     while let k = c.next() {
       switch k.text {
       case "ssid-bits": ssid = Int(try c.number(max: 20))
       case "ats": ats = true
+      case "ats-always-on": alwaysOn = k
       case "stall": stall = true
       case "group": group = try c.identifier().text
+      case "rmr": rmr = true
       default:
         throw F(
-          column: k.column, message: "unknown master option '\(k.text)' (ssid-bits, ats, stall, group)")
+          column: k.column,
+          message: "unknown master option '\(k.text)' (ssid-bits, ats, ats-always-on, stall, group, rmr)")
       }
+    }
+    if let t = alwaysOn, !ats {
+      throw F(column: t.column, message: "ats-always-on is for a device with ATS: add 'ats'")
     }
     // The device's own PASID width: the driver caps it to the SMMU's SSIDSIZE, but the
     // device may still send any PASID it has (the SMMU then raises C_BAD_SUBSTREAMID).
     masters[name.text] = (ssid, sidList)
     for s in sidList { sids[s] = name.text }
-    return .master(name: name.text, sids: sidList, ssidBits: ssid, ats: ats, stall: stall, group: group)
+    return .master(
+      name: name.text, sids: sidList, ssidBits: ssid, ats: ats, stall: stall, group: group, rmr: rmr,
+      atsAlwaysOn: alwaysOn != nil)
   }
 
   /// `domain NAME TYPE [mm MM]`.

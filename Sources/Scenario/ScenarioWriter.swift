@@ -44,8 +44,10 @@ private struct Writer {
       var line = "master \(name) sid " + m.sids.map { hex(UInt64($0)) }.joined(separator: ",")
       if m.ssidBits > 0 { line += " ssid-bits \(m.ssidBits)" }
       if m.atsSupported { line += " ats" }
+      if m.atsAlwaysOn { line += " ats-always-on" }
       if m.stallEnabled { line += " stall" }
       if let g = m.group { line += " group \(g)" }
+      if m.rmr { line += " rmr" }
       objects.append(line)
     }
     objects += ["", "# domains"]

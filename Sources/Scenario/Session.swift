@@ -185,9 +185,11 @@ package struct Session: Sendable {
       earlierMutationsApplied.formUnion(driver.mutationsApplied)
       driver = Driver(options: options, features: features)
       stepCommandBase = CommandCounts()
-    case .master(let name, let sids, let bits, let ats, let stall, let group):
+    case .master(let name, let sids, let bits, let ats, let stall, let group, let rmr, let alwaysOn):
       reserveExpectedObjects()
-      trace = driver.addMaster(name: name, sids: sids, ssidBits: bits, ats: ats, stall: stall, group: group)
+      trace = driver.addMaster(
+        name: name, sids: sids, ssidBits: bits, ats: ats, stall: stall, group: group, rmr: rmr,
+        atsAlwaysOn: alwaysOn)
     case .domain(let name, let kind, let mm):
       reserveExpectedObjects()
       trace = driver.addDomain(name: name, kind: kind, mm: mm)

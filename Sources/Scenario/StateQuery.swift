@@ -178,7 +178,8 @@ extension Session {
     return "none"
   }
 
-  /// `master.NAME.FIELD`: domain, ats, used-ssids, cd-table (format or none), cd-table-bytes.
+  /// `master.NAME.FIELD`: domain, ats, used-ssids, cd-table (format or none), cd-table-bytes, pasids,
+  /// vsid, rmr, ats-always-on.
   func masterValue(_ p: [String]) -> String? {
     guard p.count == 3, let m = driver.masters[p[1]] else { return nil }
     switch p[2] {
@@ -189,6 +190,8 @@ extension Session {
     case "cd-table-bytes": return String(m.cdTable?.occupiedBytes ?? 0)
     case "pasids": return String(m.pasidDomains.count)
     case "vsid": return vsidValue(p[1])
+    case "rmr": return m.rmr ? "1" : "0"
+    case "ats-always-on": return m.atsAlwaysOn ? "1" : "0"
     default: return nil
     }
   }

@@ -36,7 +36,10 @@ package struct Verb: Sendable {
     Verb("smmu", "smmu " + SMMUSetting.usage, "SMMU features (SMMUSetting.all)", action: false) {
       (p, v, c) throws(Cursor.Failure) in try p.parseSMMU(v, &c)
     },
-    Verb("master", "master NAME sid SID[,SID...] [ssid-bits N] [ats] [stall] [group G]", "probes a device") {
+    Verb(
+      "master", "master NAME sid SID[,SID...] [ssid-bits N] [ats [ats-always-on]] [stall] [group G] [rmr]",
+      "probes a device"
+    ) {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseMaster(&c)
     },

@@ -41,6 +41,19 @@ struct MutationTests {
     attach e dev2
     """
 
+  /// `dev` (ATS) on a nest parent `p`, with a nested domain `g` from a stage-1 vSTE
+  /// (S1DSS=bypass, EATS 0b01) ready to attach: the S2 -> nested switch needs MEV safe.
+  static let nestParent = """
+    smmu cache-invalid no
+    master dev sid 0x8 ats
+    domain p s2 nest-parent
+    viommu v parent p
+    vdevice v dev vsid 1
+    domain g nested v ste 0x080000000010000B 0x100000D5
+    map p 0x1000
+    attach p dev
+    """
+
   static let cases: [Case] = [
     Case(mutation: .skipCFGISTE, setup: unattached, operation: "attach d dev", kind: .stale),
     Case(mutation: .skipCFGICD, setup: attached(), operation: "asid d 9", kind: .stale),
@@ -51,6 +64,7 @@ struct MutationTests {
     Case(
       mutation: .noBreak, setup: attached() + "\ndomain e paging\nmap e 0x1000", operation: "attach e dev",
       kind: .torn),
+    Case(mutation: .noUpdateSafe, setup: nestParent, operation: "attach g dev", kind: .torn),
     Case(
       mutation: .steBeforeCD, setup: unattached,
       operation: "attach d dev", kind: .torn),

@@ -41,3 +41,14 @@ struct DesignLineTests {
     #expect(s.session.options.label == "per-master+compact")
   }
 }
+
+/// A walkthrough for one design only opens in it, whatever the explorer's design was, and
+/// its expectations hold at every step.
+struct SingleDesignWalkthroughTests {
+  @Test(arguments: [0, 1, 2, 3])
+  func nestedUpdateSafeOpensUnderPerMaster(step: Int) {
+    let s = Fixture.walkthrough("nested-update-safe", step: step, design: .legacy)
+    #expect(s.design == .perMaster)
+    #expect(s.session.failures.isEmpty, "\(s.session.failures.map { $0.expectation?.message ?? "" })")
+  }
+}

@@ -11,7 +11,7 @@ struct InjectTests {
     var s = Fixture.walkthrough()
     #expect(s.complete("inject skip-cfgi-s") == "inject skip-cfgi-ste ")
     #expect(s.complete("inject no") == "inject no")
-    #expect(s.status == "completions: none no-break no-barrier")
+    #expect(s.status == "completions: none no-break no-update-safe no-barrier")
   }
 
   @Test func theTitleBarShowsActiveMutations() {

@@ -111,6 +111,8 @@ import Testing
     #expect(UsedBits.steUpdateSafe(current: plain.qwords, target: plain.qwords)[1] == S.mev.mask | 1 << 28)
   }
 
+  // upstream-2026.md §3 and §5, S4: CDs have no update-safe bits (S1 CD install and clear,
+  // 2 syncs, not hitless: `cdAsidChangeIsOneSyncAndInstallIsTwo` below, EntryWriterTests).
   @Test func cdsHaveNoSafeBits() {
     let a = Rig.s1CD(asid: 1, ttb0: 0x4000_0000).qwords
     let b = Rig.s1CD(asid: 2, ttb0: 0x4000_0000).qwords

@@ -130,7 +130,7 @@ import Testing
   @Test func byteOrderMarkIsIgnored() throws {
     let scenario = try parsed("\u{FEFF}master a sid 1\ndomain d paging\n")
     #expect(scenario.lines.count == 2)
-    if case .master(let name, _, _, _, _, _) = scenario.lines[0].command {
+    if case .master(let name, _, _, _, _, _, _, _) = scenario.lines[0].command {
       #expect(name == "a")
     } else {
       Issue.record("first line is not the master")

@@ -158,7 +158,7 @@ struct RoundTripTests {
     }
     #expect(raw.map(\.name) == ["missing-invalidation", "anatomy-of-a-dma"])
     for w in Walkthrough.all where !raw.contains(w) {
-      for design in DriverDesign.allCases {
+      for design in w.designs {
         let original = Session.run(w.scenario, design: design)
         let replay = Session.run(try parsed(ScenarioWriter.reproduce(original)))
         #expect(Self.logicalState(replay) == Self.logicalState(original), "\(w.name) \(design.rawValue)")

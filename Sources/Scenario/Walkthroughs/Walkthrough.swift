@@ -1,8 +1,13 @@
+import SMMUDriver
+
 /// A built-in teaching scenario: narration (`say`), steps and expectations that pass under
-/// both designs (design-specific lines carry a `legacy:` or `per-master:` prefix).
+/// the designs it is for (design-specific lines carry a `legacy:` or `per-master:` prefix).
 package struct Walkthrough: Sendable, Hashable {
   package let name: String
   package let title: String
+  /// The designs it runs under (both, unless it shows what only one driver has); the first
+  /// is the one it opens in when the current design is not among them.
+  package var designs: [DriverDesign] = DriverDesign.allCases
   package let source: String
 
   /// The parsed scenario (built-ins always parse; a test checks it).
@@ -15,6 +20,7 @@ package struct Walkthrough: Sendable, Hashable {
   package static let all: [Walkthrough] = [
     sharedDomain, svaLeak, pasidPaging, s1dss, asidChange, memory, group, vfioS2, missingInvalidation,
     hitlessUpdate, anatomyOfADMA, asidReuse, freeingTables, atsInvalidationOrder, l2Visibility,
+    nestedUpdateSafe,
   ]
 
   /// The one the explorer opens on.
