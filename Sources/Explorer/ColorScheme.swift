@@ -25,6 +25,7 @@ package enum ColorScheme {
     case .selection: Look(foreground: 0, background: 6)
     case .title: Look(bold: true)
     case .header: Look(foreground: 4, bold: true)
+    case .guest: Look(foreground: 5)
     }
   }
 }

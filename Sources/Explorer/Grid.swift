@@ -2,6 +2,8 @@
 /// under NO_COLOR / monochrome terminals).
 package enum Color: UInt8, Sendable, Hashable, CaseIterable {
   case normal, accent, good, bad, warn, dim, flash, selection, title, header
+  /// What belongs to a VM guest (its vSMMU, CD tables and domains), apart from the host.
+  case guest
 }
 
 /// How one cell is drawn.

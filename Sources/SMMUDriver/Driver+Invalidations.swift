@@ -6,8 +6,8 @@ extension Driver {
   /// What an attachment of `master` at `ssid` adds to `domain`'s array.
   func invsContribution(_ dom: Domain, master name: String, ssid: UInt32, ats: Bool) -> [Invalidation] {
     InvalidationArray.contribution(
-      kind: dom.kind, asid: dom.asid, vmid: dom.vmid, sids: masters[name]?.uniqueSIDs ?? [], ats: ats,
-      ssid: ssid)
+      kind: dom.kind, asid: dom.asid, vmid: dom.vmid, nestParent: dom.nestParent,
+      sids: masters[name]?.uniqueSIDs ?? [], ats: ats, ssid: ssid)
   }
 
   /// `arm_smmu_attach_prepare_invs`, new side: the attachment's entries merged into a new

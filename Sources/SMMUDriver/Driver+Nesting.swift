@@ -114,6 +114,9 @@ extension Driver {
     // v7.0+: the guest's EATS decides for a stage-1 vSTE; abort and bypass follow the host.
     let ats = (ns.config == .s1Translate ? ns.enableATS : true) && m.atsSupported
     domains[v.parent]?.devices.append(MasterDomain(master: m.name, ssid: 0))
+    // The attachment's entries go to the parent's array (§2.4: S2_VMID, S2_VMID_S1_CLEAR and,
+    // with ATS, ATS_FULL per SID), published before the STE write (§2.5).
+    mergeInvs(domain: v.parent, master: m.name, ssid: 0, ats: ats)
     if m.atsEnabled && !ats {
       for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: false) }
       note("pci_disable_ats \(m.name)")

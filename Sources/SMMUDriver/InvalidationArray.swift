@@ -158,7 +158,7 @@ package struct InvalidationArray: Sendable, Hashable {
       out.append(Invalidation(.s2VMID, id: UInt32(vmid)))
       if nestParent { out.append(Invalidation(.s2VMIDS1Clear, id: UInt32(vmid))) }
     case .identity, .blocked: return []
-    case .nested: return []  // Not modelled with invs: a nested domain's tags are its parent's.
+    case .nested: return []  // A nested domain keeps no array: its attachments go to the parent's.
     }
     if ats {
       for sid in Set(sids).sorted() {

@@ -133,8 +133,7 @@ extension SMMU {
     // 4. CD location.
     let ptr = ste.contextPointer
     var cdAddress = ptr + UInt64(index) * 64
-    if substreams, ste[S.s1fmt] == S.s1fmt64KL2 || ste[S.s1fmt] == S.s1fmt4KL2 {
-      let shift = ste[S.s1fmt] == S.s1fmt64KL2 ? 10 : 6
+    if let shift = Self.cdLeafShift(s1fmt: ste[S.s1fmt], substreams: substreams) {
       let l1i = Int(index) >> shift
       let l1ipa = ptr + UInt64(l1i * 8)
       let l1key = ConfigCacheKey.l1cd(sid: t.sid, index: l1i)

@@ -22,9 +22,9 @@ package struct TranslationWalk: Sendable, Hashable {
     steps.count { ($0.kind == .s1Level || $0.kind == .s2Level) && $0.source == .fetched }
   }
 
-  /// The stage-2 levels, as a grid: one row per stage-1 address the stage-2 tables
-  /// translated (`translates`: a stage-1 step index, or nil for the final IPA), columns by
-  /// level. Today the model translates only the final IPA, so the grid has one row.
+  /// The stage-2 levels, as a grid: one row per address the stage-2 tables translated
+  /// (`translates`: the index of the step that read it, a CD or L1CD fetch or a stage-1
+  /// table, or nil for the final IPA), columns by level.
   package var nestedGrid: [(translates: Int?, levels: [WalkStep])] {
     var rows: [(translates: Int?, levels: [WalkStep])] = []
     for s in steps where s.kind == .s2Level {

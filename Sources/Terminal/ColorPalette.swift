@@ -39,22 +39,16 @@ struct ColorPalette {
     var palette = ColorPalette()
     for color in Color.allCases {
       let pair = Int16(color.rawValue) + 1
-      var attributes = shim_a_normal()
+      // ColorScheme is the one table of looks; only grey needs the terminal's help.
+      let look = ColorScheme.look(color)
+      var attributes = look.bold ? shim_a_bold() : shim_a_normal()
       var colors: (fg: Int16, bg: Int16)? = nil
-      switch color {
-      case .normal: break
-      case .accent: colors = (Int16(COLOR_CYAN), bgDefault)
-      case .good: colors = (Int16(COLOR_GREEN), bgDefault)
-      case .bad: colors = (Int16(COLOR_RED), bgDefault)
-      case .warn: colors = (Int16(COLOR_YELLOW), bgDefault)
-      case .dim:
-        if hasGrey { colors = (8, bgDefault) } else { attributes = shim_a_dim() }
-      case .flash: colors = (Int16(COLOR_BLACK), Int16(COLOR_YELLOW))
-      case .selection: colors = (Int16(COLOR_BLACK), Int16(COLOR_CYAN))
-      case .title: attributes = shim_a_bold()
-      case .header:
-        colors = (Int16(COLOR_BLUE), bgDefault)
-        attributes = shim_a_bold()
+      if let fg = look.foreground {
+        if fg == 8 && !hasGrey {
+          attributes |= shim_a_dim()
+        } else {
+          colors = (Int16(fg), look.background.map(Int16.init) ?? bgDefault)
+        }
       }
       if let colors, init_pair(pair, colors.fg, colors.bg) != ERR {
         palette.entries[color] = Entry(attributes: attributes, pair: pair)

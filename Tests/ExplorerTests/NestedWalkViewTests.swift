@@ -4,7 +4,7 @@ import Testing
 @testable import Explorer
 
 /// The walk view of a nested (stage 1 + stage 2) translation draws the stage-2 walks as a
-/// grid. No scenario builds a nested STE, so the SMMU is programmed by hand here.
+/// grid. The SMMU is programmed by hand here (GuestViewTests has the same from a scenario).
 @Suite struct NestedWalkViewTests {
   /// Maps `va` to `pa` in the 4-level table at `root`, allocating tables on demand; returns
   /// the table pages the walk reads.

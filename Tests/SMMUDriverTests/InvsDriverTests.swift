@@ -127,4 +127,55 @@ struct InvsDriverTests {
     #expect(r.commands.contains(.tlbiS12VMAll(vmid: vmid)))
     #expect(d.domains["V"]?.invs.entries.isEmpty == true)
   }
+
+  /// A nest parent with a VM's two ATS devices attached through a nested domain: the
+  /// attachment goes to the parent's array as S2_VMID, S2_VMID_S1_CLEAR and ATS_FULL per SID
+  /// (upstream-2026.md §2.4, "also via a nested domain"); a parent unmap is TLBI_S2_IPA + SYNC,
+  /// TLBI_NH_ALL(VMID) + SYNC, then a whole-ATC ATC_INV per SID + SYNC (§2.7, I6); one too
+  /// big for per-page TLBIs uses TLBI_S12_VMALL and skips NH_ALL; the last detach flushes the
+  /// VMID (§2.5, I4).
+  @Test func nestParentThroughANestedDomain() throws {
+    var d = Self.make(invs: true)
+    d.probe("A", sid: SID.a, ats: true)
+    d.probe("C", sid: SID.b2, ats: true)
+    d.probe("B", sid: SID.b)
+    d.ok { $0.addNestParent(name: "P") }
+    d.ok { $0.addVIOMMU(name: "V", parent: "P") }
+    d.ok { $0.addVDevice(viommu: "V", master: "A", vsid: 3) }
+    d.ok { $0.addVDevice(viommu: "V", master: "C", vsid: 4) }
+    // Stage 1 vSTE at IPA 0x100000 with EATS 0b01: ATS stays on.
+    d.ok { $0.addNestedDomain(name: "G", viommu: "V", q0: 0x10_000B, q1: 0x1000_00D4) }
+    let vmid = try #require(d.domains["P"]?.vmid)
+    d.ok { $0.attach(domain: "G", master: "A") }
+    d.ok { $0.attach(domain: "G", master: "C") }
+    #expect(d.masters["A"]?.atsEnabled == true)
+    #expect(
+      d.domains["P"]?.invs.description
+        == "S2_VMID \(vmid) x2, S2_VMID_S1_CLEAR \(vmid) x2, ATS_FULL 0x10/0 x1, ATS_FULL 0x21/0 x1")
+    #expect(d.domains["G"]?.invs.entries.isEmpty == true, "a nested domain keeps no array")
+    d.ok { $0.map(domain: "P", iova: 0x10_0000, pa: 0x2_0000_0000) }
+    let t = d.ok { $0.unmap(domain: "P", iova: 0x10_0000) }
+    #expect(
+      t.commands.map(\.name) == [
+        "TLBI_S2_IPA", "CMD_SYNC", "TLBI_NH_ALL", "CMD_SYNC", "ATC_INV", "ATC_INV", "CMD_SYNC",
+      ])
+    #expect(t.commands.contains(.tlbiNHAll(vmid: vmid)))
+    #expect(t.commands.contains(.atcInv(sid: SID.b2, ssid: nil, address: 0, size: 52)))
+    // 512 pages (not 2 MiB aligned: no block): TLBI_S12_VMALL, which also clears stage 1.
+    d.ok { $0.map(domain: "P", iova: 0x40_1000, size: 0x20_0000, pa: 0x2_0040_1000) }
+    let big = d.ok { $0.unmap(domain: "P", iova: 0x40_1000, size: 0x20_0000) }
+    #expect(big.commands.map(\.name) == ["TLBI_S12_VMALL", "CMD_SYNC", "ATC_INV", "ATC_INV", "CMD_SYNC"])
+    // A second, plain attachment of the parent (B, no ATS) shares the tags.
+    d.ok { $0.attach(domain: "P", master: "B") }
+    #expect(
+      d.domains["P"]?.invs.description.hasPrefix("S2_VMID \(vmid) x3, S2_VMID_S1_CLEAR \(vmid) x3") == true)
+    for m in ["A", "C"] {
+      let t = d.ok { $0.detach(master: m) }
+      #expect(!t.commands.contains(.tlbiS12VMAll(vmid: vmid)), "B still uses the VMID")
+    }
+    #expect(d.domains["P"]?.invs.description == "S2_VMID \(vmid) x1, S2_VMID_S1_CLEAR \(vmid) x1")
+    let last = d.ok { $0.detach(master: "B") }
+    #expect(last.commands.contains(.tlbiS12VMAll(vmid: vmid)))
+    #expect(d.domains["P"]?.invs.entries.isEmpty == true)
+  }
 }

@@ -86,9 +86,11 @@ extension GraphModel {
       link(m, to: s)
       guard ste.isValid else { continue }
       switch ste.configValue {
-      case .s1Translate, .nested:
+      case .s1Translate:
         let t = addTable(root: ste.contextPointer, tables: tables, session: session)
         link(s, to: t)
+      case .nested:
+        addNested(ste: ste, from: s, master: r.master, session: session)
       case .s2Translate:
         let vmid = ste[StreamTableEntry.s2vmid]
         let pass = add(
@@ -144,7 +146,7 @@ extension GraphModel {
   }
 
   /// A domain (by name; by page table when it has none) and its page table.
-  private mutating func addDomain(root: UInt64, tag: String, compactTag: String, session: Session) -> Int {
+  mutating func addDomain(root: UInt64, tag: String, compactTag: String, session: Session) -> Int {
     var name = session.domainName(forTable: root)
     if name == "none" { name = "?" + hex(root) }
     let dom = add(

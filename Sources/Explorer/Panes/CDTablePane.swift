@@ -11,21 +11,29 @@ struct CDTablePane: Pane {
   let invs: [String]
   let rows: [[Span]]
 
+  /// The guest view when the selected master's STE is nested: the pane shows the guest's
+  /// CD table, read from guest memory, instead of a host one.
+  let guest: GuestView?
+
   init(state: ExplorerState) {
+    let g = state.selectedGuest
+    guest = g?.tableIPA == nil ? nil : g
     info = state.cdTableInfo
-    levels = state.cdTableLevels
+    levels = guest == nil ? state.cdTableLevels : nil
     invs = state.invalidationArrayLines
-    rows = Self.rows(state, info.table)
+    rows = guest.map(Self.guestRows) ?? Self.rows(state, info.table)
   }
 
   var title: String { PaneID.cdTable.title }
   var count: Int { rows.count }
   func row(_ i: Int) -> [Span] { rows[i] }
   var emptyText: String {
-    info.table == nil ? "the selected master's STE uses no CD table" : "no valid CD"
+    if guest != nil { return "no valid CD in guest memory (the guest has not installed one)" }
+    return info.table == nil ? "the selected master's STE uses no CD table" : "no valid CD"
   }
 
   var header: [[Span]] {
+    if let guest { return guestHeader(guest) }
     var out: [[Span]] = [[Span(info.title, Style(.title, bold: true))]]
     if let levels { out.append([Span(levels, Style(.dim))]) }
     out += invs.map { [Span($0, Style(.accent))] }
@@ -53,6 +61,43 @@ struct CDTablePane: Pane {
         Span(col(cd.translationDisabled ? "(released)" : dom, 10), flash ? st : Style(.accent)),
         Span(col(cd.translationDisabled ? "1" : "0", 5), st),
         Span(reach.joined(separator: ","), flash ? st : Style(.warn)),
+      ]
+    }
+  }
+}
+
+extension CDTablePane {
+  /// The guest's own CD table: the title says whose and where it lives, then the vSTE.
+  func guestHeader(_ g: GuestView) -> [[Span]] {
+    let pa = g.tablePA.map { "PA \(hex($0))" } ?? "not mapped by stage 2"
+    let n = g.cds.count
+    var out: [[Span]] = [
+      [
+        Span(
+          "guest CD table (\(g.label)): IPA \(hex(g.tableIPA ?? 0)) -> \(pa), \(n) valid CD\(n == 1 ? "" : "s")",
+          Style(.title, bold: true))
+      ]
+    ]
+    if let line = g.vsteLine { out.append([Span(line, Style(.dim))]) }
+    out += invs.map { [Span($0, Style(.accent))] }
+    return out + [
+      [
+        Span(
+          col("SSID", 8) + col("ASID", 6) + col("TTB0 (IPA)", 13) + col("guest domain", 14) + col("EPD0", 5)
+            + "CD at PA", Style(.header, bold: true))
+      ]
+    ]
+  }
+
+  /// One row per valid guest CD: tags are the guest's (its ASIDs, under the vSMMU's VMID).
+  static func guestRows(_ g: GuestView) -> [[Span]] {
+    g.cds.map { e in
+      let off = e.cd.translationDisabled
+      return [
+        Span(col(String(e.ssid), 8)), Span(col(String(e.cd.asidValue), 6)),
+        Span(col(off ? "-" : hex(e.cd.tableAddress), 13)),
+        Span(col("\(g.viommu) asid \(e.cd.asidValue)", 14), Style(.guest)),
+        Span(col(off ? "1" : "0", 5)), Span(hex(e.pa), Style(.dim)),
       ]
     }
   }

@@ -1,0 +1,59 @@
+import SMMUDriver
+import SMMUModel
+import Scenario
+
+/// The guest's side of a master assigned to a VM (iommufd nesting): the vSMMU and vSID,
+/// the vSTE the VMM passed, and the guest's CD table read from guest memory through the
+/// STE's stage 2. The host never writes these CDs; this is what the SMMU would read.
+struct GuestView: Sendable, Hashable {
+  let viommu: String
+  let vmid: UInt16
+  let vsid: UInt32?
+  /// The vSTE of the nested domain attached (nil when the master's STE is not nested).
+  let vste: NestedSTE?
+  /// S1ContextPtr (an IPA) and where stage 2 maps it.
+  let tableIPA: UInt64?
+  let tablePA: UInt64?
+  let cds: [GuestContextDescriptor]
+
+  /// The guest view of a master, if it has a vDEVICE or a nested STE.
+  init?(master name: String, driver d: Driver) {
+    guard let m = d.masters[name] else { return nil }
+    let attached = m.ridDomain.flatMap { d.domains[$0]?.nested }
+    let bound = d.viommus.values.sorted { $0.name < $1.name }.first { $0.vsid(of: name) != nil }
+    guard let v = attached.flatMap({ d.viommus[$0.viommu] }) ?? bound else { return nil }
+    viommu = v.name
+    vmid = v.vmid
+    vsid = v.vsid(of: name)
+    vste = attached
+    if let sid = m.sids.first, let ste = d.ste(sid: sid), ste.isValid, ste.configValue == .nested {
+      tableIPA = ste.contextPointer
+      tablePA = d.smmu.peekStage2(ste.contextPointer, ste: ste)
+      cds = d.smmu.guestContextDescriptors(ste: ste)
+    } else {
+      (tableIPA, tablePA, cds) = (nil, nil, [])
+    }
+  }
+
+  /// "vm vSID 3" (or "vm" before a vDEVICE).
+  var label: String { viommu + (vsid.map { " vSID \($0)" } ?? "") }
+
+  /// The vSTE in one line: its qwords and what they ask for.
+  var vsteLine: String? {
+    guard let v = vste else { return nil }
+    typealias S = StreamTableEntry
+    var text = "vSTE q0 \(hex(v.q0)) q1 \(hex(v.guestQ1)): \(v.config.name)"
+    if v.config == .s1Translate {
+      let ste = StreamTableEntry(qwords: [v.q0, v.guestQ1, 0, 0, 0, 0, 0, 0])
+      text += " ctx IPA \(hex(ste.contextPointer)) cdmax \(ste[S.s1cdmax]) eats \(ste[S.eats])"
+    }
+    return text
+  }
+}
+
+extension ExplorerState {
+  /// The guest view of the selected master, if it is assigned to a VM.
+  var selectedGuest: GuestView? {
+    selectedMaster.flatMap { GuestView(master: $0, driver: session.driver) }
+  }
+}
