@@ -41,7 +41,11 @@ extension Driver {
       try Self.checkRange(iova: iova, size: size, pa: ipa)
       var table = try d.guestDomain(viommu, name).pageTable
       var base = ipa ?? 0
-      if ipa == nil {
+      if let ipa {
+        try d.withGuestMemory(viommu) { (mem: inout GuestMemory) throws(DriverError) in
+          mem.ram.reserve(ipa, bytes: size)
+        }
+      } else {
         base = try d.withGuestMemory(viommu) { (mem: inout GuestMemory) throws(DriverError) in
           try mem.allocate(bytes: size, purpose: .data, owner: "guest \(name) data").base
         }

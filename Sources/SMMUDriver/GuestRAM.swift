@@ -43,6 +43,17 @@ package struct GuestRAM: Sendable, Hashable {
     return nil
   }
 
+  /// Marks pages the guest chose itself (a `map` with an explicit IPA) as in use, so no
+  /// table lands on them; pages already allocated are left as they are.
+  package mutating func reserve(_ ipa: UInt64, bytes: UInt64) {
+    let start = ipa & ~0xFFF
+    let end = (ipa + max(bytes, 1) + 0xFFF) & ~0xFFF
+    for page in stride(from: start, to: end, by: 0x1000)
+    where !regions.contains(where: { $0.key <= page && page < $0.key + $0.value }) {
+      regions[page] = 0x1000
+    }
+  }
+
   /// Gives a region back.
   package mutating func free(_ ipa: UInt64) { regions[ipa] = nil }
 }

@@ -93,6 +93,7 @@ extension Session {
     case "master": return masterValue(parts)
     case "domain": return domainValue(parts)
     case "viommu": return viommuValue(parts)
+    case "guest": return guestValue(parts)
     default: return nil
     }
   }
