@@ -43,7 +43,7 @@ package struct MutationMatrix: Sendable {
     for d in Self.designs {
       for m in mutations where m.designs.contains(d) {
         var list: [Catch] = []
-        for w in walkthroughs where exhaustive || list.isEmpty {
+        for w in walkthroughs where w.designs.contains(d) && (exhaustive || list.isEmpty) {
           let scenario = w.scenario
           let mutated = scenario.injecting([m])
           guard

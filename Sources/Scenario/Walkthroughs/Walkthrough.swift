@@ -1,9 +1,13 @@
+import SMMUDriver
+
 /// A built-in teaching scenario: narration (`say`), steps and expectations that pass under
 /// both designs (design-specific lines carry a `legacy:` or `per-master:` prefix).
 package struct Walkthrough: Sendable, Hashable {
   package let name: String
   package let title: String
   package let source: String
+  /// The designs it is written for (the nesting one is per-master only).
+  package var designs: [DriverDesign] = DriverDesign.allCases
 
   /// The parsed scenario (built-ins always parse; a test checks it).
   package var scenario: Scenario {
@@ -14,7 +18,7 @@ package struct Walkthrough: Sendable, Hashable {
   /// All built-in walkthroughs, in teaching order.
   package static let all: [Walkthrough] = [
     sharedDomain, svaLeak, pasidPaging, s1dss, asidChange, memory, group, vfioS2, missingInvalidation,
-    hitlessUpdate, anatomyOfADMA, asidReuse, freeingTables, atsInvalidationOrder, l2Visibility,
+    hitlessUpdate, anatomyOfADMA, asidReuse, freeingTables, atsInvalidationOrder, l2Visibility, nesting,
   ]
 
   /// The one the explorer opens on.
