@@ -19,7 +19,7 @@ import Testing
   }
 
   static let cases: [(String, DriverDesign, Bool)] = Walkthrough.all.flatMap { w in
-    [DriverDesign.legacy, .perMaster].flatMap { d in [false, true].map { (w.name, d, $0) } }
+    w.designs.flatMap { d in [false, true].map { (w.name, d, $0) } }
   }
 
   @Test(arguments: cases)

@@ -47,7 +47,7 @@ struct LinearRunTests {
 
   @Test func streamingReportEqualsTheReportOfTheKeptResults() throws {
     for w in Walkthrough.all {
-      for design in DriverDesign.allCases {
+      for design in w.designs {
         let kept = Session.run(w.scenario, design: design)
         var text = RunReport.textHead(
           label: Session.finalOptions(w.scenario, design: design, compact: nil).label)

@@ -143,7 +143,7 @@ struct OperationGroupTests {
   @Test(arguments: Walkthrough.all.map(\.name))
   func walkthroughOperationsLeaveNothingPending(name: String) throws {
     let w = try #require(Walkthrough.named(name))
-    for design in DriverDesign.allCases {
+    for design in w.designs {
       for compact in [false, true] {
         var s = Session(design: design, compact: compact, file: name)
         var operations = 0
