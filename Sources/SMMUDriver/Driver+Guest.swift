@@ -20,7 +20,8 @@ extension Driver {
   func guestPA(_ viommu: String, _ ipa: UInt64) throws(DriverError) -> UInt64 {
     let t = try guestStage2(viommu)
     guard let pa = t.translate(ipa) else {
-      throw DriverError(.efault, "IPA \(hex(ipa)) is not guest RAM of \(viommu): its nest parent does not map it")
+      throw DriverError(
+        .efault, "IPA \(hex(ipa)) is not guest RAM of \(viommu): its nest parent does not map it")
     }
     return pa
   }

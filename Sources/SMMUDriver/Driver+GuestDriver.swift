@@ -11,7 +11,9 @@ extension Driver {
     operation { (d: inout Driver) throws(DriverError) in
       _ = try d.guestStage2(viommu)
       var g = d.guests[viommu, default: Guest()]
-      guard g.domains[name] == nil else { throw DriverError(.eexist, "guest domain \(name) exists on \(viommu)") }
+      guard g.domains[name] == nil else {
+        throw DriverError(.eexist, "guest domain \(name) exists on \(viommu)")
+      }
       guard let asid = g.freeASID(bits: d.asidBits) else { throw DriverError(.enospc, "no free guest ASID") }
       let table = try d.withGuestMemory(viommu) { (mem: inout GuestMemory) throws(DriverError) in
         try IOPageTable(stage2: false, owner: "guest \(name)", memory: &mem)
@@ -34,7 +36,9 @@ extension Driver {
 
   /// `guest V map NAME IOVA [size N] [pa IPA]`: maps IOVA to IPA in the guest's table (no
   /// invalidation). Without `pa` the IPA range is allocated from guest RAM.
-  package mutating func guestMap(viommu: String, domain name: String, iova: UInt64, size: UInt64, ipa: UInt64?)
+  package mutating func guestMap(
+    viommu: String, domain name: String, iova: UInt64, size: UInt64, ipa: UInt64?
+  )
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
@@ -58,7 +62,8 @@ extension Driver {
         }
       }
       var failure: DriverError?
-      d.trace.pageTableWrites += try d.withGuestMemory(viommu) { (mem: inout GuestMemory) throws(DriverError) in
+      d.trace.pageTableWrites += try d.withGuestMemory(viommu) {
+        (mem: inout GuestMemory) throws(DriverError) in
         var writes = 0
         for c in chunks {
           do throws(DriverError) {
@@ -94,7 +99,9 @@ extension Driver {
       let end = iova + ((max(size, 1) + 0xFFF) & ~0xFFF)
       let leaves = table.mappings.filter { $0.key < end && $0.key + $0.value.size > start }
         .map { (iova: $0.key, size: $0.value.size) }.sorted { $0.iova < $1.iova }
-      guard !leaves.isEmpty else { throw DriverError(.enoent, "nothing mapped at \(hex(iova)) in guest domain \(name)") }
+      guard !leaves.isEmpty else {
+        throw DriverError(.enoent, "nothing mapped at \(hex(iova)) in guest domain \(name)")
+      }
       if let split = leaves.first(where: { $0.iova < start || $0.iova + $0.size > end }) {
         throw DriverError(.einval, "unmap would split the \(hex(split.size)) block at \(hex(split.iova))")
       }
@@ -113,7 +120,9 @@ extension Driver {
       let span = Self.atcSpan(iova: start, size: end - start)
       try d.issueGuestCommands(
         viommu,
-        ats.map { .atcInv(sid: $0.vsid, ssid: $0.ssid == 0 ? nil : $0.ssid, address: span.address, size: span.size) })
+        ats.map {
+          .atcInv(sid: $0.vsid, ssid: $0.ssid == 0 ? nil : $0.ssid, address: span.address, size: span.size)
+        })
     }
   }
 
@@ -130,10 +139,13 @@ extension Driver {
         throw DriverError(.einval, "PASID \(pasid) beyond the \(bits) SSID bits of vSID \(vsid)")
       }
       let old = d.guests[viommu]?.cdTables[vsid]?.domains[pasid]
-      if pasid != 0, let old { throw DriverError(.ebusy, "PASID \(pasid) of vSID \(vsid) is in use by \(old)") }
+      if pasid != 0, let old {
+        throw DriverError(.ebusy, "PASID \(pasid) of vSID \(vsid) is in use by \(old)")
+      }
       if d.guests[viommu]?.cdTables[vsid] == nil {
         let a = try d.withGuestMemory(viommu) { (mem: inout GuestMemory) throws(DriverError) in
-          try mem.allocate(bytes: 64 << UInt64(bits), purpose: .cdTable, owner: "guest cd-table of vSID \(vsid)")
+          try mem.allocate(
+            bytes: 64 << UInt64(bits), purpose: .cdTable, owner: "guest cd-table of vSID \(vsid)")
         }
         d.guests[viommu]?.cdTables[vsid] = GuestCDTable(ipa: a.base, ssidBits: bits)
         d.note("guest \(viommu): CD table of vSID \(vsid) at IPA \(hex(a.base)), \(1 << bits) CDs")
@@ -142,7 +154,9 @@ extension Driver {
         asid: dom.asid, ttbr: dom.pageTable.root.base, tcr: d.stage1Control, mair: EntryBuilder.ioPgtableMAIR,
         masterStall: m.stallEnabled)
       try d.writeGuestCD(viommu, vsid: vsid, ssid: pasid, cd)
-      if let old { d.guests[viommu]?.domains[old]?.attachments.remove(GuestAttachment(vsid: vsid, ssid: pasid)) }
+      if let old {
+        d.guests[viommu]?.domains[old]?.attachments.remove(GuestAttachment(vsid: vsid, ssid: pasid))
+      }
       d.guests[viommu]?.cdTables[vsid]?.domains[pasid] = name
       d.guests[viommu]?.domains[name]?.attachments.insert(GuestAttachment(vsid: vsid, ssid: pasid))
       try d.installGuestSTE(viommu, vsid: vsid, m)

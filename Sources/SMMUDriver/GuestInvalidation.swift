@@ -23,13 +23,15 @@ extension Driver {
     case .tlbiNHASID(_, let asid): return .tlbiNHASID(vmid: v.vmid, asid: asid)
     case .tlbiNHVA(_, let asid, let a, let leaf, let r):
       return .tlbiNHVA(vmid: v.vmid, asid: asid, address: a, leaf: leaf, range: r)
-    case .tlbiNHVAA(_, let a, let leaf, let r): return .tlbiNHVAA(vmid: v.vmid, address: a, leaf: leaf, range: r)
+    case .tlbiNHVAA(_, let a, let leaf, let r):
+      return .tlbiNHVAA(vmid: v.vmid, address: a, leaf: leaf, range: r)
     case .cfgiCD(let vsid, let ssid, let leaf): return .cfgiCD(sid: try sid(vsid), ssid: ssid, leaf: leaf)
     case .cfgiCDAll(let vsid): return .cfgiCDAll(sid: try sid(vsid))
     case .atcInv(let vsid, let ssid, let a, let size):
       return .atcInv(sid: try sid(vsid), ssid: ssid, address: a, size: size)
     default:
-      throw DriverError(.eio, "the vSMMU does not take a guest \(c.name) (only NH TLBIs, CFGI_CD(_ALL), ATC_INV)")
+      throw DriverError(
+        .eio, "the vSMMU does not take a guest \(c.name) (only NH TLBIs, CFGI_CD(_ALL), ATC_INV)")
     }
   }
 

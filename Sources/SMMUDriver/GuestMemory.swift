@@ -16,7 +16,8 @@ struct GuestMemory: TableMemory {
   /// The PA behind an IPA; -EFAULT when the parent does not map it.
   func pa(_ ipa: UInt64) throws(DriverError) -> UInt64 {
     guard let pa = stage2.translate(ipa) else {
-      throw DriverError(.efault, "IPA \(hex(ipa)) is not guest RAM of \(viommu): its nest parent does not map it")
+      throw DriverError(
+        .efault, "IPA \(hex(ipa)) is not guest RAM of \(viommu): its nest parent does not map it")
     }
     return pa
   }
@@ -37,7 +38,8 @@ struct GuestMemory: TableMemory {
   {
     guard let ipa = ram.allocate(bytes: bytes, in: GuestRAM.ranges(of: stage2)) else {
       throw DriverError(
-        .enomem, "guest RAM of \(viommu) exhausted: no \(bytes) free bytes in the IPA ranges its nest parent maps")
+        .enomem,
+        "guest RAM of \(viommu) exhausted: no \(bytes) free bytes in the IPA ranges its nest parent maps")
     }
     let size = ram.regions[ipa] ?? bytes
     for a in stride(from: ipa, to: ipa + size, by: 8) where readTable(a) != 0 { storeTable(a, 0) }

@@ -26,7 +26,8 @@ extension SMMU: TableMemory {
   }
 
   package mutating func allocateTable(owner: String) -> Allocation {
-    allocate(bytes: PageTableFormat.granule, align: PageTableFormat.granule, purpose: .pageTable, owner: owner)
+    allocate(
+      bytes: PageTableFormat.granule, align: PageTableFormat.granule, purpose: .pageTable, owner: owner)
   }
 
   package mutating func freeTable(_ address: UInt64) { try? free(address) }

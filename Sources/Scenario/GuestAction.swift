@@ -25,9 +25,11 @@ package enum GuestAction: Sendable, Hashable {
     case .write(let ipa, let value): d.guestWrite(viommu: v, ipa: ipa, value: value)
     case .commands(let raws): d.guestCommands(viommu: v, raws.flatMap(\.commands))
     case .domain(let name): d.guestDomain(viommu: v, name: name)
-    case .map(let dom, let iova, let size, let ipa): d.guestMap(viommu: v, domain: dom, iova: iova, size: size, ipa: ipa)
+    case .map(let dom, let iova, let size, let ipa):
+      d.guestMap(viommu: v, domain: dom, iova: iova, size: size, ipa: ipa)
     case .unmap(let dom, let iova, let size): d.guestUnmap(viommu: v, domain: dom, iova: iova, size: size)
-    case .attach(let dom, let vsid, let pasid): d.guestAttach(viommu: v, domain: dom, vsid: vsid, pasid: pasid)
+    case .attach(let dom, let vsid, let pasid):
+      d.guestAttach(viommu: v, domain: dom, vsid: vsid, pasid: pasid)
     case .detach(let vsid, let pasid): d.guestDetach(viommu: v, vsid: vsid, pasid: pasid)
     }
   }

@@ -42,7 +42,10 @@ extension ScenarioParser {
         default: throw F(column: k.column, message: "unknown guest \(a.text) option '\(k.text)'")
         }
       }
-      action = a.text == "map" ? .map(domain: d.text, iova: iova, size: size, ipa: ipa) : .unmap(domain: d.text, iova: iova, size: size)
+      action =
+        a.text == "map"
+        ? .map(domain: d.text, iova: iova, size: size, ipa: ipa)
+        : .unmap(domain: d.text, iova: iova, size: size)
     case "attach":
       let d = try c.known("guest domain") { guestDomains[v.text, default: []].contains($0) }
       let vsid = UInt32(try c.number(max: UInt64(UInt32.max)))

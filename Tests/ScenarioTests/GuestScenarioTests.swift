@@ -49,7 +49,8 @@ struct GuestScenarioTests {
     let s = try Self.vm("guest vm cmd CFGI_CD sid 3 ssid 2 leaf 0 ; CFGI_CD_ALL sid 4 ; ATC_INV sid 3")
     #expect(
       Self.commands(s) == [
-        .cfgiCD(sid: 0x10, ssid: 2, leaf: false), .cfgiCDAll(sid: 0x11), .atcInv(sid: 0x10, ssid: nil, address: 0, size: 52),
+        .cfgiCD(sid: 0x10, ssid: 2, leaf: false), .cfgiCDAll(sid: 0x11),
+        .atcInv(sid: 0x10, ssid: nil, address: 0, size: 52),
         .sync,
       ])
   }
@@ -70,14 +71,18 @@ struct GuestScenarioTests {
     #expect(
       cmds == [
         .tlbiNHVA(vmid: 1, asid: 2, address: 0x1000, leaf: true, range: nil), .tlbiNHASID(vmid: 1, asid: 3),
-        .tlbiNHVAA(vmid: 1, address: 0x2000, leaf: true, range: nil), .tlbiNHAll(vmid: 1), .tlbiNHAll(vmid: 1),
+        .tlbiNHVAA(vmid: 1, address: 0x2000, leaf: true, range: nil), .tlbiNHAll(vmid: 1),
+        .tlbiNHAll(vmid: 1),
         .sync,
       ])
     #expect(CommandEncoding.encode(cmds[4]) == [0x10 | 1 << 32, 0])
   }
 
   // upstream-2026.md §1.7, N7: CFGI_STE, TLBI_S2_IPA, TLBI_S12_VMALL (and the rest) are -EIO.
-  @Test(arguments: ["CFGI_STE sid 3", "TLBI_S2_IPA addr 0x1000", "TLBI_S12_VMALL", "CFGI_ALL", "CMD_SYNC", "PREFETCH_CFG sid 3", "TLBI_EL2_ALL"])
+  @Test(arguments: [
+    "CFGI_STE sid 3", "TLBI_S2_IPA addr 0x1000", "TLBI_S12_VMALL", "CFGI_ALL", "CMD_SYNC",
+    "PREFETCH_CFG sid 3", "TLBI_EL2_ALL",
+  ])
   func otherCommandsAreEIO(command: String) throws {
     let s = try Self.vm("guest vm cmd \(command)")
     #expect(Self.error(s) == "-EIO")
@@ -87,7 +92,8 @@ struct GuestScenarioTests {
   // upstream-2026.md §1.7, N7: chunks of at most 63, each followed by one CMD_SYNC.
   @Test(arguments: [(63, 1), (64, 2), (126, 2), (127, 3)])
   func chunksOf63EachWithOneSync(count: Int, syncs: Int) throws {
-    let line = "guest vm cmd " + Array(repeating: "TLBI_NH_ASID asid 1", count: count).joined(separator: " ; ")
+    let line =
+      "guest vm cmd " + Array(repeating: "TLBI_NH_ASID asid 1", count: count).joined(separator: " ; ")
     let s = try Self.vm(line)
     #expect(s.value(of: "last.commands.TLBI_NH_ASID") == String(count))
     #expect(s.value(of: "last.commands.CMD_SYNC") == String(syncs))
