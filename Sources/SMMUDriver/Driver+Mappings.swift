@@ -61,7 +61,7 @@ extension Driver {
         throw DriverError(.einval, "\(domain) is \(kind.rawValue): it has no page table")
       }
       if kind != .sva, d.domains[domain]?.pageTable == nil {
-        d.domains[domain]?.pageTable = IOPageTable(stage2: kind == .s2, owner: domain, smmu: &d.smmu)
+        d.domains[domain]?.pageTable = IOPageTable(stage2: kind == .s2, owner: domain, memory: &d.smmu)
       }
       guard d.pageTable(of: domain) != nil else { return }
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
@@ -84,14 +84,14 @@ extension Driver {
           // walk-cache flush (TLBI leaf=0 per 4 KiB + sync, then ATC).
           d.trace.pageTableWrites +=
             d.editPageTable(of: domain) { t, smmu in
-              t.removeTable(iova: c.iova, size: c.size, smmu: &smmu, freeFirst: early)
+              t.removeTable(iova: c.iova, size: c.size, memory: &smmu, freeFirst: early)
             }
             ?? 0
           if let dom = d.domains[domain] { d.flushWalk(dom, iova: c.iova, size: c.size) }
         }
         d.trace.pageTableWrites +=
           d.editPageTable(of: domain) { t, smmu in
-            t.map(iova: c.iova, pa: c.pa, writable: writable, size: c.size, smmu: &smmu)
+            t.map(iova: c.iova, pa: c.pa, writable: writable, size: c.size, memory: &smmu)
           } ?? 0
       }
       d.note(.map(iova: iova, size: size, pa: base, domain: domain))
@@ -109,7 +109,7 @@ extension Driver {
   ) throws(DriverError) -> Set<UInt64> {
     var out: Set<UInt64> = []
     for c in chunks {
-      switch table.slot(iova: c.iova, size: c.size, smmu: smmu) {
+      switch table.slot(iova: c.iova, size: c.size, memory: smmu) {
       case .leaf(let at, _):
         throw DriverError(.eexist, "\(hex(max(at, c.iova))) is already mapped in \(domain)")
       case .table:
@@ -146,19 +146,19 @@ extension Driver {
     for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: kind != .sva) {
       trace.pageTableWrites += 1
       var done = false
-      switch pageTable(of: domain)?.slot(iova: c.iova, size: c.size, smmu: smmu) ?? .empty {
+      switch pageTable(of: domain)?.slot(iova: c.iova, size: c.size, memory: smmu) ?? .empty {
       case .leaf(let at, let bytes) where bytes > c.size:
         // io-pgtable no longer splits a block (v6.13, 33729a5fc0ca): it unmaps nothing and
         // the core stops there.
         refused = (at, bytes)
       case .leaf:
         done =
-          editPageTable(of: domain) { t, smmu in t.unmap(iova: c.iova, size: c.size, smmu: &smmu) } ?? false
+          editPageTable(of: domain) { t, smmu in t.unmap(iova: c.iova, size: c.size, memory: &smmu) } ?? false
       case .table:
         // A table under a block-sized unmap: cleared and freed whole, its walks flushed.
         let early = applying(.earlyFree)
         _ = editPageTable(of: domain) { t, smmu in
-          t.removeTable(iova: c.iova, size: c.size, smmu: &smmu, freeFirst: early)
+          t.removeTable(iova: c.iova, size: c.size, memory: &smmu, freeFirst: early)
         }
         if let dom = domains[domain] { flushWalk(dom, iova: c.iova, size: c.size) }
         done = true
@@ -355,7 +355,7 @@ extension Driver {
       }
       if let asid = dom.asid, d.asids[asid] == domain { d.freeASID(asid) }
       if let vmid = dom.vmid { d.freeVMID(vmid) }
-      if dom.kind != .sva { d.domains[domain]?.pageTable?.free(smmu: &d.smmu) }
+      if dom.kind != .sva { d.domains[domain]?.pageTable?.free(memory: &d.smmu) }
       d.domains[domain] = nil
       d.domainOrder.removeAll { $0 == domain }
     }

@@ -67,7 +67,7 @@ extension Driver {
       if kind == .sva {
         guard let mm else { throw DriverError(.einval, "an SVA domain needs an mm") }
         if d.addressSpaces[mm] == nil {
-          let table = IOPageTable(stage2: false, owner: "mm \(mm)", smmu: &d.smmu)
+          let table = IOPageTable(stage2: false, owner: "mm \(mm)", memory: &d.smmu)
           // A CPU ASID for the legacy design's sharing, from a range the SMMU allocator
           // (which starts at 1) reaches late.
           let cpuASID = UInt16(0x8000 + d.addressSpaces.count)
@@ -100,10 +100,10 @@ extension Driver {
     switch dom.kind {
     case .paging:
       dom.asid = try allocateASID(for: name)
-      if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: false, owner: name, smmu: &smmu) }
+      if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: false, owner: name, memory: &smmu) }
     case .s2:
       dom.vmid = try allocateVMID(for: name)
-      if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: true, owner: name, smmu: &smmu) }
+      if dom.pageTable == nil { dom.pageTable = IOPageTable(stage2: true, owner: name, memory: &smmu) }
     case .sva:
       if options.design == .perMaster { dom.asid = try allocateASID(for: name) }
     case .identity, .blocked, .nested: break

@@ -19,6 +19,8 @@ package struct Driver: Sendable {
   package internal(set) var addressSpaces: [String: AddressSpace] = [:]
   /// iommufd vSMMUs by name (nesting, per-master only).
   package internal(set) var viommus: [String: VSMMU] = [:]
+  /// The guest behind each vSMMU that ran a guest driver operation, by vSMMU name.
+  package internal(set) var guests: [String: Guest] = [:]
   /// Devices whose probe the driver refused (a SID beyond the stream table: -ERANGE), by
   /// name -> SIDs. They are not behind the IOMMU for the driver, but their DMA still reaches
   /// the SMMU.

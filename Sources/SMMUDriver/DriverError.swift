@@ -12,6 +12,8 @@ package struct DriverError: Error, Sendable, Hashable, CustomStringConvertible {
     case erange = "-ERANGE"
     case eio = "-EIO"
     case enoent = "-ENOENT"
+    case enomem = "-ENOMEM"
+    case efault = "-EFAULT"
   }
   package let code: Code
   package let message: String

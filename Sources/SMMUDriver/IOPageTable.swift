@@ -1,7 +1,8 @@
 import SMMUModel
 
 /// The driver's io-pgtable: a 4-level, 4 KiB-granule table in simulated memory that map and
-/// unmap edit with logged stores ("pgtable"), and that the hardware model walks. Like
+/// unmap edit with logged stores ("pgtable"), and that the hardware model walks. The memory
+/// is a `TableMemory`: the SMMU's physical memory for the host, guest RAM for a guest. Like
 /// io-pgtable-arm, a leaf is a page (level 3) or a block (2 MiB at level 2, 1 GiB at level 1).
 package struct IOPageTable: Sendable, Hashable {
   package let stage2: Bool
@@ -33,12 +34,10 @@ package struct IOPageTable: Sendable, Hashable {
     return leafSizes.first { (iova | pa) & ($0 - 1) == 0 && $0 <= remaining } ?? 4096
   }
 
-  package init(stage2: Bool, owner: String, smmu: inout SMMU) {
+  package init<M: TableMemory>(stage2: Bool, owner: String, memory: inout M) throws(M.Failure) {
     self.stage2 = stage2
     self.owner = owner
-    root = smmu.allocate(
-      bytes: PageTableFormat.granule, align: PageTableFormat.granule, purpose: .pageTable,
-      owner: "page table of \(owner)")
+    root = try memory.allocateTable(owner: "page table of \(owner)")
     tables = [root]
   }
 
@@ -52,11 +51,11 @@ package struct IOPageTable: Sendable, Hashable {
   }
 
   /// Walks towards the slot of a `size` leaf at `iova` without changing anything.
-  package func slot(iova: UInt64, size: UInt64, smmu: SMMU) -> Slot {
+  package func slot<M: TableMemory>(iova: UInt64, size: UInt64, memory: M) -> Slot {
     var table = root.base
     let target = Self.level(ofSize: size)
     for level in 0...target {
-      let desc = (try? smmu.read(table + UInt64(PageTableFormat.index(iova, level: level) * 8))) ?? 0
+      let desc = memory.readTable(table + UInt64(PageTableFormat.index(iova, level: level) * 8))
       guard desc & 1 == 1 else { return .empty }
       let isTable = level < 3 && desc & 3 == 3
       if !isTable {
@@ -73,24 +72,22 @@ package struct IOPageTable: Sendable, Hashable {
   /// allocating intermediate tables as needed. The slot must be empty (see `slot`). Returns
   /// the stores made.
   @discardableResult
-  package mutating func map(
-    iova: UInt64, pa: UInt64, writable: Bool, size: UInt64 = 4096, smmu: inout SMMU
-  ) -> Int {
+  package mutating func map<M: TableMemory>(
+    iova: UInt64, pa: UInt64, writable: Bool, size: UInt64 = 4096, memory: inout M
+  ) throws(M.Failure) -> Int {
     var stores = 0
     var table = root.base
     let target = Self.level(ofSize: size)
     for level in 0..<target {
       let slot = table + UInt64(PageTableFormat.index(iova, level: level) * 8)
-      let desc = (try? smmu.read(slot)) ?? 0
+      let desc = memory.readTable(slot)
       if desc & PageTableFormat.validTable == PageTableFormat.validTable {
         table = desc & PageTableFormat.addressMask
         continue
       }
-      let next = smmu.allocate(
-        bytes: PageTableFormat.granule, align: PageTableFormat.granule, purpose: .pageTable,
-        owner: "page table of \(owner)")
+      let next = try memory.allocateTable(owner: "page table of \(owner)")
       tables.append(next)
-      _ = try? smmu.write(slot, PageTableFormat.table(next.base), writer: "pgtable")
+      memory.storeTable(slot, PageTableFormat.table(next.base))
       stores += 1
       table = next.base
     }
@@ -100,7 +97,7 @@ package struct IOPageTable: Sendable, Hashable {
       ? PageTableFormat.block(pa, writable: writable, stage2: stage2)
       : stage2
         ? PageTableFormat.s2Page(pa, writable: writable) : PageTableFormat.s1Page(pa, writable: writable)
-    _ = try? smmu.write(leaf, pte, writer: "pgtable")
+    memory.storeTable(leaf, pte)
     mappings[iova & ~(size - 1)] = Mapping(pa: pa & ~(size - 1), writable: writable, size: size)
     return stores + 1
   }
@@ -108,18 +105,19 @@ package struct IOPageTable: Sendable, Hashable {
   /// Unmaps the leaf of exactly `size` at `iova` (clears its descriptor). Returns false if
   /// no leaf of that size is mapped there.
   @discardableResult
-  package mutating func unmap(iova: UInt64, size: UInt64 = 4096, smmu: inout SMMU) -> Bool {
+  package mutating func unmap<M: TableMemory>(iova: UInt64, size: UInt64 = 4096, memory: inout M) -> Bool {
     let base = iova & ~(size - 1)
     guard mappings[base]?.size == size else { return false }
     mappings[base] = nil
     var table = root.base
     for level in 0..<Self.level(ofSize: size) {
       let slot = table + UInt64(PageTableFormat.index(iova, level: level) * 8)
-      guard let desc = try? smmu.read(slot), desc & 3 == 3 else { return false }
+      let desc = memory.readTable(slot)
+      guard desc & 3 == 3 else { return false }
       table = desc & PageTableFormat.addressMask
     }
     let slot = table + UInt64(PageTableFormat.index(iova, level: Self.level(ofSize: size)) * 8)
-    _ = try? smmu.write(slot, 0, writer: "pgtable")
+    memory.storeTable(slot, 0)
     return true
   }
 
@@ -128,31 +126,31 @@ package struct IOPageTable: Sendable, Hashable {
   /// or when an unmap covers it whole). Its leaves must be unmapped already. Returns the store.
   /// With `freeFirst` (the `early-free` mutation) the tables are freed before the descriptor
   /// pointing at them is cleared.
-  package mutating func removeTable(iova: UInt64, size: UInt64, smmu: inout SMMU, freeFirst: Bool = false)
-    -> Int
-  {
+  package mutating func removeTable<M: TableMemory>(
+    iova: UInt64, size: UInt64, memory: inout M, freeFirst: Bool = false
+  ) -> Int {
     var table = root.base
     let target = Self.level(ofSize: size)
     for level in 0..<target {
       table =
-        ((try? smmu.read(table + UInt64(PageTableFormat.index(iova, level: level) * 8))) ?? 0)
+        memory.readTable(table + UInt64(PageTableFormat.index(iova, level: level) * 8))
         & PageTableFormat.addressMask
     }
     let slot = table + UInt64(PageTableFormat.index(iova, level: target) * 8)
-    var doomed = [((try? smmu.read(slot)) ?? 0) & PageTableFormat.addressMask]
-    if !freeFirst { _ = try? smmu.write(slot, 0, writer: "pgtable") }
+    var doomed = [memory.readTable(slot) & PageTableFormat.addressMask]
+    if !freeFirst { memory.storeTable(slot, 0) }
     var i = 0
     while i < doomed.count {
       for e in 0..<512 {
-        let d = (try? smmu.read(doomed[i] + UInt64(e * 8))) ?? 0
+        let d = memory.readTable(doomed[i] + UInt64(e * 8))
         if d & 3 == 3 && tables.contains(where: { $0.base == d & PageTableFormat.addressMask }) {
           doomed.append(d & PageTableFormat.addressMask)
         }
       }
       i += 1
     }
-    for t in doomed { try? smmu.free(t) }
-    if freeFirst { _ = try? smmu.write(slot, 0, writer: "pgtable") }
+    for t in doomed { memory.freeTable(t) }
+    if freeFirst { memory.storeTable(slot, 0) }
     tables.removeAll { doomed.contains($0.base) }
     let start = iova & ~(size - 1)
     for k in mappings.keys where k >= start && k - start < size { mappings[k] = nil }
@@ -160,8 +158,17 @@ package struct IOPageTable: Sendable, Hashable {
   }
 
   /// Frees every table page (the caller has unmapped and invalidated first).
-  package func free(smmu: inout SMMU) {
-    for t in tables { try? smmu.free(t.base) }
+  package func free<M: TableMemory>(memory: inout M) {
+    for t in tables { memory.freeTable(t.base) }
+  }
+
+  /// The output address of `iova` by the mapped leaves (the driver's own record, no walk);
+  /// nil when no leaf covers it.
+  package func translate(_ iova: UInt64) -> UInt64? {
+    for size in Self.leafSizes {
+      if let m = mappings[iova & ~(size - 1)], m.size == size { return m.pa | (iova & (size - 1)) }
+    }
+    return nil
   }
 
   /// Bytes of table pages.

@@ -27,6 +27,14 @@ package enum CommandEncoding {
   static let addr = BitField("Addr", word: 1, 63, 12)
   static let size = BitField("Size", word: 1, 5, 0)
 
+  /// Operands readable by name (`expect last.commands.NAME.OPERAND`).
+  static let namedOperands: [String: BitField] = ["sid": sid, "ssid": ssid, "vmid": vmid, "asid": asid]
+
+  /// The operand `name` (sid, ssid, vmid, asid) of a command as encoded; nil for another name.
+  package static func operand(_ name: String, of c: Command) -> UInt64? {
+    namedOperands[name].map { encode(c).field($0) }
+  }
+
   /// Encodes a command into its two qwords.
   package static func encode(_ c: Command) -> [UInt64] {
     var q: [UInt64] = [UInt64(c.opcode), 0]

@@ -13,6 +13,19 @@ package struct Allocation: Sendable, Hashable {
   /// the first SSID of a CD-table leaf); 0 otherwise.
   package let firstIndex: UInt64
 
+  /// A region handed out by another allocator (a guest's, over its IPA space).
+  package init(
+    base: UInt64, requested: UInt64, occupied: UInt64, purpose: MemoryPurpose, owner: String,
+    firstIndex: UInt64 = 0
+  ) {
+    self.base = base
+    self.requested = requested
+    self.occupied = occupied
+    self.purpose = purpose
+    self.owner = owner
+    self.firstIndex = firstIndex
+  }
+
   /// True when `address` lies inside the region.
   package func contains(_ address: UInt64) -> Bool { address >= base && address < base + occupied }
 }

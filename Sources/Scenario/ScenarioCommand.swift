@@ -17,6 +17,8 @@ package enum ScenarioCommand: Sendable, Hashable {
   case viommu(name: String, parent: String)
   /// `vdevice VIOMMU MASTER vsid N`: the guest's stream ID for a master.
   case vdevice(viommu: String, master: String, vsid: UInt32)
+  /// `guest VIOMMU ACTION ...`: the guest behind a vSMMU acts.
+  case guest(viommu: String, GuestAction)
   case attach(domain: String, master: String, pasid: UInt32)
   case detach(master: String, pasid: UInt32)
   case map(domain: String, iova: UInt64, size: UInt64, pa: UInt64?)
@@ -72,6 +74,7 @@ package enum ScenarioCommand: Sendable, Hashable {
     case .domain, .nestParent, .nestedDomain: "domain"
     case .viommu: "viommu"
     case .vdevice: "vdevice"
+    case .guest: "guest"
     case .attach: "attach"
     case .detach: "detach"
     case .map: "map"

@@ -192,13 +192,20 @@ extension ScenarioParser {
 
   /// `cmd NAME [OPERAND VALUE | FLAG]...`; `NAME` from `RawCommand.kinds`, case-insensitive.
   func parseRawCommand(_ c: inout Cursor) throws(F) -> ScenarioCommand {
+    .command(try parseRawOperands(&c))
+  }
+
+  /// `NAME [OPERAND VALUE | FLAG]...` of one command, up to the end of the line or a `;`
+  /// (the separator of `guest V cmd`).
+  func parseRawOperands(_ c: inout Cursor) throws(F) -> RawCommand {
     let name = try c.word("command name")
     guard var raw = RawCommand(name: name.text) else {
       throw F(
         column: name.column,
         message: "unknown command '\(name.text)' (\(RawCommand.names.joined(separator: ", ")))")
     }
-    while let k = c.next() {
+    while let k = c.peek(), k.text != ";" {
+      _ = c.next()
       switch k.text {
       case "sid": raw.sid = UInt32(try c.number(max: UInt64(UInt32.max)))
       case "ssid": raw.ssid = UInt32(try c.number(max: (1 << 20) - 1))
@@ -234,7 +241,7 @@ extension ScenarioParser {
         )
       }
     }
-    return .command(raw)
+    return raw
   }
 
   /// `transition ste|cd FROM TO` (the specs are checked here).

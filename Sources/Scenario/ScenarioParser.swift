@@ -9,6 +9,8 @@ package struct ScenarioParser: Sendable {
   var mms: Set<String> = []
   /// vSMMU names (`viommu`).
   var viommus: Set<String> = []
+  /// Guest domain names by vSMMU (`guest V domain NAME paging`).
+  var guestDomains: [String: Set<String>] = [:]
   var sids: [UInt32: String] = [:]
   var sawObjects = false
   var sawDesign = false

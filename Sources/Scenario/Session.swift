@@ -201,6 +201,8 @@ package struct Session: Sendable {
       trace = driver.addVIOMMU(name: name, parent: parent)
     case .vdevice(let v, let m, let vsid):
       trace = driver.addVDevice(viommu: v, master: m, vsid: vsid)
+    case .guest(let v, let action):
+      trace = action.run(on: &driver, viommu: v)
     case .attach(let d, let m, let pasid):
       trace = driver.attach(domain: d, master: m, pasid: pasid)
     case .detach(let m, let pasid):

@@ -93,6 +93,7 @@ extension Session {
     case "master": return masterValue(parts)
     case "domain": return domainValue(parts)
     case "viommu": return viommuValue(parts)
+    case "guest": return guestValue(parts)
     default: return nil
     }
   }
@@ -110,6 +111,10 @@ extension Session {
     case "commands": return String(t.commands.count)
     default:
       if p.count == 2, p[0] == "commands" { return String(t.commandCounts[p[1].uppercased(), default: 0]) }
+      if p.count == 3, p[0] == "commands" {
+        let c = t.commands.last { $0.name == p[1].uppercased() }
+        return c.flatMap { CommandEncoding.operand(p[2], of: $0) }.map { String($0) }
+      }
       return nil
     }
   }

@@ -57,6 +57,14 @@ package struct Verb: Sendable {
     Verb("vdevice", "vdevice VIOMMU MASTER vsid N", "the guest's stream ID (vSID) for a master") {
       (p, v, c) throws(Cursor.Failure) in try p.parseVDevice(&c)
     },
+    Verb(
+      "guest",
+      "guest VIOMMU write IPA VALUE | guest VIOMMU cmd NAME [OPERAND VALUE]... [; NAME ...]... | "
+        + "guest VIOMMU domain NAME paging | guest VIOMMU map NAME IOVA [size N] [pa IPA] | "
+        + "guest VIOMMU unmap NAME IOVA [size N] | guest VIOMMU attach NAME VSID [pasid P] | "
+        + "guest VIOMMU detach VSID [pasid P]",
+      "the guest behind a vSMMU: stores to its RAM, commands through the vSMMU, its driver"
+    ) { (p, v, c) throws(Cursor.Failure) in try p.parseGuest(&c) },
     Verb("attach", "attach DOMAIN MASTER [pasid P]", "attaches a domain at the RID or a PASID") {
       (p, v, c) throws(Cursor.Failure) in
       try p.parseAttach(&c)

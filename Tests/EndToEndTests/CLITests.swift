@@ -109,7 +109,7 @@ struct CLITests {
   @Test func walkthroughsListAndShow() throws {
     let list = try smmuscope(["walkthroughs"])
     #expect(list.status == 0)
-    #expect(list.stdout.split(separator: "\n").count == 16)
+    #expect(list.stdout.split(separator: "\n").count == 17)
     let show = try smmuscope(["walkthroughs", "--show", "memory"])
     #expect(show.stdout.contains("master dev63 sid 0x13f"))
     let missing = try smmuscope(["run", "--walkthrough", "nope"])

@@ -157,7 +157,10 @@ struct RoundTripTests {
       }
     }
     #expect(raw.map(\.name) == ["missing-invalidation", "anatomy-of-a-dma"])
-    for w in Walkthrough.all where !raw.contains(w) {
+    // A guest's state (its RAM, CD tables, vSTEs) is not reproduced either.
+    let guests = Walkthrough.all.filter { w in w.scenario.lines.contains { $0.command.verbName == "guest" } }
+    #expect(guests.map(\.name) == ["nesting"])
+    for w in Walkthrough.all where !raw.contains(w) && !guests.contains(w) {
       for design in w.designs {
         let original = Session.run(w.scenario, design: design)
         let replay = Session.run(try parsed(ScenarioWriter.reproduce(original)))

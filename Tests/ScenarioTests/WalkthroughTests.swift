@@ -30,7 +30,7 @@ struct WalkthroughTests {
 
   @Test func namesAreUniqueAndDefaultIsSharedDomain() {
     let names = Walkthrough.all.map(\.name)
-    #expect(names.count == 16)
+    #expect(names.count == 17)
     #expect(Set(names).count == names.count)
     #expect(Walkthrough.default.name == "shared-domain")
     #expect(Walkthrough.named("no-such") == nil)

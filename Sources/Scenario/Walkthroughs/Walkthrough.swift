@@ -19,7 +19,7 @@ package struct Walkthrough: Sendable, Hashable {
   /// All built-in walkthroughs, in teaching order.
   package static let all: [Walkthrough] = [
     sharedDomain, svaLeak, pasidPaging, s1dss, asidChange, memory, group, vfioS2, missingInvalidation,
-    hitlessUpdate, anatomyOfADMA, asidReuse, freeingTables, atsInvalidationOrder, l2Visibility,
+    hitlessUpdate, anatomyOfADMA, asidReuse, freeingTables, atsInvalidationOrder, l2Visibility, nesting,
     nestedUpdateSafe,
   ]
 
