@@ -24,6 +24,20 @@ struct VerbTableTests {
     for name in ["remove", "design", "transition", "expect"] { #expect(e.message.contains(name)) }
   }
 
+  /// `ScenarioCommand.isAction` (a switch, asked once per line run) agrees with the verb
+  /// table on every line of every walkthrough.
+  @Test func isActionAgreesWithTheVerbTableOnEveryWalkthroughLine() throws {
+    var verbs: Set<String> = []
+    for w in Walkthrough.all {
+      for line in w.scenario.lines {
+        let verb = try #require(Verb.named[line.command.verbName])
+        #expect(line.command.isAction == verb.isAction, "\(w.name): \(line.text)")
+        verbs.insert(verb.name)
+      }
+    }
+    #expect(verbs.isSuperset(of: ["design", "smmu", "begin", "end", "inject", "step", "say", "expect"]))
+  }
+
   @Test func verbNamesAreUniqueAndRoundTripThroughTheCommands() throws {
     #expect(Set(Verb.names).count == Verb.all.count)
     let s = try ScenarioParser.parse(
