@@ -17,7 +17,7 @@ extension Driver {
     let add = invsContribution(dom, master: name, ssid: ssid, ats: ats)
     guard !add.isEmpty else { return }
     let merged = dom.invs.merging(add)
-    domains[domain]?.invs = merged
+    update(domain: domain) { $0.invs = merged }
     note(
       "invs of \(domain): merge \(add.map(\.description).joined(separator: ", ")) -> \(merged.description)")
   }
@@ -34,7 +34,7 @@ extension Driver {
     note(
       "invs of \(domain): unref \(drop.map(\.description).joined(separator: ", ")) -> \(array.description)")
     if left.contains(nil) { note("invs of \(domain): unref of an entry not in the array (WARN)") }
-    domains[domain]?.invs = array
+    update(domain: domain) { $0.invs = array }
     if left.first == 0 {
       switch tag.kind {
       case .s1ASID: issue([.tlbiNHASID(vmid: 0, asid: UInt16(truncatingIfNeeded: tag.id)), .sync])
@@ -42,7 +42,7 @@ extension Driver {
       }
     }
     if let purged = array.purged() {
-      domains[domain]?.invs = purged
+      update(domain: domain) { $0.invs = purged }
       note("invs of \(domain): purge -> \(purged.description)")
     }
   }

@@ -67,7 +67,7 @@ extension Driver {
     case .perMaster:
       try perMasterAttach(dom, m)
       // Every attach but a nested one leaves master->vmaster NULL (§1.1).
-      if dom.kind != .nested { masters[m.name]?.vmaster = nil }
+      if dom.kind != .nested { update(master: m.name) { $0.vmaster = nil } }
     }
   }
 

@@ -176,7 +176,7 @@ extension Driver {
     switch dom.kind {
     case .identity, .blocked:
       attachDomainSTE(m.name, identity: dom.kind == .identity, oldDomain: listOwner(old))
-      masters[m.name]?.ridDomain = dom.kind == .identity ? dom.name : nil
+      update(master: m.name) { $0.ridDomain = dom.kind == .identity ? dom.name : nil }
       return
     case .sva:
       throw DriverError(.einval, "an SVA domain attaches only at a PASID")
@@ -194,7 +194,7 @@ extension Driver {
     mergeInvs(domain: dom.name, master: m.name, ssid: 0, ats: ats)
     guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
     if dom.kind == .paging {
-      let table = masters[m.name]!.cdTable!
+      let table = master.cdTable!
       let ste = cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0)
       if applying(.steBeforeCD) { installSTE(m.name, ste) }
       writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
@@ -208,7 +208,7 @@ extension Driver {
       clearCD(m.name, 0)
     }
     commit(m.name, ats: ats, ssid: 0, oldDomain: listOwner(old))
-    masters[m.name]?.ridDomain = dom.name
+    update(master: m.name) { $0.ridDomain = dom.name }
   }
 
   func cdTableSTE(_ m: Master, table: CDTable, ats: Bool, s1dss: StreamTableEntry.S1DSS) -> StreamTableEntry {
@@ -267,18 +267,26 @@ extension Driver {
       installSTE(m.name, cdTableSTE(after, table: table, ats: ats, s1dss: s1dss))
     }
     commit(m.name, ats: ats, ssid: pasid, oldDomain: nil)
-    masters[m.name]?.pasidDomains[pasid] = dom.name
+    update(master: m.name) { $0.pasidDomains[pasid] = dom.name }
   }
 
   mutating func perMasterRemovePASID(_ m: Master, _ pasid: UInt32) throws(DriverError) {
     guard let domName = m.pasidDomains[pasid] else { return }
     clearCD(m.name, pasid)
     if m.atsEnabled { atcInvalidateMaster(m, ssid: pasid) }
-    if let i = domains[domName]?.devices.firstIndex(of: MasterDomain(master: m.name, ssid: pasid)) {
-      domains[domName]!.devices.remove(at: i)
+    let device = MasterDomain(master: m.name, ssid: pasid)
+    if let di = domains.index(forKey: domName),
+      inPlace(
+        domain: di,
+        { d -> Bool in
+          guard let i = d.devices.firstIndex(of: device) else { return false }
+          d.devices.remove(at: i)
+          return true
+        })
+    {
       unrefInvs(domain: domName, master: m.name, ssid: pasid, ats: m.atsEnabled)
     }
-    masters[m.name]?.pasidDomains[pasid] = nil
+    update(master: m.name) { $0.pasidDomains[pasid] = nil }
     let rid = ridKind(m)
     if rid == .identity || rid == .blocked, let mi = masters.index(forKey: m.name),
       inPlace(master: mi, { $0.usedSSIDs == 0 })

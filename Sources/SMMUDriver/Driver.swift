@@ -284,6 +284,20 @@ package struct Driver: Sendable {
     body(&domains.values[index])
   }
 
+  /// Changes the named master in place, if there is one. `masters[name]?.field = value`
+  /// does the same through the dictionary's optional `_modify` coroutine, whose frame is
+  /// heap-allocated on every call.
+  mutating func update(master name: String, _ body: (inout Master) -> Void) {
+    guard let i = masters.index(forKey: name) else { return }
+    body(&masters.values[i])
+  }
+
+  /// Changes the named domain in place, if there is one (see `update(master:_:)`).
+  mutating func update(domain name: String, _ body: (inout Domain) -> Void) {
+    guard let i = domains.index(forKey: name) else { return }
+    body(&domains.values[i])
+  }
+
   func master(_ name: String) throws(DriverError) -> Master {
     masters[try masterIndex(name)].value
   }

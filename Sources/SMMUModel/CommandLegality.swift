@@ -17,6 +17,9 @@ package enum CommandRequirement: String, Sendable, Hashable, CaseIterable {
     0x44: .stalls, 0x45: .stalls,  // RESUME, STALL_TERM
   ]
 
+  /// `byOpcode` as a table indexed by opcode (checked once per command consumed: no hashing).
+  static let byOpcodeIndex: [CommandRequirement?] = (0...255).map { byOpcode[UInt8($0)] }
+
   /// Architected opcodes the model does not decode but accepts, as no-ops (hints).
   package static let acceptedUnmodelled: [UInt8: String] = [0x02: "PREFETCH_ADDR"]
 }
@@ -42,7 +45,9 @@ extension SMMU {
       if CommandRequirement.acceptedUnmodelled[c.opcode] != nil { return nil }
       return "reserved or unimplemented opcode \(hex(UInt64(c.opcode)))"
     }
-    if let need = CommandRequirement.byOpcode[c.opcode], !features.has(need) { return "no \(need.rawValue)" }
+    if let need = CommandRequirement.byOpcodeIndex[Int(c.opcode)], !features.has(need) {
+      return "no \(need.rawValue)"
+    }
     switch c {
     case .tlbiNHVA(_, _, _, _, let r?), .tlbiNHVAA(_, _, _, let r?), .tlbiS2IPA(_, _, _, let r?):
       if r.tg != 0 && r.num == 0 && r.scale == 0 && r.ttl == 0 { return "range TLBI with NUM=SCALE=TTL=0" }

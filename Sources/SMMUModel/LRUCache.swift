@@ -68,6 +68,15 @@ package struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     return victims.count
   }
 
+  /// Removes the entry for `key`, if held; returns how many (0 or 1), counted as
+  /// invalidations (`invalidate(where:)` for a scope of exactly one key, without the scan).
+  @discardableResult
+  package mutating func invalidate(key: Key) -> Int {
+    guard entries.removeValue(forKey: key) != nil else { return 0 }
+    stats.invalidations += 1
+    return 1
+  }
+
   /// Entries, most recently used first.
   package var entriesByRecency: [(key: Key, value: Value)] {
     entries.sorted { $0.value.stamp > $1.value.stamp }.map { ($0.key, $0.value.value) }

@@ -13,7 +13,7 @@ package struct WalkResult: Sendable, Hashable {
   package var writable = false
   package var global = false
   /// Descriptor reads per level (index 0-3).
-  package var readsPerLevel = [0, 0, 0, 0]
+  package var readsPerLevel = LevelCounts()
   package var fault: Fault?
   /// True when the stage-2 translation of a table address failed (nested): the caller holds
   /// the stage-2 fault.

@@ -52,6 +52,9 @@ extension SMMU {
     if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
+    case .cfgiCD(let sid, let ssid, true):
+      // A leaf CFGI_CD drops exactly one key (`invalidates(_:split:)`): removed, not scanned for.
+      configCache.invalidate(key: .cd(sid: sid, ssid: ssid))
     case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll:
       let split = streamTableSplit
       configCache.invalidate { key, _ in c.invalidates(key, split: split) }
@@ -106,9 +109,12 @@ extension SMMU {
     guard enabled else { return }
     var lookup = ConfigLookup(recordsPath: false)
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return }
-    let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup)
-    let usable =
-      q.map { StreamTableEntry(qwords: $0) }.map { $0.isValid && steIllegality($0) == nil } ?? false
+    // No closure here: one calling a method would capture (copy) the whole SMMU.
+    var usable = false
+    if let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup) {
+      let ste = StreamTableEntry(qwords: q)
+      usable = ste.isValid && steIllegality(ste) == nil
+    }
     apply(lookup, configError: !usable)
   }
 }

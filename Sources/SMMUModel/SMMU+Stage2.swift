@@ -35,7 +35,7 @@ extension SMMU {
       root: ste.s2TableAddress, address: ipa, stage2: true, memory: memory, format: format,
       recordLevels: r.lookup.recording)
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.note(.walk(stage2: true, root: ste.s2TableAddress, reads: w.readsPerLevel.reduce(0, +)))
+    r.lookup.note(.walk(stage2: true, root: ste.s2TableAddress, reads: w.readsPerLevel.total))
     if let f = w.fault { return (nil, Self.eventType(f), w) }
     guard let out = w.outputPage else { return (nil, .fTranslation, w) }
     return (out | (ipa & ((UInt64(1) << UInt64(w.leafShift)) - 1)), nil, w)
@@ -109,7 +109,7 @@ extension SMMU {
       }
     }
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.note(.walk(stage2: true, root: root, reads: w.readsPerLevel.reduce(0, +)))
+    r.lookup.note(.walk(stage2: true, root: root, reads: w.readsPerLevel.total))
     if let fault = w.fault { return fail(Self.eventType(fault)) }
     guard let out = w.outputPage else { return fail(.fTranslation) }
     if t.write && !w.writable { return fail(.fPermission) }

@@ -10,7 +10,7 @@ extension SMMU {
     var tlbFill: TLBEntry?
     /// Translation-table root the final stage used.
     var root: UInt64?
-    var walkReads = [0, 0, 0, 0]
+    var walkReads = LevelCounts()
     var configError = false
     /// The STE allows ATS (EATS = TRANS), so the endpoint may cache the result.
     var atsAllowed = false
@@ -176,10 +176,13 @@ extension SMMU {
     let key = TLBKey(kind: kind, vmid: vmid, asid: cd.asidValue, page: page)
     let regime = stage1Regime(cd, ste: ste, address: t.address)
     r.root = regime.root
-    if useCaches,
-      let (hitKey, hit) = tlbFind(kind, vmid: vmid, asid: cd.asidValue, address: t.address)
-        ?? tlbFind(.stage1Global, vmid: vmid, asid: 0, address: t.address)
-    {
+    // Two plain lookups, not `??`: its autoclosure would capture (copy) the whole SMMU.
+    var found: (TLBKey, TLBEntry)?
+    if useCaches {
+      found = tlbFind(kind, vmid: vmid, asid: cd.asidValue, address: t.address)
+      if found == nil { found = tlbFind(.stage1Global, vmid: vmid, asid: 0, address: t.address) }
+    }
+    if let (hitKey, hit) = found {
       r.tlbKey = hitKey
       r.tlbHit = hit
       r.servedBy = "TLB"
@@ -202,16 +205,22 @@ extension SMMU {
     // Nested: each table address is an IPA, walked through stage 2 first (the 2-D walk).
     var subWalks: [(level: Int, ipa: UInt64, walk: WalkResult)] = []
     var tableFault: (type: EventType, ipa: UInt64)?
-    let w = PageTableWalker.walk(
-      root: regime.root, address: regime.walkAddress, stage2: false, memory: memory, format: regime.format,
-      recordLevels: r.lookup.recording
-    ) { ipa, level in
-      guard s2 else { return ipa }
-      let s = stage2Walk(ipa, ste: ste, &r)
-      if r.lookup.recording { subWalks.append((level, ipa, s.walk)) }
-      if let f = s.fault { tableFault = (f, ipa) }
-      return s.pa
-    }
+    // Only a nested walk passes a closure: one calling `stage2Walk` captures (copies) the
+    // whole SMMU, which a stage-1 walk has no need to pay for.
+    let w =
+      s2
+      ? PageTableWalker.walk(
+        root: regime.root, address: regime.walkAddress, stage2: false, memory: memory, format: regime.format,
+        recordLevels: r.lookup.recording
+      ) { ipa, level in
+        let s = stage2Walk(ipa, ste: ste, &r)
+        if r.lookup.recording { subWalks.append((level, ipa, s.walk)) }
+        if let f = s.fault { tableFault = (f, ipa) }
+        return s.pa
+      }
+      : PageTableWalker.walk(
+        root: regime.root, address: regime.walkAddress, stage2: false, memory: memory, format: regime.format,
+        recordLevels: r.lookup.recording)
     if r.lookup.recording {
       for l in w.levels {
         for sub in subWalks where sub.level == l.level {
@@ -228,7 +237,7 @@ extension SMMU {
       }
     }
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
-    r.lookup.note(.walk(stage2: false, root: regime.root, reads: w.readsPerLevel.reduce(0, +)))
+    r.lookup.note(.walk(stage2: false, root: regime.root, reads: w.readsPerLevel.total))
     if let tf = tableFault {
       return stage2Fault(tf.type, t, ste: ste, ipa: tf.ipa, eventClass: .tt, r)
     }

@@ -61,9 +61,15 @@ package enum ScenarioCommand: Sendable, Hashable {
   /// already active; `inject none` (an empty list) clears them all.
   case inject([DriverMutation])
 
-  /// Commands that change the model (as opposed to narration and assertions): the verb
-  /// table's `isAction`.
-  package var isAction: Bool { Verb.actionByName[verbName] ?? true }
+  /// Commands that change the model (as opposed to narration, assertions and setup): the
+  /// verb table's `isAction`, answered without a lookup (asked once per line run;
+  /// `VerbTableTests` checks that the two agree).
+  package var isAction: Bool {
+    switch self {
+    case .design, .smmu, .begin, .end, .inject, .step, .say, .expect: false
+    default: true
+    }
+  }
 
   /// The verb the line starts with (its entry in `Verb.all`).
   package var verbName: String {

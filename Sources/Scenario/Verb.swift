@@ -156,9 +156,6 @@ package struct Verb: Sendable {
   /// The verbs by name.
   package static let named: [String: Verb] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
-  /// `isAction` by verb name (asked once per line run: no verb is copied to answer).
-  package static let actionByName: [String: Bool] = named.mapValues(\.isAction)
-
   /// The verbs' names, in table order.
   package static let names: [String] = all.map(\.name)
 }

@@ -24,6 +24,27 @@ struct VerbTableTests {
     for name in ["remove", "design", "transition", "expect"] { #expect(e.message.contains(name)) }
   }
 
+  /// `ScenarioCommand.isAction` (a switch, asked once per line run) agrees with the verb
+  /// table on every line of every walkthrough.
+  @Test func isActionAgreesWithTheVerbTableOnEveryWalkthroughLine() throws {
+    var verbs: Set<String> = []
+    for w in Walkthrough.all {
+      for line in w.scenario.lines {
+        let verb = try #require(Verb.named[line.command.verbName])
+        #expect(line.command.isAction == verb.isAction, "\(w.name): \(line.text)")
+        verbs.insert(verb.name)
+      }
+    }
+    #expect(verbs.isSuperset(of: ["smmu", "begin", "end", "step", "say", "expect"]))
+    // The verbs no walkthrough uses (`design` is in the round-trip test below).
+    let inject = try ScenarioParser.parse("inject none\n", file: "t").lines
+    #expect(inject.count == 1)
+    for line in inject {
+      #expect(line.command.isAction == false)
+      #expect(Verb.named[line.command.verbName]?.isAction == false)
+    }
+  }
+
   @Test func verbNamesAreUniqueAndRoundTripThroughTheCommands() throws {
     #expect(Set(Verb.names).count == Verb.all.count)
     let s = try ScenarioParser.parse(
