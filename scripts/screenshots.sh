@@ -54,6 +54,12 @@ shot finding-walk $W $H Space Space Space "!" j Enter -- "$bin" --walkthrough sv
 shot try-mutation $W $H : "inject no-barrier" Enter : "master dev sid 0x500" Enter "!" -- \
   "$bin" --walkthrough l2-visibility
 
+# nesting at "A DMA walks both stages": the vSID column, the guest's CD table read from guest
+# memory, the graph's guest side (nested STE -> guest table -> guest domain; -> vSMMU -> S2
+# parent) and the guest's TLB entry apart in the caches; then that DMA's 2-D walk (e).
+shot nested $W $H Space Space -- "$bin" --walkthrough nesting
+shot nested-walk $W $H Space Space e -- "$bin" --walkthrough nesting
+
 # The Linux 6.1 run on QEMU (../shared/samples), imported and stepped into the DMA read phase.
 sample=../shared/samples/qemu-linux-6.1
 if [[ -f $sample/trace.log.gz ]]; then

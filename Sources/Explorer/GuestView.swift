@@ -35,6 +35,12 @@ struct GuestView: Sendable, Hashable {
     }
   }
 
+  /// The guest driver's name for the domain whose page table is at `ttb0` (an IPA); nil when
+  /// the guest's CDs were stored by hand (`guest V write`, raw stores).
+  static func domainName(viommu: String, ttb0: UInt64, driver d: Driver) -> String? {
+    d.guests[viommu]?.domains.values.first { $0.pageTable.root.base == ttb0 }?.name
+  }
+
   /// "vm vSID 3" (or "vm" before a vDEVICE).
   var label: String { viommu + (vsid.map { " vSID \($0)" } ?? "") }
 

@@ -124,3 +124,15 @@ struct GuestViewTests {
     #expect(text.contains { $0.hasPrefix("final IPA") && $0.contains("00000002000084c3") })
   }
 }
+
+/// With the guest driver (walkthrough `nesting`), guest domains carry the guest's names.
+struct GuestDriverViewTests {
+  @Test func guestDomainNamesFromTheGuestDriver() throws {
+    let s = Fixture.walkthrough("nesting", step: 3, width: 160, height: 48)
+    let pane = CDTablePane(state: s)
+    let row = (0..<pane.count).map(pane.row).map { $0.map(\.text).joined() }
+    #expect(row.count == 1 && row[0].contains("gdom"))
+    let m = s.derived.graph.model
+    #expect(m.nodes.contains { $0.key.hasPrefix("gd:") && $0.rows[0].full == "gdom asid 1" })
+  }
+}

@@ -25,12 +25,14 @@ extension GraphModel {
     link(s, to: t)
     for (i, e) in g.cds.enumerated() where !e.cd.translationDisabled {
       let root = e.cd.tableAddress
+      let name = GuestView.domainName(viommu: g.viommu, ttb0: root, driver: d) ?? g.viommu
       let dom = add(
         Node(
           key: "gd:\(g.vmid):\(root)", column: .domain,
           rows: [
             Label(
-              full: "\(g.viommu) asid \(e.cd.asidValue)", compact: "g a\(e.cd.asidValue)", color: .guest,
+              full: "\(name) asid \(e.cd.asidValue)", compact: "\(name.prefix(6)) a\(e.cd.asidValue)",
+              color: .guest,
               bold: true)
           ]))
       let pt = add(

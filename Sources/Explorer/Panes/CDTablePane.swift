@@ -21,7 +21,7 @@ struct CDTablePane: Pane {
     info = state.cdTableInfo
     levels = guest == nil ? state.cdTableLevels : nil
     invs = state.invalidationArrayLines
-    rows = guest.map(Self.guestRows) ?? Self.rows(state, info.table)
+    rows = guest.map { Self.guestRows($0, driver: state.session.driver) } ?? Self.rows(state, info.table)
   }
 
   var title: String { PaneID.cdTable.title }
@@ -90,13 +90,17 @@ extension CDTablePane {
   }
 
   /// One row per valid guest CD: tags are the guest's (its ASIDs, under the vSMMU's VMID).
-  static func guestRows(_ g: GuestView) -> [[Span]] {
+  static func guestRows(_ g: GuestView, driver: Driver) -> [[Span]] {
     g.cds.map { e in
       let off = e.cd.translationDisabled
       return [
         Span(col(String(e.ssid), 8)), Span(col(String(e.cd.asidValue), 6)),
         Span(col(off ? "-" : hex(e.cd.tableAddress), 13)),
-        Span(col("\(g.viommu) asid \(e.cd.asidValue)", 14), Style(.guest)),
+        Span(
+          col(
+            GuestView.domainName(viommu: g.viommu, ttb0: e.cd.tableAddress, driver: driver)
+              ?? "\(g.viommu) asid \(e.cd.asidValue)", 14),
+          Style(.guest)),
         Span(col(off ? "1" : "0", 5)), Span(hex(e.pa), Style(.dim)),
       ]
     }
