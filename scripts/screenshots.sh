@@ -56,9 +56,10 @@ shot try-mutation $W $H : "inject no-barrier" Enter : "master dev sid 0x500" Ent
 
 # nesting at "A DMA walks both stages": the vSID column, the guest's CD table read from guest
 # memory, the graph's guest side (nested STE -> guest table -> guest domain; -> vSMMU -> S2
-# parent) and the guest's TLB entry apart in the caches; then that DMA's 2-D walk (e).
+# parent) and the guest's TLB entry apart in the caches; then that DMA's walk (e), at its end (G):
+# the 2-D grid.
 shot nested $W $H Space Space -- "$bin" --walkthrough nesting
-shot nested-walk $W $H Space Space e -- "$bin" --walkthrough nesting
+shot nested-walk $W $H Space Space e G -- "$bin" --walkthrough nesting
 
 # The Linux 6.1 run on QEMU (../shared/samples), imported and stepped into the DMA read phase.
 sample=../shared/samples/qemu-linux-6.1

@@ -44,16 +44,16 @@ struct GuestView: Sendable, Hashable {
   /// "vm vSID 3" (or "vm" before a vDEVICE).
   var label: String { viommu + (vsid.map { " vSID \($0)" } ?? "") }
 
-  /// The vSTE in one line: its qwords and what they ask for.
-  var vsteLine: String? {
-    guard let v = vste else { return nil }
+  /// The vSTE: its qwords, then what they ask for (two short lines, for a narrow pane).
+  var vsteLines: [String] {
+    guard let v = vste else { return [] }
     typealias S = StreamTableEntry
-    var text = "vSTE q0 \(hex(v.q0)) q1 \(hex(v.guestQ1)): \(v.config.name)"
+    var meaning = "  \(v.config.name)"
     if v.config == .s1Translate {
       let ste = StreamTableEntry(qwords: [v.q0, v.guestQ1, 0, 0, 0, 0, 0, 0])
-      text += " ctx IPA \(hex(ste.contextPointer)) cdmax \(ste[S.s1cdmax]) eats \(ste[S.eats])"
+      meaning += ", ctx IPA \(hex(ste.contextPointer)), S1CDMax \(ste[S.s1cdmax]), EATS \(ste[S.eats])"
     }
-    return text
+    return ["vSTE q0 \(hex(v.q0)) q1 \(hex(v.guestQ1))", meaning]
   }
 }
 

@@ -42,6 +42,10 @@ package struct TranslationWalk: Sendable, Hashable {
   /// Inserts a step right after the transaction (the ATC miss, known only afterwards).
   mutating func insertAfterTransaction(_ step: WalkStep) {
     steps.insert(step, at: min(1, steps.count))
+    // Stage-2 steps name the step they translate by index: those after the insert moved.
+    for i in steps.indices {
+      if let t = steps[i].translates, t >= 1 { steps[i].translates = t + 1 }
+    }
     if let f = failure {
       failure = WalkFailure(event: f.event, step: f.step + 1, recorded: f.recorded, reason: f.reason)
     }
@@ -95,7 +99,7 @@ package struct WalkStep: Sendable, Hashable {
   /// Page-table level (0-3) for table steps.
   package let level: Int?
   /// Stage-2 steps: the stage-1 step whose address they translate, or nil for the final IPA.
-  package let translates: Int?
+  package internal(set) var translates: Int?
 
   package init(
     kind: Kind, title: String, address: UInt64? = nil, descriptor: [UInt64] = [], source: WalkSource,

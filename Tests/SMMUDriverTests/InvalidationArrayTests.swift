@@ -56,6 +56,8 @@ struct InvalidationArrayTests {
     check(Row(ids: [10, 10, 12], users: [1, 1, 1], ssids: [1, 3, 1], trashes: 0), 11)
   }
 
+  /// upstream-2026.md §2.3, I3: unref works in place, reports each entry's users left (nil for
+  /// an entry not in the array: the WARN), and cuts trailing trash at once.
   @Test func unrefReportsUsersLeftAndMissingEntries() {
     var a = InvalidationArray().merging([I(.s1ASID, id: 4)]).merging([I(.s1ASID, id: 4)])
     #expect(a.unref([I(.s1ASID, id: 4), I(.s1ASID, id: 9)]) == [1, nil])
@@ -63,6 +65,7 @@ struct InvalidationArrayTests {
     #expect(a.entries.isEmpty && a.trashCount == 0)
   }
 
+  /// upstream-2026.md §2.2, I2: entries sort by type in command order, whatever the merge order.
   @Test func sortOrderIsTheCommandOrder() {
     let shuffled: [I] = [
       I(.atsFull, id: 1), I(.ats, id: 2), I(.s2VMIDS1Clear, id: 3), I(.s2VMID, id: 4), I(.s1ASID, id: 5),

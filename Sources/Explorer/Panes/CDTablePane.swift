@@ -69,16 +69,11 @@ struct CDTablePane: Pane {
 extension CDTablePane {
   /// The guest's own CD table: the title says whose and where it lives, then the vSTE.
   func guestHeader(_ g: GuestView) -> [[Span]] {
-    let pa = g.tablePA.map { "PA \(hex($0))" } ?? "not mapped by stage 2"
-    let n = g.cds.count
+    let pa = g.tablePA.map { "PA \(hex($0))" } ?? "unmapped"
     var out: [[Span]] = [
-      [
-        Span(
-          "guest CD table (\(g.label)): IPA \(hex(g.tableIPA ?? 0)) -> \(pa), \(n) valid CD\(n == 1 ? "" : "s")",
-          Style(.title, bold: true))
-      ]
+      [Span("guest CD table, \(g.label): IPA \(hex(g.tableIPA ?? 0)) = \(pa)", Style(.title, bold: true))]
     ]
-    if let line = g.vsteLine { out.append([Span(line, Style(.dim))]) }
+    out += g.vsteLines.map { [Span($0, Style(.dim))] }
     out += invs.map { [Span($0, Style(.accent))] }
     return out + [
       [
