@@ -5,7 +5,7 @@ import Scenario
 /// The guest's side of a master assigned to a VM (iommufd nesting): the vSMMU and vSID,
 /// the vSTE the VMM passed, and the guest's CD table read from guest memory through the
 /// STE's stage 2. The host never writes these CDs; this is what the SMMU would read.
-struct GuestView: Sendable, Hashable {
+struct GuestView: Sendable {
   let viommu: String
   let vmid: UInt16
   let vsid: UInt32?
@@ -15,6 +15,8 @@ struct GuestView: Sendable, Hashable {
   let tableIPA: UInt64?
   let tablePA: UInt64?
   let cds: [GuestContextDescriptor]
+  /// The vSTE in the guest's stream table, read from guest memory (the guest driver's table).
+  let inMemory: (ipa: UInt64, q0: UInt64, q1: UInt64)?
 
   /// The guest view of a master, if it has a vDEVICE or a nested STE.
   init?(master name: String, driver d: Driver) {
@@ -26,6 +28,7 @@ struct GuestView: Sendable, Hashable {
     vmid = v.vmid
     vsid = v.vsid(of: name)
     vste = attached
+    inMemory = vsid.flatMap { d.guestStreamTableEntry(viommu: v.name, vsid: $0) }
     if let sid = m.sids.first, let ste = d.ste(sid: sid), ste.isValid, ste.configValue == .nested {
       tableIPA = ste.contextPointer
       tablePA = d.smmu.peekStage2(ste.contextPointer, ste: ste)
@@ -44,16 +47,26 @@ struct GuestView: Sendable, Hashable {
   /// "vm vSID 3" (or "vm" before a vDEVICE).
   var label: String { viommu + (vsid.map { " vSID \($0)" } ?? "") }
 
-  /// The vSTE: its qwords, then what they ask for (two short lines, for a narrow pane).
+  /// The vSTE: its qwords (from the guest's stream table in guest memory when its driver
+  /// made one, else as the VMM passed them), then what they ask for (short lines, for a
+  /// narrow pane).
   var vsteLines: [String] {
-    guard let v = vste else { return [] }
     typealias S = StreamTableEntry
-    var meaning = "  \(v.config.name)"
-    if v.config == .s1Translate {
-      let ste = StreamTableEntry(qwords: [v.q0, v.guestQ1, 0, 0, 0, 0, 0, 0])
+    let q: (q0: UInt64, q1: UInt64)
+    let place: String
+    if let m = inMemory {
+      (q, place) = ((m.q0, m.q1), " at IPA \(hex(m.ipa))")
+    } else if let v = vste {
+      (q, place) = ((v.q0, v.guestQ1), "")
+    } else {
+      return []
+    }
+    let ste = StreamTableEntry(qwords: [q.q0, q.q1, 0, 0, 0, 0, 0, 0])
+    var meaning = "  " + (ste.isValid ? ste.configValue.name : "invalid")
+    if ste.isValid && ste.configValue == .s1Translate {
       meaning += ", ctx IPA \(hex(ste.contextPointer)), S1CDMax \(ste[S.s1cdmax]), EATS \(ste[S.eats])"
     }
-    return ["vSTE q0 \(hex(v.q0)) q1 \(hex(v.guestQ1))", meaning]
+    return ["vSTE\(place) q0 \(hex(q.q0)) q1 \(hex(q.q1))", meaning]
   }
 }
 

@@ -40,6 +40,15 @@ extension Driver {
     return try body(&mem)
   }
 
+  /// A vSID's vSTE as it sits in the guest's stream table, read from guest memory (nil
+  /// before the guest's driver made its table), with the vSTE's IPA.
+  package func guestStreamTableEntry(viommu: String, vsid: UInt32) -> (ipa: UInt64, q0: UInt64, q1: UInt64)? {
+    guard let base = guests[viommu]?.streamTable, vsid < 1 << Guest.streamTableSIDBits else { return nil }
+    let ipa = base + UInt64(vsid) * 64
+    guard let pa = try? guestPA(viommu, ipa), let q = try? smmu.memory.readEntry(pa) else { return nil }
+    return (ipa, q[0], q[1])
+  }
+
   /// `guest V write IPA VALUE`: the guest stores 64 bits into its RAM.
   package mutating func guestWrite(viommu: String, ipa: UInt64, value: UInt64) -> OperationTrace {
     operation { (d: inout Driver) throws(DriverError) in

@@ -204,23 +204,73 @@ extension Driver {
     return (ste.qwords[0] & NestedSTE.allowed.0, ste.qwords[1] & NestedSTE.allowed.1)
   }
 
-  /// Writes the vSID's vSTE if it changes, and does what the VMM does with it (there is no
-  /// guest CFGI_STE, §1.7): a nested domain from the vSTE, attached to the master through
-  /// the host path; the previous one is destroyed.
+  /// The guest's per-master driver writes the vSID's STE in its own stream table (guest RAM)
+  /// with the entry writer; each sync is a guest CFGI_STE, which the vSMMU does not pass on
+  /// (§1.7): the VMM traps it, reads the vSTE back from guest memory and, when it changed,
+  /// makes a nested domain from it and attaches it to the master through the host path; the
+  /// previous one is destroyed.
   mutating func installGuestSTE(_ viommu: String, vsid: UInt32, _ m: Master) throws(DriverError) {
     let (q0, q1) = guestVSTE(viommu, vsid: vsid, m)
+    let base = try guestStreamTable(viommu)
+    guard vsid < 1 << Guest.streamTableSIDBits else {
+      throw DriverError(
+        .erange, "vSID \(vsid) is beyond the guest's \(Guest.streamTableSIDBits)-bit stream table")
+    }
+    let pa = try guestPA(viommu, base + UInt64(vsid) * 64)
+    var entry = (try? smmu.memory.readEntry(pa)) ?? EntryQwords()
+    var target = EntryQwords()
+    target[0] = q0
+    target[1] = q1
+    var failure: DriverError?
+    let owner = "guest \(viommu) stream table"
+    insideWriter = true
+    EntryWriter(kind: .ste).update(
+      entry: &entry, target: target,
+      store: { i, v in store(pa + UInt64(i * 8), v, target: .ste, sid: vsid, table: owner, qword: i) },
+      sync: {
+        guard failure == nil else { return }
+        do throws(DriverError) { try vmmTrapsCFGISTE(viommu, vsid: vsid, m, at: pa) } catch {
+          failure = error
+        }
+      })
+    insideWriter = false
+    if let failure { throw failure }
+  }
+
+  /// The guest's stream table, allocated in its RAM at the first vSTE.
+  mutating func guestStreamTable(_ viommu: String) throws(DriverError) -> UInt64 {
+    if let t = guests[viommu]?.streamTable { return t }
+    let a = try withGuestMemory(viommu) { (mem: inout GuestMemory) throws(DriverError) in
+      try mem.allocate(
+        bytes: 64 << UInt64(Guest.streamTableSIDBits), purpose: .streamTable, owner: "guest stream table")
+    }
+    guests[viommu]?.streamTable = a.base
+    note("guest \(viommu): stream table at IPA \(hex(a.base)), \(1 << Guest.streamTableSIDBits) STEs")
+    return a.base
+  }
+
+  /// A guest CFGI_STE, trapped by the VMM: the vSTE read from guest memory; forwarded as a
+  /// new nested domain when what it asks for changed (an invalid vSTE asks for abort).
+  mutating func vmmTrapsCFGISTE(_ viommu: String, vsid: UInt32, _ m: Master, at pa: UInt64)
+    throws(DriverError)
+  {
+    let q = (try? smmu.memory.readEntry(pa)) ?? EntryQwords()
+    let vste = try NestedSTE(viommu: viommu, q0: q[0], q1: q[1])
     let previous = guests[viommu]?.vstes[vsid]
-    if let previous, previous.q0 == q0, previous.q1 == q1 { return }
+    let before =
+      previous.map { try? NestedSTE(viommu: viommu, q0: $0.q0, q1: $0.q1) } ?? NestedSTE.invalid(viommu)
+    note("VMM: guest \(viommu) CFGI_STE vSID \(vsid) trapped; vSTE \(hex(q[0])) \(hex(q[1]))")
+    guard vste.effect != before?.effect else { return }
     guests[viommu]?.nestedSerial += 1
     let name = "\(viommu)-vsid\(vsid)-\(guests[viommu]?.nestedSerial ?? 0)"
     var dom = Domain(name: name, kind: .nested, mm: nil)
-    dom.nested = try NestedSTE(viommu: viommu, q0: q0, q1: q1)
+    dom.nested = vste
     dom.finalised = true
     domains[name] = dom
     domainOrder.append(name)
-    note("VMM: guest \(viommu) vSTE of vSID \(vsid) \(hex(q0)) \(hex(q1)) -> nested domain \(name)")
+    note("VMM: nested domain \(name) from the vSTE, attached to \(m.name)")
     try attachRID(dom, m)
-    guests[viommu]?.vstes[vsid] = GuestSTE(q0: q0, q1: q1, domain: name)
+    guests[viommu]?.vstes[vsid] = GuestSTE(q0: q[0], q1: q[1], domain: name)
     if let old = previous?.domain, masters[m.name]?.ridDomain != old {
       domains[old] = nil
       domainOrder.removeAll { $0 == old }

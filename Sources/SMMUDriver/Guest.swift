@@ -10,8 +10,12 @@ package struct Guest: Sendable, Hashable {
   package internal(set) var asids: [UInt16: String] = [:]
   /// vSID -> its CD table in guest RAM.
   package internal(set) var cdTables: [UInt32: GuestCDTable] = [:]
-  /// vSID -> the vSTE the guest last installed.
+  /// vSID -> the vSTE the VMM last forwarded (read from the guest's stream table).
   package internal(set) var vstes: [UInt32: GuestSTE] = [:]
+  /// The guest's linear stream table in its RAM (IPA), allocated at its first vSTE.
+  package internal(set) var streamTable: UInt64?
+  /// log2 of the STEs in the guest's stream table (the vSMMU's SIDSIZE as the guest sees it).
+  package static let streamTableSIDBits = 8
   /// Nested domains made so far (names them).
   var nestedSerial = 0
 
@@ -23,7 +27,8 @@ package struct Guest: Sendable, Hashable {
   }
 }
 
-/// A vSTE (qwords 0-1) in the guest's stream table and the host's nested domain made from it.
+/// A vSTE (qwords 0-1) as the VMM read it from the guest's stream table, and the host's nested
+/// domain made from it.
 package struct GuestSTE: Sendable, Hashable {
   package let q0: UInt64
   package let q1: UInt64

@@ -55,6 +55,19 @@ package struct NestedSTE: Sendable, Hashable {
     enableATS ? q1 | StreamTableEntry.eats.set(0, StreamTableEntry.eatsTrans) : q1
   }
 
+  /// The vSTE a zeroed guest stream-table slot holds (V=0).
+  static func invalid(_ viommu: String) -> NestedSTE? { try? NestedSTE(viommu: viommu, q0: 0, q1: 0) }
+
+  /// What attaching it would do: abort and bypass are the same whatever else the vSTE holds;
+  /// stage 1 depends on its fields.
+  var effect: [UInt64] {
+    switch config {
+    case .s1Translate: [q0, q1, enableATS ? 1 : 0]
+    case .bypass: [4]
+    default: [0]
+    }
+  }
+
   /// What the vSTE asks for: abort (V=0 or Config 0), bypass, or stage 1.
   package var config: StreamTableEntry.Config {
     typealias S = StreamTableEntry

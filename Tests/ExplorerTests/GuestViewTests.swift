@@ -137,6 +137,10 @@ struct GuestDriverViewTests {
     let pane = CDTablePane(state: s)
     let row = (0..<pane.count).map(pane.row).map { $0.map(\.text).joined() }
     #expect(row.count == 1 && row[0].contains("gdom"))
+    // The vSTE is read from the guest's own stream table in guest memory.
+    let header = pane.header.map { $0.map(\.text).joined() }
+    #expect(header.contains { $0.hasPrefix("vSTE at IPA 0x") })
+    #expect(header.contains { $0.hasPrefix("  S1, ctx IPA") })
     let m = s.derived.graph.model
     #expect(m.nodes.contains { $0.key.hasPrefix("gd:") && $0.rows[0].full == "gdom asid 1" })
   }

@@ -192,12 +192,33 @@ struct GuestScenarioTests {
   @Test func guestAttachOverTheS2STEIsHitless() throws {
     let s = try Self.vm("attach s2p gpu\n" + Self.attached)
     let stores = (s.results.last?.trace?.items ?? []).compactMap { item -> UInt64? in
-      if case .write(let w) = item, w.target == .ste, w.qword == 0 { return w.new }
+      // The host STE of SID 0x10 (the guest's own vSTE stores name vSID 3 and its table).
+      if case .write(let w) = item, w.target == .ste, w.sid == 0x10, w.table == nil, w.qword == 0 {
+        return w.new
+      }
       return nil
     }
     #expect(stores.count == 1)
     #expect(stores.allSatisfy { $0 & 1 == 1 })
     #expect(s.value(of: "last.commands.CFGI_STE") == "2")
+  }
+
+  // §1.7: the guest's driver writes its vSTE into its own stream table (guest RAM); the guest
+  // CFGI_STE never reaches the SMMU: the VMM reads the vSTE back from guest memory.
+  @Test func theVSTELivesInGuestMemory() throws {
+    let s = try Self.vm(Self.attached)
+    let d = s.driver
+    let e = try #require(d.guestStreamTableEntry(viommu: "vm", vsid: 3))
+    let forwarded = try #require(d.guests["vm"]?.vstes[3])
+    #expect(e.q0 == forwarded.q0 && e.q1 == forwarded.q1)
+    #expect(StreamTableEntry(qwords: [e.q0, e.q1, 0, 0, 0, 0, 0, 0]).configValue == .s1Translate)
+    let trace = s.results.flatMap { $0.trace?.items ?? [] }
+    #expect(!trace.contains { if case .command(.cfgiSTE(sid: 3, leaf: _)) = $0 { true } else { false } })
+    // A guest store that corrupts its own vSTE changes nothing on the host until the guest
+    // syncs it (and its sync is trapped, never a physical CFGI_STE).
+    let before = try #require(d.ste(sid: 0x10))
+    let s2 = try Self.vm(Self.attached + "\nguest vm write \(hex(e.ipa)) 0")
+    #expect(s2.driver.ste(sid: 0x10) == before)
   }
 
   @Test func parseErrorsNameTheColumn() {
