@@ -25,7 +25,8 @@ extension Keymap {
       keys: [.char("d")], label: "d", help: "detach MASTER [pasid N] (selected master)",
       action: .prompt("detach "), hint: "detach"),
     Binding(
-      keys: [.char("m")], label: "m", help: "new master: master NAME sid N [ssid-bits N] [ats] [stall]",
+      keys: [.char("m")], label: "m",
+      help: "new master: master NAME sid N [ssid-bits N] [ats [ats-always-on]] [stall] [rmr]",
       action: .prompt("master ")),
     Binding(
       keys: [.char("n")], label: "n", help: "new domain: domain NAME paging|s2|sva|identity|blocked",
