@@ -45,6 +45,7 @@ enum FuzzDriver {
       crashFilePath = strdup(path)
       var campaign = FuzzCampaign(
         target: target, seeds: seeds, seed: o.seed &+ UInt64(k), context: context, maxLength: o.maxLength)
+      campaign.slowSecondsPerKiB = o.slowSecondsPerKiB
       // The runs split evenly, the first targets taking the remainder: exactly --runs in all.
       let share = o.runs / o.targets.count + (k < o.runs % o.targets.count ? 1 : 0)
       let outcome = campaign.run(count: share) { input in

@@ -5,6 +5,7 @@ struct FuzzOptions {
   static let usage = """
     usage: smmuscope-fuzz [--target scenario|trace|dump|all] [--runs N] [--seed S]
                           [--seeds DIR]... [--out DIR] [--max-len BYTES] [--emit-seeds DIR]
+                          [--slow-per-kib SECONDS]
     """
   var targets = FuzzTarget.allCases
   var runs = 10_000
@@ -12,6 +13,8 @@ struct FuzzOptions {
   var seedRoots: [String] = []
   var out = "fuzz-findings"
   var maxLength = 4096
+  /// An input slower than this per KiB is a finding (1 s: the goal, for a release build).
+  var slowSecondsPerKiB = 1.0
   /// Write each target's seeds as files under this directory (a libFuzzer corpus) and stop.
   var emitSeeds: String?
 
@@ -45,6 +48,10 @@ struct FuzzOptions {
       case "--out": out = try value(arg)
       case "--max-len": maxLength = max(16, try number(arg))
       case "--emit-seeds": emitSeeds = try value(arg)
+      case "--slow-per-kib":
+        let v = try value(arg)
+        guard let x = Double(v), x > 0 else { throw Failure(message: "\(arg) takes seconds, not '\(v)'") }
+        slowSecondsPerKiB = x
       default: throw Failure(message: "unknown argument '\(arg)'")
       }
     }
