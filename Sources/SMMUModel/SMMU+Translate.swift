@@ -302,7 +302,10 @@ extension SMMU {
     // With SMMUEN=0 the endpoint's ATC is neither used nor filled: GBPA decides.
     let usesATS = enabled && atsEnabledStreams.contains(t.sid)
     let atcKey = ATCKey(ssid: t.ssid, page: t.address >> 12)
-    if usesATS, let hit = atcs[t.sid]?.lookup(atcKey) {
+    // In place through an index: `atcs[sid]?.lookup` would run the dictionary's optional
+    // `_modify` coroutine, whose frame is heap-allocated.
+    let atcIndex = usesATS ? atcs.index(forKey: t.sid) : nil
+    if let atcIndex, let hit = atcs.values[atcIndex].lookup(atcKey) {
       let truth = resolve(t, useCaches: false)
       if truth.outcome == .aborted || truth.outcome != .translated(hit.outputPage | (t.address & 0xFFF)) {
         let h = Hazard(
@@ -388,7 +391,7 @@ extension SMMU {
       counters.translated += 1
       if usesATS && r.atsAllowed {
         let writable = r.tlbFill?.writable ?? r.tlbHit?.writable ?? true
-        atcs[t.sid]?.insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable))
+        if let atcIndex { atcs.values[atcIndex].insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable)) }
       }
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
