@@ -56,9 +56,11 @@ extension Driver {
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
-      // Only the kind is kept: a copy of the domain would share its table (see editPageTable).
+      // Fields are read in place: a copy of the domain would share its table (see editPageTable).
       let di = try d.domainIndex(domain)
-      let (kind, hasTable, nestParent) = d.inPlace(domain: di) { ($0.kind, $0.pageTable != nil, $0.nestParent) }
+      let (kind, hasTable, nestParent) = d.inPlace(domain: di) {
+        ($0.kind, $0.pageTable != nil, $0.nestParent)
+      }
       try Self.checkRange(iova: iova, size: size, pa: pa)
       guard kind == .paging || kind == .s2 || kind == .sva else {
         throw DriverError(.einval, "\(domain) is \(kind.rawValue): it has no page table")

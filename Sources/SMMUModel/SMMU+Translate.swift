@@ -391,7 +391,9 @@ extension SMMU {
       counters.translated += 1
       if usesATS && r.atsAllowed {
         let writable = r.tlbFill?.writable ?? r.tlbHit?.writable ?? true
-        if let atcIndex { atcs.values[atcIndex].insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable)) }
+        if let atcIndex {
+          atcs.values[atcIndex].insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable))
+        }
       }
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
