@@ -40,26 +40,6 @@ package struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   /// Reads without touching recency or counters.
   package func peek(_ key: Key) -> Value? { entries[key]?.value }
 
-  /// Where an entry sits; valid until the next insertion or removal.
-  package typealias Slot = [Key: (value: Value, stamp: UInt64)].Index
-
-  /// `peek`, also returning where the entry sits (for `lookup(at:)`).
-  package func peekSlot(_ key: Key) -> (value: Value, slot: Slot)? {
-    guard let i = entries.index(forKey: key) else { return nil }
-    return (entries.values[i].value, i)
-  }
-
-  /// `lookup` of the entry `peekSlot` found at `slot`, with no insertion or removal since:
-  /// marks it most recently used and counts a hit, without hashing its key again.
-  package mutating func lookup(at slot: Slot) {
-    clock += 1
-    entries.values[slot].stamp = clock
-    stats.hits += 1
-  }
-
-  /// `lookup` of a key `peek` found absent, with no insertion since: counts a miss.
-  package mutating func countMiss() { stats.misses += 1 }
-
   /// Inserts or replaces; returns the key evicted to make room, if any.
   @discardableResult
   package mutating func insert(_ key: Key, _ value: Value) -> Key? {

@@ -115,11 +115,7 @@ extension SMMU {
     var usable = false
     if let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup) {
       let ste = StreamTableEntry(qwords: q)
-      if ste.isValid {
-        usable = legality.knowsLegal(ste: q)
-        if !usable { usable = steIllegality(ste) == nil }
-        if usable { legality.ste = q }
-      }
+      usable = ste.isValid && steIllegality(ste) == nil
     }
     apply(lookup, configError: !usable)
   }

@@ -21,9 +21,6 @@ extension SMMU {
     /// A stage-1 (CD.S) or stage-2 (STE.S2S) translation fault stalls the transaction.
     var stallS1 = false
     var stallS2 = false
-    /// The STE, and the CD it located, when found legal (for `LegalityMemo`).
-    var legalSTE: EntryQwords?
-    var legalCD: EntryQwords?
   }
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
@@ -78,12 +75,7 @@ extension SMMU {
     let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
     r.lookup.record { $0.annotateLast(Self.steFields(ste, ssv: t.ssid != nil)) }
-    // Plain `if`s, not `&&`: its autoclosure would capture (copy) the whole SMMU.
-    var steIllegal: String?
-    if ste.isValid {
-      if !legality.knowsLegal(ste: q) { steIllegal = steIllegality(ste) }
-      if steIllegal == nil { r.legalSTE = q }
-    }
+    let steIllegal = ste.isValid ? steIllegality(ste) : nil
     guard ste.isValid, steIllegal == nil else {
       return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegal ?? "")" : "STE.V=0")
     }
@@ -172,11 +164,7 @@ extension SMMU {
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
     r.lookup.record { $0.annotateLast(Self.cdFields(cd), note: "CD index \(index)") }
-    var cdIllegal: String?
-    if cd.isValid {
-      if !legality.knowsLegal(cd: cq, ste: q) { cdIllegal = cdIllegality(cd, ste: ste) }
-      if cdIllegal == nil { r.legalCD = cq }
-    }
+    let cdIllegal = cd.isValid ? cdIllegality(cd, ste: ste) : nil
     guard cd.isValid, cdIllegal == nil else {
       return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegal ?? "")" : "CD.V=0")
     }
@@ -330,7 +318,6 @@ extension SMMU {
     var r = resolve(t, useCaches: true, recordWalk: recordWalk)
     if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }
     apply(r.lookup, configError: r.configError)
-    remember(r)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
     var staleHit = false
@@ -406,26 +393,9 @@ extension SMMU {
       walkBox: r.lookup.walkBox)
   }
 
-  /// Remembers the entries a resolution found legal.
-  mutating func remember(_ r: Resolution) {
-    guard let ste = r.legalSTE else { return }
-    legality.ste = ste
-    if let cd = r.legalCD { legality.cd = (ste, cd) }
-  }
-
   /// Applies a lookup's cache traffic and fetch counts.
   mutating func apply(_ lookup: ConfigLookup, configError: Bool) {
-    // The cache has not changed since the lookup peeked: a hit is counted where it was found,
-    // a miss without another search.
-    for a in lookup.accesses {
-      if let slot = a.slot {
-        configCache.lookup(at: slot)
-      } else if a.peeked {
-        configCache.countMiss()
-      } else {
-        _ = configCache.lookup(a.key)
-      }
-    }
+    for a in lookup.accesses { _ = configCache.lookup(a.key) }
     if !configError || features.cachesInvalidEntries {
       for a in lookup.accesses where !a.hit {
         if let line = a.line { configCache.insert(a.key, line) }

@@ -52,8 +52,6 @@ package struct SMMU: Sendable, MemoryAllocator {
   /// Invalidations consumed that no CMD_SYNC has completed yet, and how many operations left
   /// pending (see `pendingInvalidations`, `endOperation()`).
   package internal(set) var pending = PendingInvalidations()
-  /// The entries last found legal (see `LegalityMemo`).
-  var legality = LegalityMemo()
   /// The last TLB fill known to equal the cache-less resolution (see `TruthfulFill`).
   var truthfulFill: TruthfulFill?
   /// Observation points recorded since `startObserving()` (nil when not observing).

@@ -182,11 +182,6 @@ struct ConfigLookup {
 struct ConfigAccess {
   let key: ConfigCacheKey
   let line: ConfigCacheLine?
-  /// Where the cache held the line (a hit); valid until the cache next changes.
-  let slot: ConfigCache.Slot?
-  /// The cache was looked in (and, without `slot`, missed).
-  let peeked: Bool
-
   /// The configuration cache served the line.
-  var hit: Bool { slot != nil }
+  let hit: Bool
 }

@@ -37,21 +37,4 @@ import Testing
     // And again on the next hit: nothing refilled the entry, so nothing vouches for it.
     #expect(rig.translate(sid: 1).hazards.first?.kind == .missingInvalidation)
   }
-
-  @Test func slotLookupCountsAndTouchesLikeLookup() {
-    var cache = LRUCache<Int, Int>(capacity: 2)
-    cache.insert(1, 10)
-    cache.insert(2, 20)
-    guard let (value, slot) = cache.peekSlot(1) else {
-      Issue.record("peekSlot missed a held key")
-      return
-    }
-    #expect(value == 10)
-    #expect(cache.peekSlot(3) == nil)
-    cache.lookup(at: slot)
-    cache.countMiss()
-    #expect(cache.stats.hits == 1 && cache.stats.misses == 1)
-    // 1 was touched: 2 is now the oldest.
-    #expect(cache.insert(3, 30) == 2)
-  }
 }
