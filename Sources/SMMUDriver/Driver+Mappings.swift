@@ -38,11 +38,13 @@ extension Driver {
   /// would then copy the whole mapping list.
   mutating func editPageTable<R>(of domain: String, _ body: (inout IOPageTable, inout SMMU) -> R) -> R? {
     guard let di = domains.index(forKey: domain) else { return nil }
-    if domains.values[di].kind == .sva {
-      guard let mm = domains.values[di].mm, let ai = addressSpaces.index(forKey: mm) else { return nil }
+    // Fields read in place: `domains.values[di].kind` would copy the whole domain out first.
+    let (kind, mm, hasTable) = inPlace(domain: di) { ($0.kind, $0.mm, $0.pageTable != nil) }
+    if kind == .sva {
+      guard let mm, let ai = addressSpaces.index(forKey: mm) else { return nil }
       return body(&addressSpaces.values[ai].pageTable, &smmu)
     }
-    guard domains.values[di].pageTable != nil else { return nil }
+    guard hasTable else { return nil }
     return body(&domains.values[di].pageTable!, &smmu)
   }
 
@@ -54,20 +56,24 @@ extension Driver {
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
-      // Only the kind is kept: a copy of the domain would share its table (see editPageTable).
-      let kind = try d.domain(domain).kind
+      // Fields are read in place: a copy of the domain would share its table (see editPageTable).
+      let di = try d.domainIndex(domain)
+      let (kind, hasTable, nestParent) = d.inPlace(domain: di) {
+        ($0.kind, $0.pageTable != nil, $0.nestParent)
+      }
       try Self.checkRange(iova: iova, size: size, pa: pa)
       guard kind == .paging || kind == .s2 || kind == .sva else {
         throw DriverError(.einval, "\(domain) is \(kind.rawValue): it has no page table")
       }
-      if kind != .sva, d.domains[domain]?.pageTable == nil {
-        d.domains[domain]?.pageTable = IOPageTable(stage2: kind == .s2, owner: domain, memory: &d.smmu)
+      if kind != .sva, !hasTable {
+        let table = IOPageTable(stage2: kind == .s2, owner: domain, memory: &d.smmu)
+        d.inPlace(domain: di) { $0.pageTable = table }
       }
       guard d.pageTable(of: domain) != nil else { return }
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
       // silently truncated address).
       let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
-      if d.domains[domain]?.nestParent == true { try d.placeGuestRAM(parent: domain, pa: base, size: size) }
+      if nestParent { try d.placeGuestRAM(parent: domain, pa: base, size: size) }
       // The core splits the range into the largest leaves IOVA/PA alignment and the length
       // allow (iommu_pgsize: 1 GiB, 2 MiB, 4 KiB); an SVA mm's table is the CPU's (pages).
       let chunks = Self.chunks(
@@ -134,7 +140,7 @@ extension Driver {
 
   mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
     // Only the kind is kept while the table is edited (see editPageTable).
-    let kind = try self.domain(domain).kind
+    let kind = try inPlace(domain: domainIndex(domain)) { $0.kind }
     try Self.checkRange(iova: iova, size: size, pa: nil)
     guard pageTable(of: domain) != nil else {
       throw DriverError(.einval, "\(domain) has no page table")

@@ -313,6 +313,12 @@ package struct Driver: Sendable {
     return i
   }
 
+  /// Where a domain is in `domains` (for `inPlace(domain:_:)`).
+  func domainIndex(_ name: String) throws(DriverError) -> [String: Domain].Index {
+    guard let i = domains.index(forKey: name) else { throw DriverError(.enodev, "no domain \(name)") }
+    return i
+  }
+
   func domain(_ name: String) throws(DriverError) -> Domain {
     guard let d = domains[name] else { throw DriverError(.enodev, "no domain \(name)") }
     return d

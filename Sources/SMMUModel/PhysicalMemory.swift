@@ -93,11 +93,14 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   package private(set) var writeLog: [QwordWrite] = []
   /// Values reads return instead of memory's, by qword address: stores an observer does not
   /// see yet (a checker exploring the orders the SMMU may observe stores in). Empty normally.
-  package var unseen: [UInt64: UInt64] = [:]
+  package var unseen: [UInt64: UInt64] = [:] { didSet { generation &+= 1 } }
   /// At least this many of the newest writes are kept in `writeLog`.
   package static let writeLogLimit = 200_000
   /// When false, the write log is not kept (for large benchmarks).
   package var keepsWriteLog = true
+  /// Changes whenever what a read returns may change (a store, an allocation, a free, a new
+  /// `unseen`): equal generations of one memory value read alike.
+  package private(set) var generation: UInt64 = 0
 
   package init() {}
 
@@ -107,6 +110,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     granularity: AllocationGranularity = .page, firstIndex: UInt64 = 0
   ) -> Allocation {
     precondition(bytes > 0, "zero-byte allocation")
+    generation &+= 1
     precondition(align.nonzeroBitCount == 1, "alignment must be a power of two")
     let occupied: UInt64
     let alignment: UInt64
@@ -138,6 +142,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     at base: UInt64, bytes: UInt64, purpose: MemoryPurpose, owner: String, firstIndex: UInt64 = 0
   ) throws(MemoryError) -> Allocation {
     guard bytes > 0, base % 8 == 0 else { throw .badAlignment(base) }
+    generation &+= 1
     guard bytes <= UInt64.max - 7 else { throw .outOfRange(base) }
     let occupied = (bytes + 7) / 8 * 8
     guard base.addingReportingOverflow(occupied).overflow == false else { throw .outOfRange(base) }
@@ -160,6 +165,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Frees a region: its contents are forgotten and later accesses abort.
   package mutating func free(_ base: UInt64) throws(MemoryError) {
     guard let region = allocations.removeValue(forKey: base) else { throw .doubleFree(base) }
+    generation &+= 1
     if let i = index(ofBaseAtOrBelow: base), sortedBases[i] == base {
       sortedBases.remove(at: i)
       ends.remove(at: i)
@@ -242,6 +248,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     -> QwordWrite
   {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
+    generation &+= 1
     let slot = Int((address & 4095) >> 3)
     let bit = UInt64(1) << UInt64(slot & 63)
     let old: UInt64

@@ -63,7 +63,9 @@ extension SMMU {
     case .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA:
       break  // The model holds no EL2 entries: logged, no effect.
     case .atcInv(let sid, _, _, _):
-      atcs[sid]?.invalidate { k, _ in c.invalidates(atcOf: sid, k) }
+      if let i = atcs.index(forKey: sid) {
+        atcs.values[i].invalidate { k, _ in c.invalidates(atcOf: sid, k) }
+      }
     case .sync, .syncSignal:
       if let s = c.syncOperands, s.writesMSI { writeMSI(s) }
       closeUpdateWindow()

@@ -13,9 +13,9 @@ extension SMMU {
     _ key: ConfigCacheKey, address: UInt64, qwords: Int, useCaches: Bool,
     _ lookup: inout ConfigLookup
   ) -> EntryQwords? {
-    lookup.touched.append(key)
     if useCaches, let line = configCache.peek(key) {
-      lookup.hits.append((key, line))
+      lookup.access(ConfigAccess(key: key, line: line, hit: true))
+      if line.address != address { lookup.linesAtComputedAddresses = false }
       lookup.note(.cached(key))
       lookup.record {
         $0.append(
@@ -28,6 +28,7 @@ extension SMMU {
     var q = EntryQwords()
     if qwords == 8 {
       guard let entry = try? memory.readEntry(address) else {
+        lookup.access(ConfigAccess(key: key, line: nil, hit: false))
         lookup.record {
           $0.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
         }
@@ -37,6 +38,7 @@ extension SMMU {
     } else {
       for i in 0..<qwords {
         guard let v = try? memory.read(address + UInt64(i * 8)) else {
+          lookup.access(ConfigAccess(key: key, line: nil, hit: false))
           lookup.record {
             $0.append(Self.structureStep(key, address: address, qwords: [], source: .fetchFailed))
           }
@@ -51,7 +53,8 @@ extension SMMU {
     case .cd: lookup.cdFetches += 1
     case .l1cd: lookup.l1cdFetches += 1
     }
-    lookup.fills.append((key, ConfigCacheLine(address: address, entry: q, count: qwords)))
+    let line = ConfigCacheLine(address: address, entry: q, count: qwords)
+    lookup.access(ConfigAccess(key: key, line: line, hit: false))
     lookup.note(.fetched(key, address))
     lookup.record {
       $0.append(Self.structureStep(key, address: address, qwords: Array(q.prefix(qwords)), source: .fetched))

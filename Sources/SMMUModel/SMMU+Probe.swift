@@ -39,6 +39,7 @@ extension SMMU {
     for (k, line) in cached { s.configCache.insert(k, line) }
     s.tlb = TLB(capacity: max(tlbEntries.count, 1))
     s.tlbShifts = 1 << 12
+    s.truthfulFill = nil
     for (k, e) in tlbEntries {
       s.tlb.insert(k, e)
       s.tlbShifts |= 1 << UInt64(k.shift)

@@ -290,7 +290,10 @@ extension SMMU {
     // With SMMUEN=0 the endpoint's ATC is neither used nor filled: GBPA decides.
     let usesATS = enabled && atsEnabledStreams.contains(t.sid)
     let atcKey = ATCKey(ssid: t.ssid, page: t.address >> 12)
-    if usesATS, let hit = atcs[t.sid]?.lookup(atcKey) {
+    // In place through an index: `atcs[sid]?.lookup` would run the dictionary's optional
+    // `_modify` coroutine, whose frame is heap-allocated.
+    let atcIndex = usesATS ? atcs.index(forKey: t.sid) : nil
+    if let atcIndex, let hit = atcs.values[atcIndex].lookup(atcKey) {
       let truth = resolve(t, useCaches: false)
       if truth.outcome == .aborted || truth.outcome != .translated(hit.outputPage | (t.address & 0xFFF)) {
         let h = Hazard(
@@ -317,7 +320,11 @@ extension SMMU {
     apply(r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
-    for (key, line) in r.lookup.hits where line.isStale(in: memory) {
+    var staleHit = false
+    for a in r.lookup.accesses where a.hit {
+      guard let line = a.line, line.isStale(in: memory) else { continue }
+      let key = a.key
+      staleHit = true
       let missing: String
       switch key {
       case .ste(let sid): missing = "CFGI_STE sid=\(hex(UInt64(sid)))"
@@ -333,15 +340,16 @@ extension SMMU {
     if let key = r.tlbKey {
       if let hit = r.tlbHit {
         _ = tlb.lookup(key)
-        let truth = resolve(t, useCaches: false)
-        if let root = truth.root, root != hit.root, key.kind != .stage2 {
+        // The truth, unless the entry's fill was the truth and nothing it read has changed.
+        let truth = truthfulFill?.covers(t, key: key, in: self) == true ? nil : resolve(t, useCaches: false)
+        if let truth, let root = truth.root, root != hit.root, key.kind != .stage2 {
           let h = Hazard(
             kind: .asidReuse, entry: "TLB \(key) (filled from table \(hex(hit.root)))",
             transaction: t.description,
             missing: "TLBI_NH_ASID asid=\(key.asid) (the ASID now uses table \(hex(root)))")
           report(h)
           hazardsFound.append(h)
-        } else if truth.root != nil, truth.outcome != r.outcome {
+        } else if let truth, truth.root != nil, truth.outcome != r.outcome {
           let cmd = key.kind == .stage2 ? "TLBI_S2_IPA vmid=\(key.vmid)" : "TLBI_NH_VA asid=\(key.asid)"
           let h = Hazard(
             kind: .missingInvalidation, entry: "TLB \(key)", transaction: t.description,
@@ -353,6 +361,12 @@ extension SMMU {
         _ = tlb.lookup(key)
         tlb.insert(key, fill)
         tlbShifts |= 1 << UInt64(key.shift)
+        let stage1Only = key.kind == .stage1 || key.kind == .stage1Global
+        truthfulFill =
+          stage1Only && !staleHit && r.lookup.linesAtComputedAddresses
+          ? TruthfulFill(
+            sid: t.sid, ssid: t.ssid, key: key, memoryGeneration: memory.generation,
+            streamTableBase: streamTableBase, streamTableBaseConfig: streamTableBaseConfig) : nil
       }
     }
     if let e = r.event, e.type.isTranslationFault, e.stage2 ? r.stallS2 : r.stallS1 {
@@ -364,7 +378,9 @@ extension SMMU {
       counters.translated += 1
       if usesATS && r.atsAllowed {
         let writable = r.tlbFill?.writable ?? r.tlbHit?.writable ?? true
-        atcs[t.sid]?.insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable))
+        if let atcIndex {
+          atcs.values[atcIndex].insert(atcKey, ATCEntry(outputPage: pa & ~0xFFF, writable: writable))
+        }
       }
     case .bypassed: counters.bypassed += 1
     case .aborted: counters.aborted += 1
@@ -379,9 +395,11 @@ extension SMMU {
 
   /// Applies a lookup's cache traffic and fetch counts.
   mutating func apply(_ lookup: ConfigLookup, configError: Bool) {
-    for key in lookup.touched { _ = configCache.lookup(key) }
+    for a in lookup.accesses { _ = configCache.lookup(a.key) }
     if !configError || features.cachesInvalidEntries {
-      for (key, line) in lookup.fills { configCache.insert(key, line) }
+      for a in lookup.accesses where !a.hit {
+        if let line = a.line { configCache.insert(a.key, line) }
+      }
     }
     counters.steFetches += lookup.steFetches
     counters.l1stdFetches += lookup.l1stdFetches

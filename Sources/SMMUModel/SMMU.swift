@@ -52,6 +52,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   /// Invalidations consumed that no CMD_SYNC has completed yet, and how many operations left
   /// pending (see `pendingInvalidations`, `endOperation()`).
   package internal(set) var pending = PendingInvalidations()
+  /// The last TLB fill known to equal the cache-less resolution (see `TruthfulFill`).
+  var truthfulFill: TruthfulFill?
   /// Observation points recorded since `startObserving()` (nil when not observing).
   var observations: [ObservationPoint]?
 

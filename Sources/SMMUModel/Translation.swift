@@ -113,9 +113,10 @@ package struct TranslationResult: Sendable, Hashable {
 
 /// Configuration-cache traffic of one lookup, applied after the (pure) resolution.
 struct ConfigLookup {
-  var touched: [ConfigCacheKey] = []
-  var hits: [(ConfigCacheKey, ConfigCacheLine)] = []
-  var fills: [(ConfigCacheKey, ConfigCacheLine)] = []
+  /// Every structure read, in order (one list, allocated once: a lookup reads at most four).
+  var accesses: [ConfigAccess] = []
+  /// False once a cached line was found at another address than the lookup computed for it.
+  var linesAtComputedAddresses = true
   var path: [TranslationNote] = []
   /// When false, `note` builds no text (lookups whose path nobody reads).
   var recordsPath = true
@@ -146,13 +147,41 @@ struct ConfigLookup {
 
   init(recordsPath: Bool = true) { self.recordsPath = recordsPath }
 
+  /// The keys looked up, in order.
+  var touched: [ConfigCacheKey] { accesses.map(\.key) }
+  /// The lines the cache served, in order.
+  var hits: [(ConfigCacheKey, ConfigCacheLine)] {
+    accesses.compactMap { a in a.hit ? a.line.map { (a.key, $0) } : nil }
+  }
+  /// The lines fetched from memory (to be cached), in order.
+  var fills: [(ConfigCacheKey, ConfigCacheLine)] {
+    accesses.compactMap { a in a.hit ? nil : a.line.map { (a.key, $0) } }
+  }
+
+  /// Notes one structure read.
+  mutating func access(_ a: ConfigAccess) {
+    if accesses.isEmpty { accesses.reserveCapacity(4) }
+    accesses.append(a)
+  }
+
   /// Appends a step to the path, building its text only if the path is kept.
   mutating func note(_ text: @autoclosure () -> String) {
-    if recordsPath { path.append(.text(text())) }
+    if recordsPath { note(.text(text())) }
   }
 
   /// Appends a step kept as a value (its text is built only if read).
   mutating func note(_ step: TranslationNote) {
-    if recordsPath { path.append(step) }
+    guard recordsPath else { return }
+    if path.isEmpty { path.reserveCapacity(6) }
+    path.append(step)
   }
+}
+
+/// One structure a lookup read: a line the configuration cache served (`hit`), one fetched
+/// from memory, or (`line` nil) a fetch that aborted.
+struct ConfigAccess {
+  let key: ConfigCacheKey
+  let line: ConfigCacheLine?
+  /// The configuration cache served the line.
+  let hit: Bool
 }
