@@ -257,8 +257,8 @@ extension Driver {
     let q = (try? smmu.memory.readEntry(pa)) ?? EntryQwords()
     let vste = try NestedSTE(viommu: viommu, q0: q[0], q1: q[1])
     let previous = guests[viommu]?.vstes[vsid]
-    let before =
-      previous.map { try? NestedSTE(viommu: viommu, q0: $0.q0, q1: $0.q1) } ?? NestedSTE.invalid(viommu)
+    // Before any forward, the slot is zeroed guest RAM: an invalid vSTE, which asks for abort.
+    let before = try? NestedSTE(viommu: viommu, q0: previous?.q0 ?? 0, q1: previous?.q1 ?? 0)
     note("VMM: guest \(viommu) CFGI_STE vSID \(vsid) trapped; vSTE \(hex(q[0])) \(hex(q[1]))")
     guard vste.effect != before?.effect else { return }
     guests[viommu]?.nestedSerial += 1

@@ -55,9 +55,6 @@ package struct NestedSTE: Sendable, Hashable {
     enableATS ? q1 | StreamTableEntry.eats.set(0, StreamTableEntry.eatsTrans) : q1
   }
 
-  /// The vSTE a zeroed guest stream-table slot holds (V=0).
-  static func invalid(_ viommu: String) -> NestedSTE? { try? NestedSTE(viommu: viommu, q0: 0, q1: 0) }
-
   /// What attaching it would do: abort and bypass are the same whatever else the vSTE holds;
   /// stage 1 depends on its fields.
   var effect: [UInt64] {
