@@ -21,7 +21,7 @@ struct GuestView: Sendable {
   /// The guest view of a master, if it has a vDEVICE or a nested STE.
   init?(master name: String, driver d: Driver) {
     guard let m = d.masters[name] else { return nil }
-    let attached = m.ridDomain.flatMap { d.domains[$0]?.nested }
+    let attached = d.attachedNestedSTE(of: name)
     let bound = d.viommus.values.sorted { $0.name < $1.name }.first { $0.vsid(of: name) != nil }
     guard let v = attached.flatMap({ d.viommus[$0.viommu] }) ?? bound else { return nil }
     viommu = v.name

@@ -136,6 +136,11 @@ extension Driver {
     masters[m.name]?.vmaster = vmaster
   }
 
+  /// The vSTE of the nested domain a master is attached to, if any.
+  package func attachedNestedSTE(of master: String) -> NestedSTE? {
+    masters[master]?.ridDomain.flatMap { domains[$0]?.nested }
+  }
+
   /// A master that goes away takes its vDEVICEs with it (iommufd destroys them with the
   /// device's binding).
   mutating func dropVDevices(of master: String) {

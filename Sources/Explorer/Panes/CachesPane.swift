@@ -80,8 +80,8 @@ struct GuestTags {
     for v in d.viommus.values { vms[v.vmid, default: []].append(v.name) }
     self.vms = vms.mapValues { $0.sorted().joined(separator: ",") }
     var sids: [UInt32: String] = [:]
-    for m in d.masters.values {
-      guard let v = m.ridDomain.flatMap({ d.domains[$0]?.nested })?.viommu else { continue }
+    for (name, m) in d.masters {
+      guard let v = d.attachedNestedSTE(of: name)?.viommu else { continue }
       for sid in m.sids { sids[sid] = v }
     }
     nestedSIDs = sids
