@@ -266,10 +266,12 @@ package struct Session: Sendable {
       driver.smmu.events.count == eventsBefore ? [] : Array(driver.smmu.events.dropFirst(eventsBefore))
     let hazards =
       driver.smmu.hazards.count == hazardsBefore ? [] : Array(driver.smmu.hazards.dropFirst(hazardsBefore))
+    let passed = expectation?.passed
+    // The trace, expectation and transition move into the result: copying them out of
+    // their optionals would cost more than the rest of the line's bookkeeping.
     let r = StepResult(
-      line: line.line, text: line.text, command: line.command, trace: trace, events: events,
-      hazards: hazards,
-      expectation: expectation, transition: transition)
+      line: line.line, text: line.text, command: line.command, trace: consume trace, events: events,
+      hazards: hazards, expectation: consume expectation, transition: consume transition)
     if line.command.isAction {
       lastActionResult = r
       if openGroup != nil {
@@ -284,7 +286,7 @@ package struct Session: Sendable {
       openGroup = nil
     }
     switch line.command {
-    case .dma, .explainDMA: lastDMATranslation = trace?.translation
+    case .dma, .explainDMA: lastDMATranslation = r.trace?.translation
     case .command, .ack(.cmdq):
       // A RESUME of the last DMA's stall: the retried (or terminated) result replaces it.
       if let stalled = lastDMATranslation, case .stalled(let stag) = stalled.outcome,
@@ -295,7 +297,7 @@ package struct Session: Sendable {
     default: break
     }
     checkAfter(line)
-    if expectation?.passed == false { failedResults.append(r) }
+    if passed == false { failedResults.append(r) }
     if keepsResults { results.append(r) }
     return r
   }
