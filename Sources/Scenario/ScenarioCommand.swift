@@ -1,24 +1,25 @@
 import SMMUDriver
 import SMMUModel
 
-/// One line of a scenario, parsed.
+/// One line of a scenario, parsed. The rare cases with large payloads are `indirect` (kept in a
+/// box) so that the common ones (attach, map, dma ...) copy as a few words.
 package enum ScenarioCommand: Sendable, Hashable {
   case design(DriverDesign, compact: Bool, invs: Bool = false)
-  case smmu(SMMUSettings)
-  case master(
+  indirect case smmu(SMMUSettings)
+  indirect case master(
     name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?, rmr: Bool = false,
     atsAlwaysOn: Bool = false)
   case domain(name: String, kind: DomainKind, mm: String?)
   /// `domain NAME s2 nest-parent`: an S2 domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT.
   case nestParent(name: String)
   /// `domain NAME nested VIOMMU ste Q0 Q1`: a nested domain from a guest vSTE.
-  case nestedDomain(name: String, viommu: String, q0: UInt64, q1: UInt64)
+  indirect case nestedDomain(name: String, viommu: String, q0: UInt64, q1: UInt64)
   /// `viommu NAME parent DOMAIN`: a vSMMU on a nest parent.
   case viommu(name: String, parent: String)
   /// `vdevice VIOMMU MASTER vsid N`: the guest's stream ID for a master.
-  case vdevice(viommu: String, master: String, vsid: UInt32)
+  indirect case vdevice(viommu: String, master: String, vsid: UInt32)
   /// `guest VIOMMU ACTION ...`: the guest behind a vSMMU acts.
-  case guest(viommu: String, GuestAction)
+  indirect case guest(viommu: String, GuestAction)
   case attach(domain: String, master: String, pasid: UInt32)
   case detach(master: String, pasid: UInt32)
   case map(domain: String, iova: UInt64, size: UInt64, pa: UInt64?)
@@ -35,7 +36,7 @@ package enum ScenarioCommand: Sendable, Hashable {
   case flush(domain: String)
   case say(String)
   case step(String)
-  case expect(Expectation)
+  indirect case expect(Expectation)
   /// Raw qword store into an STE (by SID) or a CD (by table owner and SSID), bypassing the
   /// driver: for showing what goes wrong without the right invalidation.
   case writeSTE(sid: UInt32, qword: Int, value: UInt64)
@@ -50,9 +51,9 @@ package enum ScenarioCommand: Sendable, Hashable {
   /// `ack QUEUE`: software consumes a queue.
   case ack(AckQueue)
   /// A raw command on the command queue.
-  case command(RawCommand)
+  indirect case command(RawCommand)
   /// Runs the entry writer on two specs (no state change), for teaching.
-  case transition(kind: String, from: String, to: String)
+  indirect case transition(kind: String, from: String, to: String)
   /// `begin "NAME"`: the lines up to the matching `end` form one operation.
   case begin(String)
   /// `end`: closes the operation `begin` opened.
