@@ -105,10 +105,8 @@ package struct Driver: Sendable {
     var t = OperationTrace()
     swap(&t, &trace)
     if !pendingItems.isEmpty {
-      t.items = [OperationTrace.Item](unsafeUninitializedCapacity: pendingItems.count) { buffer, count in
-        _ = buffer.initialize(fromContentsOf: pendingItems)
-        count = pendingItems.count
-      }
+      // A slice's conversion allocates exactly its count, through a specialised path.
+      t.items = Array(pendingItems[...])
     }
     return t
   }
