@@ -8,7 +8,11 @@ package struct ReportText {
 
   package init() {}
 
-  mutating func add(_ s: String) { bytes.append(contentsOf: s.utf8) }
+  package mutating func add(_ s: String) {
+    // Copied from contiguous UTF-8 in one go (appending `s.utf8` goes byte by byte).
+    var s = s
+    s.withUTF8 { bytes.append(contentsOf: $0) }
+  }
 
   /// A decimal number.
   mutating func add(_ v: some BinaryInteger) {

@@ -31,14 +31,21 @@ package struct ScenarioParser: Sendable {
     // text splits on LF and CR LF (one Character in Swift).
     let raws: [Substring] =
       isPlainASCII(body)
-      ? body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
-        Substring($0)
-      }
+      ? asciiLines(body)
       : body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     lines.reserveCapacity(raws.count)
     // Capacity hints for the name tables (a scenario may declare 10^5 masters).
-    let declaredMasters = raws.count > 1024 ? raws.reduce(0) { $0 + ($1.hasPrefix("master ") ? 1 : 0) } : 0
-    let declaredDomains = raws.count > 1024 ? raws.reduce(0) { $0 + ($1.hasPrefix("domain ") ? 1 : 0) } : 0
+    var declaredMasters = 0
+    var declaredDomains = 0
+    if raws.count > 1024 {
+      // Compared as UTF-8 (a Substring's `hasPrefix` goes character by character), and only
+      // for lines that start with the right letter.
+      for raw in raws {
+        let u = raw.utf8
+        if u.first == UInt8(ascii: "m"), u.starts(with: "master ".utf8) { declaredMasters += 1 }
+        if u.first == UInt8(ascii: "d"), u.starts(with: "domain ".utf8) { declaredDomains += 1 }
+      }
+    }
     p.masters.reserveCapacity(declaredMasters)
     p.sids.reserveCapacity(declaredMasters)
     p.domains.reserveCapacity(declaredDomains)
@@ -185,4 +192,27 @@ struct Cursor {
     guard v <= max else { throw Failure(column: t.column, message: "\(t.text) is out of range (max \(max))") }
     return v
   }
+}
+
+/// The lines of plain-ASCII text split at each LF (an empty last line after a final LF, as
+/// `split(omittingEmptySubsequences: false)` gives), found by scanning the bytes.
+func asciiLines(_ body: Substring) -> [Substring] {
+  let newline = UInt8(ascii: "\n")
+  guard let ends = body.utf8.withContiguousStorageIfAvailable({ b in b.indices.filter { b[$0] == newline } })
+  else {
+    return body.utf8.split(separator: newline, omittingEmptySubsequences: false).map { Substring($0) }
+  }
+  var lines: [Substring] = []
+  lines.reserveCapacity(ends.count + 1)
+  let u = body.utf8
+  var start = u.startIndex
+  var offset = 0
+  for end in ends {
+    let stop = u.index(start, offsetBy: end - offset)
+    lines.append(body[start..<stop])
+    start = u.index(after: stop)
+    offset = end + 1
+  }
+  lines.append(body[start...])
+  return lines
 }

@@ -69,6 +69,7 @@ func isPlainASCII(_ s: some StringProtocol) -> Bool {
 /// `tokenize` over the bytes of a plain-ASCII line (same tokens and columns).
 func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (tokens: [Token], unterminatedQuoteAt: Int?) {
   var tokens: [Token] = []
+  tokens.reserveCapacity(8)  // a line has a few words: one allocation, not one per doubling
   var start = -1
   var i = 0
   func text(_ from: Int, _ to: Int) -> String {
@@ -103,6 +104,11 @@ func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (tokens: [Token], unt
 
 /// Parses a decimal or 0x-hex number.
 func parseNumber(_ s: String) -> UInt64? {
+  switch PlainNumber(s) {
+  case .value(let v): return v
+  case .overflow: return nil
+  case .other: break
+  }
   let t = s.utf8.contains(UInt8(ascii: "_")) ? s.replacingUnderscores() : s
   if t.hasPrefix("0x") || t.hasPrefix("0X") { return UInt64(t.dropFirst(2), radix: 16) }
   return UInt64(t)

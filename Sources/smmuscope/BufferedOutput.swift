@@ -10,7 +10,7 @@ struct BufferedOutput {
 
   /// Appends text, writing out whenever a chunk is full.
   mutating func write(_ s: String) {
-    text.bytes.append(contentsOf: s.utf8)
+    text.add(s)
     if text.bytes.count >= chunk { flush() }
   }
 
