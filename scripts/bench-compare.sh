@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds an old commit (default b0a80de) and the current tree in release, checks that both
 # binaries print identical `run` output (text and --json) for the generated benchmark scenario
-# and for every walkthrough under both designs (and --compact), then times `smmuscope run FILE`
-# of both on the generated scenario, alternating old and new, and prints the medians and the
-# median of the pairwise old/new ratios. Finally it times the new binary's `run` on each
-# linearity shape at SMALL and LARGE lines (whole process: parse, run and report).
+# and for every walkthrough under both designs (and --compact), then times both on the
+# generated scenario, alternating old and new: first the model as `smmuscope bench` measures
+# it (issue #10's commands/s: Session.run, parsing excluded), then `smmuscope run FILE` (whole
+# process), and prints the medians of the pairwise old/new ratios. Finally it times the new
+# binary's `run` on each linearity shape at SMALL and LARGE lines (whole process).
 #
 #   bash scripts/bench-compare.sh [OLD_COMMIT]     (env: RUNS=5 OPS=100000 SMALL=10000 LARGE=100000)
+#   OLD_BIN=path/to/old/smmuscope bash scripts/bench-compare.sh   (an old release binary already built)
 #
 # The output check fails the script unless DIFFERENT_OK=1, for an old commit whose model
 # behaves differently on purpose (before issue #12's fidelity changes: no sync at a master's
@@ -27,12 +29,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building $old_commit (scratch .build-old) and the current tree, release"
-git worktree add --detach "$tree" "$old_commit" >/dev/null
-swift build -c release --package-path "$tree" --scratch-path "$root/.build-old" >"$work/old-build.log" 2>&1 ||
-  { cat "$work/old-build.log"; exit 1; }
+if [ -n "${OLD_BIN:-}" ]; then
+  echo "== old: $OLD_BIN; building the current tree, release"
+  old=$OLD_BIN
+else
+  echo "== building $old_commit (scratch .build-old) and the current tree, release"
+  git worktree add --detach "$tree" "$old_commit" >/dev/null
+  swift build -c release --package-path "$tree" --scratch-path "$root/.build-old" >"$work/old-build.log" 2>&1 ||
+    { cat "$work/old-build.log"; exit 1; }
+  old="$root/.build-old/release/smmuscope"
+fi
 swift build -c release >"$work/new-build.log" 2>&1 || { cat "$work/new-build.log"; exit 1; }
-old="$root/.build-old/release/smmuscope"
 new="$root/.build/release/smmuscope"
 
 scenario="$work/generated.scn"
@@ -76,6 +83,24 @@ elapsed() { # prints the seconds one run of the arguments takes (output discarde
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
 }
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'; }
+
+echo "== model speed as bench measures it (Session.run of the $ops-line scenario, parsing excluded), $runs rounds alternating"
+model_seconds() { # prints the seconds of bench's model line (b0a80de's bench has no --only: its first line)
+  local bin=$1
+  if "$bin" bench --help | grep -q -- '--only'; then
+    "$bin" bench --only model --ops "$ops"
+  else
+    "$bin" bench --frames 1 --streams 1 --ops "$ops" | head -1
+  fi | sed -n 's/^model: .* in \([0-9.]*\) s = .*/\1/p'
+}
+: >"$work/model-ratio.t"
+for _ in $(seq "$runs"); do
+  a=$(model_seconds "$old")
+  b=$(model_seconds "$new")
+  echo "  old $a s   new $b s"
+  awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$work/model-ratio.t"
+done
+echo "model: old/new commands/s ratio, median of $runs rounds: $(median <"$work/model-ratio.t")x"
 
 echo "== timing: run $ops-line scenario, $runs pairs (old, new alternating, after one warm-up each)"
 elapsed "$old" run "$scenario" >/dev/null
