@@ -16,10 +16,15 @@ package struct ReportText {
 
   /// A decimal number.
   mutating func add(_ v: some BinaryInteger) {
-    if v >= 0 && v < 10 {
-      bytes.append(UInt8(ascii: "0") + UInt8(v))
-    } else {
-      add(String(v))
+    guard v >= 0, let u = UInt64(exactly: v) else { return add(String(v)) }
+    // Digits written straight in, most significant first.
+    var divisor: UInt64 = 1
+    while u / divisor >= 10 { divisor *= 10 }
+    var rest = u
+    while divisor > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+      rest %= divisor
+      divisor /= 10
     }
   }
 

@@ -45,3 +45,23 @@ import Testing
     }
   }
 }
+
+/// `ReportText` writes integers as `String(_:)` does.
+@Suite struct ReportTextNumberTests {
+  @Test func decimalsMatchString() {
+    let values: [UInt64] = [
+      0, 1, 9, 10, 11, 99, 100, 101, 4096, 65_535, 1_000_000, 18_446_744_073_709_551_615,
+      10_000_000_000_000_000_000,
+    ]
+    for v in values {
+      var t = ReportText()
+      t.add(v)
+      #expect(String(decoding: t.bytes, as: UTF8.self) == String(v))
+    }
+    for v in [-1, -10, Int.min, Int.max, 0, 7, 12_345] {
+      var t = ReportText()
+      t.add(v)
+      #expect(String(decoding: t.bytes, as: UTF8.self) == String(v))
+    }
+  }
+}
