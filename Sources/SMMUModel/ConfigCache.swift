@@ -1,6 +1,6 @@
 /// What the configuration cache holds an entry for. CDs are keyed by (SID, SSID index),
 /// never by address, as the architecture says.
-package enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
+package enum ConfigCacheKey: CacheKey, CustomStringConvertible {
   case ste(sid: UInt32)
   case l1std(index: Int)
   case cd(sid: UInt32, ssid: UInt32)
@@ -15,12 +15,15 @@ package enum ConfigCacheKey: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// One 64-bit word per key (kind in the top bits), hashed once.
-  package func hash(into h: inout Hasher) {
+  package func hash(into h: inout Hasher) { h.combine(cacheHash) }
+
+  /// The key as one 64-bit word, kind in the top bits.
+  package var cacheHash: UInt64 {
     switch self {
-    case .ste(let sid): h.combine(UInt64(sid))
-    case .l1std(let i): h.combine(1 << 62 | UInt64(truncatingIfNeeded: i))
-    case .cd(let sid, let ssid): h.combine(2 << 62 | UInt64(sid) << 24 ^ UInt64(ssid))
-    case .l1cd(let sid, let i): h.combine(3 << 62 | UInt64(sid) << 24 ^ UInt64(truncatingIfNeeded: i))
+    case .ste(let sid): UInt64(sid)
+    case .l1std(let i): 1 << 62 | UInt64(truncatingIfNeeded: i)
+    case .cd(let sid, let ssid): 2 << 62 | UInt64(sid) << 24 ^ UInt64(ssid)
+    case .l1cd(let sid, let i): 3 << 62 | UInt64(sid) << 24 ^ UInt64(truncatingIfNeeded: i)
     }
   }
 

@@ -12,9 +12,19 @@ package struct CacheStats: Sendable, Hashable {
 ///
 /// Recency is a monotonically increasing stamp per entry; eviction scans for the oldest
 /// stamp, which is cheap at the capacities an SMMU has (tens to thousands of entries).
-package struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+/// Entries sit in dense parallel arrays, found through an open-addressing index (linear
+/// probing on `CacheKey.cacheHash`, no per-access hasher).
+package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   package let capacity: Int
-  private var entries: [Key: (value: Value, stamp: UInt64)] = [:]
+  /// The entries, in no particular order: keys, values and recency stamps, parallel.
+  private var keys: [Key] = []
+  private var values: [Value] = []
+  private var stamps: [UInt64] = []
+  /// The index: entry position + 1 per slot, 0 for a free slot (a power-of-two count, at
+  /// least twice the entries).
+  private var slots = [Int32](repeating: 0, count: 16)
+  /// 64 - log2(slots.count).
+  private var shift: UInt64 = 60
   private var clock: UInt64 = 0
   package private(set) var stats = CacheStats()
 
@@ -23,62 +33,140 @@ package struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     self.capacity = capacity
   }
 
-  package var count: Int { entries.count }
+  package var count: Int { keys.count }
+
+  /// The home slot of a key: the high bits of a multiplicative hash.
+  @inline(__always)
+  private func home(_ key: Key) -> Int {
+    Int(truncatingIfNeeded: (key.cacheHash &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// The slot holding `key`, or the free slot that ends its probe run.
+  @inline(__always)
+  private func slot(of key: Key) -> (slot: Int, entry: Int?) {
+    let mask = slots.count - 1
+    var i = home(key)
+    while true {
+      let s = Int(slots[i])
+      if s == 0 { return (i, nil) }
+      if keys[s - 1] == key { return (i, s - 1) }
+      i = (i + 1) & mask
+    }
+  }
 
   /// Looks up and, on a hit, marks the entry most recently used. Counts a hit or a miss.
   package mutating func lookup(_ key: Key) -> Value? {
-    guard let i = entries.index(forKey: key) else {
+    guard let e = slot(of: key).entry else {
       stats.misses += 1
       return nil
     }
     clock += 1
-    entries.values[i].stamp = clock
+    stamps[e] = clock
     stats.hits += 1
-    return entries.values[i].value
+    return values[e]
   }
 
   /// Reads without touching recency or counters.
-  package func peek(_ key: Key) -> Value? { entries[key]?.value }
+  package func peek(_ key: Key) -> Value? {
+    guard let e = slot(of: key).entry else { return nil }
+    return values[e]
+  }
 
   /// Inserts or replaces; returns the key evicted to make room, if any.
   @discardableResult
   package mutating func insert(_ key: Key, _ value: Value) -> Key? {
     guard capacity > 0 else { return nil }
     clock += 1
-    var evicted: Key?
-    if entries[key] == nil, entries.count >= capacity,
-      let victim = entries.min(by: { $0.value.stamp < $1.value.stamp })?.key
-    {
-      entries.removeValue(forKey: victim)
-      stats.evictions += 1
-      evicted = victim
-    }
-    entries[key] = (value, clock)
     stats.insertions += 1
+    if let e = slot(of: key).entry {
+      values[e] = value
+      stamps[e] = clock
+      return nil
+    }
+    var evicted: Key?
+    if keys.count >= capacity, !keys.isEmpty {
+      var victim = 0
+      for i in 1..<stamps.count where stamps[i] < stamps[victim] { victim = i }
+      evicted = keys[victim]
+      remove(entry: victim)
+      stats.evictions += 1
+    }
+    if (keys.count + 1) * 2 > slots.count { grow() }
+    let free = slot(of: key).slot
+    keys.append(key)
+    values.append(value)
+    stamps.append(clock)
+    slots[free] = Int32(keys.count)
     return evicted
   }
 
   /// Removes every entry matching `predicate`; returns how many, counted as invalidations.
   @discardableResult
   package mutating func invalidate(where predicate: (Key, Value) -> Bool) -> Int {
-    var victims: [Key] = []
-    for (key, entry) in entries where predicate(key, entry.value) { victims.append(key) }
-    for k in victims { entries.removeValue(forKey: k) }
-    stats.invalidations += victims.count
-    return victims.count
+    var removed = 0
+    // From the end: removing entry i moves the last entry (already checked) into it.
+    var i = keys.count - 1
+    while i >= 0 {
+      if predicate(keys[i], values[i]) {
+        remove(entry: i)
+        removed += 1
+      }
+      i -= 1
+    }
+    stats.invalidations += removed
+    return removed
   }
 
   /// Removes the entry for `key`, if held; returns how many (0 or 1), counted as
   /// invalidations (`invalidate(where:)` for a scope of exactly one key, without the scan).
   @discardableResult
   package mutating func invalidate(key: Key) -> Int {
-    guard entries.removeValue(forKey: key) != nil else { return 0 }
+    guard let e = slot(of: key).entry else { return 0 }
+    remove(entry: e)
     stats.invalidations += 1
     return 1
   }
 
   /// Entries, most recently used first.
   package var entriesByRecency: [(key: Key, value: Value)] {
-    entries.sorted { $0.value.stamp > $1.value.stamp }.map { ($0.key, $0.value.value) }
+    stamps.indices.sorted { stamps[$0] > stamps[$1] }.map { (keys[$0], values[$0]) }
+  }
+
+  /// Removes entry `e`: its slot is freed (backward-shift deletion) and the last entry
+  /// moves into its place.
+  private mutating func remove(entry e: Int) {
+    let mask = slots.count - 1
+    // Free e's slot, moving later members of its probe run back into the hole.
+    var hole = slot(of: keys[e]).slot
+    var j = hole
+    while true {
+      j = (j + 1) & mask
+      let s = Int(slots[j])
+      if s == 0 { break }
+      let h = home(keys[s - 1])
+      let movable = j > hole ? (h <= hole || h > j) : (h <= hole && h > j)
+      if movable {
+        slots[hole] = slots[j]
+        hole = j
+      }
+    }
+    slots[hole] = 0
+    let last = keys.count - 1
+    if e != last {
+      slots[slot(of: keys[last]).slot] = Int32(e + 1)
+      keys.swapAt(e, last)
+      values.swapAt(e, last)
+      stamps.swapAt(e, last)
+    }
+    keys.removeLast()
+    values.removeLast()
+    stamps.removeLast()
+  }
+
+  /// Doubles the index.
+  private mutating func grow() {
+    slots = [Int32](repeating: 0, count: slots.count * 2)
+    shift -= 1
+    for (i, k) in keys.enumerated() { slots[slot(of: k).slot] = Int32(i + 1) }
   }
 }

@@ -115,7 +115,9 @@ extension SMMU {
     var usable = false
     if let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup) {
       let ste = StreamTableEntry(qwords: q)
-      usable = ste.isValid && steIllegality(ste) == nil
+      var memo = takeLegality()
+      usable = ste.isValid && illegalRow(ste, &memo) == nil
+      keepLegality(memo)
     }
     apply(lookup, configError: !usable)
   }

@@ -26,6 +26,14 @@ extension SMMU {
   /// Resolves a transaction against the current memory and (optionally) caches, without
   /// changing anything. The hazard checks run it a second time with caches off: the truth.
   func resolve(_ t: Transaction, useCaches: Bool, recordWalk: Bool = false) -> Resolution {
+    var memo: LegalityMemo?
+    return resolve(t, useCaches: useCaches, recordWalk: recordWalk, memo: &memo)
+  }
+
+  /// `resolve(_:useCaches:recordWalk:)`, checking legality through `memo` when there is one.
+  func resolve(
+    _ t: Transaction, useCaches: Bool, recordWalk: Bool = false, memo: inout LegalityMemo?
+  ) -> Resolution {
     var r = Resolution()
     if recordWalk {
       var walk = TranslationWalk(transaction: t)
@@ -75,9 +83,10 @@ extension SMMU {
     let ste = StreamTableEntry(qwords: q)
     typealias S = StreamTableEntry
     r.lookup.record { $0.annotateLast(Self.steFields(ste, ssv: t.ssid != nil)) }
-    let steIllegal = ste.isValid ? steIllegality(ste) : nil
+    let steIllegal = ste.isValid ? illegalRow(ste, &memo) : nil
     guard ste.isValid, steIllegal == nil else {
-      return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(steIllegal ?? "")" : "STE.V=0")
+      let reason = steIllegal.map { IllegalCondition.ste[$0].reason } ?? ""
+      return fail(.cBadSTE, why: ste.isValid ? "ILLEGAL STE: \(reason)" : "STE.V=0")
     }
     let config = ste.configValue
     r.atsAllowed = ste[S.eats] == S.eatsTrans
@@ -164,9 +173,10 @@ extension SMMU {
     let cd = ContextDescriptor(qwords: cq)
     typealias C = ContextDescriptor
     r.lookup.record { $0.annotateLast(Self.cdFields(cd), note: "CD index \(index)") }
-    let cdIllegal = cd.isValid ? cdIllegality(cd, ste: ste) : nil
+    let cdIllegal = cd.isValid ? illegalRow(cd, ste: ste, &memo) : nil
     guard cd.isValid, cdIllegal == nil else {
-      return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(cdIllegal ?? "")" : "CD.V=0")
+      let reason = cdIllegal.map { IllegalCondition.cd[$0].reason } ?? ""
+      return fail(.cBadCD, why: cd.isValid ? "ILLEGAL CD: \(reason)" : "CD.V=0")
     }
     r.stallS1 = stallsOnFault(cd[C.s])
     // 5. Stage 1 TLB, then walk.
@@ -269,6 +279,29 @@ extension SMMU {
     return r
   }
 
+  /// `steIllegalRow(ste)`, through `memo` when there is one.
+  func illegalRow(_ ste: StreamTableEntry, _ memo: inout LegalityMemo?) -> Int? {
+    memo == nil ? steIllegalRow(ste) : memo!.steRow(ste, on: self)
+  }
+
+  /// `cdIllegalRow(cd, ste:)`, through `memo` when there is one.
+  func illegalRow(_ cd: ContextDescriptor, ste: StreamTableEntry, _ memo: inout LegalityMemo?) -> Int? {
+    memo == nil ? cdIllegalRow(cd, ste: ste) : memo!.cdRow(cd, ste: ste, on: self)
+  }
+
+  /// Moves the legality memo out of the SMMU, so a resolution may update it while it reads
+  /// the SMMU; `keepLegality` puts it back.
+  mutating func takeLegality() -> LegalityMemo? {
+    let memo = legality
+    legality = LegalityMemo()
+    return memo
+  }
+
+  /// Puts back the memo `takeLegality()` moved out.
+  mutating func keepLegality(_ memo: LegalityMemo?) {
+    if let memo { legality = memo }
+  }
+
   static func eventType(_ f: WalkResult.Fault) -> EventType {
     switch f {
     case .translation: .fTranslation
@@ -294,7 +327,9 @@ extension SMMU {
     // `_modify` coroutine, whose frame is heap-allocated.
     let atcIndex = usesATS ? atcs.index(forKey: t.sid) : nil
     if let atcIndex, let hit = atcs.values[atcIndex].lookup(atcKey) {
-      let truth = resolve(t, useCaches: false)
+      var memo = takeLegality()
+      let truth = resolve(t, useCaches: false, memo: &memo)
+      keepLegality(memo)
       if truth.outcome == .aborted || truth.outcome != .translated(hit.outputPage | (t.address & 0xFFF)) {
         let h = Hazard(
           kind: .missingInvalidation, entry: "ATC sid \(hex(UInt64(t.sid))) \(atcKey)",
@@ -315,7 +350,8 @@ extension SMMU {
         outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
         path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
     }
-    var r = resolve(t, useCaches: true, recordWalk: recordWalk)
+    var memo = takeLegality()
+    var r = resolve(t, useCaches: true, recordWalk: recordWalk, memo: &memo)
     if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }
     apply(r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
@@ -341,7 +377,9 @@ extension SMMU {
       if let hit = r.tlbHit {
         _ = tlb.lookup(key)
         // The truth, unless the entry's fill was the truth and nothing it read has changed.
-        let truth = truthfulFill?.covers(t, key: key, in: self) == true ? nil : resolve(t, useCaches: false)
+        let truth =
+          truthfulFill?.covers(t, key: key, in: self) == true
+          ? nil : resolve(t, useCaches: false, memo: &memo)
         if let truth, let root = truth.root, root != hit.root, key.kind != .stage2 {
           let h = Hazard(
             kind: .asidReuse, entry: "TLB \(key) (filled from table \(hex(hit.root)))",
@@ -369,6 +407,7 @@ extension SMMU {
             streamTableBase: streamTableBase, streamTableBaseConfig: streamTableBaseConfig) : nil
       }
     }
+    keepLegality(memo)
     if let e = r.event, e.type.isTranslationFault, e.stage2 ? r.stallS2 : r.stallS1 {
       (r.outcome, r.event) = holdStalled(t, e)
     }

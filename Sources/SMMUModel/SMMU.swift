@@ -54,6 +54,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var pending = PendingInvalidations()
   /// The last TLB fill known to equal the cache-less resolution (see `TruthfulFill`).
   var truthfulFill: TruthfulFill?
+  /// The ILLEGAL verdicts of recently checked entries (see `LegalityMemo`).
+  var legality = LegalityMemo()
   /// Observation points recorded since `startObserving()` (nil when not observing).
   var observations: [ObservationPoint]?
 

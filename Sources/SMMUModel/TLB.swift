@@ -1,6 +1,6 @@
 /// How a TLB entry is tagged. Entries carry VMID and ASID, never a StreamID or SSID:
 /// streams that resolve to the same tags share entries.
-package struct TLBKey: Sendable, Hashable, CustomStringConvertible {
+package struct TLBKey: CacheKey, CustomStringConvertible {
   package enum Kind: String, Sendable, Hashable {
     /// Stage 1, non-global: tagged by ASID (and VMID when stage 2 is on).
     case stage1 = "S1"
@@ -39,6 +39,12 @@ package struct TLBKey: Sendable, Hashable, CustomStringConvertible {
 
   /// Kind, VMID and ASID in one word, the page in another.
   package func hash(into h: inout Hasher) {
+    h.combine(tags)
+    h.combine(page)
+  }
+
+  /// Kind, size, VMID and ASID in one word.
+  private var tags: UInt64 {
     let tag: UInt64 =
       switch kind {
       case .stage1: 0
@@ -46,9 +52,11 @@ package struct TLBKey: Sendable, Hashable, CustomStringConvertible {
       case .stage2: 2
       case .nested: 3
       }
-    h.combine(tag << 32 | UInt64(shift) << 40 | UInt64(vmid) << 16 | UInt64(asid))
-    h.combine(page)
+    return tag << 32 | UInt64(shift) << 40 | UInt64(vmid) << 16 | UInt64(asid)
   }
+
+  /// The tags word, mixed, with the page.
+  package var cacheHash: UInt64 { (tags &* 0xFF51_AFD7_ED55_8CCD) ^ page }
 
   package var description: String {
     let size = shift == 12 ? "" : " (\(Self.sizeName(Int(shift))))"
@@ -78,7 +86,7 @@ package struct TLBEntry: Sendable, Hashable {
 package typealias TLB = LRUCache<TLBKey, TLBEntry>
 
 /// An ATC entry's key: the endpoint caches by PASID (or none) and address.
-package struct ATCKey: Sendable, Hashable, CustomStringConvertible {
+package struct ATCKey: CacheKey, CustomStringConvertible {
   /// nil for an untagged (no PASID) translation.
   package let ssid: UInt32?
   package let page: UInt64
@@ -87,6 +95,9 @@ package struct ATCKey: Sendable, Hashable, CustomStringConvertible {
     self.ssid = ssid
     self.page = page
   }
+
+  /// The PASID (or none) mixed, with the page.
+  package var cacheHash: UInt64 { (UInt64(ssid ?? 0xFFFF_FFFF) &* 0xFF51_AFD7_ED55_8CCD) ^ page }
 
   package var description: String {
     "\(ssid.map { "pasid \($0)" } ?? "no-pasid") va \(hex(page << 12))"
