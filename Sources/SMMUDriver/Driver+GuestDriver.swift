@@ -267,12 +267,14 @@ extension Driver {
     dom.nested = vste
     dom.finalised = true
     domains[name] = dom
+    recentDomains.forget()
     domainOrder.append(name)
     note("VMM: nested domain \(name) from the vSTE, attached to \(m.name)")
     try attachRID(dom, m)
     guests[viommu]?.vstes[vsid] = GuestSTE(q0: q[0], q1: q[1], domain: name)
     if let old = previous?.domain, masters[m.name]?.ridDomain != old {
       domains[old] = nil
+      recentDomains.forget()
       domainOrder.removeAll { $0 == old }
     }
   }

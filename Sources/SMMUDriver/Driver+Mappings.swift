@@ -27,17 +27,29 @@ extension Driver {
     }
   }
 
-  /// The page table a domain's mappings live in (an SVA domain's is its mm's), for reading.
-  func pageTable(of domain: String) -> IOPageTable? {
-    guard let dom = domains[domain] else { return nil }
-    return dom.kind == .sva ? dom.mm.flatMap { addressSpaces[$0]?.pageTable } : dom.pageTable
+  /// The page table the mappings of the domain at `di` live in (an SVA domain's is its mm's),
+  /// for reading (the domain is not copied).
+  mutating func pageTable(_ di: DomainIndex) -> IOPageTable? {
+    let (kind, mm) = inPlace(domain: di) { ($0.kind, $0.mm) }
+    if kind == .sva { return mm.flatMap { addressSpaces[$0]?.pageTable } }
+    return inPlace(domain: di) { $0.pageTable }
   }
 
-  /// Edits the page table a domain's mappings live in, in place; nil when it has none. No copy
-  /// of the domain may be held meanwhile: it would share the table's storage, and the edit
-  /// would then copy the whole mapping list.
-  mutating func editPageTable<R>(of domain: String, _ body: (inout IOPageTable, inout SMMU) -> R) -> R? {
-    guard let di = domains.index(forKey: domain) else { return nil }
+  /// True when the domain at `di` has a page table to map into (`pageTable(_:)` not nil),
+  /// found without copying it.
+  mutating func hasPageTable(_ di: DomainIndex) -> Bool {
+    let (kind, mm, own) = inPlace(domain: di) { d -> (DomainKind, String?, Bool) in
+      if case .some = d.pageTable { return (d.kind, d.mm, true) }
+      return (d.kind, d.mm, false)
+    }
+    if kind == .sva { return mm.flatMap { addressSpaces.index(forKey: $0) } != nil }
+    return own
+  }
+
+  /// Edits the page table the mappings of the domain at `di` live in, in place; nil when it
+  /// has none. No copy of the domain may be held meanwhile: it would share the table's
+  /// storage, and the edit would then copy the whole mapping list.
+  mutating func editPageTable<R>(_ di: DomainIndex, _ body: (inout IOPageTable, inout SMMU) -> R) -> R? {
     // Fields read in place: `domains.values[di].kind` would copy the whole domain out first.
     let (kind, mm, hasTable) = inPlace(domain: di) { ($0.kind, $0.mm, $0.pageTable != nil) }
     if kind == .sva {
@@ -69,7 +81,7 @@ extension Driver {
         let table = IOPageTable(stage2: kind == .s2, owner: domain, memory: &d.smmu)
         d.inPlace(domain: di) { $0.pageTable = table }
       }
-      guard d.pageTable(of: domain) != nil else { return }
+      guard d.hasPageTable(di) else { return }
       // The default output is 0x80000000 + IOVA within the 48-bit output size (never a
       // silently truncated address).
       let base = pa ?? ((0x8000_0000 + iova) & (Self.addressLimit - 1))
@@ -81,7 +93,7 @@ extension Driver {
       // (The table is read through a temporary: a copy kept over the edits below would make
       // each of them copy the mapping list.)
       let emptyTables = try Self.emptyTables(
-        under: chunks, in: d.pageTable(of: domain)!, smmu: d.smmu, domain: domain)
+        under: chunks, in: d.pageTable(di)!, smmu: d.smmu, domain: domain)
       let early = d.mutated(.earlyFree)
       for c in chunks {
         if emptyTables.contains(c.iova) {
@@ -89,14 +101,14 @@ extension Driver {
           // arm_lpae_init_pte: the old (empty) table is unmapped and freed first, with a
           // walk-cache flush (TLBI leaf=0 per 4 KiB + sync, then ATC).
           d.trace.pageTableWrites +=
-            d.editPageTable(of: domain) { t, smmu in
+            d.editPageTable(di) { t, smmu in
               t.removeTable(iova: c.iova, size: c.size, memory: &smmu, freeFirst: early)
             }
             ?? 0
-          if let dom = d.domains[domain] { d.flushWalk(dom, iova: c.iova, size: c.size) }
+          d.flushWalk(d.domains.values[di], iova: c.iova, size: c.size)
         }
         d.trace.pageTableWrites +=
-          d.editPageTable(of: domain) { t, smmu in
+          d.editPageTable(di) { t, smmu in
             t.map(iova: c.iova, pa: c.pa, writable: writable, size: c.size, memory: &smmu)
           } ?? 0
       }
@@ -139,10 +151,11 @@ extension Driver {
   }
 
   mutating func unmapPages(_ domain: String, iova: UInt64, size: UInt64) throws(DriverError) {
-    // Only the kind is kept while the table is edited (see editPageTable).
-    let kind = try inPlace(domain: domainIndex(domain)) { $0.kind }
+    // One lookup; only the kind is kept while the table is edited (see editPageTable).
+    let di = try domainIndex(domain)
+    let kind = inPlace(domain: di) { $0.kind }
     try Self.checkRange(iova: iova, size: size, pa: nil)
-    guard pageTable(of: domain) != nil else {
+    guard hasPageTable(di) else {
       throw DriverError(.einval, "\(domain) has no page table")
     }
     // The core's chunks; each run of equal-size leaves is one gather (io-pgtable adds each
@@ -152,21 +165,21 @@ extension Driver {
     for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: kind != .sva) {
       trace.pageTableWrites += 1
       var done = false
-      switch pageTable(of: domain)?.slot(iova: c.iova, size: c.size, memory: smmu) ?? .empty {
+      switch pageTable(di)?.slot(iova: c.iova, size: c.size, memory: smmu) ?? .empty {
       case .leaf(let at, let bytes) where bytes > c.size:
         // io-pgtable no longer splits a block (v6.13, 33729a5fc0ca): it unmaps nothing and
         // the core stops there.
         refused = (at, bytes)
       case .leaf:
         done =
-          editPageTable(of: domain) { t, smmu in t.unmap(iova: c.iova, size: c.size, memory: &smmu) } ?? false
+          editPageTable(di) { t, smmu in t.unmap(iova: c.iova, size: c.size, memory: &smmu) } ?? false
       case .table:
         // A table under a block-sized unmap: cleared and freed whole, its walks flushed.
         let early = applying(.earlyFree)
-        _ = editPageTable(of: domain) { t, smmu in
+        _ = editPageTable(di) { t, smmu in
           t.removeTable(iova: c.iova, size: c.size, memory: &smmu, freeFirst: early)
         }
-        if let dom = domains[domain] { flushWalk(dom, iova: c.iova, size: c.size) }
+        flushWalk(domains.values[di], iova: c.iova, size: c.size)
         done = true
       case .empty: break
       }
@@ -179,7 +192,7 @@ extension Driver {
         }
       }
     }
-    let dom = try self.domain(domain)
+    let dom = domains.values[di]
     for run in runs {
       // One gather: its ATC span is the request's (as before blocks) unless sizes changed.
       let whole = runs.count == 1 && refused == nil
@@ -234,13 +247,15 @@ extension Driver {
     switch dom.kind {
     case .s2:
       if let vmid = dom.vmid {
-        issue(addresses.map { .tlbiS2IPA(vmid: vmid, address: $0, leaf: leaf, range: nil) } + [.sync])
+        for a in addresses { issue(.tlbiS2IPA(vmid: vmid, address: a, leaf: leaf, range: nil)) }
+        issue(.sync)
         // A nest parent's change reaches every guest stage-1 entry over it (§1.5, I6).
         if dom.nestParent { issue([.tlbiNHAll(vmid: vmid), .sync]) }
       }
     default:
       if let asid = dom.asid ?? dom.mm.flatMap({ addressSpaces[$0]?.cpuASID }), dom.finalised {
-        issue(addresses.map { .tlbiNHVA(vmid: 0, asid: asid, address: $0, leaf: leaf, range: nil) } + [.sync])
+        for a in addresses { issue(.tlbiNHVA(vmid: 0, asid: asid, address: a, leaf: leaf, range: nil)) }
+        issue(.sync)
       }
     }
   }
@@ -268,11 +283,14 @@ extension Driver {
         }
       }
     case .perMaster:
-      for md in atsAttachments(dom) {
+      // Each attachment's master is looked up once (`atsAttachments` and the loop in one).
+      for md in dom.devices {
+        guard let mi = masters.index(forKey: md.master) else { continue }
+        let (ats, ridDomain, sids) = inPlace(master: mi) { ($0.atsEnabled, $0.ridDomain, $0.uniqueSIDs) }
+        guard ats else { continue }
         // A nested master's ATC holds guest IOVAs: an S2 change flushes all of it (§1.5).
-        let rid = masters[md.master]?.ridDomain ?? ""
-        let full = dom.nestParent && md.ssid == 0 && domains[rid]?.nested?.enableATS == true
-        for sid in masters[md.master]?.uniqueSIDs ?? [] {
+        let full = dom.nestParent && md.ssid == 0 && domains[ridDomain ?? ""]?.nested?.enableATS == true
+        for sid in sids {
           cmds.append(
             .atcInv(
               sid: sid, ssid: md.ssid == 0 ? nil : md.ssid, address: full ? 0 : address,
@@ -363,6 +381,7 @@ extension Driver {
       if let vmid = dom.vmid { d.freeVMID(vmid) }
       if dom.kind != .sva { d.domains[domain]?.pageTable?.free(memory: &d.smmu) }
       d.domains[domain] = nil
+      d.recentDomains.forget()
       d.domainOrder.removeAll { $0 == domain }
     }
   }

@@ -27,6 +27,7 @@ extension Driver {
       var dom = Domain(name: name, kind: .s2, mm: nil)
       dom.nestParent = true
       d.domains[name] = dom
+      d.recentDomains.forget()
       d.domainOrder.append(name)
       try d.finalise(name, firstMaster: nil)
       d.note("nest parent \(name): VMID \(d.domains[name]?.vmid ?? 0)")
@@ -81,16 +82,20 @@ extension Driver {
       dom.nested = try NestedSTE(viommu: viommu, q0: q0, q1: q1)
       dom.finalised = true
       d.domains[name] = dom
+      d.recentDomains.forget()
       d.domainOrder.append(name)
       d.note("nested domain \(name) on \(viommu): vSTE \(dom.nested!.config.name)")
     }
   }
 
-  /// The domain whose device list holds a master attached to `name`: a nested domain's
-  /// attachment sits on its S2 parent's list (§1.1).
-  func listOwner(_ name: String?) -> String? {
-    guard let name, let ns = domains[name]?.nested else { return name }
-    return viommus[ns.viommu]?.parent
+  /// Where the domain whose device list holds a master attached to `name` is in `domains`:
+  /// a nested domain's attachment sits on its S2 parent's list (§1.1). Nil when there is no
+  /// such domain; one lookup and no copy for a domain that is not nested.
+  mutating func listOwnerIndex(_ name: String?) -> DomainIndex? {
+    guard let name, let di = domainIndexIfAny(name) else { return nil }
+    guard let viommu = inPlace(domain: di, { $0.nested?.viommu }) else { return di }
+    guard let parent = viommus[viommu]?.parent else { return nil }
+    return domainIndexIfAny(parent)
   }
 
   /// `arm_smmu_attach_dev_nested` (§1.2.5, §1.4, §1.5): -EBUSY while PASIDs are in use; a
@@ -131,7 +136,9 @@ extension Driver {
     default: ste = EntryBuilder.abortSTE()
     }
     installSTE(m.name, ste)
-    commit(m.name, ats: ats, ssid: 0, oldDomain: listOwner(old))
+    if let mi = masters.index(forKey: m.name) {
+      commit(mi, ats: ats, ssid: 0, oldDomain: listOwnerIndex(old))
+    }
     masters[m.name]?.ridDomain = dom.name
     masters[m.name]?.vmaster = vmaster
   }

@@ -38,6 +38,7 @@ extension Driver {
         name: name, sids: sids, ssidBits: capped, ats: ats && d.smmu.features.ats,
         stall: d.stallEnabled(requested: stall), group: group, rmr: rmr, atsAlwaysOn: alwaysOn)
       d.masters[name] = m
+      d.recentMasters.forget()
       d.masterOrder.append(name)
       for sid in sids { d.sidOwners[sid] = name }
       for sid in m.uniqueSIDs { d.ensureStreamTableLeaf(sid: sid) }
@@ -75,6 +76,7 @@ extension Driver {
         }
       }
       d.domains[name] = Domain(name: name, kind: kind, mm: kind == .sva ? mm : nil)
+      d.recentDomains.forget()
       d.domainOrder.append(name)
       // Since domain_alloc_paging (6.8) a paging domain is finalised when it is allocated:
       // its ASID or VMID and page table exist before any attach (and the core's flush of a
@@ -85,17 +87,24 @@ extension Driver {
     }
   }
 
-  /// The kind of a master's RID domain (blocked when none is attached).
-  mutating func ridKind(_ m: Master) -> DomainKind {
-    guard let name = m.ridDomain, let i = domains.index(forKey: name) else { return .blocked }
+  /// The kind of a master's RID domain `ridDomain` (blocked when none is attached).
+  mutating func ridKind(_ ridDomain: String?) -> DomainKind {
+    guard let name = ridDomain, let i = domainIndexIfAny(name) else { return .blocked }
     return inPlace(domain: i) { $0.kind }
   }
 
   /// Finalises a domain on first use: ASID or VMID, page table (and, legacy, CD table).
   mutating func finalise(_ name: String, firstMaster: Master?) throws(DriverError) {
+    guard let di = domains.index(forKey: name) else { return }
+    try finalise(di, firstMaster: firstMaster)
+  }
+
+  /// `finalise` of the domain at `di`.
+  mutating func finalise(_ di: DomainIndex, firstMaster: Master?) throws(DriverError) {
     // Most calls find the domain finalised: that is checked in place, without a copy.
-    guard let di = domains.index(forKey: name), !inPlace(domain: di, { $0.finalised }) else { return }
+    guard !inPlace(domain: di, { $0.finalised }) else { return }
     var dom = domains.values[di]
+    let name = dom.name
     try checkStages(dom)
     switch dom.kind {
     case .paging:
@@ -109,7 +118,7 @@ extension Driver {
     case .identity, .blocked, .nested: break
     }
     dom.finalised = true
-    domains[name] = dom
+    domains.values[di] = dom
     if options.design == .legacy, dom.kind == .paging, let m = firstMaster {
       try legacyFinaliseS1(name, master: m)
     }
@@ -141,12 +150,30 @@ extension Driver {
       mair: EntryBuilder.ioPgtableMAIR, masterStall: master.stallEnabled)
   }
 
+  /// `s1CD` of the domain at `di` (read in place) for a master with this stall setting.
+  mutating func s1CD(_ di: DomainIndex, masterStall: Bool) -> ContextDescriptor {
+    let (asid, ttbr) = inPlace(domain: di) { ($0.asid ?? 0, $0.pageTable?.root.base ?? 0) }
+    return entryMemo.s1CD(
+      asid: asid, ttbr: ttbr, tcr: stage1Control, mair: EntryBuilder.ioPgtableMAIR, masterStall: masterStall)
+  }
+
   /// The CD for an SVA domain (pgd nil: the released CD).
   func svaCD(for dom: Domain, master: Master, released: Bool) -> ContextDescriptor {
-    let mm = dom.mm.flatMap { addressSpaces[$0] }
+    svaCD(asid: dom.asid, mm: dom.mm, masterStall: master.stallEnabled, released: released)
+  }
+
+  /// `svaCD` of the domain at `di` (read in place).
+  mutating func svaCD(_ di: DomainIndex, masterStall: Bool, released: Bool) -> ContextDescriptor {
+    let (asid, mm) = inPlace(domain: di) { ($0.asid, $0.mm) }
+    return svaCD(asid: asid, mm: mm, masterStall: masterStall, released: released)
+  }
+
+  /// The SVA CD of a domain with this ASID bound to address space `mm`.
+  func svaCD(asid: UInt16?, mm mmName: String?, masterStall: Bool, released: Bool) -> ContextDescriptor {
+    let mm = mmName.flatMap { addressSpaces[$0] }
     return EntryBuilder.svaCD(
-      asid: dom.asid ?? mm?.cpuASID ?? 0, pgd: released ? nil : mm?.pageTable.root.base,
-      masterStall: master.stallEnabled, stallForced: smmu.features.stallModel == .stallForced)
+      asid: asid ?? mm?.cpuASID ?? 0, pgd: released ? nil : mm?.pageTable.root.base,
+      masterStall: masterStall, stallForced: smmu.features.stallModel == .stallForced)
   }
 
   /// Attachments of a domain whose master has ATS enabled.
@@ -159,9 +186,17 @@ extension Driver {
 
   /// ATC_INV of everything (or one PASID) on each of a master's SIDs, + CMD_SYNC.
   mutating func atcInvalidateMaster(_ m: Master, ssid: UInt32) {
-    let cmds = m.uniqueSIDs.map {
-      Command.atcInv(sid: $0, ssid: ssid == 0 ? nil : ssid, address: 0, size: 52)
-    }
-    issue(cmds + [.sync])
+    atcInvalidate(sids: m.uniqueSIDs, ssid: ssid)
+  }
+
+  /// `atcInvalidateMaster` of the master at `mi`.
+  mutating func atcInvalidateMaster(_ mi: MasterIndex, ssid: UInt32) {
+    atcInvalidate(sids: uniqueSIDs(mi), ssid: ssid)
+  }
+
+  /// ATC_INV of everything (or one PASID) on each SID, + CMD_SYNC.
+  mutating func atcInvalidate(sids: [UInt32], ssid: UInt32) {
+    for sid in sids { issue(.atcInv(sid: sid, ssid: ssid == 0 ? nil : ssid, address: 0, size: 52)) }
+    issue(.sync)
   }
 }

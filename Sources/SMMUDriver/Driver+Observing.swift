@@ -20,6 +20,7 @@ extension Driver {
         }
       }
       masters[name] = m
+      recentMasters.forget()
       masterOrder.append(name)
       sidOwners[sid] = name
     }

@@ -6,9 +6,7 @@ extension Driver {
 
   /// Installs an STE for each of the master's SIDs through the hitless writer, then
   /// PREFETCH_CFG (`arm_smmu_install_ste_for_dev`).
-  mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
-    // One lookup by name (the index stays valid: nothing here adds or removes masters).
-    guard let mi = masters.index(forKey: name) else { return }
+  mutating func installSTE(_ mi: MasterIndex, _ target: StreamTableEntry) {
     let cdTableInSTE = target.isValid && target.configValue == .s1Translate
     let steATSEnabled = target[StreamTableEntry.eats] == StreamTableEntry.eatsTrans
     let sids = inPlace(master: mi) { m in
@@ -18,7 +16,8 @@ extension Driver {
     }
     for sid in sids {
       guard let base = streamTable.steAddress(sid) else { continue }
-      var entry = steQwords(sid)
+      // (`steQwords(sid)`, without finding the address again.)
+      var entry = (try? smmu.memory.readEntry(base)) ?? EntryQwords()
       insideWriter = true
       barrier()
       let writer = EntryWriter(kind: .ste, breaks: !mutated(.noBreak), safeBits: !mutated(.noUpdateSafe))
@@ -41,6 +40,12 @@ extension Driver {
     }
   }
 
+  /// `installSTE` of the named master, if there is one.
+  mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
+    guard let mi = masters.index(forKey: name) else { return }
+    installSTE(mi, target)
+  }
+
   /// CFGI_CD for each of the master's SIDs + one CMD_SYNC (`arm_smmu_sync_cd`).
   mutating func syncCD(_ m: Master, ssid: UInt32, leaf: Bool) {
     syncCD(sids: m.uniqueSIDs, ssid: ssid, leaf: leaf)
@@ -52,27 +57,36 @@ extension Driver {
     syncEntries()
   }
 
+  /// The SIDs of the master at `mi`, without duplicates (read in place).
+  mutating func uniqueSIDs(_ mi: MasterIndex) -> [UInt32] { inPlace(master: mi) { $0.uniqueSIDs } }
+
   /// Allocates the master's CD table if needed and the leaf holding `ssid`
   /// (`arm_smmu_alloc_cd_ptr`).
-  mutating func allocCDPointer(_ name: String, _ ssid: UInt32) -> UInt64? {
-    // In place, through one lookup (the index stays valid: no master is added or removed).
-    guard let mi = masters.index(forKey: name) else { return nil }
+  mutating func allocCDPointer(_ mi: MasterIndex, _ ssid: UInt32) -> UInt64? {
     allocCDTable(mi)
     let leaf = masters.values[mi].cdTable!.ensureLeaf(for: ssid, memory: &smmu)
     let (owner, address) = inPlace(master: mi) { ($0.cdTable!.owner, $0.cdTable!.cdAddress(ssid)) }
     if let leaf {
-      note("allocate CD leaf of \(name) for SSID \(ssid): 64 KiB")
+      note("allocate CD leaf of \(masters.keys[mi]) for SSID \(ssid): 64 KiB")
       barrier()
       store(leaf.descriptorAddress, leaf.descriptor, target: .l1cd, ssid: ssid, table: owner, qword: 0)
-      syncCD(sids: inPlace(master: mi) { $0.uniqueSIDs }, ssid: ssid, leaf: false)
+      syncCD(sids: uniqueSIDs(mi), ssid: ssid, leaf: false)
     }
     return address
   }
 
   /// Allocates the CD table of the master at index `mi` if it has none
   /// (`arm_smmu_alloc_cd_tables`): no leaf yet.
-  mutating func allocCDTable(_ mi: [String: Master].Index) {
-    guard let ssidBits = inPlace(master: mi, { $0.cdTable == nil ? $0.cdTableSSIDBits : nil }) else { return }
+  mutating func allocCDTable(_ mi: MasterIndex) {
+    // (`cdTable == nil` would copy the table out to compare it.)
+    guard
+      let ssidBits = inPlace(
+        master: mi,
+        { m -> Int? in
+          if case .some = m.cdTable { return nil }
+          return m.cdTableSSIDBits
+        })
+    else { return }
     let name = masters.keys[mi]
     let table = CDTable(
       ssidBits: ssidBits, twoLevelSupported: smmu.features.twoLevelCDTable,
@@ -82,13 +96,13 @@ extension Driver {
   }
 
   /// Writes a CD through the entry writer, keeping `used_ssids` (`arm_smmu_write_cd_entry`).
-  mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
-    guard let mi = masters.index(forKey: name),
+  mutating func writeCDEntry(_ mi: MasterIndex, _ ssid: UInt32, _ target: ContextDescriptor) {
+    guard
       let slot = inPlace(
         master: mi,
         { m -> (owner: String, base: UInt64)? in
-          guard let base = m.cdTable?.cdAddress(ssid), let owner = m.cdTable?.owner else { return nil }
-          return (owner, base)
+          guard case .some(let table) = m.cdTable, let base = table.cdAddress(ssid) else { return nil }
+          return (table.owner, base)
         })
     else { return }
     let base = slot.base
@@ -109,173 +123,205 @@ extension Driver {
     if path == .breaking { _ = applying(.noBreak) }
   }
 
+  /// `writeCDEntry` of the named master, if there is one.
+  mutating func writeCDEntry(_ name: String, _ ssid: UInt32, _ target: ContextDescriptor) {
+    guard let mi = masters.index(forKey: name) else { return }
+    writeCDEntry(mi, ssid, target)
+  }
+
   /// Writes an all-zero CD if the table exists (`arm_smmu_clear_cd`).
-  mutating func clearCD(_ name: String, _ ssid: UInt32) {
-    guard let mi = masters.index(forKey: name), inPlace(master: mi, { $0.cdTable?.cdAddress(ssid) != nil })
+  mutating func clearCD(_ mi: MasterIndex, _ ssid: UInt32) {
+    // (Bound once: `cdTable?.cdAddress` copies the table out.)
+    guard
+      inPlace(
+        master: mi,
+        { m in
+          guard case .some(let table) = m.cdTable else { return false }
+          return table.cdAddress(ssid) != nil
+        })
     else { return }
-    writeCDEntry(name, ssid, ContextDescriptor())
+    writeCDEntry(mi, ssid, ContextDescriptor())
   }
 
   // MARK: Attach and commit
 
   /// `arm_smmu_attach_commit`: ATC maintenance for the ATS change, then drop the master from
-  /// the old domain's list.
-  mutating func commit(_ name: String, ats: Bool, ssid: UInt32, oldDomain: String?) {
-    guard let mi = masters.index(forKey: name) else { return }
+  /// the old domain's list (`oldDomain`: where the list is, see `listOwnerIndex`).
+  mutating func commit(_ mi: MasterIndex, ats: Bool, ssid: UInt32, oldDomain: DomainIndex?) {
     let wasATS = inPlace(master: mi) { $0.atsEnabled }
-    if ats || wasATS { atcMaintenance(name, ats: ats, ssid: ssid) }
+    if ats || wasATS { atcMaintenance(mi, ats: ats, ssid: ssid) }
     // The index stays valid: ATC maintenance adds and removes no master.
     inPlace(master: mi) { $0.atsEnabled = ats }
-    if let old = oldDomain, let di = domains.index(forKey: old) {
+    if let di = oldDomain {
+      let device = MasterDomain(master: masters.keys[mi], ssid: ssid)
       let removed = inPlace(domain: di) { d in
-        if let i = d.devices.firstIndex(of: MasterDomain(master: name, ssid: ssid)) {
+        if let i = d.devices.firstIndex(of: device) {
           d.devices.remove(at: i)
           return true
         }
         return false
       }
-      if removed { unrefInvs(domain: old, master: name, ssid: ssid, ats: wasATS) }
+      if removed { unrefInvs(domain: domains.keys[di], master: device.master, ssid: ssid, ats: wasATS) }
     }
   }
 
   /// The ATC side of `commit`: enable ATS (after invalidating), or invalidate what the
   /// change leaves stale.
-  mutating func atcMaintenance(_ name: String, ats: Bool, ssid: UInt32) {
-    guard let m = masters[name] else { return }
-    if ats && !m.atsEnabled {
-      atcInvalidateMaster(m, ssid: 0)
-      for sid in m.uniqueSIDs { smmu.setEndpointATS(sid: sid, enabled: true) }
-      note("pci_enable_ats \(name)")
-    } else if ats && m.atsEnabled {
-      atcInvalidateMaster(m, ssid: ssid)
-    } else if !ats && m.atsEnabled {
-      atcInvalidateMaster(m, ssid: 0)
+  mutating func atcMaintenance(_ mi: MasterIndex, ats: Bool, ssid: UInt32) {
+    let enabled = inPlace(master: mi) { $0.atsEnabled }
+    if ats && !enabled {
+      atcInvalidateMaster(mi, ssid: 0)
+      for sid in uniqueSIDs(mi) { smmu.setEndpointATS(sid: sid, enabled: true) }
+      note("pci_enable_ats \(masters.keys[mi])")
+    } else if ats && enabled {
+      atcInvalidateMaster(mi, ssid: ssid)
+    } else if !ats && enabled {
+      atcInvalidateMaster(mi, ssid: 0)
     }
   }
 
   /// `arm_smmu_attach_prepare`: decide ATS, add the attachment to the new domain's list
   /// before any hardware change, and turn ATS off first if it is going off.
-  mutating func prepare(_ name: String, domain: String?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
-    guard let mi = masters.index(forKey: name) else { return false }
-    let di = domain.flatMap { domains.index(forKey: $0) }
+  mutating func prepare(_ mi: MasterIndex, domain di: DomainIndex?, ssid: UInt32, cdNeedsATS: Bool) -> Bool {
     let tracks = di.map { inPlace(domain: $0) { $0.isTranslating } } ?? false
     let (supported, enabled) = inPlace(master: mi) { ($0.atsSupported, $0.atsEnabled) }
     let ats = (tracks || cdNeedsATS) && supported
     if let di, tracks {
-      inPlace(domain: di) { $0.devices.append(MasterDomain(master: name, ssid: ssid)) }
+      let device = MasterDomain(master: masters.keys[mi], ssid: ssid)
+      inPlace(domain: di) { $0.devices.append(device) }
     }
     if enabled && !ats {
-      for sid in inPlace(master: mi, { $0.uniqueSIDs }) { smmu.setEndpointATS(sid: sid, enabled: false) }
-      note("pci_disable_ats \(name)")
+      for sid in uniqueSIDs(mi) { smmu.setEndpointATS(sid: sid, enabled: false) }
+      note("pci_disable_ats \(masters.keys[mi])")
     }
     return ats
   }
 
-  mutating func perMasterAttach(_ dom: Domain, _ m: Master) throws(DriverError) {
-    let old = m.ridDomain
-    switch dom.kind {
+  /// Attaches domain `name` of `kind` (at `di` in `domains`; the core's blocked domain has no
+  /// entry) to the RID of the master at `mi`.
+  mutating func perMasterAttach(
+    _ name: String, _ kind: DomainKind, _ di: DomainIndex?, _ mi: MasterIndex
+  ) throws(DriverError) {
+    let (old, usedSSIDs, stall) = inPlace(master: mi) { ($0.ridDomain, $0.usedSSIDs, $0.stallEnabled) }
+    switch kind {
     case .identity, .blocked:
-      attachDomainSTE(m.name, identity: dom.kind == .identity, oldDomain: listOwner(old))
-      update(master: m.name) { $0.ridDomain = dom.kind == .identity ? dom.name : nil }
+      attachDomainSTE(mi, identity: kind == .identity, oldDomain: listOwnerIndex(old))
+      inPlace(master: mi) { $0.ridDomain = kind == .identity ? name : nil }
       return
     case .sva:
       throw DriverError(.einval, "an SVA domain attaches only at a PASID")
     case .nested:
-      return try nestedAttach(dom, m)
+      guard let di else { return }
+      return try nestedAttach(domains.values[di], masters.values[mi])
     case .paging, .s2: break
     }
-    if dom.kind == .s2 && m.usedSSIDs > 0 {
-      throw DriverError(.ebusy, "\(m.name) has PASIDs in use: an S2 STE has no CD table")
+    if kind == .s2 && usedSSIDs > 0 {
+      throw DriverError(.ebusy, "\(masters.keys[mi]) has PASIDs in use: an S2 STE has no CD table")
     }
-    try finalise(dom.name, firstMaster: m)
-    if old == dom.name { return }
-    if dom.kind == .paging { _ = allocCDPointer(m.name, 0) }
-    let ats = prepare(m.name, domain: dom.name, ssid: 0, cdNeedsATS: false)
-    mergeInvs(domain: dom.name, master: m.name, ssid: 0, ats: ats)
-    guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
-    if dom.kind == .paging {
-      let table = master.cdTable!
-      let ste = cdTableSTE(master, table: table, ats: ats, s1dss: .ssid0)
-      if applying(.steBeforeCD) { installSTE(m.name, ste) }
-      writeCDEntry(m.name, 0, s1CD(for: fresh, master: master))
-      if !mutated(.steBeforeCD) { installSTE(m.name, ste) }
+    // Every paging and S2 domain a master attaches is in `domains`.
+    guard let di else { return }
+    try finalise(di, firstMaster: nil)
+    if old == name { return }
+    if kind == .paging { _ = allocCDPointer(mi, 0) }
+    let ats = prepare(mi, domain: di, ssid: 0, cdNeedsATS: false)
+    mergeInvs(domain: name, master: masters.keys[mi], ssid: 0, ats: ats)
+    if kind == .paging {
+      let ste = cdTableSTE(mi, ats: ats, s1dss: .ssid0)!
+      let cd = s1CD(di, masterStall: stall)
+      if applying(.steBeforeCD) { installSTE(mi, ste) }
+      writeCDEntry(mi, 0, cd)
+      if !mutated(.steBeforeCD) { installSTE(mi, ste) }
     } else {
+      let (vttbr, vmid) = inPlace(domain: di) { ($0.pageTable?.root.base ?? 0, $0.vmid ?? 0) }
       installSTE(
-        m.name,
+        mi,
         EntryBuilder.s2STE(
-          vttbr: fresh.pageTable?.root.base ?? 0, vtcr: stage2Control, vmid: fresh.vmid ?? 0, ats: ats,
-          masterStall: master.stallEnabled, attributeTypesOverride: smmu.features.attributeTypesOverride))
-      clearCD(m.name, 0)
+          vttbr: vttbr, vtcr: stage2Control, vmid: vmid, ats: ats, masterStall: stall,
+          attributeTypesOverride: smmu.features.attributeTypesOverride))
+      clearCD(mi, 0)
     }
-    commit(m.name, ats: ats, ssid: 0, oldDomain: listOwner(old))
-    update(master: m.name) { $0.ridDomain = dom.name }
+    commit(mi, ats: ats, ssid: 0, oldDomain: listOwnerIndex(old))
+    inPlace(master: mi) { $0.ridDomain = name }
   }
 
-  func cdTableSTE(_ m: Master, table: CDTable, ats: Bool, s1dss: StreamTableEntry.S1DSS) -> StreamTableEntry {
-    EntryBuilder.cdTableSTE(
-      cdTable: table.root.base, s1cdmax: UInt64(table.s1cdmax), s1fmt: table.s1fmt, ats: ats,
+  /// The CD-table STE of the master at `mi` (nil while it has no CD table).
+  mutating func cdTableSTE(_ mi: MasterIndex, ats: Bool, s1dss: StreamTableEntry.S1DSS) -> StreamTableEntry? {
+    guard
+      let (base, s1cdmax, s1fmt, stall) = inPlace(
+        master: mi,
+        { m -> (UInt64, Int, UInt64, Bool)? in
+          guard let t = m.cdTable else { return nil }
+          return (t.root.base, t.s1cdmax, t.s1fmt, m.stallEnabled)
+        })
+    else { return nil }
+    return entryMemo.cdTableSTE(
+      cdTable: base, s1cdmax: UInt64(s1cdmax), s1fmt: s1fmt, ats: ats,
       s1dss: s1dss, smmuStalls: smmu.features.stallModel == .stallOrTerminate,
-      masterStall: m.stallEnabled, attributeTypesOverride: smmu.features.attributeTypesOverride)
+      masterStall: stall, attributeTypesOverride: smmu.features.attributeTypesOverride)
   }
 
   /// IDENTITY / BLOCKED at the RID (`arm_smmu_attach_dev_ste`): a plain bypass/abort STE,
   /// or, while PASIDs are in use, a CD-table STE with S1DSS bypass/terminate. Identity on a
   /// master with ATS always on is that CD-table STE too, PASIDs or not (upstream-2026.md
   /// §4.2). Then CD 0 is cleared.
-  mutating func attachDomainSTE(_ name: String, identity: Bool, oldDomain: String?) {
-    guard let m = masters[name] else { return }
-    let cdSTE = m.usedSSIDs > 0 || (identity && m.atsAlwaysOn)
-    let ats = prepare(name, domain: nil, ssid: 0, cdNeedsATS: cdSTE)
+  mutating func attachDomainSTE(_ mi: MasterIndex, identity: Bool, oldDomain: DomainIndex?) {
+    let (usedSSIDs, alwaysOn) = inPlace(master: mi) { ($0.usedSSIDs, $0.atsAlwaysOn) }
+    let cdSTE = usedSSIDs > 0 || (identity && alwaysOn)
+    let ats = prepare(mi, domain: nil, ssid: 0, cdNeedsATS: cdSTE)
     let ste: StreamTableEntry
-    if cdSTE, let table = m.cdTable {
-      ste = cdTableSTE(m, table: table, ats: ats, s1dss: identity ? .bypass : .terminate)
+    if cdSTE, let tableSTE = cdTableSTE(mi, ats: ats, s1dss: identity ? .bypass : .terminate) {
+      ste = tableSTE
     } else if identity {
       ste = EntryBuilder.bypassSTE(attributeTypesOverride: smmu.features.attributeTypesOverride)
     } else {
       ste = EntryBuilder.abortSTE()
     }
-    installSTE(name, ste)
-    commit(name, ats: ats, ssid: 0, oldDomain: oldDomain)
-    clearCD(name, 0)
+    installSTE(mi, ste)
+    commit(mi, ats: ats, ssid: 0, oldDomain: oldDomain)
+    clearCD(mi, 0)
   }
 
   // MARK: PASIDs
 
-  mutating func perMasterSetPASID(_ dom: Domain, _ m: Master, _ pasid: UInt32) throws(DriverError) {
-    guard dom.kind == .paging || dom.kind == .sva else {
-      throw DriverError(.einval, "set_dev_pasid takes S1 paging and SVA domains, not \(dom.kind.rawValue)")
+  mutating func perMasterSetPASID(_ di: DomainIndex, _ mi: MasterIndex, _ pasid: UInt32) throws(DriverError) {
+    let (kind, domainName) = inPlace(domain: di) { ($0.kind, $0.name) }
+    guard kind == .paging || kind == .sva else {
+      throw DriverError(.einval, "set_dev_pasid takes S1 paging and SVA domains, not \(kind.rawValue)")
     }
-    guard m.ssidBits > 0 else { throw DriverError(.einval, "\(m.name) has no PASID support") }
-    let rid = ridKind(m)
-    guard m.cdTableInSTE || rid == .identity || rid == .blocked else {
-      throw DriverError(.einval, "\(m.name)'s RID domain is \(rid.rawValue): no CD table in its STE")
+    let name = masters.keys[mi]
+    let (ssidBits, cdTableInSTE, ridDomain, stall) = inPlace(master: mi) {
+      ($0.ssidBits, $0.cdTableInSTE, $0.ridDomain, $0.stallEnabled)
     }
-    try finalise(dom.name, firstMaster: m)
-    _ = allocCDPointer(m.name, pasid)
-    let ats = prepare(m.name, domain: dom.name, ssid: pasid, cdNeedsATS: false)
-    mergeInvs(domain: dom.name, master: m.name, ssid: pasid, ats: ats)
-    guard let fresh = domains[dom.name], let master = masters[m.name] else { return }
-    let cd =
-      fresh.kind == .sva
-      ? svaCD(for: fresh, master: master, released: false) : s1CD(for: fresh, master: master)
-    writeCDEntry(m.name, pasid, cd)
+    guard ssidBits > 0 else { throw DriverError(.einval, "\(name) has no PASID support") }
+    let rid = ridKind(ridDomain)
+    guard cdTableInSTE || rid == .identity || rid == .blocked else {
+      throw DriverError(.einval, "\(name)'s RID domain is \(rid.rawValue): no CD table in its STE")
+    }
+    try finalise(di, firstMaster: nil)
+    _ = allocCDPointer(mi, pasid)
+    let ats = prepare(mi, domain: di, ssid: pasid, cdNeedsATS: false)
+    mergeInvs(domain: domainName, master: name, ssid: pasid, ats: ats)
+    let cd = kind == .sva ? svaCD(di, masterStall: stall, released: false) : s1CD(di, masterStall: stall)
+    writeCDEntry(mi, pasid, cd)
     // arm_smmu_update_ste: make the STE a CD-table STE if it is not one (or ATS differs).
-    if let after = masters[m.name], !(after.cdTableInSTE && after.steATSEnabled == ats),
-      let table = after.cdTable
-    {
+    if !inPlace(master: mi, { $0.cdTableInSTE && $0.steATSEnabled == ats }) {
       let s1dss: StreamTableEntry.S1DSS = rid == .identity ? .bypass : rid == .paging ? .ssid0 : .terminate
-      installSTE(m.name, cdTableSTE(after, table: table, ats: ats, s1dss: s1dss))
+      if let ste = cdTableSTE(mi, ats: ats, s1dss: s1dss) { installSTE(mi, ste) }
     }
-    commit(m.name, ats: ats, ssid: pasid, oldDomain: nil)
-    update(master: m.name) { $0.pasidDomains[pasid] = dom.name }
+    commit(mi, ats: ats, ssid: pasid, oldDomain: nil)
+    inPlace(master: mi) { $0.pasidDomains[pasid] = domainName }
   }
 
-  mutating func perMasterRemovePASID(_ m: Master, _ pasid: UInt32) throws(DriverError) {
-    guard let domName = m.pasidDomains[pasid] else { return }
-    clearCD(m.name, pasid)
-    if m.atsEnabled { atcInvalidateMaster(m, ssid: pasid) }
-    let device = MasterDomain(master: m.name, ssid: pasid)
-    if let di = domains.index(forKey: domName),
+  /// remove_dev_pasid on the master at `mi`, whose ATS state and RID domain are as the caller
+  /// read them.
+  mutating func perMasterRemovePASID(
+    _ mi: MasterIndex, _ pasid: UInt32, atsEnabled: Bool, ridDomain: String?
+  ) throws(DriverError) {
+    guard let domName = inPlace(master: mi, { $0.pasidDomains[pasid] }) else { return }
+    clearCD(mi, pasid)
+    if atsEnabled { atcInvalidateMaster(mi, ssid: pasid) }
+    let device = MasterDomain(master: masters.keys[mi], ssid: pasid)
+    if let di = domainIndexIfAny(domName),
       inPlace(
         domain: di,
         { d -> Bool in
@@ -284,16 +330,15 @@ extension Driver {
           return true
         })
     {
-      unrefInvs(domain: domName, master: m.name, ssid: pasid, ats: m.atsEnabled)
+      unrefInvs(domain: domName, master: device.master, ssid: pasid, ats: atsEnabled)
     }
-    update(master: m.name) { $0.pasidDomains[pasid] = nil }
-    let rid = ridKind(m)
-    if rid == .identity || rid == .blocked, let mi = masters.index(forKey: m.name),
-      inPlace(master: mi, { $0.usedSSIDs == 0 })
-    {
-      let ridDomain = inPlace(master: mi) { $0.ridDomain }
-      note("no PASIDs left: re-attach \(rid.rawValue) to \(m.name)")
-      attachDomainSTE(m.name, identity: rid == .identity, oldDomain: ridDomain)
+    inPlace(master: mi) { $0.pasidDomains[pasid] = nil }
+    let rid = ridKind(ridDomain)
+    if rid == .identity || rid == .blocked, inPlace(master: mi, { $0.usedSSIDs == 0 }) {
+      let ridNow = inPlace(master: mi) { $0.ridDomain }
+      note("no PASIDs left: re-attach \(rid.rawValue) to \(device.master)")
+      let oldDomain = ridNow.flatMap { domainIndexIfAny($0) }
+      attachDomainSTE(mi, identity: rid == .identity, oldDomain: oldDomain)
     }
   }
 }

@@ -29,10 +29,11 @@ extension Driver {
           for a in table.allocations { try? d.smmu.free(a.base) }
           d.note("free CD table of \(name): \(table.occupiedBytes) bytes")
         }
-        if let after = d.masters[name] {
+        if let mi = d.masters.index(forKey: name) {
           d.note("release \(name): the core attaches \(m.rmr ? "identity (require_direct)" : "blocked")")
-          d.attachDomainSTE(name, identity: m.rmr, oldDomain: d.listOwner(after.ridDomain))
-          d.masters[name]?.ridDomain = nil
+          let rid = d.inPlace(master: mi) { $0.ridDomain }
+          d.attachDomainSTE(mi, identity: m.rmr, oldDomain: d.listOwnerIndex(rid))
+          d.inPlace(master: mi) { $0.ridDomain = nil }
         }
         if early == nil, let table = d.masters[name]?.cdTable {
           for a in table.allocations { try? d.smmu.free(a.base) }
@@ -42,6 +43,7 @@ extension Driver {
       d.dropVDevices(of: name)
       for sid in m.sids { d.sidOwners[sid] = nil }
       d.masters[name] = nil
+      d.recentMasters.forget()
       d.masterOrder.removeAll { $0 == name }
     }
   }

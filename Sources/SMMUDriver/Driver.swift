@@ -52,6 +52,12 @@ package struct Driver: Sendable {
   package internal(set) var mutationsApplied: Set<DriverMutation> = []
   /// A CD store happened in the operation in progress.
   var storedCD = false
+  /// CDs and CD-table STEs built before, by their inputs.
+  var entryMemo = EntryMemo()
+  /// Where the names `masterIndex` resolved last are (forgotten when a master comes or goes).
+  var recentMasters = RecentIndices<Master>()
+  /// Where the names `domainIndex` resolved last are (forgotten when a domain comes or goes).
+  var recentDomains = RecentIndices<Domain>()
 
   /// Creates the driver, allocates and programs the stream table, enables the SMMU, and
   /// issues the reset-time invalidations (CFGI_ALL, TLBI_NSNH_ALL, each + sync).
@@ -81,6 +87,9 @@ package struct Driver: Sendable {
     sidOwners.reserveCapacity(m)
     domains.reserveCapacity(d)
     domainOrder.reserveCapacity(d)
+    // Growing a table moves every index.
+    recentMasters.forget()
+    recentDomains.forget()
     asids.reserveCapacity(d)
   }
 
@@ -89,7 +98,8 @@ package struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
-    pendingItems.removeAll(keepingCapacity: true)
+    // Every item goes; the storage stays for the next operation.
+    pendingItems.removeLast(pendingItems.count)
     let heldBack = deferredASIDInvalidations.count
     storedCD = false
     let eventsBefore = smmu.events.count
@@ -270,6 +280,12 @@ package struct Driver: Sendable {
     throw DriverError(.enospc, "no free VMID")
   }
 
+  /// Where a master sits in `masters`: valid while no master is added or removed (an
+  /// operation resolves a name once and passes this down).
+  typealias MasterIndex = [String: Master].Index
+  /// Where a domain sits in `domains` (see `MasterIndex`).
+  typealias DomainIndex = [String: Domain].Index
+
   /// Runs `body` on the master at `index` in place. Reading a field through the dictionary's
   /// getter copies the whole master (its SIDs, PASID map and CD table retained and released);
   /// this reads (or changes) just what `body` touches.
@@ -297,23 +313,38 @@ package struct Driver: Sendable {
   }
 
   func master(_ name: String) throws(DriverError) -> Master {
-    masters[try masterIndex(name)].value
+    guard let i = masters.index(forKey: name) else { throw noMaster(name) }
+    return masters[i].value
+  }
+
+  /// The error for a name that is not a master.
+  func noMaster(_ name: String) -> DriverError {
+    if refusedEndpoints[name] != nil {
+      return DriverError(.enodev, "\(name)'s probe failed (-ERANGE): the driver does not manage it")
+    }
+    return DriverError(.enodev, "no master \(name)")
   }
 
   /// Where a master is in `masters` (for `inPlace(master:_:)`).
-  func masterIndex(_ name: String) throws(DriverError) -> [String: Master].Index {
-    guard let i = masters.index(forKey: name) else {
-      if refusedEndpoints[name] != nil {
-        throw DriverError(.enodev, "\(name)'s probe failed (-ERANGE): the driver does not manage it")
-      }
-      throw DriverError(.enodev, "no master \(name)")
-    }
+  mutating func masterIndex(_ name: String) throws(DriverError) -> MasterIndex {
+    if let i = recentMasters.index(of: name) { return i }
+    guard let i = masters.index(forKey: name) else { throw noMaster(name) }
+    recentMasters.remember(name, at: i)
     return i
   }
 
   /// Where a domain is in `domains` (for `inPlace(domain:_:)`).
-  func domainIndex(_ name: String) throws(DriverError) -> [String: Domain].Index {
-    guard let i = domains.index(forKey: name) else { throw DriverError(.enodev, "no domain \(name)") }
+  mutating func domainIndex(_ name: String) throws(DriverError) -> DomainIndex {
+    guard let i = domainIndexIfAny(name) else { throw DriverError(.enodev, "no domain \(name)") }
+    return i
+  }
+
+  /// Where a domain is in `domains`, nil when there is none (`domainIndex` without the
+  /// error).
+  mutating func domainIndexIfAny(_ name: String) -> DomainIndex? {
+    if let i = recentDomains.index(of: name) { return i }
+    guard let i = domains.index(forKey: name) else { return nil }
+    recentDomains.remember(name, at: i)
     return i
   }
 

@@ -1,0 +1,57 @@
+import SMMUModel
+
+/// The entries the per-master driver built before, by everything each was built from. The
+/// make-functions are pure and most attaches rebuild an entry an earlier one built (its
+/// fields set one at a time cost more than a lookup), so a hit returns the same entry.
+struct EntryMemo: Sendable {
+  /// The inputs of `EntryBuilder.s1CD`.
+  struct S1CDKey: Hashable, Sendable {
+    let asid: UInt16
+    let ttbr: UInt64
+    let tcr: CDTranslationControl
+    let mair: UInt64
+    let masterStall: Bool
+  }
+
+  /// The inputs of `EntryBuilder.cdTableSTE`.
+  struct CDTableSTEKey: Hashable, Sendable {
+    let cdTable: UInt64
+    let s1cdmax: UInt64
+    let s1fmt: UInt64
+    let ats: Bool
+    let s1dss: StreamTableEntry.S1DSS
+    let smmuStalls: Bool
+    let masterStall: Bool
+    let attributeTypesOverride: Bool
+  }
+
+  private(set) var s1CDs: [S1CDKey: ContextDescriptor] = [:]
+  private(set) var cdTableSTEs: [CDTableSTEKey: StreamTableEntry] = [:]
+
+  /// `EntryBuilder.s1CD` of these inputs.
+  mutating func s1CD(
+    asid: UInt16, ttbr: UInt64, tcr: CDTranslationControl, mair: UInt64, masterStall: Bool
+  ) -> ContextDescriptor {
+    let key = S1CDKey(asid: asid, ttbr: ttbr, tcr: tcr, mair: mair, masterStall: masterStall)
+    if let cd = s1CDs[key] { return cd }
+    let cd = EntryBuilder.s1CD(asid: asid, ttbr: ttbr, tcr: tcr, mair: mair, masterStall: masterStall)
+    s1CDs[key] = cd
+    return cd
+  }
+
+  /// `EntryBuilder.cdTableSTE` of these inputs.
+  mutating func cdTableSTE(
+    cdTable: UInt64, s1cdmax: UInt64, s1fmt: UInt64, ats: Bool, s1dss: StreamTableEntry.S1DSS,
+    smmuStalls: Bool, masterStall: Bool, attributeTypesOverride: Bool
+  ) -> StreamTableEntry {
+    let key = CDTableSTEKey(
+      cdTable: cdTable, s1cdmax: s1cdmax, s1fmt: s1fmt, ats: ats, s1dss: s1dss, smmuStalls: smmuStalls,
+      masterStall: masterStall, attributeTypesOverride: attributeTypesOverride)
+    if let ste = cdTableSTEs[key] { return ste }
+    let ste = EntryBuilder.cdTableSTE(
+      cdTable: cdTable, s1cdmax: s1cdmax, s1fmt: s1fmt, ats: ats, s1dss: s1dss, smmuStalls: smmuStalls,
+      masterStall: masterStall, attributeTypesOverride: attributeTypesOverride)
+    cdTableSTEs[key] = ste
+    return ste
+  }
+}
