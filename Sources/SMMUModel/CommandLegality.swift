@@ -39,7 +39,11 @@ extension SMMUFeatures {
 
 extension SMMU {
   /// Why a command is CERROR_ILL on this SMMU, or nil.
-  package func illegality(of c: Command) -> String? {
+  package func illegality(of c: Command) -> String? { Self.illegality(of: c, features: features) }
+
+  /// Why a command is CERROR_ILL on an SMMU with `features`, or nil. Static: `submit` calls
+  /// it, and a method on the SMMU called from a mutating one would copy the whole SMMU.
+  static func illegality(of c: Command, features: SMMUFeatures) -> String? {
     if case .raw(let q0, _) = c {
       if q0 & (1 << 10) != 0 { return "SSec=1 on the Non-secure command queue" }
       if CommandRequirement.acceptedUnmodelled[c.opcode] != nil { return nil }

@@ -48,8 +48,9 @@ package struct ContextDescriptor: Sendable, Hashable {
 
   /// Reads or writes a field.
   package subscript(_ f: BitField) -> UInt64 {
-    get { qwords.field(f) }
-    set { qwords.setField(f, newValue) }
+    // The field's word, mask and shift are read in place: no copy of the field (its name).
+    get { (qwords[f.word] & f.mask) >> UInt64(f.low) }
+    set { qwords[f.word] = (qwords[f.word] & ~f.mask) | ((newValue << UInt64(f.low)) & f.mask) }
   }
 
   package var isValid: Bool { self[Self.v] == 1 }

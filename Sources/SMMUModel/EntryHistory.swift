@@ -80,11 +80,28 @@ struct EntryHistory: Sendable {
     }
   }
 
-  /// Positions of the entries with more than `minimum` states, by increasing address.
-  func positionsByAddress(withMoreThan minimum: Int) -> [Int] {
+  /// The first state of the entry at position `i`.
+  func first(at i: Int) -> EntryQwords { states[i][0] }
+
+  /// The newest state of the entry at position `i`.
+  func last(at i: Int) -> EntryQwords { states[i][states[i].count - 1] }
+
+  /// Positions of the entries with more than `minimum` states, by increasing address: the
+  /// position itself when only one entry has them (no array), else all of them in `sorted`.
+  func positionsByAddress(withMoreThan minimum: Int) -> (only: Int?, sorted: [Int]) {
+    var only: Int?
     var out: [Int] = []
-    for k in 0..<count where states[k].count > minimum { out.append(k) }
+    for k in 0..<count where states[k].count > minimum {
+      if let o = only {
+        out = [o, k]
+        only = nil
+      } else if out.isEmpty {
+        only = k
+      } else {
+        out.append(k)
+      }
+    }
     if out.count > 1 { out.sort { addresses[$0] < addresses[$1] } }
-    return out
+    return (only, out)
   }
 }

@@ -127,10 +127,10 @@ package struct EntryQwords: Sendable, Hashable, RandomAccessCollection, MutableC
   package var description: String { array.description }
 
   /// Reads a field.
-  package func field(_ f: BitField) -> UInt64 { f.get(self[f.word]) }
+  package func field(_ f: BitField) -> UInt64 { (self[f.word] & f.mask) >> UInt64(f.low) }
 
   /// Writes a field.
   package mutating func setField(_ f: BitField, _ value: UInt64) {
-    self[f.word] = f.set(self[f.word], value)
+    self[f.word] = (self[f.word] & ~f.mask) | ((value << UInt64(f.low)) & f.mask)
   }
 }

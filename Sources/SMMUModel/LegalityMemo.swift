@@ -4,6 +4,15 @@
 /// Direct-mapped: each entry has one slot, chosen by a hash of its qwords; a newer entry
 /// takes the slot over.
 struct LegalityMemo: Sendable {
+  /// One remembered verdict.
+  private struct Slot: Sendable {
+    var entry = EntryQwords()
+    /// `empty`, `legal`, or the index of the first row that holds.
+    var verdict = LegalityMemo.empty
+    /// For a CD: the S1STALLD of the STE it was checked with.
+    var stallDisabled = false
+  }
+
   /// Slots per table (a power of two, 2^(64 - `shift`)).
   static let size = 64
   private static let shift: UInt64 = 58
@@ -12,13 +21,8 @@ struct LegalityMemo: Sendable {
   /// The verdict of a legal entry (any other is a row index).
   private static let legal: Int8 = -1
 
-  /// STEs and their verdicts, by slot (allocated on the first verdict).
-  private var steEntries: [EntryQwords] = []
-  private var steVerdicts: [Int8] = []
-  /// CDs, the S1STALLD they were checked with, and their verdicts, by slot.
-  private var cdEntries: [EntryQwords] = []
-  private var cdStallDisabled: [Bool] = []
-  private var cdVerdicts: [Int8] = []
+  /// The STE slots, then the CD slots (allocated on the first verdict).
+  private var slots: [Slot] = []
 
   /// A memo that remembers nothing yet (allocates nothing).
   init() {}
@@ -34,16 +38,12 @@ struct LegalityMemo: Sendable {
   /// (`SMMU.steIllegalRow`), or nil.
   mutating func steRow(_ ste: StreamTableEntry, on smmu: SMMU) -> Int? {
     let s = Self.slot(ste.qwords, 0)
-    if !steVerdicts.isEmpty, steVerdicts[s] != Self.empty, steEntries[s] == ste.qwords {
-      return Self.row(steVerdicts[s])
+    if !slots.isEmpty, slots[s].verdict != Self.empty, slots[s].entry == ste.qwords {
+      return Self.row(slots[s].verdict)
     }
     let row = smmu.steIllegalRow(ste)
-    if steVerdicts.isEmpty {
-      steEntries = Array(repeating: EntryQwords(), count: Self.size)
-      steVerdicts = Array(repeating: Self.empty, count: Self.size)
-    }
-    steEntries[s] = ste.qwords
-    steVerdicts[s] = Self.verdict(row)
+    if slots.isEmpty { slots = Array(repeating: Slot(), count: 2 * Self.size) }
+    slots[s] = Slot(entry: ste.qwords, verdict: Self.verdict(row))
     return row
   }
 
@@ -51,21 +51,15 @@ struct LegalityMemo: Sendable {
   /// `ste` on `smmu` (`SMMU.cdIllegalRow`), or nil. Of the STE, the rows read only S1STALLD.
   mutating func cdRow(_ cd: ContextDescriptor, ste: StreamTableEntry, on smmu: SMMU) -> Int? {
     let stallDisabled = ste[StreamTableEntry.s1stalld] == 1
-    let s = Self.slot(cd.qwords, stallDisabled ? 1 : 0)
-    if !cdVerdicts.isEmpty, cdVerdicts[s] != Self.empty, cdStallDisabled[s] == stallDisabled,
-      cdEntries[s] == cd.qwords
+    let s = Self.size + Self.slot(cd.qwords, stallDisabled ? 1 : 0)
+    if !slots.isEmpty, slots[s].verdict != Self.empty, slots[s].stallDisabled == stallDisabled,
+      slots[s].entry == cd.qwords
     {
-      return Self.row(cdVerdicts[s])
+      return Self.row(slots[s].verdict)
     }
     let row = smmu.cdIllegalRow(cd, ste: ste)
-    if cdVerdicts.isEmpty {
-      cdEntries = Array(repeating: EntryQwords(), count: Self.size)
-      cdStallDisabled = Array(repeating: false, count: Self.size)
-      cdVerdicts = Array(repeating: Self.empty, count: Self.size)
-    }
-    cdEntries[s] = cd.qwords
-    cdStallDisabled[s] = stallDisabled
-    cdVerdicts[s] = Self.verdict(row)
+    if slots.isEmpty { slots = Array(repeating: Slot(), count: 2 * Self.size) }
+    slots[s] = Slot(entry: cd.qwords, verdict: Self.verdict(row), stallDisabled: stallDisabled)
     return row
   }
 

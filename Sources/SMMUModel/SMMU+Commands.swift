@@ -12,7 +12,7 @@ extension SMMU {
       heldCommands.append(c)
       return
     }
-    if let reason = illegality(of: c) {
+    if let reason = Self.illegality(of: c, features: features) {
       raiseCommandError(.ill, "CERROR_ILL: \(c.description): \(reason)")
       heldCommands.append(c)
       return
@@ -109,16 +109,23 @@ extension SMMU {
   /// `cachesInvalidEntries` off, an STE that is invalid or ILLEGAL is not cached.
   mutating func prefetch(sid: UInt32) {
     guard enabled else { return }
+    var memo = takeLegality()
+    let fetched = prefetchLookup(sid: sid, &memo)
+    keepLegality(memo)
+    if let fetched { apply(fetched.lookup, configError: !fetched.usable) }
+  }
+
+  /// What PREFETCH_CFG reads for `sid` (nil when the STE cannot be located), and whether the
+  /// STE is usable (valid and legal). Not mutating: `prefetch` calls it once, where each
+  /// non-mutating method it called itself would copy the whole SMMU.
+  func prefetchLookup(sid: UInt32, _ memo: inout LegalityMemo?) -> (lookup: ConfigLookup, usable: Bool)? {
     var lookup = ConfigLookup(recordsPath: false)
-    guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return }
-    // No closure here: one calling a method would capture (copy) the whole SMMU.
+    guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return nil }
     var usable = false
     if let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup) {
       let ste = StreamTableEntry(qwords: q)
-      var memo = takeLegality()
       usable = ste.isValid && illegalRow(ste, &memo) == nil
-      keepLegality(memo)
     }
-    apply(lookup, configError: !usable)
+    return (lookup, usable)
   }
 }

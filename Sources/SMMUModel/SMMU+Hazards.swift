@@ -8,24 +8,29 @@ extension SMMU {
     defer { updateWindow.removeAll() }
     for k in 0..<updateWindow.count {
       let address = updateWindow.addresses[k]
-      let states = updateWindow.states[k]
       if let j = operationStates.position(of: address) {
-        operationStates.append(states[states.count - 1], at: j)
+        operationStates.append(updateWindow.last(at: k), at: j)
       } else {
-        operationStates.add(address, states[0])
-        operationStates.append(states[states.count - 1], at: operationStates.count - 1)
+        let j = operationStates.add(address, updateWindow.first(at: k))
+        operationStates.append(updateWindow.last(at: k), at: j)
       }
     }
-    for k in updateWindow.positionsByAddress(withMoreThan: 2) {
-      let address = updateWindow.addresses[k]
-      let states = updateWindow.states[k]
-      if let i = firstTornState(states, at: address, requireMix: false) {
-        report(
-          Hazard(
-            kind: .tornUpdate, entry: describeEntry(at: address),
-            transaction: "any fetch after store \(i) of \(states.count - 1)",
-            missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)"))
-      }
+    let torn = updateWindow.positionsByAddress(withMoreThan: 2)
+    if let k = torn.only { checkWindowEntry(k) }
+    for k in torn.sorted { checkWindowEntry(k) }
+  }
+
+  /// Hazard (b) for the entry at position `k` of the update window.
+  private mutating func checkWindowEntry(_ k: Int) {
+    let address = updateWindow.addresses[k]
+    let states = updateWindow.states[k]
+    guard let purpose = memory.purpose(containing: address) else { return }
+    if let i = Self.firstTornState(states, isSTE: purpose == .streamTable, requireMix: false) {
+      report(
+        Hazard(
+          kind: .tornUpdate, entry: describeEntry(at: address),
+          transaction: "any fetch after store \(i) of \(states.count - 1)",
+          missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)"))
     }
   }
 
@@ -39,25 +44,32 @@ extension SMMU {
     closeUpdateWindow()
     guard !operationStates.isEmpty else { return }
     defer { operationStates.removeAll() }
-    for k in operationStates.positionsByAddress(withMoreThan: 2) {
-      let address = operationStates.addresses[k]
-      let list = operationStates.states[k]
-      if let i = firstTornState(list, at: address, requireMix: true) {
-        report(
-          Hazard(
-            kind: .tornUpdate, entry: describeEntry(at: address),
-            transaction: "any fetch after sync \(i) of \(list.count - 1)",
-            missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC"))
-      }
+    let torn = operationStates.positionsByAddress(withMoreThan: 2)
+    if let k = torn.only { checkOperationEntry(k) }
+    for k in torn.sorted { checkOperationEntry(k) }
+  }
+
+  /// The check of `settle()` for the entry at position `k` of the operation's states.
+  private mutating func checkOperationEntry(_ k: Int) {
+    let address = operationStates.addresses[k]
+    let list = operationStates.states[k]
+    guard let purpose = memory.purpose(containing: address) else { return }
+    if let i = Self.firstTornState(list, isSTE: purpose == .streamTable, requireMix: true) {
+      report(
+        Hazard(
+          kind: .tornUpdate, entry: describeEntry(at: address),
+          transaction: "any fetch after sync \(i) of \(list.count - 1)",
+          missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC"))
     }
   }
 
   /// The index of the first intermediate state of `states` (first = before, last = after)
   /// that is valid and equals neither end in the bits it uses (minus update-safe bits). With
   /// `requireMix`, only states whose used qwords each come from one of the two ends count.
-  func firstTornState(_ states: [EntryQwords], at address: UInt64, requireMix: Bool) -> Int? {
-    guard states.count > 2, let region = memory.allocation(containing: address) else { return nil }
-    let isSTE = region.purpose == .streamTable
+  /// `isSTE` tells an STE (in a stream table) from a CD. Static: a method on the SMMU, called
+  /// from a mutating one, would copy the whole SMMU.
+  static func firstTornState(_ states: [EntryQwords], isSTE: Bool, requireMix: Bool) -> Int? {
+    guard states.count > 2 else { return nil }
     let start = states[0]
     let end = states[states.count - 1]
     let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : EntryQwords()

@@ -377,9 +377,11 @@ extension SMMU {
       if let hit = r.tlbHit {
         _ = tlb.lookup(key)
         // The truth, unless the entry's fill was the truth and nothing it read has changed.
-        let truth =
-          truthfulFill?.covers(t, key: key, in: self) == true
-          ? nil : resolve(t, useCaches: false, memo: &memo)
+        let covered =
+          truthfulFill?.covers(
+            t, key: key, memoryGeneration: memory.generation, streamTableBase: streamTableBase,
+            streamTableBaseConfig: streamTableBaseConfig) == true
+        let truth = covered ? nil : resolve(t, useCaches: false, memo: &memo)
         if let truth, let root = truth.root, root != hit.root, key.kind != .stage2 {
           let h = Hazard(
             kind: .asidReuse, entry: "TLB \(key) (filled from table \(hex(hit.root)))",

@@ -54,6 +54,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var pending = PendingInvalidations()
   /// The last TLB fill known to equal the cache-less resolution (see `TruthfulFill`).
   var truthfulFill: TruthfulFill?
+  /// The entry and `memory.generation` just after the last store `write` tracked.
+  var lastTrackedStore: (entry: UInt64, generation: UInt64) = (~0, ~0)
   /// The ILLEGAL verdicts of recently checked entries (see `LegalityMemo`).
   var legality = LegalityMemo()
   /// Observation points recorded since `startObserving()` (nil when not observing).
@@ -102,12 +104,32 @@ package struct SMMU: Sendable, MemoryAllocator {
     let entry = address & ~63
     let tracked = memory.purpose(containing: address).map(Self.holdsEntries) ?? false
     var slot = tracked ? updateWindow.position(of: entry) : nil
-    if tracked, slot == nil, let before = try? memory.readEntry(entry) {
-      slot = updateWindow.add(entry, before)
-      if operationStates.position(of: entry) == nil { operationStates.add(entry, before) }
+    // The entry as memory holds it now, when that is known without a read: the newest state
+    // of the window if nothing changed memory since the tracked store that made it.
+    // Likewise the newest state the operation holds once a CMD_SYNC closed that window.
+    let unchanged = lastTrackedStore == (entry, memory.generation) && memory.unseen.isEmpty
+    var current: EntryQwords?
+    if let slot, unchanged { current = updateWindow.last(at: slot) }
+    if tracked, slot == nil {
+      let held = unchanged ? operationStates.position(of: entry) : nil
+      var before: EntryQwords?
+      if let held { before = operationStates.last(at: held) } else { before = try? memory.readEntry(entry) }
+      if let before {
+        slot = updateWindow.add(entry, before)
+        if held == nil, operationStates.position(of: entry) == nil { operationStates.add(entry, before) }
+        if memory.unseen.isEmpty { current = before }
+      }
     }
     let w = try memory.write(address, value, writer: writer)
-    if let slot, let after = try? memory.readEntry(entry) { updateWindow.append(after, at: slot) }
+    if let slot {
+      var after = current
+      after?[Int((address & 63) >> 3)] = value
+      if after == nil { after = try? memory.readEntry(entry) }
+      if let after {
+        updateWindow.append(after, at: slot)
+        lastTrackedStore = (entry, memory.generation)
+      }
+    }
     observe(.store(address: address, value: value, old: w.old))
     return w
   }

@@ -15,7 +15,18 @@ struct TruthfulFill: Sendable, Hashable {
 
   /// True when a hit on `key` by `t` in `smmu` needs no cache-less resolution.
   func covers(_ t: Transaction, key hitKey: TLBKey, in smmu: SMMU) -> Bool {
-    hitKey == key && t.sid == sid && t.ssid == ssid && smmu.memory.generation == memoryGeneration
-      && smmu.streamTableBase == streamTableBase && smmu.streamTableBaseConfig == streamTableBaseConfig
+    covers(
+      t, key: hitKey, memoryGeneration: smmu.memory.generation, streamTableBase: smmu.streamTableBase,
+      streamTableBaseConfig: smmu.streamTableBaseConfig)
+  }
+
+  /// `covers(_:key:in:)` given the SMMU's memory generation and stream-table registers (no
+  /// SMMU to copy when a mutating method asks).
+  func covers(
+    _ t: Transaction, key hitKey: TLBKey, memoryGeneration generation: UInt64, streamTableBase base: UInt64,
+    streamTableBaseConfig config: UInt64
+  ) -> Bool {
+    hitKey == key && t.sid == sid && t.ssid == ssid && generation == memoryGeneration
+      && base == streamTableBase && config == streamTableBaseConfig
   }
 }
