@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds an old commit (default b0a80de) and the current tree in release, checks that both
 # binaries print identical `run` output (text and --json) for the generated benchmark scenario
-# and for every walkthrough under both designs (and --compact), then times both on the
-# generated scenario, alternating old and new: first the model as `smmuscope bench` measures
-# it (issue #10's commands/s: Session.run, parsing excluded), then `smmuscope run FILE` (whole
-# process), and prints the medians of the pairwise old/new ratios. Finally it times the new
-# binary's `run` on each linearity shape at SMALL and LARGE lines (whole process).
+# and for every walkthrough under both designs (and --compact, and under each --mutate when
+# the old binary has it), then times both on the generated scenario, alternating old and new:
+# first the model as `smmuscope bench` measures it (issue #10's commands/s: Session.run,
+# parsing excluded), then `smmuscope run FILE` (whole process), and prints the medians of the
+# pairwise old/new ratios. Finally it times the new binary's `run` on each linearity shape at
+# SMALL and LARGE lines (whole process).
 #
 #   bash scripts/bench-compare.sh [OLD_COMMIT]     (env: RUNS=5 OPS=100000 SMALL=10000 LARGE=100000)
 #   OLD_BIN=path/to/old/smmuscope bash scripts/bench-compare.sh   (an old release binary already built)
@@ -71,7 +72,20 @@ for w in $("$old" walkthroughs | awk '{print $1}'); do
     done
   done
 done
-echo "generated scenario ($ops lines) x 2 designs and $count walkthrough runs: $([ $fail = 0 ] && echo identical || echo DIFFERENT)"
+mutated=0
+if "$old" run --help | grep -q -- '--mutate'; then
+  # Every injected driver bug on every walkthrough: hazards and events must match too.
+  mutations=$("$new" run --help | sed -n '/--mutate/,/^  --/p' | grep -o '[a-z0-9]*-[a-z0-9-]*' | grep -v '^--' | sort -u)
+  for m in $mutations; do
+    for w in $("$old" walkthroughs | awk '{print $1}'); do
+      for design in legacy per-master; do
+        same "$w $design --mutate $m json" --walkthrough "$w" --design "$design" --mutate "$m" --json
+        mutated=$((mutated + 1))
+      done
+    done
+  done
+fi
+echo "generated scenario ($ops lines) x 2 designs, $count walkthrough runs and $mutated mutated runs: $([ $fail = 0 ] && echo identical || echo DIFFERENT)"
 [ $fail = 0 ] || [ "${DIFFERENT_OK:-0}" = 1 ] || exit 1
 
 now() { date +%s.%N; }

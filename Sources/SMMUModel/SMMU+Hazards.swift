@@ -22,15 +22,22 @@ extension SMMU {
 
   /// Hazard (b) for the entry at position `k` of the update window.
   private mutating func checkWindowEntry(_ k: Int) {
-    let address = updateWindow.addresses[k]
-    let states = updateWindow.states[k]
+    reportTorn(
+      updateWindow.addresses[k], updateWindow.states[k], requireMix: false, between: "store",
+      missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)")
+  }
+
+  /// Reports a torn update of the entry at `address` if one of its intermediate `states`
+  /// is torn (`firstTornState`); `between` names what separates the states.
+  private mutating func reportTorn(
+    _ address: UInt64, _ states: [EntryQwords], requireMix: Bool, between: String, missing: String
+  ) {
     guard let purpose = memory.purpose(containing: address) else { return }
-    if let i = Self.firstTornState(states, isSTE: purpose == .streamTable, requireMix: false) {
+    if let i = Self.firstTornState(states, isSTE: purpose == .streamTable, requireMix: requireMix) {
       report(
         Hazard(
           kind: .tornUpdate, entry: describeEntry(at: address),
-          transaction: "any fetch after store \(i) of \(states.count - 1)",
-          missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)"))
+          transaction: "any fetch after \(between) \(i) of \(states.count - 1)", missing: missing))
     }
   }
 
@@ -51,16 +58,9 @@ extension SMMU {
 
   /// The check of `settle()` for the entry at position `k` of the operation's states.
   private mutating func checkOperationEntry(_ k: Int) {
-    let address = operationStates.addresses[k]
-    let list = operationStates.states[k]
-    guard let purpose = memory.purpose(containing: address) else { return }
-    if let i = Self.firstTornState(list, isSTE: purpose == .streamTable, requireMix: true) {
-      report(
-        Hazard(
-          kind: .tornUpdate, entry: describeEntry(at: address),
-          transaction: "any fetch after sync \(i) of \(list.count - 1)",
-          missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC"))
-    }
+    reportTorn(
+      operationStates.addresses[k], operationStates.states[k], requireMix: true, between: "sync",
+      missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC")
   }
 
   /// The index of the first intermediate state of `states` (first = before, last = after)
