@@ -135,12 +135,14 @@ extension Driver {
     case .bypass: ste = s2
     default: ste = EntryBuilder.abortSTE()
     }
-    installSTE(m.name, ste)
-    if let mi = masters.index(forKey: m.name) {
-      commit(mi, ats: ats, ssid: 0, oldDomain: listOwnerIndex(old))
+    // The index stays valid: installing and committing add and remove no master.
+    guard let mi = masters.index(forKey: m.name) else { return }
+    installSTE(mi, ste)
+    commit(mi, ats: ats, ssid: 0, oldDomain: listOwnerIndex(old))
+    inPlace(master: mi) {
+      $0.ridDomain = dom.name
+      $0.vmaster = vmaster
     }
-    masters[m.name]?.ridDomain = dom.name
-    masters[m.name]?.vmaster = vmaster
   }
 
   /// The vSTE of the nested domain a master is attached to, if any.

@@ -81,9 +81,7 @@ extension Driver {
     case .perMaster:
       if dom.kind == .nested { return try nestedAttach(dom, m) }
       guard let mi = masters.index(forKey: m.name) else { return }
-      try perMasterAttach(dom.name, dom.kind, domains.index(forKey: dom.name), mi)
-      // Every attach but a nested one leaves master->vmaster NULL (§1.1).
-      inPlace(master: mi) { $0.vmaster = nil }
+      try perMasterAttachRID(dom.name, dom.kind, domains.index(forKey: dom.name), mi)
     }
   }
 
@@ -94,17 +92,20 @@ extension Driver {
     case .legacy:
       try legacyAttach(di.map { domains.values[$0] } ?? Self.blockedDomain, masters.values[mi])
     case .perMaster:
-      guard let di else {
-        try perMasterAttach(Self.blockedDomain.name, .blocked, nil, mi)
-        inPlace(master: mi) { $0.vmaster = nil }
-        return
-      }
+      guard let di else { return try perMasterAttachRID(Self.blockedDomain.name, .blocked, nil, mi) }
       let (name, kind) = inPlace(domain: di) { ($0.name, $0.kind) }
       if kind == .nested { return try nestedAttach(domains.values[di], masters.values[mi]) }
-      try perMasterAttach(name, kind, di, mi)
-      // Every attach but a nested one leaves master->vmaster NULL (§1.1).
-      inPlace(master: mi) { $0.vmaster = nil }
+      try perMasterAttachRID(name, kind, di, mi)
     }
+  }
+
+  /// The per-master RID attach of a domain that is not nested (both `attachRID`s end here):
+  /// every attach but a nested one leaves master->vmaster NULL (§1.1).
+  private mutating func perMasterAttachRID(
+    _ name: String, _ kind: DomainKind, _ di: DomainIndex?, _ mi: MasterIndex
+  ) throws(DriverError) {
+    try perMasterAttach(name, kind, di, mi)
+    inPlace(master: mi) { $0.vmaster = nil }
   }
 
   /// set_dev_pasid of the domain at `di` on the master at `mi`.

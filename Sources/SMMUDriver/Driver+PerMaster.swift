@@ -40,12 +40,6 @@ extension Driver {
     }
   }
 
-  /// `installSTE` of the named master, if there is one.
-  mutating func installSTE(_ name: String, _ target: StreamTableEntry) {
-    guard let mi = masters.index(forKey: name) else { return }
-    installSTE(mi, target)
-  }
-
   /// CFGI_CD for each of the master's SIDs + one CMD_SYNC (`arm_smmu_sync_cd`).
   mutating func syncCD(_ m: Master, ssid: UInt32, leaf: Bool) {
     syncCD(sids: m.uniqueSIDs, ssid: ssid, leaf: leaf)

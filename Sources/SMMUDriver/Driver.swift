@@ -98,8 +98,7 @@ package struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
-    // Every item goes; the storage stays for the next operation.
-    pendingItems.removeLast(pendingItems.count)
+    pendingItems.removeAll(keepingCapacity: true)
     let heldBack = deferredASIDInvalidations.count
     storedCD = false
     let eventsBefore = smmu.events.count
@@ -298,15 +297,9 @@ package struct Driver: Sendable {
     body(&domains.values[index])
   }
 
-  /// Changes the named master in place, if there is one. `masters[name]?.field = value`
+  /// Changes the named domain in place, if there is one. `domains[name]?.field = value`
   /// does the same through the dictionary's optional `_modify` coroutine, whose frame is
   /// heap-allocated on every call.
-  mutating func update(master name: String, _ body: (inout Master) -> Void) {
-    guard let i = masters.index(forKey: name) else { return }
-    body(&masters.values[i])
-  }
-
-  /// Changes the named domain in place, if there is one (see `update(master:_:)`).
   mutating func update(domain name: String, _ body: (inout Domain) -> Void) {
     guard let i = domains.index(forKey: name) else { return }
     body(&domains.values[i])
