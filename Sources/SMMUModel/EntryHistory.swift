@@ -86,22 +86,42 @@ struct EntryHistory: Sendable {
   /// The newest state of the entry at position `i`.
   func last(at i: Int) -> EntryQwords { states[i][states[i].count - 1] }
 
-  /// Positions of the entries with more than `minimum` states, by increasing address: the
-  /// position itself when only one entry has them (no array), else all of them in `sorted`.
-  func positionsByAddress(withMoreThan minimum: Int) -> (only: Int?, sorted: [Int]) {
-    var only: Int?
-    var out: [Int] = []
+  /// Positions of the entries with more than `minimum` states, by increasing address.
+  func positionsByAddress(withMoreThan minimum: Int) -> Positions {
+    var p = Positions()
     for k in 0..<count where states[k].count > minimum {
-      if let o = only {
-        out = [o, k]
-        only = nil
-      } else if out.isEmpty {
-        only = k
+      if let o = p.only {
+        p.sorted = [o, k]
+        p.only = nil
+      } else if p.sorted.isEmpty {
+        p.only = k
       } else {
-        out.append(k)
+        p.sorted.append(k)
       }
     }
-    if out.count > 1 { out.sort { addresses[$0] < addresses[$1] } }
-    return (only, out)
+    if p.sorted.count > 1 { p.sorted.sort { addresses[$0] < addresses[$1] } }
+    return p
+  }
+
+  /// Entry positions in increasing-address order; a single one is held without an array
+  /// (the usual case at a CMD_SYNC: no allocation).
+  struct Positions: Sequence {
+    fileprivate var only: Int?
+    fileprivate var sorted: [Int] = []
+
+    func makeIterator() -> Iterator { Iterator(only: only, rest: sorted.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+      var only: Int?
+      var rest: IndexingIterator<[Int]>
+
+      mutating func next() -> Int? {
+        if let o = only {
+          only = nil
+          return o
+        }
+        return rest.next()
+      }
+    }
   }
 }

@@ -24,13 +24,9 @@ package struct PendingInvalidations: Sendable, Hashable {
   /// Notes a consumed command: an invalidation becomes pending; a CMD_SYNC completes every
   /// invalidation consumed before it.
   mutating func consumed(_ c: Command, sequence: UInt64) {
-    // One switch (`isSync`, then `isInvalidation`: every other command).
-    switch c {
-    case .sync, .syncSignal:
+    if c.isSync {
       if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
-    case .prefetchConfig, .resume, .stallTerm, .raw: break
-    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll, .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA,
-      .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll, .atcInv:
+    } else if c.isInvalidation {
       entries.append(Entry(sequence: sequence, command: c))
     }
   }

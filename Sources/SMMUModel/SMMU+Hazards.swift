@@ -15,9 +15,7 @@ extension SMMU {
         operationStates.append(updateWindow.last(at: k), at: j)
       }
     }
-    let torn = updateWindow.positionsByAddress(withMoreThan: 2)
-    if let k = torn.only { checkWindowEntry(k) }
-    for k in torn.sorted { checkWindowEntry(k) }
+    for k in updateWindow.positionsByAddress(withMoreThan: 2) { checkWindowEntry(k) }
   }
 
   /// Hazard (b) for the entry at position `k` of the update window.
@@ -51,9 +49,7 @@ extension SMMU {
     closeUpdateWindow()
     guard !operationStates.isEmpty else { return }
     defer { operationStates.removeAll() }
-    let torn = operationStates.positionsByAddress(withMoreThan: 2)
-    if let k = torn.only { checkOperationEntry(k) }
-    for k in torn.sorted { checkOperationEntry(k) }
+    for k in operationStates.positionsByAddress(withMoreThan: 2) { checkOperationEntry(k) }
   }
 
   /// The check of `settle()` for the entry at position `k` of the operation's states.

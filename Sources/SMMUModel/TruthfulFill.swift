@@ -13,15 +13,9 @@ struct TruthfulFill: Sendable, Hashable {
   let streamTableBase: UInt64
   let streamTableBaseConfig: UInt64
 
-  /// True when a hit on `key` by `t` in `smmu` needs no cache-less resolution.
-  func covers(_ t: Transaction, key hitKey: TLBKey, in smmu: SMMU) -> Bool {
-    covers(
-      t, key: hitKey, memoryGeneration: smmu.memory.generation, streamTableBase: smmu.streamTableBase,
-      streamTableBaseConfig: smmu.streamTableBaseConfig)
-  }
-
-  /// `covers(_:key:in:)` given the SMMU's memory generation and stream-table registers (no
-  /// SMMU to copy when a mutating method asks).
+  /// True when a hit on `hitKey` by `t` needs no cache-less resolution, given the SMMU's
+  /// memory generation and stream-table registers now (passed, not read from an SMMU: a
+  /// mutating method asking would copy the whole SMMU).
   func covers(
     _ t: Transaction, key hitKey: TLBKey, memoryGeneration generation: UInt64, streamTableBase base: UInt64,
     streamTableBaseConfig config: UInt64
