@@ -114,8 +114,10 @@ package struct Driver: Sendable {
     var t = OperationTrace()
     swap(&t, &trace)
     if !pendingItems.isEmpty {
-      // A slice's conversion allocates exactly its count, through a specialised path.
-      t.items = Array(pendingItems[...])
+      // An exact-size copy. (`Array(pendingItems[...])` would share the buffer when the
+      // slice spans it, so the next `removeAll(keepingCapacity:)` would allocate a fresh
+      // full-capacity buffer and every result would keep one.)
+      t.items = pendingItems.withUnsafeBufferPointer { Array($0) }
     }
     return t
   }
