@@ -10,15 +10,34 @@ package struct TraceWrite: Sendable, Hashable {
     /// L1 stream-table descriptor.
     case l1std
   }
-  package let target: Target
-  package let sid: UInt32?
-  package let ssid: UInt32?
-  /// Which CD table (owner) for CD writes.
-  package let table: String?
-  package let qword: Int
+  // Stored widest first, the qword index in a byte: 56 bytes rather than 72, so a trace
+  // item is 64 bytes (the trace of every line is kept).
   package let address: UInt64
   package let old: UInt64
   package let new: UInt64
+  /// Which CD table (owner) for CD writes.
+  package let table: String?
+  package let sid: UInt32?
+  package let ssid: UInt32?
+  private let qwordIndex: UInt8
+  package let target: Target
+  /// Which qword of the entry (0-7).
+  package var qword: Int { Int(qwordIndex) }
+
+  package init(
+    target: Target, sid: UInt32?, ssid: UInt32?, table: String?, qword: Int, address: UInt64, old: UInt64,
+    new: UInt64
+  ) {
+    precondition((0..<8).contains(qword), "an entry has eight qwords")
+    self.target = target
+    self.sid = sid
+    self.ssid = ssid
+    self.table = table
+    qwordIndex = UInt8(qword)
+    self.address = address
+    self.old = old
+    self.new = new
+  }
 
   package var description: String {
     var s = "\(target.rawValue)"
@@ -43,7 +62,22 @@ package struct OperationTrace: Sendable, Hashable {
   /// Page-table stores (map/unmap), counted, not itemised.
   package internal(set) var pageTableWrites = 0
   /// The translation result, for a DMA operation.
-  package internal(set) var translation: TranslationResult?
+  package internal(set) var translation: TranslationResult? {
+    get { translationBox?.result }
+    set { translationBox = newValue.map(TranslationBox.init) }
+  }
+  /// The translation, out of line: most traces have none, and it is large (a trace is kept
+  /// for every line).
+  private var translationBox: TranslationBox?
+
+  /// An immutable box, compared and hashed by its contents (a non-generic class: a generic
+  /// box would look up its metadata at run time on every allocation).
+  private final class TranslationBox: Sendable, Hashable {
+    let result: TranslationResult
+    init(_ result: TranslationResult) { self.result = result }
+    static func == (a: TranslationBox, b: TranslationBox) -> Bool { a.result == b.result }
+    func hash(into hasher: inout Hasher) { hasher.combine(result) }
+  }
 
   package init() {}
 

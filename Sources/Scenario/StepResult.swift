@@ -16,7 +16,8 @@ package struct StepResult: Sendable {
     let events: [Event]
     let hazards: [Hazard]
     let expectation: ExpectationOutcome?
-    let transition: Transition?
+    /// Out of line: only `transition` lines have one, and it is large.
+    let transition: TransitionBox?
 
     init(
       text: String, command: ScenarioCommand, trace: OperationTrace?, events: [Event], hazards: [Hazard],
@@ -28,8 +29,14 @@ package struct StepResult: Sendable {
       self.events = events
       self.hazards = hazards
       self.expectation = expectation
-      self.transition = transition
+      self.transition = transition.map(TransitionBox.init)
     }
+  }
+
+  /// A `transition` line's walk, boxed (see `Details.transition`).
+  private final class TransitionBox: Sendable {
+    let transition: Transition
+    init(_ transition: Transition) { self.transition = transition }
   }
 
   package init(
@@ -53,7 +60,7 @@ package struct StepResult: Sendable {
   /// An expectation's outcome: nil if the line is not an `expect`.
   package var expectation: ExpectationOutcome? { details.expectation }
   /// The entry-writer walk of a `transition` line.
-  package var transition: Transition? { details.transition }
+  package var transition: Transition? { details.transition?.transition }
 
   package var error: String? { trace?.error?.description }
   /// The walk of a `dma` (when the session records walks) or `explain dma` line.
