@@ -72,6 +72,23 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     return values[e]
   }
 
+  /// `peek(_:)`, with the entry holding the value: until the cache next changes,
+  /// `lookup(_:at:)` finds the key there without probing the index.
+  package func peekEntry(_ key: Key) -> (value: Value, entry: Int)? {
+    guard let e = slot(of: key).entry else { return nil }
+    return (values[e], e)
+  }
+
+  /// `lookup(_:)` for a key `peekEntry` found at `entry` (or -1): the same hit and recency
+  /// without a probe while the entry still holds the key; otherwise a plain lookup.
+  package mutating func lookup(_ key: Key, at entry: Int) -> Value? {
+    guard entry >= 0, entry < keys.count, keys[entry] == key else { return lookup(key) }
+    clock += 1
+    stamps[entry] = clock
+    stats.hits += 1
+    return values[entry]
+  }
+
   /// Inserts or replaces; returns the key evicted to make room, if any.
   @discardableResult
   package mutating func insert(_ key: Key, _ value: Value) -> Key? {

@@ -13,8 +13,8 @@ extension SMMU {
     _ key: ConfigCacheKey, address: UInt64, qwords: Int, useCaches: Bool,
     _ lookup: inout ConfigLookup
   ) -> EntryQwords? {
-    if useCaches, let line = configCache.peek(key) {
-      lookup.access(ConfigAccess(key: key, line: line, hit: true))
+    if useCaches, let (line, entry) = configCache.peekEntry(key) {
+      lookup.access(ConfigAccess(key: key, line: line, hit: true, entry: entry))
       if line.address != address { lookup.linesAtComputedAddresses = false }
       lookup.note(.cached(key))
       lookup.record {

@@ -1,13 +1,12 @@
 /// Stage 2: the final IPA's translation (through the TLB), and in nested mode the stage-2
 /// walks of the addresses stage 1 reads (L1CD and CD fetches, stage-1 tables): the 2-D walk.
 extension SMMU {
-  /// A stage-2 fault as the architecture records it: S2=1, CLASS and the faulting IPA; gated
-  /// by STE.S2R/S2S like any translation fault (F_WALK_EABT always records).
+  /// Records in `r` a stage-2 fault as the architecture records it: S2=1, CLASS and the
+  /// faulting IPA; gated by STE.S2R/S2S like any translation fault (F_WALK_EABT always records).
   func stage2Fault(
     _ type: EventType, _ t: Transaction, ste: StreamTableEntry, ipa: UInt64, eventClass: EventClass,
-    _ base: Resolution
-  ) -> Resolution {
-    var r = base
+    _ r: inout Resolution
+  ) {
     let record = ste[StreamTableEntry.s2r] == 1 || ste[StreamTableEntry.s2s] == 1 || !type.isTranslationFault
     r.outcome = .aborted
     r.configError = false
@@ -20,7 +19,6 @@ extension SMMU {
         type: type, sid: t.sid, ssid: t.ssid, address: t.address, stage2: true, read: !t.write,
         eventClass: eventClass, ipa: ipa)
     }
-    return r
   }
 
   /// The stage-2 walk (no TLB) of an address stage 1 reads in nested mode; counts its reads.
@@ -64,21 +62,20 @@ extension SMMU {
     let next = (r.lookup.walkBox?.value.steps.count ?? 0) + s.walk.levels.count
     recordSubWalk(s.walk, ste: ste, ipa: ipa, translates: next, &r)
     if let fault = s.fault {
-      r = stage2Fault(fault, t, ste: ste, ipa: ipa, eventClass: .cd, r)
+      stage2Fault(fault, t, ste: ste, ipa: ipa, eventClass: .cd, &r)
       return nil
     }
     return s.pa
   }
 
   /// Stage-2 translation of `input` (an IPA) through the STE's S2 table (the final IPA, or a
-  /// stage-2-only stream's input): CLASS=IN faults.
+  /// stage-2-only stream's input), in `r`: CLASS=IN faults.
   func stage2(
-    _ t: Transaction, ste: StreamTableEntry, vmid: UInt16, input: UInt64, _ base: Resolution,
+    _ t: Transaction, ste: StreamTableEntry, vmid: UInt16, input: UInt64, _ r: inout Resolution,
     fillTLB: Bool = true
-  ) -> Resolution {
-    var r = base
-    func fail(_ type: EventType) -> Resolution {
-      stage2Fault(type, t, ste: ste, ipa: input, eventClass: .input, r)
+  ) {
+    func fail(_ type: EventType) {
+      stage2Fault(type, t, ste: ste, ipa: input, eventClass: .input, &r)
     }
     guard let format = s2Format(ste) else { return fail(.fTranslation) }
     // Beyond the S2T0SZ input range: a translation fault.
@@ -95,7 +92,7 @@ extension SMMU {
       r.lookup.record { $0.append(Self.tlbStep(hitKey, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission) }
       r.outcome = .translated(hit.outputPage | (input & hitKey.offsetMask))
-      return r
+      return
     }
     if fillTLB && r.lookup.recording {
       r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) }
@@ -121,7 +118,6 @@ extension SMMU {
     r.stage2Writable = w.writable
     r.stage2Shift = w.leafShift
     r.outcome = .translated(out | (input & ((UInt64(1) << UInt64(w.leafShift)) - 1)))
-    return r
   }
 
   /// The TLB entry (of any size the TLB holds) covering `address` for the tags, if any.

@@ -35,6 +35,15 @@ extension SMMU {
     _ t: Transaction, useCaches: Bool, recordWalk: Bool = false, memo: inout LegalityMemo?
   ) -> Resolution {
     var r = Resolution()
+    resolve(t, useCaches: useCaches, recordWalk: recordWalk, memo: &memo, into: &r)
+    return r
+  }
+
+  /// Resolves into `r`, a fresh `Resolution()`: built in place, so no step of the lookup copies
+  /// the (large) resolution to return or extend it.
+  func resolve(
+    _ t: Transaction, useCaches: Bool, recordWalk: Bool, memo: inout LegalityMemo?, into r: inout Resolution
+  ) {
     if recordWalk {
       var walk = TranslationWalk(transaction: t)
       walk.append(Self.transactionStep(t))
@@ -54,12 +63,12 @@ extension SMMU {
         r.outcome = .bypassed(t.address)
         r.servedBy = "bypass"
       }
-      return r
+      return
     }
     func fail(
       _ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil,
       stage2: Bool = false, why: String? = nil
-    ) -> Resolution {
+    ) {
       r.outcome = .aborted
       r.configError = !type.isTranslationFault
       r.lookup.record { $0.fail(type, recorded: record, reason: why ?? Self.walkReason(type)) }
@@ -69,7 +78,6 @@ extension SMMU {
           stage2: stage2, read: !t.write,
           eventClass: type.isTranslationFault || type == .fWalkEABT ? .input : nil)
       }
-      return r
     }
     // 1-2. Stream table.
     let steAddress: UInt64
@@ -98,7 +106,7 @@ extension SMMU {
       r.outcome = .aborted
       r.lookup.note("STE abort: no event")
       r.lookup.record { $0.fail(nil, recorded: false, reason: "STE.Config=abort: aborted without an event") }
-      return r
+      return
     case .bypass:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
       // An address beyond the IAS (stage 1 bypassed) is never truncated: F_ADDR_SIZE.
@@ -107,11 +115,11 @@ extension SMMU {
       }
       r.outcome = .bypassed(t.address)
       r.servedBy = "bypass"
-      return r
+      return
     case .s2Translate:
       if t.ssid != nil { return fail(.cBadSubstreamID) }
       guard t.address >> UInt64(features.oas) == 0 else { return fail(.fAddrSize, address: t.address) }
-      return stage2(t, ste: ste, vmid: vmid, input: t.address, r)
+      return stage2(t, ste: ste, vmid: vmid, input: t.address, &r)
     case .s1Translate, .nested: break
     }
     // 3. Substream selection.
@@ -128,13 +136,13 @@ extension SMMU {
         r.lookup.note("S1DSS bypass: stage 1 skipped")
         r.lookup.record { $0.annotateLast([], note: "SSV=0 and S1DSS=bypass: stage 1 skipped, no CD read") }
         guard t.address >> UInt64(features.oas) == 0 else { return fail(.fAddrSize, address: t.address) }
-        if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, r) }
+        if s2 { return stage2(t, ste: ste, vmid: vmid, input: t.address, &r) }
         guard t.address >> UInt64(features.oas) == 0 else {
           return fail(.fAddrSize, address: t.address)
         }
         r.outcome = .bypassed(t.address)
         r.servedBy = "bypass"
-        return r
+        return
       case S.S1DSS.ssid0.rawValue: index = 0
       default: return fail(.fStreamDisabled)
       }
@@ -148,7 +156,7 @@ extension SMMU {
       let l1key = ConfigCacheKey.l1cd(sid: t.sid, index: l1i)
       guard
         let l1a = s2 ? structureAddress(l1key, ipa: l1ipa, t, ste: ste, useCaches: useCaches, &r) : l1ipa
-      else { return r }
+      else { return }
       guard let d = fetchLine(l1key, address: l1a, qwords: 1, useCaches: useCaches, &r.lookup)
       else { return fail(.fCDFetch, fetch: l1a) }
       r.lookup.record {
@@ -164,7 +172,7 @@ extension SMMU {
     let cdKey = ConfigCacheKey.cd(sid: t.sid, ssid: index)
     if s2 {
       guard let pa = structureAddress(cdKey, ipa: cdAddress, t, ste: ste, useCaches: useCaches, &r) else {
-        return r
+        return
       }
       cdAddress = pa
     }
@@ -200,7 +208,7 @@ extension SMMU {
       r.lookup.record { $0.append(Self.tlbStep(hitKey, hit: hit)) }
       if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
       r.outcome = .translated(hit.outputPage | (t.address & hitKey.offsetMask))
-      return r
+      return
     }
     if useCaches { r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) } }
     let half = regime.upper ? "1" : "0"
@@ -249,7 +257,7 @@ extension SMMU {
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
     r.lookup.note(.walk(stage2: false, root: regime.root, reads: w.readsPerLevel.total))
     if let tf = tableFault {
-      return stage2Fault(tf.type, t, ste: ste, ipa: tf.ipa, eventClass: .tt, r)
+      return stage2Fault(tf.type, t, ste: ste, ipa: tf.ipa, eventClass: .tt, &r)
     }
     if let fault = w.fault {
       // A/R/S gate only the four translation faults; F_WALK_EABT always records.
@@ -262,9 +270,8 @@ extension SMMU {
     let ipa = leaf | (t.address & ((UInt64(1) << UInt64(shift)) - 1))
     var out = leaf
     if s2 {
-      let inner = stage2(t, ste: ste, vmid: vmid, input: ipa, r, fillTLB: false)
-      guard case .translated(let pa) = inner.outcome else { return inner }
-      r = inner
+      stage2(t, ste: ste, vmid: vmid, input: ipa, &r, fillTLB: false)
+      guard case .translated(let pa) = r.outcome else { return }
       // A combined entry covers the smaller of the two leaves.
       shift = min(shift, r.stage2Shift)
       out = pa & ~((UInt64(1) << UInt64(shift)) - 1)
@@ -276,7 +283,17 @@ extension SMMU {
     r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: regime.root)
     r.servedBy = "walk"
     r.outcome = .translated(out | (t.address & ((UInt64(1) << UInt64(shift)) - 1)))
-    return r
+    return
+  }
+
+  /// The outcome and final table root of the cache-less resolution (the hazard checks' truth):
+  /// all they read of it, so the whole resolution is not copied out.
+  func resolveTruth(_ t: Transaction, memo: inout LegalityMemo?) -> (
+    outcome: TranslationResult.Outcome, root: UInt64?
+  ) {
+    var r = Resolution()
+    resolve(t, useCaches: false, recordWalk: false, memo: &memo, into: &r)
+    return (r.outcome, r.root)
   }
 
   /// `steIllegalRow(ste)`, through `memo` when there is one.
@@ -328,7 +345,7 @@ extension SMMU {
     let atcIndex = usesATS ? atcs.index(forKey: t.sid) : nil
     if let atcIndex, let hit = atcs.values[atcIndex].lookup(atcKey) {
       var memo = takeLegality()
-      let truth = resolve(t, useCaches: false, memo: &memo)
+      let truth = resolveTruth(t, memo: &memo)
       keepLegality(memo)
       if truth.outcome == .aborted || truth.outcome != .translated(hit.outputPage | (t.address & 0xFFF)) {
         let h = Hazard(
@@ -351,15 +368,16 @@ extension SMMU {
         path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
     }
     var memo = takeLegality()
-    var r = resolve(t, useCaches: true, recordWalk: recordWalk, memo: &memo)
+    var r = Resolution()
+    resolve(t, useCaches: true, recordWalk: recordWalk, memo: &memo, into: &r)
     if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }
     apply(r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
     var staleHit = false
-    for a in r.lookup.accesses where a.hit {
-      guard let line = a.line, line.isStale(in: memory) else { continue }
-      let key = a.key
+    for i in r.lookup.accesses.indices where r.lookup.accesses.isHit(i) {
+      guard let line = r.lookup.accesses.line(i), line.isStale(in: memory) else { continue }
+      let key = r.lookup.accesses.key(i)
       staleHit = true
       let missing: String
       switch key {
@@ -381,7 +399,7 @@ extension SMMU {
           truthfulFill?.covers(
             t, key: key, memoryGeneration: memory.generation, streamTableBase: streamTableBase,
             streamTableBaseConfig: streamTableBaseConfig) == true
-        let truth = covered ? nil : resolve(t, useCaches: false, memo: &memo)
+        let truth = covered ? nil : resolveTruth(t, memo: &memo)
         if let truth, let root = truth.root, root != hit.root, key.kind != .stage2 {
           let h = Hazard(
             kind: .asidReuse, entry: "TLB \(key) (filled from table \(hex(hit.root)))",
@@ -435,11 +453,14 @@ extension SMMU {
   }
 
   /// Applies a lookup's cache traffic and fetch counts.
-  mutating func apply(_ lookup: ConfigLookup, configError: Bool) {
-    for a in lookup.accesses { _ = configCache.lookup(a.key) }
+  mutating func apply(_ lookup: borrowing ConfigLookup, configError: Bool) {
+    // Every read counts as a lookup; a hit's entry is where the resolution's peek found it.
+    for i in lookup.accesses.indices {
+      _ = configCache.lookup(lookup.accesses.key(i), at: lookup.accesses.entry(i))
+    }
     if !configError || features.cachesInvalidEntries {
-      for a in lookup.accesses where !a.hit {
-        if let line = a.line { configCache.insert(a.key, line) }
+      for i in lookup.accesses.indices where !lookup.accesses.isHit(i) {
+        if let line = lookup.accesses.line(i) { configCache.insert(lookup.accesses.key(i), line) }
       }
     }
     counters.steFetches += lookup.steFetches

@@ -113,8 +113,8 @@ package struct TranslationResult: Sendable, Hashable {
 
 /// Configuration-cache traffic of one lookup, applied after the (pure) resolution.
 struct ConfigLookup {
-  /// Every structure read, in order (one list, allocated once: a lookup reads at most four).
-  var accesses: [ConfigAccess] = []
+  /// Every structure read, in order (held inline: a lookup reads at most four).
+  var accesses = ConfigAccesses()
   /// False once a cached line was found at another address than the lookup computed for it.
   var linesAtComputedAddresses = true
   var path: [TranslationNote] = []
@@ -145,6 +145,8 @@ struct ConfigLookup {
     walkBox = WalkBox(w)
   }
 
+  /// A lookup that has read nothing (inlined: it builds in place, no template is copied).
+  @inline(__always)
   init(recordsPath: Bool = true) { self.recordsPath = recordsPath }
 
   /// The keys looked up, in order.
@@ -159,10 +161,7 @@ struct ConfigLookup {
   }
 
   /// Notes one structure read.
-  mutating func access(_ a: ConfigAccess) {
-    if accesses.isEmpty { accesses.reserveCapacity(4) }
-    accesses.append(a)
-  }
+  mutating func access(_ a: ConfigAccess) { accesses.append(a) }
 
   /// Appends a step to the path, building its text only if the path is kept.
   mutating func note(_ text: @autoclosure () -> String) {
@@ -177,6 +176,87 @@ struct ConfigLookup {
   }
 }
 
+/// The structures one lookup read, in order, held inline rather than in an array: a lookup
+/// reads at most four (L1STD, STE, L1CD, CD), and a translation then allocates nothing for them.
+/// Keys, lines and hits are kept apart, so reading a key or a hit copies no line.
+struct ConfigAccesses: RandomAccessCollection {
+  /// The keys read, in order; those at `count` and above are unused.
+  private var keys: (ConfigCacheKey, ConfigCacheKey, ConfigCacheKey, ConfigCacheKey) =
+    (.ste(sid: 0), .ste(sid: 0), .ste(sid: 0), .ste(sid: 0))
+  /// The lines, parallel to `keys` (nil for a fetch that aborted).
+  private var lines: (ConfigCacheLine?, ConfigCacheLine?, ConfigCacheLine?, ConfigCacheLine?) = (
+    nil, nil, nil, nil
+  )
+  /// Bit i: read i was served by the configuration cache.
+  private var hitBits: UInt8 = 0
+  /// For a read the cache served, the cache entry that held it (`ConfigAccess.entry`).
+  private var entries: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+  /// How many structures were read.
+  private var used = 0
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { used }
+
+  /// Read `i` (0 ..< count).
+  subscript(i: Int) -> ConfigAccess {
+    ConfigAccess(key: key(i), line: line(i), hit: isHit(i), entry: entry(i))
+  }
+
+  /// The key of read `i`.
+  func key(_ i: Int) -> ConfigCacheKey {
+    precondition(i >= 0 && i < used, "no such structure read")
+    return switch i {
+    case 0: keys.0
+    case 1: keys.1
+    case 2: keys.2
+    default: keys.3
+    }
+  }
+
+  /// The line of read `i` (nil for a fetch that aborted).
+  func line(_ i: Int) -> ConfigCacheLine? {
+    precondition(i >= 0 && i < used, "no such structure read")
+    return switch i {
+    case 0: lines.0
+    case 1: lines.1
+    case 2: lines.2
+    default: lines.3
+    }
+  }
+
+  /// The cache entry that served read `i`, or -1.
+  func entry(_ i: Int) -> Int {
+    precondition(i >= 0 && i < used, "no such structure read")
+    let e =
+      switch i {
+      case 0: entries.0
+      case 1: entries.1
+      case 2: entries.2
+      default: entries.3
+      }
+    return Int(e)
+  }
+
+  /// True when the configuration cache served read `i`.
+  func isHit(_ i: Int) -> Bool {
+    precondition(i >= 0 && i < used, "no such structure read")
+    return hitBits >> UInt8(i) & 1 == 1
+  }
+
+  /// Appends a read; there is room for four.
+  mutating func append(_ a: ConfigAccess) {
+    switch used {
+    case 0: (keys.0, lines.0, entries.0) = (a.key, a.line, Int32(a.entry))
+    case 1: (keys.1, lines.1, entries.1) = (a.key, a.line, Int32(a.entry))
+    case 2: (keys.2, lines.2, entries.2) = (a.key, a.line, Int32(a.entry))
+    case 3: (keys.3, lines.3, entries.3) = (a.key, a.line, Int32(a.entry))
+    default: preconditionFailure("a lookup reads at most four structures")
+    }
+    if a.hit { hitBits |= 1 << UInt8(used) }
+    used += 1
+  }
+}
+
 /// One structure a lookup read: a line the configuration cache served (`hit`), one fetched
 /// from memory, or (`line` nil) a fetch that aborted.
 struct ConfigAccess {
@@ -184,4 +264,6 @@ struct ConfigAccess {
   let line: ConfigCacheLine?
   /// The configuration cache served the line.
   let hit: Bool
+  /// For a hit, the cache entry that held the line (`LRUCache.peekEntry`), else -1.
+  var entry = -1
 }
