@@ -25,7 +25,7 @@ package struct PendingInvalidations: Sendable, Hashable {
   /// invalidation consumed before it.
   mutating func consumed(_ c: Command, sequence: UInt64) {
     if c.isSync {
-      if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
+      entries.removeAllKeepingCapacity()
     } else if c.isInvalidation {
       entries.append(Entry(sequence: sequence, command: c))
     }
