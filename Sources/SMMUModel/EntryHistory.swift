@@ -57,7 +57,7 @@ struct EntryHistory: Sendable {
 
   /// Forgets everything, keeping the lists' storage.
   mutating func removeAll() {
-    for k in 0..<count { states[k].removeAllKeepingCapacity() }
+    for k in 0..<count { states[k].removeAll(keepingCapacity: true) }
     count = 0
     if !index.isEmpty { index.removeAll() }
   }
@@ -123,15 +123,5 @@ struct EntryHistory: Sendable {
         return rest.next()
       }
     }
-  }
-}
-
-extension Array {
-  /// Empties the array, keeping its storage. For the few elements the model's short lists
-  /// hold (pending invalidations, an entry's states), removing the last one at a time is
-  /// cheaper than `removeAll(keepingCapacity: true)`, which runs the generic
-  /// `replaceSubrange`.
-  mutating func removeAllKeepingCapacity() {
-    while !isEmpty { removeLast() }
   }
 }

@@ -51,3 +51,12 @@ extension Command {
     }
   }
 }
+
+extension Array {
+  /// Empties the array, keeping its storage. For the few pending invalidations a CMD_SYNC
+  /// usually completes, removing the last one at a time is cheaper than
+  /// `removeAll(keepingCapacity: true)`, which runs the generic `replaceSubrange`.
+  mutating func removeAllKeepingCapacity() {
+    while !isEmpty { removeLast() }
+  }
+}
