@@ -45,9 +45,16 @@ package struct ObservationPoint: Sendable {
 }
 
 extension SMMU {
-  /// Appends an observation point for `event` when observations are on.
+  /// Appends an observation point for `event` when observations are on. Only the check is
+  /// inlined into each store and command: the append copies the whole SMMU.
+  @inline(__always)
   mutating func observe(_ event: ObservationPoint.Event) {
-    guard observations != nil else { return }
+    if observations != nil { appendObservation(event) }
+  }
+
+  /// Appends an observation point for `event` (observations are on).
+  @inline(never)
+  private mutating func appendObservation(_ event: ObservationPoint.Event) {
     var s = self
     s.observations = nil
     observations!.append(ObservationPoint(event: event, state: s))

@@ -1,5 +1,5 @@
 /// The written qwords of `PhysicalMemory`, by 4 KiB page: each page is a block of
-/// `MemoryPage.slots` values then presence bits (`MemoryPage.blockWords` words) in one flat
+/// `MemoryPage.blockWords` words (values, presence bits, owner: see `MemoryPage`) in one flat
 /// array, found through an open-addressing index (linear probing, a multiplicative hash: no
 /// per-access hasher). Blocks of pages that become empty are reused.
 struct PageStore: Sendable {

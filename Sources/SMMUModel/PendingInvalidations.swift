@@ -25,7 +25,7 @@ package struct PendingInvalidations: Sendable, Hashable {
   /// invalidation consumed before it.
   mutating func consumed(_ c: Command, sequence: UInt64) {
     if c.isSync {
-      if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
+      entries.removeAllKeepingCapacity()
     } else if c.isInvalidation {
       entries.append(Entry(sequence: sequence, command: c))
     }
@@ -49,5 +49,14 @@ extension Command {
       true
     case .prefetchConfig, .sync, .syncSignal, .resume, .stallTerm, .raw: false
     }
+  }
+}
+
+extension Array {
+  /// Empties the array, keeping its storage. For the few pending invalidations a CMD_SYNC
+  /// usually completes, removing the last one at a time is cheaper than
+  /// `removeAll(keepingCapacity: true)`, which runs the generic `replaceSubrange`.
+  mutating func removeAllKeepingCapacity() {
+    while !isEmpty { removeLast() }
   }
 }

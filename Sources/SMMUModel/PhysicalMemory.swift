@@ -79,7 +79,8 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Allocations start here, so address 0 is never valid.
   package static let baseAddress: UInt64 = 0x4000_0000
 
-  /// Written qwords, by 4 KiB page number: `MemoryPage.slots` values then presence bits.
+  /// Written qwords, by 4 KiB page number: `MemoryPage.slots` values, presence bits, then
+  /// the page's owner (see `MemoryPage`).
   private var pages = PageStore()
   /// Qwords that hold a value.
   private var stored = 0
@@ -183,6 +184,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   /// Drops the stored qwords of `region` that lie in one page.
   private mutating func forget(_ region: Allocation, inPage page: UInt64) {
     guard let b = pages.block(of: page) else { return }
+    if owner(ofBlock: b).base == region.base { setOwner(.none, ofBlock: b) }
     let start = Swift.max(region.base, page << 12)
     let end = Swift.min(region.base + region.occupied, (page + 1) << 12)
     let bits = b + MemoryPage.slots
@@ -197,7 +199,25 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
       }
       a += 8
     }
-    if pages.words[bits..<(b + MemoryPage.blockWords)].allSatisfy({ $0 == 0 }) { pages.removeBlock(of: page) }
+    if pages.words[bits..<(bits + MemoryPage.presenceWords)].allSatisfy({ $0 == 0 }) {
+      setOwner(.none, ofBlock: b)  // A free block is all zero.
+      pages.removeBlock(of: page)
+    }
+  }
+
+  /// The owner block `b` records for its page (see `MemoryPage`).
+  private func owner(ofBlock b: Int) -> PageOwner {
+    let o = b + MemoryPage.ownerOffset
+    return PageOwner(
+      base: pages.words[o], end: pages.words[o + 1], purpose: MemoryPurpose(ordinal: pages.words[o + 2]))
+  }
+
+  /// Records `owner` as block `b`'s page owner.
+  private mutating func setOwner(_ owner: PageOwner, ofBlock b: Int) {
+    let o = b + MemoryPage.ownerOffset
+    pages.words[o] = owner.base
+    pages.words[o + 1] = owner.end
+    pages.words[o + 2] = owner.purpose.ordinal
   }
 
   private func index(ofBaseAtOrBelow address: UInt64) -> Int? {
@@ -219,7 +239,11 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   /// The purpose of the live allocation containing `address`, if any (no copy of the
   /// allocation's owner text).
   package func purpose(containing address: UInt64) -> MemoryPurpose? {
-    allocationIndex(containing: address).map { purposes[$0] }
+    if let b = pages.block(of: address >> 12) {
+      let owner = owner(ofBlock: b)
+      if owner.contains(address) { return owner.purpose }
+    }
+    return allocationIndex(containing: address).map { purposes[$0] }
   }
 
   /// The index in `sortedBases` of the live allocation containing `address`.
@@ -264,9 +288,10 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
       }
       pages.words[b + slot] = value
     } else {
-      guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
+      guard let i = allocationIndex(containing: address) else { throw .unmapped(address) }
       old = 0
       let b = pages.addBlock(for: address >> 12)
+      setOwner(PageOwner(base: sortedBases[i], end: ends[i], purpose: purposes[i]), ofBlock: b)
       pages.words[b + slot] = value
       pages.words[b + MemoryPage.slots + slot >> 6] = bit
       stored += 1
@@ -293,7 +318,10 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     if address % 64 == 0, let b = pages.block(of: address >> 12) {
       let slot = Int((address & 4095) >> 3)
       let present = (pages.words[b + MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
-      if present == 0xFF || allocationIndex(containing: address).map({ address + 56 < ends[$0] }) == true {
+      let owner = owner(ofBlock: b)
+      if present == 0xFF || (owner.contains(address) && address + 56 < owner.end)
+        || allocationIndex(containing: address).map({ address + 56 < ends[$0] }) == true
+      {
         var q = EntryQwords()
         pages.words.withUnsafeBufferPointer { p in
           for k in 0..<8 { q[k] = p[b + slot + k] }
@@ -320,10 +348,61 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   package var storedQwords: Int { stored }
 }
 
-/// The layout of one page of `PhysicalMemory`'s storage: 512 qword values, then 8 words of
-/// bits saying which were written.
+/// The layout of one page of `PhysicalMemory`'s storage: 512 qword values, 8 words of bits
+/// saying which were written, then the page's owner (3 words: base, end and purpose ordinal
+/// of a live allocation holding part of the page, all zero when none is known). The owner is
+/// set when the page's first store creates the block and cleared when that allocation is
+/// freed, so a read or a purpose lookup inside it skips the search of the allocations.
 enum MemoryPage {
   static let slots = 512
-  /// Words per page block: the values, then the presence bits.
-  static let blockWords = slots + slots / 64
+  /// Words of presence bits.
+  static let presenceWords = slots / 64
+  /// Where the owner's words start in a block.
+  static let ownerOffset = slots + presenceWords
+  /// Words per page block: the values, the presence bits, then the owner.
+  static let blockWords = ownerOffset + 3
+}
+
+/// A live allocation's bounds and purpose, as a page block records it (`MemoryPage`).
+struct PageOwner: Sendable {
+  let base: UInt64
+  /// One past the allocation's last byte (0: no owner).
+  let end: UInt64
+  let purpose: MemoryPurpose
+
+  /// No allocation: contains no address.
+  static let none = PageOwner(base: 0, end: 0, purpose: MemoryPurpose(ordinal: 0))
+
+  /// True when `address` lies inside the allocation.
+  func contains(_ address: UInt64) -> Bool { address >= base && address < end }
+}
+
+extension MemoryPurpose {
+  /// The purpose's position in `allCases`, as a page block stores it.
+  fileprivate var ordinal: UInt64 {
+    switch self {
+    case .streamTable: 0
+    case .streamTableL1: 1
+    case .cdTable: 2
+    case .cdTableL1: 3
+    case .cdTableLeaf: 4
+    case .pageTable: 5
+    case .queue: 6
+    case .data: 7
+    }
+  }
+
+  /// The purpose at `ordinal` (`.data` for a value no purpose has).
+  fileprivate init(ordinal: UInt64) {
+    switch ordinal {
+    case 0: self = .streamTable
+    case 1: self = .streamTableL1
+    case 2: self = .cdTable
+    case 3: self = .cdTableL1
+    case 4: self = .cdTableLeaf
+    case 5: self = .pageTable
+    case 6: self = .queue
+    default: self = .data
+    }
+  }
 }

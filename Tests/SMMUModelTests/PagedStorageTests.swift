@@ -36,6 +36,23 @@ import Testing
     #expect(try memory.readEntry(y.base) == [0, 9, 0, 0, 0, 0, 0, 0])
   }
 
+  @Test func aPageForgetsItsOwnerWhenTheOwnerIsFreed() throws {
+    var memory = PhysicalMemory()
+    let x = memory.allocate(bytes: 64, align: 64, purpose: .streamTable, owner: "x", granularity: .exact)
+    let y = memory.allocate(bytes: 64, align: 64, purpose: .cdTable, owner: "y", granularity: .exact)
+    #expect(x.base >> 12 == y.base >> 12)
+    // The first store creates the page's block, owned by x; y is found past the owner.
+    try memory.write(x.base, 1, writer: "t")
+    #expect(memory.purpose(containing: x.base + 56) == .streamTable)
+    #expect(memory.purpose(containing: y.base) == .cdTable)
+    try memory.write(y.base, 2, writer: "t")
+    try memory.free(x.base)
+    #expect(memory.purpose(containing: x.base) == nil)
+    #expect(throws: MemoryError.unmapped(x.base)) { try memory.readEntry(x.base) }
+    #expect(memory.purpose(containing: y.base) == .cdTable)
+    #expect(try memory.readEntry(y.base) == [2, 0, 0, 0, 0, 0, 0, 0])
+  }
+
   @Test func readEntryOfPartlyAndFullyWrittenEntries() throws {
     var memory = PhysicalMemory()
     let a = memory.allocate(bytes: 4096, purpose: .streamTable, owner: "st")
