@@ -114,12 +114,30 @@ package struct Driver: Sendable {
     var t = OperationTrace()
     swap(&t, &trace)
     if !pendingItems.isEmpty {
-      // An exact-size copy. (`Array(pendingItems[...])` would share the buffer when the
-      // slice spans it, so the next `removeAll(keepingCapacity:)` would allocate a fresh
-      // full-capacity buffer and every result would keep one.)
-      t.items = pendingItems.withUnsafeBufferPointer { Array($0) }
+      t.items = takePendingItems()
     }
     return t
+  }
+
+  /// The pending items, moved into an array of exactly their count. Each slot left behind
+  /// gets an item that owns nothing, so the pending storage keeps its capacity and the next
+  /// `removeAll(keepingCapacity:)` has nothing to release. (A copy would retain, and later
+  /// release, every item's strings through the runtime's generic per-element copy;
+  /// `Array(pendingItems[...])` shares the whole buffer when the slice spans it, so the next
+  /// `removeAll` would allocate a fresh full-capacity buffer and every kept result would hold
+  /// one.)
+  mutating func takePendingItems() -> [OperationTrace.Item] {
+    let n = pendingItems.count
+    var taken: [OperationTrace.Item] = []
+    taken.reserveCapacity(n)
+    pendingItems.withUnsafeMutableBufferPointer { p in
+      guard let base = p.baseAddress else { return }
+      for i in 0..<n {
+        taken.append((base + i).move())
+        (base + i).initialize(to: .command(.sync))
+      }
+    }
+    return taken
   }
 
   /// A logged qword store into an STE, CD or descriptor.
@@ -151,7 +169,7 @@ package struct Driver: Sendable {
     smmu.submit(c)
     pendingItems.append(.command(c))
     // Waiting for a CMD_SYNC behind a command error, Linux's GERROR handler runs.
-    if c.isSync && smmu.commandError != nil { handleCommandError() }
+    if smmu.commandError != nil && c.isSync { handleCommandError() }
   }
 
   mutating func note(_ text: String) { pendingItems.append(.note(.text(text))) }
