@@ -171,9 +171,10 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     let last = keys.count - 1
     if e != last {
       slots[slot(of: keys[last]).slot] = Int32(e + 1)
-      keys.swapAt(e, last)
-      values.swapAt(e, last)
-      stamps.swapAt(e, last)
+      // Moved, not swapped: entry e's old contents go anyway.
+      keys[e] = keys[last]
+      values[e] = values[last]
+      stamps[e] = stamps[last]
     }
     keys.removeLast()
     values.removeLast()

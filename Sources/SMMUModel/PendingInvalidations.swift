@@ -24,10 +24,15 @@ package struct PendingInvalidations: Sendable, Hashable {
   /// Notes a consumed command: an invalidation becomes pending; a CMD_SYNC completes every
   /// invalidation consumed before it.
   mutating func consumed(_ c: Command, sequence: UInt64) {
-    if c.isSync {
+    // One switch (`isSync`, then `isInvalidation`, matched the command twice).
+    switch c {
+    case .sync, .syncSignal:
       entries.removeAllKeepingCapacity()
-    } else if c.isInvalidation {
+    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll, .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA,
+      .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll, .atcInv:
       entries.append(Entry(sequence: sequence, command: c))
+    case .prefetchConfig, .resume, .stallTerm, .raw:
+      break
     }
   }
 

@@ -48,8 +48,8 @@ extension SMMU {
     commandQueue.cons += 1
     counters.commandCounts.add(c)
     pending.consumed(c, sequence: commandQueue.cons)
-    commandLog.append(c)
-    if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
+    commands.append(c)
+    if commands.count >= 2 * logLimit { commands.removeFirst(commands.count - logLimit) }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
     case .cfgiCD(let sid, let ssid, true):
@@ -110,22 +110,24 @@ extension SMMU {
   mutating func prefetch(sid: UInt32) {
     guard enabled else { return }
     var memo = takeLegality()
-    let fetched = prefetchLookup(sid: sid, &memo)
+    var lookup = ConfigLookup(recordsPath: false)
+    let usable = prefetchLookup(sid: sid, &memo, into: &lookup)
     keepLegality(memo)
-    if let fetched { apply(fetched.lookup, configError: !fetched.usable) }
+    if let usable { apply(&lookup, configError: !usable) }
   }
 
-  /// What PREFETCH_CFG reads for `sid` (nil when the STE cannot be located), and whether the
-  /// STE is usable (valid and legal). Not mutating: `prefetch` calls it once, where each
-  /// non-mutating method it called itself would copy the whole SMMU.
-  func prefetchLookup(sid: UInt32, _ memo: inout LegalityMemo?) -> (lookup: ConfigLookup, usable: Bool)? {
-    var lookup = ConfigLookup(recordsPath: false)
+  /// Records in `lookup` (a fresh `ConfigLookup(recordsPath: false)`) what PREFETCH_CFG reads
+  /// for `sid`, and returns whether the STE is usable (valid and legal), or nil when the STE
+  /// cannot be located. Not mutating: `prefetch` calls it once, where each non-mutating method
+  /// it called itself would copy the whole SMMU. The lookup is built in place, not returned:
+  /// it is large, and returning it copied it twice.
+  func prefetchLookup(sid: UInt32, _ memo: inout LegalityMemo?, into lookup: inout ConfigLookup) -> Bool? {
     guard case .ste(let address, _) = locateSTE(sid: sid, useCaches: true, &lookup) else { return nil }
     var usable = false
     if let q = fetchLine(.ste(sid: sid), address: address, qwords: 8, useCaches: true, &lookup) {
       let ste = StreamTableEntry(qwords: q)
       usable = ste.isValid && illegalRow(ste, &memo) == nil
     }
-    return (lookup, usable)
+    return usable
   }
 }

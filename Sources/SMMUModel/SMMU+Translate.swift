@@ -338,7 +338,7 @@ extension SMMU {
     var hazardsFound: [Hazard] = []
     // The endpoint's ATC first.
     // With SMMUEN=0 the endpoint's ATC is neither used nor filled: GBPA decides.
-    let usesATS = enabled && atsEnabledStreams.contains(t.sid)
+    let usesATS = enabled && atsEnabledSIDs.contains(t.sid)
     let atcKey = ATCKey(ssid: t.ssid, page: t.address >> 12)
     // In place through an index: `atcs[sid]?.lookup` would run the dictionary's optional
     // `_modify` coroutine, whose frame is heap-allocated.
@@ -371,12 +371,12 @@ extension SMMU {
     var r = Resolution()
     resolve(t, useCaches: true, recordWalk: recordWalk, memo: &memo, into: &r)
     if usesATS { r.lookup.record { $0.insertAfterTransaction(Self.atcMissStep(atcKey)) } }
-    apply(r.lookup, configError: r.configError)
+    apply(&r.lookup, configError: r.configError)
     for i in 0..<4 { counters.walkReads[i] += r.walkReads[i] }
     // Hazard (a): a cached configuration entry that no longer matches memory.
     var staleHit = false
     for i in r.lookup.accesses.indices where r.lookup.accesses.isHit(i) {
-      guard let line = r.lookup.accesses.line(i), line.isStale(in: memory) else { continue }
+      guard let line = r.lookup.accesses.line(i), freshLines.isStale(line, in: memory) else { continue }
       let key = r.lookup.accesses.key(i)
       staleHit = true
       let missing: String
@@ -452,8 +452,9 @@ extension SMMU {
       walkBox: r.lookup.walkBox)
   }
 
-  /// Applies a lookup's cache traffic and fetch counts.
-  mutating func apply(_ lookup: borrowing ConfigLookup, configError: Bool) {
+  /// Applies a lookup's cache traffic and fetch counts. The lookup is only read: inout because
+  /// a borrowed one was copied (several hundred bytes) at every call.
+  mutating func apply(_ lookup: inout ConfigLookup, configError: Bool) {
     // Every read counts as a lookup; a hit's entry is where the resolution's peek found it.
     for i in lookup.accesses.indices {
       _ = configCache.lookup(lookup.accesses.key(i), at: lookup.accesses.entry(i))

@@ -19,13 +19,17 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var atcs: [UInt32: ATC] = [:]
   /// SIDs whose endpoint has ATS enabled (PCI config space, not an SMMU register).
   package internal(set) var atsEnabledStreams: Set<UInt32> = []
+  /// `atsEnabledStreams`, for `translate`'s test (a binary search costs less than hashing).
+  var atsEnabledSIDs = SortedSIDs()
   /// Every event record raised, oldest first (the newest `logLimit` are kept): the log the UI
   /// shows, including records the full queue lost (see `eventQueue`).
   package internal(set) var events: [Event] = []
   /// The architectural event queue: what software can consume, and the overflow flag.
   package internal(set) var eventQueue: EventQueue
   /// Every command consumed, oldest first (the newest `logLimit` are kept).
-  package internal(set) var commandLog: [Command] = []
+  package var commandLog: [Command] { commands.elements }
+  /// The commands of `commandLog`, in chunks (appending one copies none of the others).
+  var commands = ChunkedLog<Command>()
   package internal(set) var counters = SMMUCounters()
   package internal(set) var hazards: [Hazard] = []
   /// Set when an illegal command stopped the queue (CONS.ERR = CERROR_ILL).
@@ -58,6 +62,8 @@ package struct SMMU: Sendable, MemoryAllocator {
   var lastTrackedStore: (entry: UInt64, generation: UInt64) = (~0, ~0)
   /// The ILLEGAL verdicts of recently checked entries (see `LegalityMemo`).
   var legality = LegalityMemo()
+  /// Cached lines found to match memory at its current generation (see `FreshLines`).
+  var freshLines = FreshLines()
   /// Observation points recorded since `startObserving()` (nil when not observing).
   var observations: [ObservationPoint]?
 
@@ -189,6 +195,7 @@ package struct SMMU: Sendable, MemoryAllocator {
     } else {
       atsEnabledStreams.remove(sid)
     }
+    atsEnabledSIDs = SortedSIDs(atsEnabledStreams)
   }
 
   /// Stream-table geometry decoded from STRTAB_BASE_CFG.

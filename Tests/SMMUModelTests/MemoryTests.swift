@@ -54,6 +54,11 @@ import Testing
     #expect(b.base > a.base)
   }
 
+  /// The SMMU copies its memory value on many calls; past 128 bytes each copy is a memcpy call.
+  @Test func memoryValueIsAtMost128Bytes() {
+    #expect(MemoryLayout<PhysicalMemory>.size <= 128)
+  }
+
   @Test func writeLogCanBeDisabled() throws {
     var memory = PhysicalMemory()
     memory.keepsWriteLog = false
