@@ -24,15 +24,12 @@ package struct PendingInvalidations: Sendable, Hashable {
   /// Notes a consumed command: an invalidation becomes pending; a CMD_SYNC completes every
   /// invalidation consumed before it.
   mutating func consumed(_ c: Command, sequence: UInt64) {
-    // One switch (`isSync`, then `isInvalidation`, matched the command twice).
-    switch c {
-    case .sync, .syncSignal:
-      entries.removeAllKeepingCapacity()
-    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll, .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA,
-      .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll, .atcInv:
+    if c.isSync {
+      // Removed one at a time: for the few a sync usually completes, cheaper than
+      // `removeAll(keepingCapacity:)`, which runs the generic `replaceSubrange`.
+      while !entries.isEmpty { entries.removeLast() }
+    } else if c.isInvalidation {
       entries.append(Entry(sequence: sequence, command: c))
-    case .prefetchConfig, .resume, .stallTerm, .raw:
-      break
     }
   }
 
@@ -54,14 +51,5 @@ extension Command {
       true
     case .prefetchConfig, .sync, .syncSignal, .resume, .stallTerm, .raw: false
     }
-  }
-}
-
-extension Array {
-  /// Empties the array, keeping its storage. For the few pending invalidations a CMD_SYNC
-  /// usually completes, removing the last one at a time is cheaper than
-  /// `removeAll(keepingCapacity: true)`, which runs the generic `replaceSubrange`.
-  mutating func removeAllKeepingCapacity() {
-    while !isEmpty { removeLast() }
   }
 }

@@ -378,31 +378,14 @@ struct PageOwner: Sendable {
 }
 
 extension MemoryPurpose {
+  /// Every purpose, in `allCases` order: a page block stores a purpose as its position here.
+  private static let ordered = allCases
+
   /// The purpose's position in `allCases`, as a page block stores it.
-  fileprivate var ordinal: UInt64 {
-    switch self {
-    case .streamTable: 0
-    case .streamTableL1: 1
-    case .cdTable: 2
-    case .cdTableL1: 3
-    case .cdTableLeaf: 4
-    case .pageTable: 5
-    case .queue: 6
-    case .data: 7
-    }
-  }
+  fileprivate var ordinal: UInt64 { UInt64(Self.ordered.firstIndex(of: self)!) }
 
   /// The purpose at `ordinal` (`.data` for a value no purpose has).
   fileprivate init(ordinal: UInt64) {
-    switch ordinal {
-    case 0: self = .streamTable
-    case 1: self = .streamTableL1
-    case 2: self = .cdTable
-    case 3: self = .cdTableL1
-    case 4: self = .cdTableLeaf
-    case 5: self = .pageTable
-    case 6: self = .queue
-    default: self = .data
-    }
+    self = ordinal < Self.ordered.count ? Self.ordered[Int(ordinal)] : .data
   }
 }

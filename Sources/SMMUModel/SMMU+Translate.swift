@@ -283,7 +283,6 @@ extension SMMU {
     r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: regime.root)
     r.servedBy = "walk"
     r.outcome = .translated(out | (t.address & ((UInt64(1) << UInt64(shift)) - 1)))
-    return
   }
 
   /// The outcome and final table root of the cache-less resolution (the hazard checks' truth):
@@ -338,7 +337,7 @@ extension SMMU {
     var hazardsFound: [Hazard] = []
     // The endpoint's ATC first.
     // With SMMUEN=0 the endpoint's ATC is neither used nor filled: GBPA decides.
-    let usesATS = enabled && atsEnabledSIDs.contains(t.sid)
+    let usesATS = enabled && atsEnabledStreams.contains(t.sid)
     let atcKey = ATCKey(ssid: t.ssid, page: t.address >> 12)
     // In place through an index: `atcs[sid]?.lookup` would run the dictionary's optional
     // `_modify` coroutine, whose frame is heap-allocated.

@@ -19,8 +19,6 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var atcs: [UInt32: ATC] = [:]
   /// SIDs whose endpoint has ATS enabled (PCI config space, not an SMMU register).
   package internal(set) var atsEnabledStreams: Set<UInt32> = []
-  /// `atsEnabledStreams`, for `translate`'s test (a binary search costs less than hashing).
-  var atsEnabledSIDs = SortedSIDs()
   /// Every event record raised, oldest first (the newest `logLimit` are kept): the log the UI
   /// shows, including records the full queue lost (see `eventQueue`).
   package internal(set) var events: [Event] = []
@@ -195,7 +193,6 @@ package struct SMMU: Sendable, MemoryAllocator {
     } else {
       atsEnabledStreams.remove(sid)
     }
-    atsEnabledSIDs = SortedSIDs(atsEnabledStreams)
   }
 
   /// Stream-table geometry decoded from STRTAB_BASE_CFG.

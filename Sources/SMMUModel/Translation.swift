@@ -202,40 +202,25 @@ struct ConfigAccesses: RandomAccessCollection {
     ConfigAccess(key: key(i), line: line(i), hit: isHit(i), entry: entry(i))
   }
 
-  /// The key of read `i`.
-  func key(_ i: Int) -> ConfigCacheKey {
+  /// Slot `i` of one of the four-slot tuples, for a read that happened.
+  private func slot<T>(_ i: Int, of slots: (T, T, T, T)) -> T {
     precondition(i >= 0 && i < used, "no such structure read")
     return switch i {
-    case 0: keys.0
-    case 1: keys.1
-    case 2: keys.2
-    default: keys.3
+    case 0: slots.0
+    case 1: slots.1
+    case 2: slots.2
+    default: slots.3
     }
   }
+
+  /// The key of read `i`.
+  func key(_ i: Int) -> ConfigCacheKey { slot(i, of: keys) }
 
   /// The line of read `i` (nil for a fetch that aborted).
-  func line(_ i: Int) -> ConfigCacheLine? {
-    precondition(i >= 0 && i < used, "no such structure read")
-    return switch i {
-    case 0: lines.0
-    case 1: lines.1
-    case 2: lines.2
-    default: lines.3
-    }
-  }
+  func line(_ i: Int) -> ConfigCacheLine? { slot(i, of: lines) }
 
   /// The cache entry that served read `i`, or -1.
-  func entry(_ i: Int) -> Int {
-    precondition(i >= 0 && i < used, "no such structure read")
-    let e =
-      switch i {
-      case 0: entries.0
-      case 1: entries.1
-      case 2: entries.2
-      default: entries.3
-      }
-    return Int(e)
-  }
+  func entry(_ i: Int) -> Int { Int(slot(i, of: entries)) }
 
   /// True when the configuration cache served read `i`.
   func isHit(_ i: Int) -> Bool {

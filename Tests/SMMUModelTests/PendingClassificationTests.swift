@@ -2,8 +2,8 @@ import Testing
 
 @testable import SMMUModel
 
-/// `PendingInvalidations.consumed` classifies commands in one switch: it must agree with
-/// `Command.isSync` and `Command.isInvalidation` for every command.
+/// `PendingInvalidations.consumed`, for every command: a CMD_SYNC completes what is pending,
+/// an invalidation (`Command.isInvalidation`) becomes pending, anything else leaves it.
 @Suite struct PendingClassificationTests {
   @Test(arguments: CommandEncodingTests.samples)
   func consumedAgreesWithIsSyncAndIsInvalidation(_ c: Command) {
