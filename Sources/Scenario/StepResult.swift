@@ -80,9 +80,10 @@ package struct RunTotals: Sendable, Hashable {
   package var cdWrites = 0
   package var l1Writes = 0
   package var pageTableWrites = 0
-  package var syncs = 0
   /// Commands by `Command.nameIndex`.
   package var commandCounts = CommandCounts()
+  /// CMD_SYNCs (both forms count under one name), read from the counts rather than kept apart.
+  package var syncs: Int { commandCounts[Command.sync.nameIndex] }
   /// Commands by name (those issued at least once).
   package var commands: [String: Int] { commandCounts.byName }
   package var errors = 0
@@ -102,7 +103,6 @@ package struct RunTotals: Sendable, Hashable {
           case .l1cd, .l1std: l1Writes += 1
           }
         case .command(let c):
-          if c.isSync { syncs += 1 }
           commandCounts.add(c)
         case .note: break
         }

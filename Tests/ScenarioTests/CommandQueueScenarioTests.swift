@@ -208,6 +208,19 @@ struct CommandQueueScenarioTests {
       })
   }
 
+  /// The run's sync total is read from its command counts: both forms of CMD_SYNC count.
+  @Test func runTotalsCountBothFormsOfSync() throws {
+    let s = try run(
+      """
+      cmd SYNC
+      cmd SYNC cs irq msiaddr 0x1000 msidata 5
+      cmd CFGI_STE sid 8
+      """)
+    #expect(s.totals.syncs == 2)
+    #expect(s.totals.commands["CMD_SYNC"] == 2)
+    #expect(s.totals.commands["CFGI_STE"] == 1)
+  }
+
   /// With Hyp the driver's reset invalidates EL2 entries first, as `arm_smmu_device_reset`.
   @Test func hypResetIssuesTLBIEL2All() throws {
     let hyp = try run("smmu hyp on")
