@@ -118,6 +118,7 @@ package enum Command: Sendable, Hashable {
   /// The position of `name` in `Command.names` (for counting by name without text). Telling
   /// the cases apart costs a few dozen instructions (`.sync` is told from the other cases
   /// without operands only by comparing every payload word), so the consumer asks once.
+  @inline(__always)
   package var nameIndex: Int {
     switch self {
     case .prefetchConfig: 0
