@@ -1,4 +1,5 @@
 /// Counts of commands by `Command.nameIndex`: a fixed array, no text on the counting path.
+/// (An array, not 22 inline counters: the SMMU value, copied whole in places, stays small.)
 package struct CommandCounts: Sendable, Hashable {
   private var counts = [Int](repeating: 0, count: Command.names.count)
 
@@ -12,6 +13,9 @@ package struct CommandCounts: Sendable, Hashable {
 
   /// Counts one command.
   package mutating func add(_ c: Command) { counts[c.nameIndex] += 1 }
+
+  /// Counts one command of `Command.names[nameIndex]` (its `nameIndex` already known).
+  package mutating func add(nameIndex: Int) { counts[nameIndex] += 1 }
 
   /// The names counted at least once, with their counts.
   package var byName: [String: Int] {

@@ -17,8 +17,18 @@ package enum CommandRequirement: String, Sendable, Hashable, CaseIterable {
     0x44: .stalls, 0x45: .stalls,  // RESUME, STALL_TERM
   ]
 
-  /// `byOpcode` as a table indexed by opcode (checked once per command consumed: no hashing).
-  static let byOpcodeIndex: [CommandRequirement?] = (0...255).map { byOpcode[UInt8($0)] }
+  /// `byOpcode` for a decoded command, by its `Command.nameIndex` (checked once per command
+  /// consumed: no table, no hashing; `CommandRequirementTests` checks it against `byOpcode`).
+  static func of(nameIndex: Int) -> CommandRequirement? {
+    switch nameIndex {
+    case 4, 5, 6, 7, 8, 9: .stage1  // CFGI_CD, CFGI_CD_ALL, TLBI_NH_ALL/_ASID/_VA/_VAA
+    case 10, 11, 12, 13: .hyp  // TLBI_EL2_ALL/_ASID/_VA/_VAA
+    case 14, 15: .stage2  // TLBI_S12_VMALL, TLBI_S2_IPA
+    case 17: .ats  // ATC_INV
+    case 19, 20: .stalls  // RESUME, STALL_TERM
+    default: nil
+    }
+  }
 
   /// Architected opcodes the model does not decode but accepts, as no-ops (hints).
   package static let acceptedUnmodelled: [UInt8: String] = [0x02: "PREFETCH_ADDR"]
@@ -44,22 +54,30 @@ extension SMMU {
   /// Why a command is CERROR_ILL on an SMMU with `features`, or nil. Static: `submit` calls
   /// it, and a method on the SMMU called from a mutating one would copy the whole SMMU.
   static func illegality(of c: Command, features: SMMUFeatures) -> String? {
-    // Linux's CMD_SYNC (about half of what the driver issues) needs no feature and has legal
-    // operands: answered before the opcode lookup.
-    if case .sync = c { return nil }
+    illegality(of: c, nameIndex: c.nameIndex, features: features)
+  }
+
+  /// `illegality(of:features:)` for a command whose `nameIndex` is already known (inlined
+  /// into `submit`, where a CMD_SYNC is answered by one comparison).
+  @inline(__always)
+  static func illegality(of c: Command, nameIndex: Int, features: SMMUFeatures) -> String? {
+    // CMD_SYNC (about half of what the driver issues) needs no feature; only CS=0b11 is
+    // illegal. Answered before the opcode lookup.
+    if nameIndex == Command.syncNameIndex {
+      if case .syncSignal(let s) = c, s.signal == .reserved { return "CMD_SYNC with CS=0b11" }
+      return nil
+    }
     if case .raw(let q0, _) = c {
       if q0 & (1 << 10) != 0 { return "SSec=1 on the Non-secure command queue" }
       if CommandRequirement.acceptedUnmodelled[c.opcode] != nil { return nil }
       return "reserved or unimplemented opcode \(hex(UInt64(c.opcode)))"
     }
-    if let need = CommandRequirement.byOpcodeIndex[Int(c.opcode)], !features.has(need) {
+    if let need = CommandRequirement.of(nameIndex: nameIndex), !features.has(need) {
       return "no \(need.rawValue)"
     }
     switch c {
     case .tlbiNHVA(_, _, _, _, let r?), .tlbiNHVAA(_, _, _, let r?), .tlbiS2IPA(_, _, _, let r?):
       if r.tg != 0 && r.num == 0 && r.scale == 0 && r.ttl == 0 { return "range TLBI with NUM=SCALE=TTL=0" }
-    case .syncSignal(let s) where s.signal == .reserved:
-      return "CMD_SYNC with CS=0b11"
     default: break
     }
     return nil

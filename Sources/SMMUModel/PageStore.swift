@@ -19,11 +19,13 @@ struct PageStore: Sendable {
   /// No page number is this large (page numbers are addresses >> 12).
   private static let empty = UInt64.max
 
+  @inline(__always)
   private func home(_ page: UInt64) -> Int {
     Int(truncatingIfNeeded: (page &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
   }
 
-  /// The offset of the block holding `page`, if any.
+  /// The offset of the block holding `page`, if any (inlined: every load and store asks).
+  @inline(__always)
   func block(of page: UInt64) -> Int? {
     let mask = keys.count - 1
     var i = home(page)

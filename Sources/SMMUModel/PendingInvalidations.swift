@@ -12,7 +12,13 @@ package struct PendingInvalidations: Sendable, Hashable {
   }
 
   /// The pending invalidations, oldest first.
-  package private(set) var entries: [Entry] = []
+  package var entries: [Entry] { Array(storage[..<live]) }
+  /// How many invalidations are pending.
+  package var count: Int { live }
+  /// The pending invalidations are the first `live` of `storage`; the rest is storage kept for
+  /// reuse, so a CMD_SYNC completes them by resetting the count.
+  private var storage: [Entry] = []
+  private var live = 0
   /// Invalidations that were still pending when some operation ended (each counted once,
   /// however many operations it outlived).
   package private(set) var leftPendingAtOperationEnd = 0
@@ -24,32 +30,49 @@ package struct PendingInvalidations: Sendable, Hashable {
   /// Notes a consumed command: an invalidation becomes pending; a CMD_SYNC completes every
   /// invalidation consumed before it.
   mutating func consumed(_ c: Command, sequence: UInt64) {
-    if c.isSync {
-      // Removed one at a time: for the few a sync usually completes, cheaper than
-      // `removeAll(keepingCapacity:)`, which runs the generic `replaceSubrange`.
-      while !entries.isEmpty { entries.removeLast() }
-    } else if c.isInvalidation {
-      entries.append(Entry(sequence: sequence, command: c))
+    consumed(c, nameIndex: c.nameIndex, sequence: sequence)
+  }
+
+  /// `consumed(_:sequence:)` for a command whose `nameIndex` is already known.
+  @inline(__always)
+  mutating func consumed(_ c: Command, nameIndex: Int, sequence: UInt64) {
+    if nameIndex == Command.syncNameIndex {
+      live = 0
+    } else if Command.isInvalidation(nameIndex: nameIndex) {
+      let e = Entry(sequence: sequence, command: c)
+      if live < storage.count { storage[live] = e } else { storage.append(e) }
+      live += 1
     }
   }
 
   /// An operation ended: counts the invalidations still pending that no earlier end counted,
   /// and returns how many are pending.
   mutating func endOperation() -> Int {
-    for e in entries where e.sequence > countedThrough { leftPendingAtOperationEnd += 1 }
-    if let last = entries.last { countedThrough = max(countedThrough, last.sequence) }
-    return entries.count
+    guard live > 0 else { return 0 }
+    for e in storage[..<live] where e.sequence > countedThrough { leftPendingAtOperationEnd += 1 }
+    countedThrough = max(countedThrough, storage[live - 1].sequence)
+    return live
+  }
+
+  package static func == (a: PendingInvalidations, b: PendingInvalidations) -> Bool {
+    a.storage[..<a.live] == b.storage[..<b.live] && a.leftPendingAtOperationEnd == b.leftPendingAtOperationEnd
+      && a.countedThrough == b.countedThrough
+  }
+
+  package func hash(into h: inout Hasher) {
+    h.combine(live)
+    for e in storage[..<live] { h.combine(e) }
+    h.combine(leftPendingAtOperationEnd)
+    h.combine(countedThrough)
   }
 }
 
 extension Command {
   /// True for the invalidations a CMD_SYNC completes: CFGI_*, TLBI_* and ATC_INV.
-  package var isInvalidation: Bool {
-    switch self {
-    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll, .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA,
-      .tlbiEL2All, .tlbiEL2ASID, .tlbiEL2VA, .tlbiEL2VAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll, .atcInv:
-      true
-    case .prefetchConfig, .sync, .syncSignal, .resume, .stallTerm, .raw: false
-    }
-  }
+  package var isInvalidation: Bool { Self.isInvalidation(nameIndex: nameIndex) }
+
+  /// True when `Command.names[nameIndex]` is an invalidation a CMD_SYNC completes: CFGI_STE
+  /// through ATC_INV, the positions 1...17 of `names` (checked against every case by
+  /// `PendingClassificationTests`).
+  package static func isInvalidation(nameIndex: Int) -> Bool { nameIndex >= 1 && nameIndex <= 17 }
 }

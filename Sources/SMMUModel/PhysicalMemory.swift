@@ -44,7 +44,22 @@ package struct QwordWrite: Sendable, Hashable {
   package let old: UInt64
   package let new: UInt64
   /// Who wrote it, e.g. "driver" or "pgtable".
-  package let writer: String
+  package let writer: MemoryWriter
+}
+
+/// Who made a store, as the write log names it ("driver", "pgtable", "smmu-msi", ...): always
+/// a literal, kept as static text, so a store copies, logs and drops no reference-counted
+/// string.
+package struct MemoryWriter: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+  @usableFromInline let text: StaticString
+
+  @inlinable package init(stringLiteral value: StaticString) { text = value }
+
+  package var description: String { text.description }
+
+  package static func == (a: MemoryWriter, b: MemoryWriter) -> Bool { a.description == b.description }
+
+  package func hash(into h: inout Hasher) { h.combine(description) }
 }
 
 /// Errors of the simulated memory.
@@ -90,7 +105,9 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   private var ends: [UInt64] = []
   private var purposes: [MemoryPurpose] = []
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
-  /// Every qword store, oldest first.
+  /// Every qword store, oldest first (the newest `writeLogLimit` are kept). An array, not a
+  /// `ChunkedLog`: the memory value stays within 128 bytes, which callers that borrow it copy
+  /// with a few moves rather than a `memcpy` call.
   package private(set) var writeLog: [QwordWrite] = []
   /// Values reads return instead of memory's, by qword address: stores an observer does not
   /// see yet (a checker exploring the orders the SMMU may observe stores in). Empty normally.
@@ -206,6 +223,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   }
 
   /// The owner block `b` records for its page (see `MemoryPage`).
+  @inline(__always)
   private func owner(ofBlock b: Int) -> PageOwner {
     let o = b + MemoryPage.ownerOffset
     return PageOwner(
@@ -268,7 +286,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
 
   /// A single-copy-atomic 64-bit write, logged with its old value and writer.
   @discardableResult
-  package mutating func write(_ address: UInt64, _ value: UInt64, writer: String) throws(MemoryError)
+  package mutating func write(_ address: UInt64, _ value: UInt64, writer: MemoryWriter) throws(MemoryError)
     -> QwordWrite
   {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }

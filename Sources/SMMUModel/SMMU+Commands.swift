@@ -12,12 +12,13 @@ extension SMMU {
       heldCommands.append(c)
       return
     }
-    if let reason = Self.illegality(of: c, features: features) {
+    let nameIndex = c.nameIndex
+    if let reason = Self.illegality(of: c, nameIndex: nameIndex, features: features) {
       raiseCommandError(.ill, "CERROR_ILL: \(c.description): \(reason)")
       heldCommands.append(c)
       return
     }
-    consume(c)
+    consume(c, nameIndex: nameIndex)
   }
 
   /// Stops the queue at the command CONS points at: CONS.ERR is set, then GERROR.CMDQ_ERR
@@ -44,12 +45,20 @@ extension SMMU {
     submit(rest)
   }
 
-  mutating func consume(_ c: Command) {
+  /// Consumes one legal command whose `nameIndex` is known (the case is told apart once).
+  mutating func consume(_ c: Command, nameIndex: Int) {
     commandQueue.cons += 1
-    counters.commandCounts.add(c)
-    pending.consumed(c, sequence: commandQueue.cons)
+    counters.commandCounts.add(nameIndex: nameIndex)
+    pending.consumed(c, nameIndex: nameIndex, sequence: commandQueue.cons)
     commands.append(c)
     if commands.count >= 2 * logLimit { commands.removeFirst(commands.count - logLimit) }
+    if nameIndex == Command.syncNameIndex {
+      // CMD_SYNC, about half of what is consumed: no second look at the case.
+      if case .syncSignal(let s) = c, s.writesMSI { writeMSI(s) }
+      closeUpdateWindow()
+      observe(.command(c))
+      return
+    }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
     case .cfgiCD(let sid, let ssid, true):

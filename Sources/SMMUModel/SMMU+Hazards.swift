@@ -5,37 +5,45 @@ extension SMMU {
   /// sync or as it is now (the rule the upstream KUnit harness checks at each sync).
   mutating func closeUpdateWindow() {
     guard !updateWindow.isEmpty else { return }
-    defer { updateWindow.removeAll() }
     for k in 0..<updateWindow.count {
-      let address = updateWindow.addresses[k]
-      if let j = operationStates.position(of: address) {
-        operationStates.append(updateWindow.last(at: k), at: j)
-      } else {
-        let j = operationStates.add(address, updateWindow.first(at: k))
-        operationStates.append(updateWindow.last(at: k), at: j)
-      }
+      let address = updateWindow.address(at: k)
+      let j = operationStates.position(of: address) ?? operationStates.add(address, updateWindow.first(at: k))
+      operationStates.append(updateWindow.last(at: k), at: j)
     }
-    for k in updateWindow.positionsByAddress(withMoreThan: 2) { checkWindowEntry(k) }
+    // Only an entry with a valid state between its two ends can be torn.
+    let valid = Self.entryValidBits
+    if updateWindow.count == 1 {
+      // The usual window: one entry.
+      if updateWindow.middleQword0(at: 0) & valid != 0 { checkWindowEntry(0) }
+    } else {
+      for k in updateWindow.positionsByAddress(withMiddleQword0Bits: valid) { checkWindowEntry(k) }
+    }
+    updateWindow.removeAll()
   }
 
   /// Hazard (b) for the entry at position `k` of the update window.
   private mutating func checkWindowEntry(_ k: Int) {
     reportTorn(
-      updateWindow.addresses[k], updateWindow.states[k], requireMix: false, between: "store",
+      updateWindow.address(at: k), updateWindow.first(at: k), updateWindow.middle(at: k),
+      updateWindow.last(at: k), requireMix: false, between: "store",
       missing: "CMD_SYNC between stores (valid entries change only in unused bits or one qword)")
   }
 
-  /// Reports a torn update of the entry at `address` if one of its intermediate `states`
-  /// is torn (`firstTornState`); `between` names what separates the states.
+  /// Reports a torn update of the entry at `address` if one of its intermediate states
+  /// (`middle`, between `start` and `end`) is torn (`firstTornState`); `between` names what
+  /// separates the states.
   private mutating func reportTorn(
-    _ address: UInt64, _ states: [EntryQwords], requireMix: Bool, between: String, missing: String
+    _ address: UInt64, _ start: EntryQwords, _ middle: ArraySlice<EntryQwords>, _ end: EntryQwords,
+    requireMix: Bool, between: String, missing: String
   ) {
     guard let purpose = memory.purpose(containing: address) else { return }
-    if let i = Self.firstTornState(states, isSTE: purpose == .streamTable, requireMix: requireMix) {
+    if let i = Self.firstTornState(
+      start: start, middle: middle, end: end, isSTE: purpose == .streamTable, requireMix: requireMix)
+    {
       report(
         Hazard(
           kind: .tornUpdate, entry: describeEntry(at: address),
-          transaction: "any fetch after \(between) \(i) of \(states.count - 1)", missing: missing))
+          transaction: "any fetch after \(between) \(i) of \(middle.count + 1)", missing: missing))
     }
   }
 
@@ -48,30 +56,44 @@ extension SMMU {
   package mutating func settle() {
     closeUpdateWindow()
     guard !operationStates.isEmpty else { return }
-    defer { operationStates.removeAll() }
-    for k in operationStates.positionsByAddress(withMoreThan: 2) { checkOperationEntry(k) }
+    let valid = Self.entryValidBits
+    if operationStates.count == 1 {
+      if operationStates.middleQword0(at: 0) & valid != 0 { checkOperationEntry(0) }
+    } else {
+      for k in operationStates.positionsByAddress(withMiddleQword0Bits: valid) { checkOperationEntry(k) }
+    }
+    operationStates.removeAll()
   }
 
   /// The check of `settle()` for the entry at position `k` of the operation's states.
   private mutating func checkOperationEntry(_ k: Int) {
     reportTorn(
-      operationStates.addresses[k], operationStates.states[k], requireMix: true, between: "sync",
+      operationStates.address(at: k), operationStates.first(at: k), operationStates.middle(at: k),
+      operationStates.last(at: k), requireMix: true, between: "sync",
       missing: "invalid -> modify -> valid: a mix of old and new qwords was published by a CMD_SYNC")
   }
 
-  /// The index of the first intermediate state of `states` (first = before, last = after)
-  /// that is valid and equals neither end in the bits it uses (minus update-safe bits). With
-  /// `requireMix`, only states whose used qwords each come from one of the two ends count.
-  /// `isSTE` tells an STE (in a stream table) from a CD. Static: a method on the SMMU, called
-  /// from a mutating one, would copy the whole SMMU.
-  static func firstTornState(_ states: [EntryQwords], isSTE: Bool, requireMix: Bool) -> Int? {
-    guard states.count > 2 else { return nil }
-    let start = states[0]
-    let end = states[states.count - 1]
-    let safe = isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : EntryQwords()
+  /// The valid bits of an STE (bit 0) and of a CD (bit 31), both in qword 0: a state with
+  /// neither set is invalid either way, and `firstTornState` skips it. A constant (the fields'
+  /// masks are lazily built globals); `HazardTests` checks it against them.
+  static let entryValidBits: UInt64 = 1 | 1 << 31
+
+  /// The index of the first intermediate state (`middle`, between `start` and `end`; the
+  /// first of `middle` is index 1) that is valid and equals neither end in the bits it uses
+  /// (minus update-safe bits). With `requireMix`, only states whose used qwords each come
+  /// from one of the two ends count. `isSTE` tells an STE (in a stream table) from a CD.
+  /// Static: a method on the SMMU, called from a mutating one, would copy the whole SMMU.
+  static func firstTornState(
+    start: EntryQwords, middle: ArraySlice<EntryQwords>, end: EntryQwords, isSTE: Bool, requireMix: Bool
+  ) -> Int? {
     let validBit: UInt64 = isSTE ? StreamTableEntry.v.mask : ContextDescriptor.v.mask
-    for i in 1..<(states.count - 1) where states[i][0] & validBit != 0 {
-      let state = states[i]
+    // The update-safe bits, worked out at the first state that needs them.
+    var safeBits: EntryQwords?
+    for (n, state) in middle.enumerated() where state[0] & validBit != 0 {
+      // Equal to one end in every bit: equal to it in the bits it uses.
+      if state == start || state == end { continue }
+      let safe = safeBits ?? (isSTE ? UsedBits.steUpdateSafe(current: start, target: end) : EntryQwords())
+      safeBits = safe
       let usedBits = isSTE ? UsedBits.ste(state) : UsedBits.cd(state)
       // Per qword: does it equal the start / the end in the bits it uses?
       var allFromStart = true
@@ -85,7 +107,7 @@ extension SMMU {
         allFromEnd = allFromEnd && fromEnd
         mixed = mixed && (fromStart || fromEnd)
       }
-      if !(allFromStart || allFromEnd) && (mixed || !requireMix) { return i }
+      if !(allFromStart || allFromEnd) && (mixed || !requireMix) { return n + 1 }
     }
     return nil
   }

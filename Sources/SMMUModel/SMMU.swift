@@ -102,7 +102,7 @@ package struct SMMU: Sendable, MemoryAllocator {
 
   /// A 64-bit store. Stores into STEs and CDs are tracked for torn-update detection.
   @discardableResult
-  package mutating func write(_ address: UInt64, _ value: UInt64, writer: String = "driver")
+  package mutating func write(_ address: UInt64, _ value: UInt64, writer: MemoryWriter = "driver")
     throws(MemoryError) -> QwordWrite
   {
     let entry = address & ~63
@@ -161,6 +161,9 @@ package struct SMMU: Sendable, MemoryAllocator {
   /// already applied them (the model is deterministic); the architecture lets the SMMU still
   /// use what they invalidate until the sync completes.
   package var pendingInvalidations: [PendingInvalidations.Entry] { pending.entries }
+
+  /// How many invalidations are pending (`pendingInvalidations.count`, without building the list).
+  package var pendingInvalidationCount: Int { pending.count }
 
   /// Invalidations that were still pending at the end of some operation (each counted once).
   package var invalidationsLeftPending: Int { pending.leftPendingAtOperationEnd }

@@ -14,7 +14,7 @@ package struct SMMUCounters: Sendable, Hashable {
   package internal(set) var commandCounts = CommandCounts()
   /// Commands consumed, by name (those consumed at least once).
   package var commands: [String: Int] { commandCounts.byName }
-  package var syncs: Int { commandCounts[Command.sync.nameIndex] }
+  package var syncs: Int { commandCounts[Command.syncNameIndex] }
   /// Events recorded, by name.
   package var events: [String: Int] = [:]
   package var commandErrors = 0

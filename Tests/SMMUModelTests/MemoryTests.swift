@@ -68,6 +68,17 @@ import Testing
     #expect(try memory.read(a.base) == 1)
   }
 
+  /// A writer is static text: equal by its characters, shown as written.
+  @Test func writersCompareByText() {
+    let a: MemoryWriter = "driver"
+    let b: MemoryWriter = "driver"
+    let c: MemoryWriter = "t"
+    #expect(a == b && a.hashValue == b.hashValue)
+    #expect(a != c)
+    #expect(a.description == "driver" && c.description == "t")
+    #expect(MemoryLayout<QwordWrite>.size <= 48)
+  }
+
   @Test func purposesThatAreCDTables() {
     #expect(MemoryPurpose.allCases.filter(\.isCDTable) == [.cdTable, .cdTableL1, .cdTableLeaf])
   }

@@ -12,8 +12,10 @@ import Testing
         .tlbiNHASID(vmid: 0, asid: 1), .cfgiSTE(sid: 1, leaf: true),
       ])
     #expect(smmu.pendingInvalidations.map(\.sequence) == [1, 2])
+    #expect(smmu.pendingInvalidationCount == 2)
     smmu.submit(.sync)
     #expect(smmu.pendingInvalidations.isEmpty)
+    #expect(smmu.pendingInvalidationCount == 0)
   }
 
   @Test func onlyInvalidationsArePending() {

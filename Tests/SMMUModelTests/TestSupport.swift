@@ -61,7 +61,7 @@ struct Rig {
 
   // MARK: Memory
 
-  mutating func store(_ address: UInt64, _ value: UInt64, writer: String = "driver") {
+  mutating func store(_ address: UInt64, _ value: UInt64, writer: MemoryWriter = "driver") {
     do { try smmu.write(address, value, writer: writer) } catch {
       Issue.record("store to \(hex(address)) failed: \(error)")
     }

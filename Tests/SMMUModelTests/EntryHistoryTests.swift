@@ -1,0 +1,79 @@
+import Testing
+
+@testable import SMMUModel
+
+/// `EntryHistory`: first and newest states inline, the ones between in a reused list, and
+/// emptying by a count.
+@Suite struct EntryHistoryTests {
+  static func state(_ n: UInt64) -> EntryQwords { EntryQwords(repeating: n) }
+
+  @Test func statesInOrder() {
+    var h = EntryHistory()
+    #expect(h.isEmpty)
+    let i = h.add(0x1000, Self.state(1))
+    #expect(h.position(of: 0x1000) == i)
+    #expect(h.position(of: 0x1040) == nil)
+    #expect(h.stateCount(at: i) == 1)
+    #expect(h.first(at: i) == Self.state(1) && h.last(at: i) == Self.state(1))
+    #expect(h.middle(at: i).isEmpty && h.middleQword0(at: i) == 0)
+    h.append(Self.state(2), at: i)
+    #expect(h.states(at: i) == [Self.state(1), Self.state(2)])
+    #expect(h.middle(at: i).isEmpty)
+    h.append(Self.state(4), at: i)
+    h.append(Self.state(8), at: i)
+    #expect(h.stateCount(at: i) == 4)
+    #expect(Array(h.middle(at: i)) == [Self.state(2), Self.state(4)])
+    #expect(h.middleQword0(at: i) == 6)
+    #expect(h.last(at: i) == Self.state(8))
+  }
+
+  /// After `removeAll()` a slot is reused: nothing of its earlier states shows through.
+  @Test func emptyingKeepsNoStaleState() {
+    var h = EntryHistory()
+    let i = h.add(0x1000, Self.state(1))
+    for n in 2...5 { h.append(Self.state(UInt64(n)), at: i) }
+    h.removeAll()
+    #expect(h.isEmpty && h.position(of: 0x1000) == nil)
+    let j = h.add(0x2000, Self.state(9))
+    #expect(j == 0)
+    #expect(h.states(at: j) == [Self.state(9)])
+    #expect(h.middleQword0(at: j) == 0)
+    h.append(Self.state(10), at: j)
+    h.append(Self.state(16), at: j)
+    #expect(h.states(at: j) == [Self.state(9), Self.state(10), Self.state(16)])
+    #expect(h.middleQword0(at: j) == 10)
+  }
+
+  /// Past eight entries lookups go through the index, also after a removal and a refill.
+  @Test func manyEntries() {
+    var h = EntryHistory()
+    for k in 0..<20 { h.add(UInt64(k) * 64, Self.state(UInt64(k))) }
+    for k in 0..<20 { #expect(h.position(of: UInt64(k) * 64) == k) }
+    h.removeAll { $0 % 128 == 0 }
+    #expect(h.count == 10)
+    for k in 0..<20 {
+      #expect(h.position(of: UInt64(k) * 64).map { h.address(at: $0) } == (k % 2 == 1 ? UInt64(k) * 64 : nil))
+    }
+    h.removeAll()
+    for k in 0..<12 { h.add(UInt64(100 + k) * 64, Self.state(0)) }
+    #expect(h.position(of: 64) == nil)
+    #expect(h.position(of: 111 * 64) == 11)
+  }
+
+  @Test func positionsByAddressWithValidMiddleStates() {
+    var h = EntryHistory()
+    for a: UInt64 in [0x3000, 0x1000, 0x2000, 0x4000] {
+      let i = h.add(a, Self.state(0))
+      h.append(Self.state(a == 0x4000 ? 0 : 1), at: i)
+      h.append(Self.state(0), at: i)
+    }
+    #expect(
+      h.positionsByAddress(withMiddleQword0Bits: 1).map { h.address(at: $0) } == [0x1000, 0x2000, 0x3000])
+    #expect(h.positionsByAddress(withMiddleQword0Bits: 2).isEmpty)
+  }
+
+  /// The constant the torn-update checks screen states with: the STE's and the CD's V bits.
+  @Test func entryValidBitsAreTheVBits() {
+    #expect(SMMU.entryValidBits == StreamTableEntry.v.mask | ContextDescriptor.v.mask)
+  }
+}
