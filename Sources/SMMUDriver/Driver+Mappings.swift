@@ -27,16 +27,8 @@ extension Driver {
     }
   }
 
-  /// The page table the mappings of the domain at `di` live in (an SVA domain's is its mm's),
-  /// for reading (the domain is not copied).
-  mutating func pageTable(_ di: DomainIndex) -> IOPageTable? {
-    let (kind, mm) = inPlace(domain: di) { ($0.kind, $0.mm) }
-    if kind == .sva { return mm.flatMap { addressSpaces[$0]?.pageTable } }
-    return inPlace(domain: di) { $0.pageTable }
-  }
-
-  /// True when the domain at `di` has a page table to map into (`pageTable(_:)` not nil),
-  /// found without copying it.
+  /// True when the domain at `di` has a page table to map into (its own, or an SVA domain's
+  /// mm's), found without copying it.
   mutating func hasPageTable(_ di: DomainIndex) -> Bool {
     let (kind, mm, own) = inPlace(domain: di) { d -> (DomainKind, String?, Bool) in
       if case .some = d.pageTable { return (d.kind, d.mm, true) }
@@ -49,7 +41,9 @@ extension Driver {
   /// Edits (or reads without a copy) the page table the mappings of the domain at `di` live
   /// in, in place; nil when it has none. No copy of the domain may be held meanwhile: it would share the table's
   /// storage, and the edit would then copy the whole mapping list.
-  mutating func editPageTable<R>(_ di: DomainIndex, _ body: (inout IOPageTable, inout SMMU) -> R) -> R? {
+  mutating func editPageTable<R, E: Error>(
+    _ di: DomainIndex, _ body: (inout IOPageTable, inout SMMU) throws(E) -> R
+  ) throws(E) -> R? {
     // Fields read in place: `domains.values[di].kind` would copy the whole domain out first.
     // (`$0.pageTable != nil` would copy the table out to compare it.)
     let (kind, mm, hasTable) = inPlace(domain: di) { d -> (DomainKind, String?, Bool) in
@@ -58,10 +52,10 @@ extension Driver {
     }
     if kind == .sva {
       guard let mm, let ai = addressSpaces.index(forKey: mm) else { return nil }
-      return body(&addressSpaces.values[ai].pageTable, &smmu)
+      return try body(&addressSpaces.values[ai].pageTable, &smmu)
     }
     guard hasTable else { return nil }
-    return body(&domains.values[di].pageTable!, &smmu)
+    return try body(&domains.values[di].pageTable!, &smmu)
   }
 
   /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
@@ -94,10 +88,12 @@ extension Driver {
       // allow (iommu_pgsize: 1 GiB, 2 MiB, 4 KiB); an SVA mm's table is the CPU's (pages).
       let chunks = Self.chunks(
         iova: iova & ~0xFFF, pa: base & ~0xFFF, size: max(size, 1), blocks: kind != .sva)
-      // (The table is read through a temporary: a copy kept over the edits below would make
-      // each of them copy the mapping list.)
-      let emptyTables = try Self.emptyTables(
-        under: chunks, in: d.pageTable(di)!, smmu: d.smmu, domain: domain)
+      // (The table is read in place: a copy kept over the edits below would make each of
+      // them copy the mapping list.)
+      let emptyTables =
+        try d.editPageTable(di) { (t, smmu) throws(DriverError) in
+          try Self.emptyTables(under: chunks, in: t, smmu: smmu, domain: domain)
+        } ?? []
       let early = d.mutated(.earlyFree)
       for c in chunks {
         if emptyTables.contains(c.iova) {
@@ -126,7 +122,7 @@ extension Driver {
   /// entries. (A block over a table that still maps pages is refused too: Linux would drop
   /// those pages silently.)
   static func emptyTables(
-    under chunks: [(iova: UInt64, pa: UInt64, size: UInt64)], in table: IOPageTable, smmu: SMMU,
+    under chunks: MapChunks, in table: IOPageTable, smmu: SMMU,
     domain: String
   ) throws(DriverError) -> Set<UInt64> {
     var out: Set<UInt64> = []
@@ -219,22 +215,9 @@ extension Driver {
     }
   }
 
-  /// The core's split of a range into leaves (iommu_pgsize): at each step the largest of
-  /// 1 GiB, 2 MiB and 4 KiB that IOVA and PA are aligned to and that fits.
-  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> [(
-    iova: UInt64, pa: UInt64, size: UInt64
-  )] {
-    let end = iova + ((size + 0xFFF) & ~0xFFF)
-    var out: [(iova: UInt64, pa: UInt64, size: UInt64)] = []
-    var a = iova
-    var p = pa
-    while a < end {
-      let n = IOPageTable.chunkSize(iova: a, pa: p, remaining: end - a, blocks: blocks)
-      out.append((a, p, n))
-      a += n
-      p &+= n
-    }
-    return out
+  /// The core's split of a range into leaves (iommu_pgsize; see `MapChunks`).
+  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> MapChunks {
+    MapChunks(iova: iova, pa: pa, size: size, blocks: blocks)
   }
 
   /// io-pgtable's walk flush of a removed table (arm_smmu_tlb_inv_walk): TLBI leaf=0 per
@@ -295,9 +278,10 @@ extension Driver {
     case .perMaster:
       // Each attachment's master is looked up once (`atsAttachments` and the loop in one).
       for md in devices {
-        guard let mi = masters.index(forKey: md.master) else { continue }
-        let (ats, ridDomain, sids) = inPlace(master: mi) { ($0.atsEnabled, $0.ridDomain, $0.uniqueSIDs) }
-        guard ats else { continue }
+        guard let mi = masterIndexIfAny(md.master) else { continue }
+        // (Whether ATS is on first: most attachments have it off.)
+        guard inPlace(master: mi, { $0.atsEnabled }) else { continue }
+        let (ridDomain, sids) = inPlace(master: mi) { ($0.ridDomain, $0.uniqueSIDs) }
         // A nested master's ATC holds guest IOVAs: an S2 change flushes all of it (§1.5).
         let full = nestParent && md.ssid == 0 && domains[ridDomain ?? ""]?.nested?.enableATS == true
         for sid in sids {
