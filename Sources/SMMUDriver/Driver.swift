@@ -98,8 +98,7 @@ package struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
-    // (Empty unless an earlier operation stopped before taking its items.)
-    if !pendingItems.isEmpty { pendingItems.removeAll(keepingCapacity: true) }
+    pendingItems.removeAll(keepingCapacity: true)
     let heldBack = deferredASIDInvalidations.count
     storedCD = false
     let eventsBefore = smmu.events.count
@@ -120,21 +119,25 @@ package struct Driver: Sendable {
     return t
   }
 
-  /// The pending items, moved into an array of exactly their count, leaving the pending
-  /// storage empty with its capacity kept. They are moved back to front with `removeLast()`,
-  /// which only shortens the storage: a copy would retain, and later release, every item's
-  /// strings; `removeAll(keepingCapacity:)` after moving them out would run the generic
-  /// range replacement over placeholders (about 300 instructions an operation); and
-  /// `Array(pendingItems[...])` shares the whole buffer when the slice spans it, so every kept
-  /// result would hold a full-capacity buffer.
+  /// The pending items, moved into an array of exactly their count. Each slot left behind
+  /// gets an item that owns nothing, so the pending storage keeps its capacity and the next
+  /// `removeAll(keepingCapacity:)` has nothing to release. (A copy would retain, and later
+  /// release, every item's strings through the runtime's generic per-element copy;
+  /// `Array(pendingItems[...])` shares the whole buffer when the slice spans it, so the next
+  /// `removeAll` would allocate a fresh full-capacity buffer and every kept result would hold
+  /// one.)
   mutating func takePendingItems() -> [OperationTrace.Item] {
     let n = pendingItems.count
-    return Array(unsafeUninitializedCapacity: n) { taken, count in
-      for i in stride(from: n - 1, through: 0, by: -1) {
-        taken.initializeElement(at: i, to: pendingItems.removeLast())
+    var taken: [OperationTrace.Item] = []
+    taken.reserveCapacity(n)
+    pendingItems.withUnsafeMutableBufferPointer { p in
+      guard let base = p.baseAddress else { return }
+      for i in 0..<n {
+        taken.append((base + i).move())
+        (base + i).initialize(to: .command(.sync))
       }
-      count = n
     }
+    return taken
   }
 
   /// A logged qword store into an STE, CD or descriptor.
