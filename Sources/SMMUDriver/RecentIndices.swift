@@ -4,34 +4,48 @@
 /// calls `forget()` whenever it adds or removes a key (only that moves indices).
 struct RecentIndices<Value: Sendable>: Sendable {
   typealias Index = [String: Value].Index
-  /// How many names are kept (the oldest is replaced first). Two missed on the common cycle
-  /// of attach, map, unmap and a PASID attach and detach, which resolve three or four names.
+  private typealias Entry = (name: String, index: Index)
+
+  /// How many names are kept. Two missed on the common cycle of attach, map, unmap and a
+  /// PASID attach and detach, which resolve three or four names.
   static var capacity: Int { 4 }
-  private var entries: [(name: String, index: Index)] = []
-  /// The entry `remember` replaces next once all are in use.
-  private var next = 0
+  // Most recently used first, in fields rather than an array: the name looked up is most
+  // often the first, found with one comparison.
+  private var first: Entry?
+  private var second: Entry?
+  private var third: Entry?
+  private var fourth: Entry?
 
   init() {}
 
-  /// Where `name` was found, if it is one of the names kept.
-  func index(of name: String) -> Index? {
-    for i in entries.indices where entries[i].name == name { return entries[i].index }
+  /// Where `name` was found, if it is one of the names kept (it becomes the most recent).
+  mutating func index(of name: String) -> Index? {
+    if let e = first, e.name == name { return e.index }
+    if let e = second, e.name == name {
+      swap(&first, &second)
+      return e.index
+    }
+    if let e = third, e.name == name {
+      (first, second, third) = (third, first, second)
+      return e.index
+    }
+    if let e = fourth, e.name == name {
+      (first, second, third, fourth) = (fourth, first, second, third)
+      return e.index
+    }
     return nil
   }
 
-  /// Remembers where `name` is (replacing the oldest name when all are in use).
+  /// Remembers where `name` is (the least recently used name is forgotten).
   mutating func remember(_ name: String, at index: Index) {
-    if entries.count < Self.capacity {
-      entries.append((name, index))
-    } else {
-      entries[next] = (name, index)
-    }
-    next = (next + 1) % Self.capacity
+    (first, second, third, fourth) = ((name, index), first, second, third)
   }
 
   /// Forgets every name (a key was added or removed: indices may have moved).
   mutating func forget() {
-    entries.removeAll(keepingCapacity: true)
-    next = 0
+    first = nil
+    second = nil
+    third = nil
+    fourth = nil
   }
 }
