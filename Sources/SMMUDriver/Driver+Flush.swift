@@ -24,7 +24,7 @@ extension Driver {
       case .identity, .blocked, .sva, .nested:
         return d.note("\(dom.kind.rawValue) domain \(domain) has no IOTLB to flush")
       }
-      d.invalidateATC(of: dom, address: 0, size: 52)
+      d.invalidateATC(of: try d.domainIndex(domain), address: 0, size: 52)
     }
   }
 }

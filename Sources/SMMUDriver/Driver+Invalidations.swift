@@ -47,19 +47,18 @@ extension Driver {
     }
   }
 
-  /// Invalidates a range of a domain's leaves: from the array with `invs`, else the walk of
-  /// the design (TLBIs + sync, then the ATC of the attached ATS masters).
+  /// Invalidates a range of the leaves of the domain at `di`: from the array with `invs`, else
+  /// the walk of the design (TLBIs + sync, then the ATC of the attached ATS masters).
   mutating func invalidateRange(
-    _ dom: Domain, _ addresses: [UInt64], granule: UInt64, leaf: Bool, atc: (address: UInt64, size: Int)
+    _ di: DomainIndex, _ addresses: [UInt64], granule: UInt64, leaf: Bool, atc: (address: UInt64, size: Int)
   ) {
     if options.invs {
-      issue(
-        dom.invs.commands(
-          for: InvalidationRequest(
-            addresses: addresses, granule: granule, leaf: leaf, atcAddress: atc.address, atcSize: atc.size)))
+      let request = InvalidationRequest(
+        addresses: addresses, granule: granule, leaf: leaf, atcAddress: atc.address, atcSize: atc.size)
+      issue(inPlace(domain: di) { $0.invs.commands(for: request) })
       return
     }
-    invalidateTLB(dom, addresses, leaf: leaf)
-    invalidateATC(of: dom, address: atc.address, size: atc.size)
+    invalidateTLB(di, addresses, leaf: leaf)
+    invalidateATC(of: di, address: atc.address, size: atc.size)
   }
 }

@@ -141,7 +141,7 @@ extension Driver {
     guard let dom = domains[domain] else { return }
     var cmds: [Command] = []
     var seen = Set<String>()
-    for md in atsAttachments(dom) where md.ssid == 0 && seen.insert(md.master).inserted {
+    for md in atsAttachments(dom.devices) where md.ssid == 0 && seen.insert(md.master).inserted {
       for sid in masters[md.master]?.uniqueSIDs ?? [] {
         cmds.append(.atcInv(sid: sid, ssid: ssid == 0 ? nil : ssid, address: 0, size: 52))
       }

@@ -27,16 +27,8 @@ extension Driver {
     }
   }
 
-  /// The page table the mappings of the domain at `di` live in (an SVA domain's is its mm's),
-  /// for reading (the domain is not copied).
-  mutating func pageTable(_ di: DomainIndex) -> IOPageTable? {
-    let (kind, mm) = inPlace(domain: di) { ($0.kind, $0.mm) }
-    if kind == .sva { return mm.flatMap { addressSpaces[$0]?.pageTable } }
-    return inPlace(domain: di) { $0.pageTable }
-  }
-
-  /// True when the domain at `di` has a page table to map into (`pageTable(_:)` not nil),
-  /// found without copying it.
+  /// True when the domain at `di` has a page table to map into (its own, or an SVA domain's
+  /// mm's), found without copying it.
   mutating func hasPageTable(_ di: DomainIndex) -> Bool {
     let (kind, mm, own) = inPlace(domain: di) { d -> (DomainKind, String?, Bool) in
       if case .some = d.pageTable { return (d.kind, d.mm, true) }
@@ -46,18 +38,24 @@ extension Driver {
     return own
   }
 
-  /// Edits the page table the mappings of the domain at `di` live in, in place; nil when it
-  /// has none. No copy of the domain may be held meanwhile: it would share the table's
+  /// Edits (or reads without a copy) the page table the mappings of the domain at `di` live
+  /// in, in place; nil when it has none. No copy of the domain may be held meanwhile: it would share the table's
   /// storage, and the edit would then copy the whole mapping list.
-  mutating func editPageTable<R>(_ di: DomainIndex, _ body: (inout IOPageTable, inout SMMU) -> R) -> R? {
+  mutating func editPageTable<R, E: Error>(
+    _ di: DomainIndex, _ body: (inout IOPageTable, inout SMMU) throws(E) -> R
+  ) throws(E) -> R? {
     // Fields read in place: `domains.values[di].kind` would copy the whole domain out first.
-    let (kind, mm, hasTable) = inPlace(domain: di) { ($0.kind, $0.mm, $0.pageTable != nil) }
+    // (`$0.pageTable != nil` would copy the table out to compare it.)
+    let (kind, mm, hasTable) = inPlace(domain: di) { d -> (DomainKind, String?, Bool) in
+      if case .some = d.pageTable { return (d.kind, d.mm, true) }
+      return (d.kind, d.mm, false)
+    }
     if kind == .sva {
       guard let mm, let ai = addressSpaces.index(forKey: mm) else { return nil }
-      return body(&addressSpaces.values[ai].pageTable, &smmu)
+      return try body(&addressSpaces.values[ai].pageTable, &smmu)
     }
     guard hasTable else { return nil }
-    return body(&domains.values[di].pageTable!, &smmu)
+    return try body(&domains.values[di].pageTable!, &smmu)
   }
 
   /// Maps [iova, iova+size) to [pa, pa+size) in 4 KiB pages. No invalidation is needed
@@ -90,10 +88,12 @@ extension Driver {
       // allow (iommu_pgsize: 1 GiB, 2 MiB, 4 KiB); an SVA mm's table is the CPU's (pages).
       let chunks = Self.chunks(
         iova: iova & ~0xFFF, pa: base & ~0xFFF, size: max(size, 1), blocks: kind != .sva)
-      // (The table is read through a temporary: a copy kept over the edits below would make
-      // each of them copy the mapping list.)
-      let emptyTables = try Self.emptyTables(
-        under: chunks, in: d.pageTable(di)!, smmu: d.smmu, domain: domain)
+      // (The table is read in place: a copy kept over the edits below would make each of
+      // them copy the mapping list.)
+      let emptyTables =
+        try d.editPageTable(di) { (t, smmu) throws(DriverError) in
+          try Self.emptyTables(under: chunks, in: t, smmu: smmu, domain: domain)
+        } ?? []
       let early = d.mutated(.earlyFree)
       for c in chunks {
         if emptyTables.contains(c.iova) {
@@ -105,7 +105,7 @@ extension Driver {
               t.removeTable(iova: c.iova, size: c.size, memory: &smmu, freeFirst: early)
             }
             ?? 0
-          d.flushWalk(d.domains.values[di], iova: c.iova, size: c.size)
+          d.flushWalk(di, iova: c.iova, size: c.size)
         }
         d.trace.pageTableWrites +=
           d.editPageTable(di) { t, smmu in
@@ -122,7 +122,7 @@ extension Driver {
   /// entries. (A block over a table that still maps pages is refused too: Linux would drop
   /// those pages silently.)
   static func emptyTables(
-    under chunks: [(iova: UInt64, pa: UInt64, size: UInt64)], in table: IOPageTable, smmu: SMMU,
+    under chunks: MapChunks, in table: IOPageTable, smmu: SMMU,
     domain: String
   ) throws(DriverError) -> Set<UInt64> {
     var out: Set<UInt64> = []
@@ -165,7 +165,7 @@ extension Driver {
     for c in Self.chunks(iova: iova & ~0xFFF, pa: iova & ~0xFFF, size: max(size, 1), blocks: kind != .sva) {
       trace.pageTableWrites += 1
       var done = false
-      switch pageTable(di)?.slot(iova: c.iova, size: c.size, memory: smmu) ?? .empty {
+      switch editPageTable(di, { t, smmu in t.slot(iova: c.iova, size: c.size, memory: smmu) }) ?? .empty {
       case .leaf(let at, let bytes) where bytes > c.size:
         // io-pgtable no longer splits a block (v6.13, 33729a5fc0ca): it unmaps nothing and
         // the core stops there.
@@ -179,7 +179,7 @@ extension Driver {
         _ = editPageTable(di) { t, smmu in
           t.removeTable(iova: c.iova, size: c.size, memory: &smmu, freeFirst: early)
         }
-        flushWalk(domains.values[di], iova: c.iova, size: c.size)
+        flushWalk(di, iova: c.iova, size: c.size)
         done = true
       case .empty: break
       }
@@ -192,7 +192,6 @@ extension Driver {
         }
       }
     }
-    let dom = domains.values[di]
     for run in runs {
       // One gather: its ATC span is the request's (as before blocks) unless sizes changed.
       let whole = runs.count == 1 && refused == nil
@@ -200,11 +199,11 @@ extension Driver {
       let span = Self.atcSpan(
         iova: whole ? iova : first, size: whole ? size : run.leaves.last! + run.size - first)
       if options.invs {
-        invalidateRange(dom, run.leaves, granule: run.size, leaf: true, atc: span)
+        invalidateRange(di, run.leaves, granule: run.size, leaf: true, atc: span)
       } else {
-        if applying(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
-        invalidateTLB(dom, run.leaves, leaf: true)
-        if !mutated(.atcBeforeTLBI) { invalidateATC(of: dom, address: span.address, size: span.size) }
+        if applying(.atcBeforeTLBI) { invalidateATC(of: di, address: span.address, size: span.size) }
+        invalidateTLB(di, run.leaves, leaf: true)
+        if !mutated(.atcBeforeTLBI) { invalidateATC(of: di, address: span.address, size: span.size) }
       }
     }
     if let refused {
@@ -216,67 +215,61 @@ extension Driver {
     }
   }
 
-  /// The core's split of a range into leaves (iommu_pgsize): at each step the largest of
-  /// 1 GiB, 2 MiB and 4 KiB that IOVA and PA are aligned to and that fits.
-  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> [(
-    iova: UInt64, pa: UInt64, size: UInt64
-  )] {
-    let end = iova + ((size + 0xFFF) & ~0xFFF)
-    var out: [(iova: UInt64, pa: UInt64, size: UInt64)] = []
-    var a = iova
-    var p = pa
-    while a < end {
-      let n = IOPageTable.chunkSize(iova: a, pa: p, remaining: end - a, blocks: blocks)
-      out.append((a, p, n))
-      a += n
-      p &+= n
-    }
-    return out
+  /// The core's split of a range into leaves (iommu_pgsize; see `MapChunks`).
+  static func chunks(iova: UInt64, pa: UInt64, size: UInt64, blocks: Bool) -> MapChunks {
+    MapChunks(iova: iova, pa: pa, size: size, blocks: blocks)
   }
 
   /// io-pgtable's walk flush of a removed table (arm_smmu_tlb_inv_walk): TLBI leaf=0 per
   /// 4 KiB + sync, then ATC invalidation.
-  mutating func flushWalk(_ dom: Domain, iova: UInt64, size: UInt64) {
+  mutating func flushWalk(_ di: DomainIndex, iova: UInt64, size: UInt64) {
     let span = Self.atcSpan(iova: iova, size: size)
     invalidateRange(
-      dom, stride(from: iova, to: iova + size, by: 4096).map { $0 }, granule: 4096, leaf: false, atc: span)
+      di, stride(from: iova, to: iova + size, by: 4096).map { $0 }, granule: 4096, leaf: false, atc: span)
   }
 
-  /// TLBI_NH_VA (S1, SVA) or TLBI_S2_IPA (S2) of each address, then CMD_SYNC.
-  mutating func invalidateTLB(_ dom: Domain, _ addresses: [UInt64], leaf: Bool) {
-    switch dom.kind {
+  /// TLBI_NH_VA (S1, SVA) or TLBI_S2_IPA (S2) of each address of the domain at `di`, then
+  /// CMD_SYNC.
+  mutating func invalidateTLB(_ di: DomainIndex, _ addresses: [UInt64], leaf: Bool) {
+    // Read in place: a copy of the domain would retain (and release) everything it holds.
+    let (kind, asid, vmid, mm, finalised, nestParent) = inPlace(domain: di) {
+      ($0.kind, $0.asid, $0.vmid, $0.mm, $0.finalised, $0.nestParent)
+    }
+    switch kind {
     case .s2:
-      if let vmid = dom.vmid {
+      if let vmid {
         for a in addresses { issue(.tlbiS2IPA(vmid: vmid, address: a, leaf: leaf, range: nil)) }
         issue(.sync)
         // A nest parent's change reaches every guest stage-1 entry over it (§1.5, I6).
-        if dom.nestParent { issue([.tlbiNHAll(vmid: vmid), .sync]) }
+        if nestParent { issue([.tlbiNHAll(vmid: vmid), .sync]) }
       }
     default:
-      if let asid = dom.asid ?? dom.mm.flatMap({ addressSpaces[$0]?.cpuASID }), dom.finalised {
+      if let asid = asid ?? mm.flatMap({ addressSpaces[$0]?.cpuASID }), finalised {
         for a in addresses { issue(.tlbiNHVA(vmid: 0, asid: asid, address: a, leaf: leaf, range: nil)) }
         issue(.sync)
       }
     }
   }
 
-  /// ATC invalidation after a change of a domain's translations.
-  mutating func invalidateATC(of dom: Domain, address: UInt64, size: Int) {
+  /// ATC invalidation after a change of the translations of the domain at `di`.
+  mutating func invalidateATC(of di: DomainIndex, address: UInt64, size: Int) {
+    // Read in place (see `invalidateTLB`).
+    let (kind, mm, nestParent, devices) = inPlace(domain: di) { ($0.kind, $0.mm, $0.nestParent, $0.devices) }
     var cmds: [Command] = []
     switch options.design {
     case .legacy:
-      if dom.kind == .sva, let mm = dom.mm {
+      if kind == .sva, let mm {
         // Every domain whose table holds the mm's CD: its ATS masters, SSV = PASID.
         let pasid = addressSpaces[mm]?.pasid ?? 0
         for other in domainOrder.compactMap({ domains[$0] }) where other.legacySVABinds[mm] != nil {
-          for md in atsAttachments(other) where md.ssid == 0 {
+          for md in atsAttachments(other.devices) where md.ssid == 0 {
             for sid in masters[md.master]?.uniqueSIDs ?? [] {
               cmds.append(.atcInv(sid: sid, ssid: pasid, address: address, size: size))
             }
           }
         }
       } else {
-        for md in atsAttachments(dom) where md.ssid == 0 {
+        for md in atsAttachments(devices) where md.ssid == 0 {
           for sid in masters[md.master]?.uniqueSIDs ?? [] {
             cmds.append(.atcInv(sid: sid, ssid: nil, address: address, size: size))
           }
@@ -284,12 +277,13 @@ extension Driver {
       }
     case .perMaster:
       // Each attachment's master is looked up once (`atsAttachments` and the loop in one).
-      for md in dom.devices {
-        guard let mi = masters.index(forKey: md.master) else { continue }
-        let (ats, ridDomain, sids) = inPlace(master: mi) { ($0.atsEnabled, $0.ridDomain, $0.uniqueSIDs) }
-        guard ats else { continue }
+      for md in devices {
+        guard let mi = masterIndexIfAny(md.master) else { continue }
+        // (Whether ATS is on first: most attachments have it off.)
+        guard inPlace(master: mi, { $0.atsEnabled }) else { continue }
+        let (ridDomain, sids) = inPlace(master: mi) { ($0.ridDomain, $0.uniqueSIDs) }
         // A nested master's ATC holds guest IOVAs: an S2 change flushes all of it (§1.5).
-        let full = dom.nestParent && md.ssid == 0 && domains[ridDomain ?? ""]?.nested?.enableATS == true
+        let full = nestParent && md.ssid == 0 && domains[ridDomain ?? ""]?.nested?.enableATS == true
         for sid in sids {
           cmds.append(
             .atcInv(
@@ -298,7 +292,9 @@ extension Driver {
         }
       }
     }
-    if !cmds.isEmpty { issue(cmds + [.sync]) }
+    guard !cmds.isEmpty else { return }
+    cmds.append(.sync)
+    issue(cmds)
   }
 
   /// The smallest aligned ATC_INV span (4 KiB * 2^size) covering [iova, iova+len).
@@ -414,7 +410,7 @@ extension Driver {
             continue
           }
           if let asid = dom.asid { d.issue([.tlbiNHASID(vmid: 0, asid: asid), .sync]) }
-          d.invalidateATC(of: dom, address: 0, size: 52)
+          if let di = d.domains.index(forKey: dom.name) { d.invalidateATC(of: di, address: 0, size: 52) }
         }
       }
     }

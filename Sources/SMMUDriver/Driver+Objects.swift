@@ -176,9 +176,9 @@ extension Driver {
       masterStall: masterStall, stallForced: smmu.features.stallModel == .stallForced)
   }
 
-  /// Attachments of a domain whose master has ATS enabled.
-  mutating func atsAttachments(_ dom: Domain) -> [MasterDomain] {
-    dom.devices.filter { md in
+  /// The attachments (a domain's `devices`) whose master has ATS enabled.
+  mutating func atsAttachments(_ devices: [MasterDomain]) -> [MasterDomain] {
+    devices.filter { md in
       guard let i = masters.index(forKey: md.master) else { return false }
       return inPlace(master: i) { $0.atsEnabled }
     }

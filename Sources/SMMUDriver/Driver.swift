@@ -340,8 +340,15 @@ package struct Driver: Sendable {
 
   /// Where a master is in `masters` (for `inPlace(master:_:)`).
   mutating func masterIndex(_ name: String) throws(DriverError) -> MasterIndex {
+    guard let i = masterIndexIfAny(name) else { throw noMaster(name) }
+    return i
+  }
+
+  /// Where a master is in `masters`, nil when there is none (`masterIndex` without the
+  /// error).
+  mutating func masterIndexIfAny(_ name: String) -> MasterIndex? {
     if let i = recentMasters.index(of: name) { return i }
-    guard let i = masters.index(forKey: name) else { throw noMaster(name) }
+    guard let i = masters.index(forKey: name) else { return nil }
     recentMasters.remember(name, at: i)
     return i
   }

@@ -11,6 +11,13 @@ struct EntryMemo: Sendable {
     let tcr: CDTranslationControl
     let mair: UInt64
     let masterStall: Bool
+
+    /// Hashes the inputs that vary between the attaches of one driver (the TCR and MAIR do
+    /// not), folded into one word: hashing every field cost about as much as building the
+    /// CD. Equality still compares every input, so a fold that collides only costs a probe.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(ttbr ^ UInt64(asid) << 48 ^ (masterStall ? 1 : 0))
+    }
   }
 
   /// The inputs of `EntryBuilder.cdTableSTE`.
@@ -23,6 +30,13 @@ struct EntryMemo: Sendable {
     let smmuStalls: Bool
     let masterStall: Bool
     let attributeTypesOverride: Bool
+
+    /// Hashes the inputs that vary between the attaches of one driver, folded into one word
+    /// (see `S1CDKey.hash(into:)`): the table (64-byte aligned) with ATS, stall and S1DSS in
+    /// its low bits.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(cdTable ^ (ats ? 1 : 0) ^ (masterStall ? 2 : 0) ^ s1dss.rawValue << 2)
+    }
   }
 
   private(set) var s1CDs: [S1CDKey: ContextDescriptor] = [:]

@@ -19,7 +19,9 @@ package protocol TableMemory {
 extension SMMU: TableMemory {
   package typealias Failure = Never
 
-  package func readTable(_ address: UInt64) -> UInt64 { (try? read(address)) ?? 0 }
+  // (`memory.read`, not `read`: calling the SMMU's own method copied the whole SMMU to the
+  // stack first when the SMMU was an `inout` argument.)
+  package func readTable(_ address: UInt64) -> UInt64 { (try? memory.read(address)) ?? 0 }
 
   package mutating func storeTable(_ address: UInt64, _ value: UInt64) {
     _ = try? write(address, value, writer: "pgtable")

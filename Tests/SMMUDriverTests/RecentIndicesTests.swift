@@ -50,4 +50,20 @@ struct RecentIndicesTests {
     #expect(d.domains[try d.domainIndex("x")].value.kind == .s2)
     #expect(d.domains[try d.domainIndex("y")].value.kind == .identity)
   }
+
+  @Test func theLastFewNamesAreKeptAndTheOldestGoesFirst() {
+    let table = ["a": 1, "b": 2, "c": 3, "d": 4, "e": 5]
+    var recent = RecentIndices<Int>()
+    let names = ["a", "b", "c", "d"]
+    #expect(names.count == RecentIndices<Int>.capacity)
+    for name in names { recent.remember(name, at: table.index(forKey: name)!) }
+    for name in names { #expect(recent.index(of: name).map { table[$0].value } == table[name]) }
+    recent.remember("e", at: table.index(forKey: "e")!)
+    #expect(recent.index(of: "a") == nil)
+    #expect(recent.index(of: "e").map { table[$0].value } == 5)
+    #expect(recent.index(of: "b").map { table[$0].value } == 2)
+    recent.forget()
+    #expect(recent.index(of: "b") == nil)
+    #expect(recent.index(of: "e") == nil)
+  }
 }
