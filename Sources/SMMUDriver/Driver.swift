@@ -38,8 +38,8 @@ package struct Driver: Sendable {
   /// The trace of the operation in progress.
   var trace = OperationTrace()
   /// The items of the operation in progress, in storage kept from one operation to the next
-  /// (each finished trace gets an exact-size copy).
-  var pendingItems: [OperationTrace.Item] = []
+  /// (each finished trace takes them into an array of their count).
+  var pendingItems = PendingItems()
   /// Every store by the driver goes through the entry writer in the per-master design;
   /// this counts stores to STEs/CDs that did not (must stay 0 for per-master).
   package internal(set) var storesOutsideWriter = 0
@@ -98,7 +98,7 @@ package struct Driver: Sendable {
   /// Runs one operation with a fresh trace and returns it.
   mutating func operation(_ body: (inout Driver) throws(DriverError) -> Void) -> OperationTrace {
     trace = OperationTrace()
-    pendingItems.removeAll(keepingCapacity: true)
+    pendingItems.removeAll()
     let heldBack = deferredASIDInvalidations.count
     storedCD = false
     let eventsBefore = smmu.events.count
@@ -114,30 +114,9 @@ package struct Driver: Sendable {
     var t = OperationTrace()
     swap(&t, &trace)
     if !pendingItems.isEmpty {
-      t.items = takePendingItems()
+      t.items = pendingItems.take()
     }
     return t
-  }
-
-  /// The pending items, moved into an array of exactly their count. Each slot left behind
-  /// gets an item that owns nothing, so the pending storage keeps its capacity and the next
-  /// `removeAll(keepingCapacity:)` has nothing to release. (A copy would retain, and later
-  /// release, every item's strings through the runtime's generic per-element copy;
-  /// `Array(pendingItems[...])` shares the whole buffer when the slice spans it, so the next
-  /// `removeAll` would allocate a fresh full-capacity buffer and every kept result would hold
-  /// one.)
-  mutating func takePendingItems() -> [OperationTrace.Item] {
-    let n = pendingItems.count
-    var taken: [OperationTrace.Item] = []
-    taken.reserveCapacity(n)
-    pendingItems.withUnsafeMutableBufferPointer { p in
-      guard let base = p.baseAddress else { return }
-      for i in 0..<n {
-        taken.append((base + i).move())
-        (base + i).initialize(to: .command(.sync))
-      }
-    }
-    return taken
   }
 
   /// A logged qword store into an STE, CD or descriptor.

@@ -47,8 +47,8 @@ package struct QwordWrite: Sendable, Hashable {
   package let writer: MemoryWriter
 }
 
-/// Who made a store, as the write log names it ("driver", "pgtable", "smmu-msi", ...): always
-/// a literal, kept as static text, so a store copies, logs and drops no reference-counted
+/// Who made a store ("driver", "pgtable", "smmu-msi", ...), returned with it: always
+/// a literal, kept as static text, so a store copies and drops no reference-counted
 /// string.
 package struct MemoryWriter: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
   @usableFromInline let text: StaticString
@@ -105,17 +105,9 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   private var ends: [UInt64] = []
   private var purposes: [MemoryPurpose] = []
   private var nextFree: UInt64 = PhysicalMemory.baseAddress
-  /// Every qword store, oldest first (the newest `writeLogLimit` are kept). An array, not a
-  /// `ChunkedLog`: the memory value stays within 128 bytes, which callers that borrow it copy
-  /// with a few moves rather than a `memcpy` call.
-  package private(set) var writeLog: [QwordWrite] = []
   /// Values reads return instead of memory's, by qword address: stores an observer does not
   /// see yet (a checker exploring the orders the SMMU may observe stores in). Empty normally.
   package var unseen: [UInt64: UInt64] = [:] { didSet { generation &+= 1 } }
-  /// At least this many of the newest writes are kept in `writeLog`.
-  package static let writeLogLimit = 200_000
-  /// When false, the write log is not kept (for large benchmarks).
-  package var keepsWriteLog = true
   /// Changes whenever what a read returns may change (a store, an allocation, a free, a new
   /// `unseen`): equal generations of one memory value read alike.
   package private(set) var generation: UInt64 = 0
@@ -314,14 +306,7 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
       pages.words[b + MemoryPage.slots + slot >> 6] = bit
       stored += 1
     }
-    let w = QwordWrite(address: address, old: old, new: value, writer: writer)
-    if keepsWriteLog {
-      writeLog.append(w)
-      if writeLog.count >= 2 * Self.writeLogLimit {
-        writeLog.removeFirst(writeLog.count - Self.writeLogLimit)
-      }
-    }
-    return w
+    return QwordWrite(address: address, old: old, new: value, writer: writer)
   }
 
   /// Reads the 8 qwords of a 64-byte structure.

@@ -281,7 +281,7 @@ package struct Session: Sendable {
       lastActionResult = r
       if openGroup != nil {
         openGroup!.add(r)
-        lastPendingInvalidations = driver.smmu.pendingInvalidations.count
+        lastPendingInvalidations = driver.smmu.pendingInvalidationCount
       } else {
         lastPendingInvalidations = driver.endOperation()
       }

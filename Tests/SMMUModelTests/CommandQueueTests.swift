@@ -163,7 +163,6 @@ import Testing
     #expect(try smmu.read(page.base) == 0xCAFE_F00D_3333_4444)
     #expect(
       smmu.commandQueue.msiWrites == [MSIWrite(address: page.base + 4, data: 0xCAFE_F00D, aborted: false)])
-    #expect(smmu.memory.writeLog.last?.writer == "smmu-msi")
     #expect(smmu.counters.syncs == 1)
     // The low half.
     smmu.submit(.sync(SyncOperands(signal: .irq, msiData: 7, msiAddress: page.base)))

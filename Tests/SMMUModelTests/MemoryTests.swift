@@ -26,9 +26,7 @@ import Testing
     #expect(try memory.read(a.base + 8) == 0)
     let w = try memory.write(a.base + 8, 0x1234, writer: "t")
     #expect(w.old == 0 && w.new == 0x1234 && w.address == a.base + 8 && w.writer == "t")
-    try memory.write(a.base + 8, 0x5678, writer: "t")
-    #expect(memory.writeLog.last?.old == 0x1234)
-    #expect(memory.writeLog.count == 2)
+    #expect(try memory.write(a.base + 8, 0x5678, writer: "t").old == 0x1234)
     #expect(try memory.read(a.base + 8) == 0x5678)
     #expect(throws: MemoryError.unalignedAccess(a.base + 4)) { try memory.read(a.base + 4) }
     #expect(throws: MemoryError.unmapped(Fixture.unmapped)) { try memory.read(Fixture.unmapped) }
@@ -57,15 +55,6 @@ import Testing
   /// The SMMU copies its memory value on many calls; past 128 bytes each copy is a memcpy call.
   @Test func memoryValueIsAtMost128Bytes() {
     #expect(MemoryLayout<PhysicalMemory>.size <= 128)
-  }
-
-  @Test func writeLogCanBeDisabled() throws {
-    var memory = PhysicalMemory()
-    memory.keepsWriteLog = false
-    let a = memory.allocate(bytes: 64, purpose: .data, owner: "a")
-    try memory.write(a.base, 1, writer: "t")
-    #expect(memory.writeLog.isEmpty)
-    #expect(try memory.read(a.base) == 1)
   }
 
   /// A writer is static text: equal by its characters, shown as written.
