@@ -523,7 +523,9 @@ extension SMMU {
   /// Applies a lookup's cache traffic and fetch counts. The lookup is only read: inout because
   /// a borrowed one was copied (several hundred bytes) at every call.
   mutating func apply(_ lookup: inout ConfigLookup, configError: Bool) {
-    // Every read counts as a lookup; a hit's entry is where the resolution's peek found it.
+    // Every read counts as a lookup; a hit's entry is where the resolution's peek found it, a
+    // fetch's (-1) a key it did not find. The cache has not changed since: these lookups come
+    // before any insert.
     for i in lookup.accesses.indices {
       _ = configCache.lookup(lookup.accesses.key(i), at: lookup.accesses.entry(i))
     }
