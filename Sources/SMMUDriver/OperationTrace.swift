@@ -61,23 +61,9 @@ package struct OperationTrace: Sendable, Hashable {
   package internal(set) var error: DriverError?
   /// Page-table stores (map/unmap), counted, not itemised.
   package internal(set) var pageTableWrites = 0
-  /// The translation result, for a DMA operation.
-  package internal(set) var translation: TranslationResult? {
-    get { translationBox?.result }
-    set { translationBox = newValue.map(TranslationBox.init) }
-  }
-  /// The translation, out of line: most traces have none, and it is large (a trace is kept
-  /// for every line).
-  private var translationBox: TranslationBox?
-
-  /// An immutable box, compared and hashed by its contents (a non-generic class: a generic
-  /// box would look up its metadata at run time on every allocation).
-  private final class TranslationBox: Sendable, Hashable {
-    let result: TranslationResult
-    init(_ result: TranslationResult) { self.result = result }
-    static func == (a: TranslationBox, b: TranslationBox) -> Bool { a.result == b.result }
-    func hash(into hasher: inout Hasher) { hasher.combine(result) }
-  }
+  /// The translation result, for a DMA operation (one reference: a result's fields are out of
+  /// line, so the trace of every line stays small).
+  package internal(set) var translation: TranslationResult?
 
   package init() {}
 

@@ -49,7 +49,8 @@ package struct ContextDescriptor: Sendable, Hashable {
   /// Reads or writes a field.
   package subscript(_ f: BitField) -> UInt64 {
     // The field's word, mask and shift are read in place: no copy of the field (its name).
-    get { (qwords[f.word] & f.mask) >> UInt64(f.low) }
+    // Inlined: a call per field read cost more than the read.
+    @inline(__always) get { (qwords[f.word] & f.mask) >> UInt64(f.low) }
     set { qwords[f.word] = (qwords[f.word] & ~f.mask) | ((newValue << UInt64(f.low)) & f.mask) }
   }
 

@@ -54,6 +54,17 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     }
   }
 
+  /// The slot holding entry `e`, found by its position rather than its key: no key is
+  /// compared, and the probe (with no key to hold) no longer copied the whole cache.
+  @inline(__always)
+  private func slot(ofEntry e: Int) -> Int {
+    let mask = slots.count - 1
+    let target = Int32(e + 1)
+    var i = home(keys[e])
+    while slots[i] != target { i = (i + 1) & mask }
+    return i
+  }
+
   /// Looks up and, on a hit, marks the entry most recently used. Counts a hit or a miss.
   package mutating func lookup(_ key: Key) -> Value? {
     guard let e = slot(of: key).entry else {
@@ -73,15 +84,21 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   }
 
   /// `peek(_:)`, with the entry holding the value: until the cache next changes,
-  /// `lookup(_:at:)` finds the key there without probing the index.
+  /// `lookup(_:at:)` finds the key there (or, given -1 after a nil, counts the miss) without
+  /// probing the index.
   package func peekEntry(_ key: Key) -> (value: Value, entry: Int)? {
     guard let e = slot(of: key).entry else { return nil }
     return (values[e], e)
   }
 
-  /// `lookup(_:)` for a key `peekEntry` found at `entry` (or -1): the same hit and recency
-  /// without a probe while the entry still holds the key; otherwise a plain lookup.
+  /// `lookup(_:)` for a key `peekEntry` found at `entry`, or did not find (-1) with the cache
+  /// unchanged since: the same hit and recency, or the same miss, without a probe. A hit's
+  /// entry that no longer holds the key is looked up again.
   package mutating func lookup(_ key: Key, at entry: Int) -> Value? {
+    if entry == -1 {
+      stats.misses += 1
+      return nil
+    }
     guard entry >= 0, entry < keys.count, keys[entry] == key else { return lookup(key) }
     clock += 1
     stamps[entry] = clock
@@ -154,7 +171,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   private mutating func remove(entry e: Int) {
     let mask = slots.count - 1
     // Free e's slot, moving later members of its probe run back into the hole.
-    var hole = slot(of: keys[e]).slot
+    var hole = slot(ofEntry: e)
     var j = hole
     while true {
       j = (j + 1) & mask
@@ -170,7 +187,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     slots[hole] = 0
     let last = keys.count - 1
     if e != last {
-      slots[slot(of: keys[last]).slot] = Int32(e + 1)
+      slots[slot(ofEntry: last)] = Int32(e + 1)
       // Moved, not swapped: entry e's old contents go anyway.
       keys[e] = keys[last]
       values[e] = values[last]

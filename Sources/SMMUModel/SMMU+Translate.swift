@@ -21,6 +21,8 @@ extension SMMU {
     /// A stage-1 (CD.S) or stage-2 (STE.S2S) translation fault stalls the transaction.
     var stallS1 = false
     var stallS2 = false
+    /// A stage-1-only stream's walk as its STE and CD decided it, once the lookup reached the TLB.
+    var stage1: Stage1Walk?
   }
 
   /// Resolves a transaction against the current memory and (optionally) caches, without
@@ -66,18 +68,9 @@ extension SMMU {
       return
     }
     func fail(
-      _ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil,
-      stage2: Bool = false, why: String? = nil
+      _ type: EventType, record: Bool = true, address: UInt64? = nil, fetch: UInt64? = nil, why: String? = nil
     ) {
-      r.outcome = .aborted
-      r.configError = !type.isTranslationFault
-      r.lookup.record { $0.fail(type, recorded: record, reason: why ?? Self.walkReason(type)) }
-      if record {
-        r.event = Event(
-          type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch,
-          stage2: stage2, read: !t.write,
-          eventClass: type.isTranslationFault || type == .fWalkEABT ? .input : nil)
-      }
+      fault(type, t, &r, record: record, address: address, fetch: fetch, why: why)
     }
     // 1-2. Stream table.
     let steAddress: UInt64
@@ -188,16 +181,17 @@ extension SMMU {
     }
     r.stallS1 = stallsOnFault(cd[C.s])
     // 5. Stage 1 TLB, then walk.
-    let recordS1 = cd[C.r] == 1 || cd[C.s] == 1
-    let page = t.address >> 12
     let kind: TLBKey.Kind = s2 ? .nested : .stage1
-    let key = TLBKey(kind: kind, vmid: vmid, asid: cd.asidValue, page: page)
-    let regime = stage1Regime(cd, ste: ste, address: t.address)
-    r.root = regime.root
+    let s1 = Stage1Walk(
+      regime: stage1Regime(cd, ste: ste, address: t.address), kind: kind, vmid: vmid, asid: cd.asidValue,
+      recordsFaults: cd[C.r] == 1 || cd[C.s] == 1)
+    r.root = s1.regime.root
+    // What a TLB hit's truth may walk again (`stage1Truth`).
+    if !s2 { r.stage1 = s1 }
     // Two plain lookups, not `??`: its autoclosure would capture (copy) the whole SMMU.
     var found: (TLBKey, TLBEntry)?
     if useCaches {
-      found = tlbFind(kind, vmid: vmid, asid: cd.asidValue, address: t.address)
+      found = tlbFind(kind, vmid: vmid, asid: s1.asid, address: t.address)
       if found == nil { found = tlbFind(.stage1Global, vmid: vmid, asid: 0, address: t.address) }
     }
     if let (hitKey, hit) = found {
@@ -206,28 +200,72 @@ extension SMMU {
       r.servedBy = "TLB"
       r.lookup.note(.tlbHit(hitKey))
       r.lookup.record { $0.append(Self.tlbStep(hitKey, hit: hit)) }
-      if t.write && !hit.writable { return fail(.fPermission, record: recordS1, address: t.address) }
+      if t.write && !hit.writable {
+        return fault(.fPermission, t, &r, record: s1.recordsFaults, address: t.address)
+      }
       r.outcome = .translated(hit.outputPage | (t.address & hitKey.offsetMask))
       return
     }
-    if useCaches { r.lookup.record { $0.append(Self.tlbStep(key, hit: nil)) } }
+    if useCaches {
+      r.lookup.record {
+        $0.append(
+          Self.tlbStep(TLBKey(kind: kind, vmid: vmid, asid: s1.asid, page: t.address >> 12), hit: nil))
+      }
+    }
+    walk(t, s1, nested: s2 ? ste : nil, &r)
+  }
+
+  /// What a stage-1 TLB miss walks, as the STE and CD decided it.
+  struct Stage1Walk {
+    var regime: Stage1Regime
+    /// `.stage1`, or `.nested` for a combined entry (Config = nested).
+    var kind: TLBKey.Kind
+    var vmid: UInt16
+    var asid: UInt16
+    /// CD.R or CD.S: the stage-1 translation faults are recorded.
+    var recordsFaults: Bool
+  }
+
+  /// Aborts the transaction in `r` with an event of `type` (unless `record` is false).
+  func fault(
+    _ type: EventType, _ t: Transaction, _ r: inout Resolution, record: Bool = true, address: UInt64? = nil,
+    fetch: UInt64? = nil, why: String? = nil
+  ) {
+    r.outcome = .aborted
+    r.configError = !type.isTranslationFault
+    r.lookup.record { $0.fail(type, recorded: record, reason: why ?? Self.walkReason(type)) }
+    if record {
+      r.event = Event(
+        type: type, sid: t.sid, ssid: t.ssid, address: address, fetchAddress: fetch, stage2: false,
+        read: !t.write, eventClass: type.isTranslationFault || type == .fWalkEABT ? .input : nil)
+    }
+  }
+
+  /// The stage-1 walk after a TLB miss, its outcome and the TLB entry it fills, in `r`. With
+  /// the STE of a `nested` stream, each table address and the output are IPAs its stage 2
+  /// translates (the 2-D walk).
+  func walk(_ t: Transaction, _ s1: Stage1Walk, nested: StreamTableEntry?, _ r: inout Resolution) {
+    let regime = s1.regime
+    let s2 = nested != nil
     let half = regime.upper ? "1" : "0"
     if regime.disabled {
-      return fail(
-        .fTranslation, record: recordS1, address: t.address, why: "CD.EPD\(half)=1 and the TLB missed")
+      return fault(
+        .fTranslation, t, &r, record: s1.recordsFaults, address: t.address,
+        why: "CD.EPD\(half)=1 and the TLB missed")
     }
     if regime.outOfRange {
-      return fail(
-        .fTranslation, record: recordS1, address: t.address, why: "address beyond the CD's T\(half)SZ range")
+      return fault(
+        .fTranslation, t, &r, record: s1.recordsFaults, address: t.address,
+        why: "address beyond the CD's T\(half)SZ range")
     }
     // Nested: each table address is an IPA, walked through stage 2 first (the 2-D walk).
     var subWalks: [(level: Int, ipa: UInt64, walk: WalkResult)] = []
     var tableFault: (type: EventType, ipa: UInt64)?
     // Only a nested walk passes a closure: one calling `stage2Walk` captures (copies) the
     // whole SMMU, which a stage-1 walk has no need to pay for.
-    let w =
-      s2
-      ? PageTableWalker.walk(
+    let w: WalkResult
+    if let ste = nested {
+      w = PageTableWalker.walk(
         root: regime.root, address: regime.walkAddress, stage2: false, memory: memory, format: regime.format,
         recordLevels: r.lookup.recording
       ) { ipa, level in
@@ -236,49 +274,58 @@ extension SMMU {
         if let f = s.fault { tableFault = (f, ipa) }
         return s.pa
       }
-      : PageTableWalker.walk(
+    } else {
+      w = PageTableWalker.walk(
         root: regime.root, address: regime.walkAddress, stage2: false, memory: memory, format: regime.format,
         recordLevels: r.lookup.recording)
+    }
     if r.lookup.recording {
       for l in w.levels {
-        for sub in subWalks where sub.level == l.level {
-          let next = (r.lookup.walkBox?.value.steps.count ?? 0) + sub.walk.levels.count
-          recordSubWalk(sub.walk, ste: ste, ipa: sub.ipa, translates: next, &r)
+        // Sub-walks come only from a nested walk's stage 2.
+        if let ste = nested {
+          for sub in subWalks where sub.level == l.level {
+            let next = (r.lookup.walkBox?.value.steps.count ?? 0) + sub.walk.levels.count
+            recordSubWalk(sub.walk, ste: ste, ipa: sub.ipa, translates: next, &r)
+          }
         }
         r.lookup.record {
           $0.append(Self.levelStep(l, input: t.address, stage2: false, format: regime.format))
         }
       }
       // A stage-2 fault on a table address: its sub-walk has no stage-1 read after it.
-      if let last = subWalks.last, !w.levels.contains(where: { $0.level == last.level }) {
+      if let last = subWalks.last, let ste = nested, !w.levels.contains(where: { $0.level == last.level }) {
         recordSubWalk(last.walk, ste: ste, ipa: last.ipa, translates: -1, &r)
       }
     }
     for i in 0..<4 { r.walkReads[i] += w.readsPerLevel[i] }
     r.lookup.note(.walk(stage2: false, root: regime.root, reads: w.readsPerLevel.total))
-    if let tf = tableFault {
+    if let tf = tableFault, let ste = nested {
       return stage2Fault(tf.type, t, ste: ste, ipa: tf.ipa, eventClass: .tt, &r)
     }
-    if let fault = w.fault {
+    if let f = w.fault {
       // A/R/S gate only the four translation faults; F_WALK_EABT always records.
-      let type = Self.eventType(fault)
-      return fail(type, record: recordS1 || !type.isTranslationFault, address: t.address)
+      let type = Self.eventType(f)
+      return fault(type, t, &r, record: s1.recordsFaults || !type.isTranslationFault, address: t.address)
     }
-    guard let leaf = w.outputPage else { return fail(.fTranslation, record: recordS1, address: t.address) }
-    if t.write && !w.writable { return fail(.fPermission, record: recordS1, address: t.address) }
+    guard let leaf = w.outputPage else {
+      return fault(.fTranslation, t, &r, record: s1.recordsFaults, address: t.address)
+    }
+    if t.write && !w.writable {
+      return fault(.fPermission, t, &r, record: s1.recordsFaults, address: t.address)
+    }
     var shift = w.leafShift
     let ipa = leaf | (t.address & ((UInt64(1) << UInt64(shift)) - 1))
     var out = leaf
-    if s2 {
-      stage2(t, ste: ste, vmid: vmid, input: ipa, &r, fillTLB: false)
+    if let ste = nested {
+      stage2(t, ste: ste, vmid: s1.vmid, input: ipa, &r, fillTLB: false)
       guard case .translated(let pa) = r.outcome else { return }
       // A combined entry covers the smaller of the two leaves.
       shift = min(shift, r.stage2Shift)
       out = pa & ~((UInt64(1) << UInt64(shift)) - 1)
     }
     r.tlbKey = TLBKey(
-      kind: w.global && !s2 ? .stage1Global : kind, vmid: vmid, asid: w.global && !s2 ? 0 : cd.asidValue,
-      page: page, shift: shift)
+      kind: w.global && !s2 ? .stage1Global : s1.kind, vmid: s1.vmid, asid: w.global && !s2 ? 0 : s1.asid,
+      page: t.address >> 12, shift: shift)
     // A combined S1+S2 entry is writable only if both stages allow writes.
     r.tlbFill = TLBEntry(outputPage: out, writable: w.writable && r.stage2Writable, root: regime.root)
     r.servedBy = "walk"
@@ -293,6 +340,18 @@ extension SMMU {
     var r = Resolution()
     resolve(t, useCaches: false, recordWalk: false, memo: &memo, into: &r)
     return (r.outcome, r.root)
+  }
+
+  /// The truth of a stage-1-only resolution whose configuration lines were each the line
+  /// memory holds at the address the lookup computed (a fill or a fresh hit): the cache-less
+  /// resolution reads the same STE and CD, so decides the same walk `s1`, and only that walk
+  /// is run again (`resolveTruth` would read every structure again to the same end).
+  func stage1Truth(_ t: Transaction, _ s1: Stage1Walk) -> (outcome: TranslationResult.Outcome, root: UInt64?)
+  {
+    var r = Resolution()
+    r.lookup.recordsPath = false
+    walk(t, s1, nested: nil, &r)
+    return (r.outcome, s1.regime.root)
   }
 
   /// `steIllegalRow(ste)`, through `memo` when there is one.
@@ -358,13 +417,13 @@ extension SMMU {
       if t.write && !hit.writable {
         counters.aborted += 1
         return TranslationResult(
-          outcome: .aborted, event: nil, servedBy: "ATC", path: ["ATC hit \(atcKey): read-only"],
+          outcome: .aborted, event: nil, servedBy: "ATC", notes: [.atcHit(atcKey, readOnly: true)],
           hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
       }
       counters.translated += 1
       return TranslationResult(
         outcome: .translated(hit.outputPage | (t.address & 0xFFF)), event: nil, servedBy: "ATC",
-        path: ["ATC hit \(atcKey)"], hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
+        notes: [.atcHit(atcKey, readOnly: false)], hazards: hazardsFound, walkBox: walk.map(WalkBox.init))
     }
     var memo = takeLegality()
     var r = Resolution()
@@ -390,6 +449,9 @@ extension SMMU {
       report(h)
       hazardsFound.append(h)
     }
+    // Every line the lookup used is memory's at the address it computed: the cache-less
+    // resolution reads the same structures.
+    let configIsTruth = !staleHit && r.lookup.linesAtComputedAddresses
     if let key = r.tlbKey {
       if let hit = r.tlbHit {
         _ = tlb.lookup(key)
@@ -398,7 +460,14 @@ extension SMMU {
           truthfulFill?.covers(
             t, key: key, memoryGeneration: memory.generation, streamTableBase: streamTableBase,
             streamTableBaseConfig: streamTableBaseConfig) == true
-        let truth = covered ? nil : resolveTruth(t, memo: &memo)
+        var truth: (outcome: TranslationResult.Outcome, root: UInt64?)?
+        if covered {
+          truth = nil
+        } else if configIsTruth, let s1 = r.stage1 {
+          truth = stage1Truth(t, s1)
+        } else {
+          truth = resolveTruth(t, memo: &memo)
+        }
         if let truth, let root = truth.root, root != hit.root, key.kind != .stage2 {
           let h = Hazard(
             kind: .asidReuse, entry: "TLB \(key) (filled from table \(hex(hit.root)))",
@@ -420,7 +489,7 @@ extension SMMU {
         tlbShifts |= 1 << UInt64(key.shift)
         let stage1Only = key.kind == .stage1 || key.kind == .stage1Global
         truthfulFill =
-          stage1Only && !staleHit && r.lookup.linesAtComputedAddresses
+          stage1Only && configIsTruth
           ? TruthfulFill(
             sid: t.sid, ssid: t.ssid, key: key, memoryGeneration: memory.generation,
             streamTableBase: streamTableBase, streamTableBaseConfig: streamTableBaseConfig) : nil
@@ -454,7 +523,9 @@ extension SMMU {
   /// Applies a lookup's cache traffic and fetch counts. The lookup is only read: inout because
   /// a borrowed one was copied (several hundred bytes) at every call.
   mutating func apply(_ lookup: inout ConfigLookup, configError: Bool) {
-    // Every read counts as a lookup; a hit's entry is where the resolution's peek found it.
+    // Every read counts as a lookup; a hit's entry is where the resolution's peek found it, a
+    // fetch's (-1) a key it did not find. The cache has not changed since: these lookups come
+    // before any insert.
     for i in lookup.accesses.indices {
       _ = configCache.lookup(lookup.accesses.key(i), at: lookup.accesses.entry(i))
     }

@@ -29,21 +29,66 @@ package struct TranslationResult: Sendable, Hashable {
     /// Held by a stall (the event has Stall=1 and this STAG) until RESUME or STALL_TERM.
     case stalled(stag: UInt16)
   }
-  package var outcome: Outcome
+  package var outcome: Outcome {
+    get { storage.fields.outcome }
+    set { fields.outcome = newValue }
+  }
   /// The event recorded, if any.
-  package var event: Event?
+  package var event: Event? {
+    get { storage.fields.event }
+    set { fields.event = newValue }
+  }
   /// What served the translation: "ATC", "TLB", "walk", "bypass" or "-".
-  package var servedBy: String
+  package var servedBy: String {
+    get { storage.fields.servedBy }
+    set { fields.servedBy = newValue }
+  }
   /// The lookup steps, as values.
-  package var notes: [TranslationNote]
+  package var notes: [TranslationNote] {
+    get { storage.fields.notes }
+    set { fields.notes = newValue }
+  }
   /// Hazards this transaction exposed.
-  package var hazards: [Hazard]
+  package var hazards: [Hazard] {
+    get { storage.fields.hazards }
+    set { fields.hazards = newValue }
+  }
   /// The step-by-step walk, when it was asked for (`translate(_:recordWalk:)`).
   package var walk: TranslationWalk? {
-    get { walkBox?.value }
-    set { walkBox = newValue.map(WalkBox.init) }
+    get { storage.fields.walkBox?.value }
+    set { fields.walkBox = newValue.map(WalkBox.init) }
   }
-  var walkBox: WalkBox? = nil
+
+  /// The fields of a result.
+  private struct Fields: Sendable, Hashable {
+    var outcome: Outcome
+    var event: Event?
+    var servedBy: String
+    var notes: [TranslationNote]
+    var hazards: [Hazard]
+    var walkBox: WalkBox?
+  }
+
+  /// The fields, out of line and never changed: a DMA's result is copied into the driver's
+  /// trace and the session's last DMA, and one reference copies for a fraction of what six
+  /// fields (four of them counted references) cost. A change replaces the storage.
+  private final class Storage: Sendable {
+    let fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+  private var storage: Storage
+
+  /// The fields, for a change: setting them allocates new storage (changes are rare).
+  private var fields: Fields {
+    get { storage.fields }
+    set { storage = Storage(newValue) }
+  }
+
+  package static func == (a: TranslationResult, b: TranslationResult) -> Bool {
+    a.storage === b.storage || a.storage.fields == b.storage.fields
+  }
+
+  package func hash(into h: inout Hasher) { h.combine(storage.fields) }
 
   /// The lookup steps, for the UI, e.g. ["STE sid 0x8 cached", "CD ssid 0 fetched", ...].
   package var path: [String] { notes.map(\.description) }
@@ -61,12 +106,9 @@ package struct TranslationResult: Sendable, Hashable {
     outcome: Outcome, event: Event?, servedBy: String, notes: [TranslationNote], hazards: [Hazard],
     walkBox: WalkBox?
   ) {
-    self.outcome = outcome
-    self.event = event
-    self.servedBy = servedBy
-    self.notes = notes
-    self.hazards = hazards
-    self.walkBox = walkBox
+    storage = Storage(
+      Fields(
+        outcome: outcome, event: event, servedBy: servedBy, notes: notes, hazards: hazards, walkBox: walkBox))
   }
 
   /// A result with its lookup steps as text.

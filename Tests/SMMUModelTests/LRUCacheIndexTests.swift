@@ -72,10 +72,18 @@ import Testing
         let e = ref.insert(k, v)
         #expect(cache.insert(k, v) == e)
         #expect(crowded.insert(Crowded(value: k), v)?.value == e)
-      case 4...6:
+      case 4...5:
         let v = ref.lookup(k)
         #expect(cache.lookup(k) == v)
         #expect(crowded.lookup(Crowded(value: k)) == v)
+      case 6:
+        // The resolution's way: peek, then count the lookup at the entry found (-1: none),
+        // a hit and a miss alike counted without a probe.
+        let v = ref.lookup(k)
+        let entry = cache.peekEntry(k)?.entry ?? -1
+        #expect(cache.lookup(k, at: entry) == v)
+        let crowdedEntry = crowded.peekEntry(Crowded(value: k))?.entry ?? -1
+        #expect(crowded.lookup(Crowded(value: k), at: crowdedEntry) == v)
       case 7:
         let v = ref.entries[k]?.value
         #expect(cache.peek(k) == v)

@@ -37,4 +37,21 @@ import Testing
     // And again on the next hit: nothing refilled the entry, so nothing vouches for it.
     #expect(rig.translate(sid: 1).hazards.first?.kind == .missingInvalidation)
   }
+
+  /// A hit whose configuration lines are all memory's re-walks only (the truth reads the same
+  /// CD); one through a stale CD resolves the truth from memory's CD, whose other table shows.
+  @Test func hitThroughAStaleCDIsCheckedAgainstMemorysCD() {
+    var (rig, root, table) = Rig.standard()
+    rig.translate(sid: 1)
+    let other = rig.newPageTable()
+    rig.map(Fixture.va, to: Fixture.pa2, root: other)
+    // Fresh lines: the walk from the cached CD's table still gives the entry's output.
+    #expect(rig.translate(sid: 1).hazards.isEmpty)
+    // The CD now names another table, with no CFGI_CD: the cached CD is stale.
+    rig.writeCD(Rig.s1CD(asid: 1, ttb0: other), table: table)
+    let r = rig.translate(sid: 1)
+    #expect(r.servedBy == "TLB" && root != other)
+    #expect(r.hazards.contains { $0.kind == .missingInvalidation && $0.entry.hasPrefix("CD") })
+    #expect(r.hazards.contains { $0.kind == .asidReuse })
+  }
 }
