@@ -131,15 +131,44 @@ struct EntryHistory: Sendable {
   }
 
   /// Positions of the entries with a state between their ends whose qword 0 has a bit of
-  /// `bits` set, by increasing address (no allocation when there is none).
-  func positionsByAddress(withMiddleQword0Bits bits: UInt64) -> [Int] {
-    var n = 0
-    for k in 0..<count where slots[k].middleQword0 & bits != 0 { n += 1 }
-    guard n > 0 else { return [] }
-    var p: [Int] = []
-    p.reserveCapacity(n)
-    for k in 0..<count where slots[k].middleQword0 & bits != 0 { p.append(k) }
-    if n > 1 { p.sort { slots[$0].address < slots[$1].address } }
+  /// `bits` set, by increasing address.
+  func positionsByAddress(withMiddleQword0Bits bits: UInt64) -> Positions {
+    var p = Positions()
+    for k in 0..<count where slots[k].middleQword0 & bits != 0 {
+      if let o = p.only {
+        p.sorted = [o, k]
+        p.only = nil
+      } else if p.sorted.isEmpty {
+        p.only = k
+      } else {
+        p.sorted.append(k)
+      }
+    }
+    if p.sorted.count > 1 { p.sorted.sort { slots[$0].address < slots[$1].address } }
     return p
+  }
+
+  /// Entry positions in increasing-address order; none or a single one is held without an
+  /// array (the usual case at a CMD_SYNC: no allocation).
+  struct Positions: Sequence {
+    fileprivate var only: Int?
+    fileprivate var sorted: [Int] = []
+
+    var isEmpty: Bool { only == nil && sorted.isEmpty }
+
+    func makeIterator() -> Iterator { Iterator(only: only, rest: sorted.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+      var only: Int?
+      var rest: IndexingIterator<[Int]>
+
+      mutating func next() -> Int? {
+        if let o = only {
+          only = nil
+          return o
+        }
+        return rest.next()
+      }
+    }
   }
 }

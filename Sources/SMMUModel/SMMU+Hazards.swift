@@ -11,12 +11,8 @@ extension SMMU {
       operationStates.append(updateWindow.last(at: k), at: j)
     }
     // Only an entry with a valid state between its two ends can be torn.
-    let valid = Self.entryValidBits
-    if updateWindow.count == 1 {
-      // The usual window: one entry.
-      if updateWindow.middleQword0(at: 0) & valid != 0 { checkWindowEntry(0) }
-    } else {
-      for k in updateWindow.positionsByAddress(withMiddleQword0Bits: valid) { checkWindowEntry(k) }
+    for k in updateWindow.positionsByAddress(withMiddleQword0Bits: Self.entryValidBits) {
+      checkWindowEntry(k)
     }
     updateWindow.removeAll()
   }
@@ -56,11 +52,8 @@ extension SMMU {
   package mutating func settle() {
     closeUpdateWindow()
     guard !operationStates.isEmpty else { return }
-    let valid = Self.entryValidBits
-    if operationStates.count == 1 {
-      if operationStates.middleQword0(at: 0) & valid != 0 { checkOperationEntry(0) }
-    } else {
-      for k in operationStates.positionsByAddress(withMiddleQword0Bits: valid) { checkOperationEntry(k) }
+    for k in operationStates.positionsByAddress(withMiddleQword0Bits: Self.entryValidBits) {
+      checkOperationEntry(k)
     }
     operationStates.removeAll()
   }

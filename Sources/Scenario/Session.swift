@@ -25,13 +25,8 @@ package struct Session: Sendable {
   var openGroup: OperationGroup?
   /// Invalidations pending when the previous operation (line or group) ended.
   var lastPendingInvalidations: Int?
-  /// The trace of the last `dma` line, kept whole: a trace copies as two references, where
-  /// copying its translation out for every `dma` line copied a large value.
-  var lastDMATrace: OperationTrace?
-  /// What a RESUME (or STALL_TERM) made of the last `dma` line's stalled transaction.
-  var resumedDMATranslation: TranslationResult?
-  /// The translation of the last `dma` line (or of its resumed transaction).
-  var lastDMATranslation: TranslationResult? { resumedDMATranslation ?? lastDMATrace?.translation }
+  /// The translation of the last `dma` line (or what a RESUME or STALL_TERM made of it).
+  var lastDMATranslation: TranslationResult?
   /// The SMMU's command counts when the current `step` began (`step.commands.NAME`); empty
   /// when a `design` or `smmu` line made a new driver since, whose reset commands then count.
   var stepCommandBase = CommandCounts()
@@ -291,15 +286,13 @@ package struct Session: Sendable {
       openGroup = nil
     }
     switch line.command {
-    case .dma, .explainDMA:
-      lastDMATrace = r.trace
-      resumedDMATranslation = nil
+    case .dma, .explainDMA: lastDMATranslation = r.trace?.translation
     case .command, .ack(.cmdq):
       // A RESUME of the last DMA's stall: the retried (or terminated) result replaces it.
       if let stalled = lastDMATranslation, case .stalled(let stag) = stalled.outcome,
         let done = driver.smmu.stallCompletions.last(where: { $0.stalled.stag == stag })
       {
-        resumedDMATranslation = done.result
+        lastDMATranslation = done.result
       }
     default: break
     }
