@@ -40,17 +40,54 @@ package struct Domain: Sendable, Hashable {
   /// An S2 domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT (vSMMUs sit on it).
   package internal(set) var nestParent = false
   /// A nested domain's vSMMU and validated vSTE.
-  package internal(set) var nested: NestedSTE?
+  package internal(set) var nested: NestedSTE? {
+    get { rare?.value.nested }
+    set { updateRare { $0.nested = newValue } }
+  }
 
   // Legacy design state.
   /// The domain-owned CD table (legacy S1 domains).
-  package internal(set) var legacyCDTable: CDTable?
+  package internal(set) var legacyCDTable: CDTable? {
+    get { rare?.value.legacyCDTable }
+    set { updateRare { $0.legacyCDTable = newValue } }
+  }
   /// s1cdmax fixed by the first master (legacy).
-  package internal(set) var legacyS1CDMax: Int?
+  package internal(set) var legacyS1CDMax: Int? {
+    get { rare?.value.legacyS1CDMax }
+    set { updateRare { $0.legacyS1CDMax = newValue } }
+  }
   /// stall_enabled copied from the first master (legacy).
-  package internal(set) var legacyStall = false
+  package internal(set) var legacyStall: Bool {
+    get { rare?.value.legacyStall ?? false }
+    set { updateRare { $0.legacyStall = newValue } }
+  }
   /// Legacy SVA notifiers on this domain: mm -> bind count.
-  package internal(set) var legacySVABinds: [String: Int] = [:]
+  package internal(set) var legacySVABinds: [String: Int] {
+    get { rare?.value.legacySVABinds ?? [:] }
+    set { updateRare { $0.legacySVABinds = newValue } }
+  }
+
+  /// The state only some domains have (a nested vSTE; the legacy design's CD table, its
+  /// shape and SVA binds), out of line: inline it made a domain 352 bytes, and the driver's
+  /// table of domains 48 MB at 50 000 domains. Nil while every field has its default.
+  private var rare: OutOfLine<Rare>?
+
+  /// The fields of `rare`.
+  private struct Rare: Sendable, Hashable {
+    var nested: NestedSTE?
+    var legacyCDTable: CDTable?
+    var legacyS1CDMax: Int?
+    var legacyStall = false
+    var legacySVABinds: [String: Int] = [:]
+  }
+
+  /// Applies `change` to the rare fields, keeping `rare` nil when they are all default (so
+  /// that equal domains compare equal).
+  private mutating func updateRare(_ change: (inout Rare) -> Void) {
+    var r = rare?.value ?? Rare()
+    change(&r)
+    rare = r == Rare() ? nil : OutOfLine(r)
+  }
 
   package init(name: String, kind: DomainKind, mm: String?) {
     self.name = name

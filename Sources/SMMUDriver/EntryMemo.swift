@@ -42,6 +42,11 @@ struct EntryMemo: Sendable {
   private(set) var s1CDs: [S1CDKey: ContextDescriptor] = [:]
   private(set) var cdTableSTEs: [CDTableSTEKey: StreamTableEntry] = [:]
 
+  /// Entries each table holds at most: a table that reaches it is emptied (keeping its
+  /// storage). A scenario of many distinct domains or tables gains nothing from a memo, and
+  /// an unbounded one grew with them (28 MB at 50 000 domains, rehashed as it grew).
+  static let limit = 4096
+
   /// `EntryBuilder.s1CD` of these inputs.
   mutating func s1CD(
     asid: UInt16, ttbr: UInt64, tcr: CDTranslationControl, mair: UInt64, masterStall: Bool
@@ -49,6 +54,7 @@ struct EntryMemo: Sendable {
     let key = S1CDKey(asid: asid, ttbr: ttbr, tcr: tcr, mair: mair, masterStall: masterStall)
     if let cd = s1CDs[key] { return cd }
     let cd = EntryBuilder.s1CD(asid: asid, ttbr: ttbr, tcr: tcr, mair: mair, masterStall: masterStall)
+    if s1CDs.count >= Self.limit { s1CDs.removeAll(keepingCapacity: true) }
     s1CDs[key] = cd
     return cd
   }
@@ -65,6 +71,7 @@ struct EntryMemo: Sendable {
     let ste = EntryBuilder.cdTableSTE(
       cdTable: cdTable, s1cdmax: s1cdmax, s1fmt: s1fmt, ats: ats, s1dss: s1dss, smmuStalls: smmuStalls,
       masterStall: masterStall, attributeTypesOverride: attributeTypesOverride)
+    if cdTableSTEs.count >= Self.limit { cdTableSTEs.removeAll(keepingCapacity: true) }
     cdTableSTEs[key] = ste
     return ste
   }

@@ -59,4 +59,25 @@ struct EntryMemoTests {
     }
     #expect(memo.cdTableSTEs.count == built)
   }
+
+  /// A memo of many distinct inputs stays bounded, and still answers every input right after
+  /// it is emptied.
+  @Test func aMemoOfManyDistinctInputsStaysBounded() {
+    var memo = EntryMemo()
+    let tcr = CDTranslationControl.linux(outputBits: 48)
+    for i in 0..<(EntryMemo.limit * 2 + 3) {
+      let ttbr = UInt64(i) << 12
+      let got = memo.s1CD(asid: 1, ttbr: ttbr, tcr: tcr, mair: EntryBuilder.ioPgtableMAIR, masterStall: false)
+      #expect(
+        got
+          == EntryBuilder.s1CD(
+            asid: 1, ttbr: ttbr, tcr: tcr, mair: EntryBuilder.ioPgtableMAIR, masterStall: false))
+      _ = memo.cdTableSTE(
+        cdTable: ttbr, s1cdmax: 0, s1fmt: 0, ats: false, s1dss: .terminate, smmuStalls: false,
+        masterStall: false,
+        attributeTypesOverride: false)
+      #expect(memo.s1CDs.count <= EntryMemo.limit && memo.cdTableSTEs.count <= EntryMemo.limit)
+    }
+    #expect(memo.s1CDs.count == 3 && memo.cdTableSTEs.count == 3)
+  }
 }
