@@ -56,7 +56,7 @@ package struct OperationTrace: Sendable, Hashable {
     case command(Command)
     case note(TraceNote)
   }
-  package internal(set) var items: [Item] = []
+  package internal(set) var items = TraceItems()
   /// The error the operation returned, if it failed.
   package internal(set) var error: DriverError?
   /// Page-table stores (map/unmap), counted, not itemised.
@@ -96,6 +96,28 @@ package struct OperationTrace: Sendable, Hashable {
     var n = 0
     for case .write(let w) in items where w.target == target { n += 1 }
     return n
+  }
+
+  /// Adds this trace's stores (by target: STE, CD, L1 descriptor) and commands (by name) to
+  /// running totals, in one pass over the items read in place. (Here rather than in the
+  /// caller: across modules the pass was not specialised, and cost a closure call per line.)
+  package func tally(
+    steWrites: inout Int, cdWrites: inout Int, l1Writes: inout Int, commands: inout CommandCounts
+  ) {
+    items.withUnsafeBufferPointer { b in
+      for i in b.indices {
+        switch b[i] {
+        case .write(let w):
+          switch w.target {
+          case .ste: steWrites += 1
+          case .cd: cdWrites += 1
+          case .l1cd, .l1std: l1Writes += 1
+          }
+        case .command(let c): commands.add(c)
+        case .note: break
+        }
+      }
+    }
   }
 
   /// Commands by name.

@@ -1,90 +1,83 @@
-/// The trace items of the operation in progress: appended as the driver works, then moved
-/// (not copied) into an array of exactly their count for the operation's trace, which leaves
-/// this storage empty but allocated for the next operation.
+/// The trace items of the operation in progress, appended as the driver works into a
+/// `TraceItemChunk` that earlier traces share; `take()` hands them to the operation's trace as
+/// a run of that chunk (`TraceItems`), with no allocation and no copy.
 ///
-/// A plain `[OperationTrace.Item]` cannot do this: it cannot be emptied without destroying
-/// each slot again (generically, item by item), and a trace that shared its buffer would
-/// hold its whole capacity. Copy on write, like `Array`: a copy of the driver (a fork for
-/// the checker, a session's view) shares the storage until one of them appends or takes.
+/// Copy on write, like `Array`: a copy of the driver (a fork for the checker, a session's
+/// view) shares the chunk and a writer token. Whichever copy appends while the token is
+/// shared moves to a chunk of its own (taking copies of its items in progress), so only one
+/// copy ever writes a chunk's free slots.
 struct PendingItems: @unchecked Sendable {
-  // (Unchecked: the storage is changed only here and only while uniquely referenced; shared,
-  // it is read-only, as `Array`'s storage is.)
+  // (Unchecked: see `TraceItemChunk` for why its sharing is safe.)
   typealias Item = OperationTrace.Item
 
-  /// The items and their count, behind pointers: a class's `var` would be checked for
-  /// exclusive access at run time on every append, and `ManagedBuffer`'s closures would
-  /// copy each appended item.
-  private final class Storage {
-    let items: UnsafeMutablePointer<Item>
-    let capacity: Int
-    /// How many items, from the first, are initialised.
-    let count: UnsafeMutablePointer<Int>
+  /// Held only by a `PendingItems` and its copies: unique means no copy writes `chunk`.
+  private final class WriterToken: Sendable {}
 
-    init(capacity: Int) {
-      self.capacity = capacity
-      items = .allocate(capacity: capacity)
-      count = .allocate(capacity: 1)
-      count.initialize(to: 0)
-    }
+  /// A driver's first chunk, and a copy's when it starts writing its own: 64 items.
+  static let firstChunk = 64
+  /// The largest chunk a writer grows to: 4096 items, 256 KiB.
+  static let maximumChunk = 4096
 
-    /// A storage of `capacity` holding copies of `source`'s items.
-    convenience init(capacity: Int, copying source: Storage) {
-      self.init(capacity: capacity)
-      items.initialize(from: source.items, count: source.count.pointee)
-      count.pointee = source.count.pointee
-    }
-
-    deinit {
-      items.deinitialize(count: count.pointee)
-      items.deallocate()
-      count.deallocate()
-    }
-  }
-
-  private var storage = Storage(capacity: 16)
+  private var chunk = TraceItemChunk(capacity: firstChunk)
+  /// The operation in progress's first slot in `chunk`.
+  private var start = 0
+  private var token = WriterToken()
 
   /// The number of items of the operation in progress.
-  var count: Int { storage.count.pointee }
-  var isEmpty: Bool { storage.count.pointee == 0 }
+  var count: Int { chunk.used.pointee - start }
+  var isEmpty: Bool { chunk.used.pointee == start }
 
   /// Appends an item.
   mutating func append(_ item: consuming Item) {
-    let n = storage.count.pointee
-    if !isKnownUniquelyReferenced(&storage) || n == storage.capacity {
-      let capacity = n == storage.capacity ? 2 * storage.capacity : storage.capacity
-      storage = Storage(capacity: capacity, copying: storage)
-    }
-    (storage.items + n).initialize(to: item)
-    storage.count.pointee = n + 1
+    var used = chunk.used.pointee
+    if used == chunk.capacity || !isKnownUniquelyReferenced(&token) { used = moveToNewChunk() }
+    (chunk.items + used).initialize(to: item)
+    chunk.used.pointee = used + 1
   }
 
-  /// Moves every item out, in order, into an array of exactly their count; none is left.
-  mutating func take() -> [Item] {
-    let n = storage.count.pointee
-    guard n > 0 else { return [] }
-    guard isKnownUniquelyReferenced(&storage) else {
-      // Shared with a copy of the driver: that copy keeps its items; this one starts afresh.
-      let items = Array(UnsafeBufferPointer(start: storage.items, count: n))
-      storage = Storage(capacity: storage.capacity)
-      return items
+  /// Moves the items in progress to a new chunk with room for more (moved when this copy is
+  /// the only writer, copied when the old chunk's slots are shared); returns its `used`.
+  /// The only writer's chunks double up to `maximumChunk`; a copy (a short-lived fork, most
+  /// often) starts again from `firstChunk`.
+  private mutating func moveToNewChunk() -> Int {
+    let n = chunk.used.pointee - start
+    let fresh: TraceItemChunk
+    if isKnownUniquelyReferenced(&token) {
+      fresh = TraceItemChunk(capacity: max(min(2 * chunk.capacity, Self.maximumChunk), 2 * n + 1))
+      fresh.items.moveInitialize(from: chunk.items + start, count: n)
+      chunk.used.pointee = start
+    } else {
+      fresh = TraceItemChunk(capacity: max(Self.firstChunk, 2 * n + 1))
+      fresh.items.initialize(from: chunk.items + start, count: n)
+      token = WriterToken()
     }
-    storage.count.pointee = 0
-    // (Reserved and appended: `Array(unsafeUninitializedCapacity:)` would allocate through
-    // the runtime's unspecialised path, looking up the array's metadata on every call.)
-    var taken: [Item] = []
-    taken.reserveCapacity(n)
-    for i in 0..<n { taken.append((storage.items + i).move()) }
+    fresh.used.pointee = n
+    chunk = fresh
+    start = 0
+    return n
+  }
+
+  /// Hands every item in progress, in order, to a trace; none is left.
+  mutating func take() -> TraceItems {
+    let used = chunk.used.pointee
+    guard used > start else { return TraceItems() }
+    let taken = TraceItems(chunk: chunk, start: start, count: used - start)
+    start = used
     return taken
   }
 
-  /// Drops every item (destroying them), keeping the storage.
+  /// Drops every item in progress.
   mutating func removeAll() {
-    guard storage.count.pointee > 0 else { return }
-    guard isKnownUniquelyReferenced(&storage) else {
-      storage = Storage(capacity: storage.capacity)
-      return
+    let used = chunk.used.pointee
+    guard used > start else { return }
+    if isKnownUniquelyReferenced(&token) {
+      (chunk.items + start).deinitialize(count: used - start)
+      chunk.used.pointee = start
+    } else {
+      // A copy shares these slots: leave them to the chunk and write a new one.
+      chunk = TraceItemChunk(capacity: Self.firstChunk)
+      start = 0
+      token = WriterToken()
     }
-    storage.items.deinitialize(count: storage.count.pointee)
-    storage.count.pointee = 0
   }
 }

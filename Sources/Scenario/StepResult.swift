@@ -90,24 +90,7 @@ package struct RunTotals: Sendable, Hashable {
 
   /// Adds a line's trace, if it has one (taken as an optional so that it is not copied out).
   mutating func add(_ trace: OperationTrace?) {
-    guard let items = trace?.items else { return }
-    // One pass over the items (this runs once per scenario line), read in place: iterating
-    // the array would copy each item out.
-    items.withUnsafeBufferPointer { b in
-      for i in b.indices {
-        switch b[i] {
-        case .write(let w):
-          switch w.target {
-          case .ste: steWrites += 1
-          case .cd: cdWrites += 1
-          case .l1cd, .l1std: l1Writes += 1
-          }
-        case .command(let c):
-          commandCounts.add(c)
-        case .note: break
-        }
-      }
-    }
+    trace?.tally(steWrites: &steWrites, cdWrites: &cdWrites, l1Writes: &l1Writes, commands: &commandCounts)
     pageTableWrites += trace?.pageTableWrites ?? 0
     if trace?.error != nil { errors += 1 }
   }
