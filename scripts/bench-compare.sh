@@ -147,7 +147,9 @@ if command -v /usr/bin/time >/dev/null; then
   done
 fi
 
-echo "== linearity of the new binary's run (whole process), $small vs $large lines"
+echo "== linearity of the new binary's Session.run, in process (fastest of five; the ratio in thread CPU time, then wall)"
+"$new" bench --only linearity --linearity-lines "$small" --linearity-lines "$large"
+echo "== linearity of the new binary's run (whole process, wall), $small vs $large lines"
 for shape in expects attaches masters churn; do
   "$new" bench --emit-scenario "$work/$shape-s.scn" --shape "$shape" --ops "$small"
   "$new" bench --emit-scenario "$work/$shape-l.scn" --shape "$shape" --ops "$large"
