@@ -6,8 +6,11 @@ import SMMUModel
 /// io-pgtable-arm, a leaf is a page (level 3) or a block (2 MiB at level 2, 1 GiB at level 1).
 package struct IOPageTable: Sendable, Hashable {
   package let stage2: Bool
-  package let owner: String
-  package private(set) var root: Allocation
+  /// The owner and root table, which never change, in one shared object: a table is held
+  /// inline by its domain, and inline they made it 96 bytes.
+  private let fixed: Fixed
+  package var owner: String { fixed.owner }
+  package var root: Allocation { fixed.root }
   /// Every table page (root included).
   package private(set) var tables: [Allocation]
   /// Mapped leaves: input address of the page or block -> (output address, writable, size).
@@ -34,10 +37,28 @@ package struct IOPageTable: Sendable, Hashable {
     return leafSizes.first { (iova | pa) & ($0 - 1) == 0 && $0 <= remaining } ?? 4096
   }
 
+  /// The fields of `fixed` (immutable, so sharing it keeps value semantics).
+  private final class Fixed: Sendable, Hashable {
+    let owner: String
+    let root: Allocation
+
+    init(owner: String, root: Allocation) {
+      self.owner = owner
+      self.root = root
+    }
+
+    static func == (a: Fixed, b: Fixed) -> Bool { a === b || (a.owner == b.owner && a.root == b.root) }
+
+    func hash(into h: inout Hasher) {
+      h.combine(owner)
+      h.combine(root)
+    }
+  }
+
   package init<M: TableMemory>(stage2: Bool, owner: String, memory: inout M) throws(M.Failure) {
     self.stage2 = stage2
-    self.owner = owner
-    root = try memory.allocateTable(owner: "page table of \(owner)")
+    let root = try memory.allocateTable(owner: "page table of \(owner)")
+    fixed = Fixed(owner: owner, root: root)
     tables = [root]
   }
 

@@ -11,7 +11,7 @@ package struct Master: Sendable, Hashable {
   /// The device requires stall (stall_enabled).
   package let stallEnabled: Bool
   /// The iommu group it belongs to, if it shares one with other masters.
-  package let group: String?
+  package var group: String? { rare?.value.group }
   /// The device has a direct-mapped reserved region (IOMMU_RESV_DIRECT, an IORT RMR): the
   /// core's `require_direct`, so its release domain is identity instead of blocked.
   package let rmr: Bool
@@ -38,7 +38,26 @@ package struct Master: Sendable, Hashable {
   package internal(set) var steATSEnabled = false
   /// `master->vmaster`: the vSMMU and vSID of a nested attach with a stage-1 vSTE (nil after
   /// any other attach); events without S2 go to that vSMMU.
-  package internal(set) var vmaster: VMaster?
+  package internal(set) var vmaster: VMaster? {
+    get { rare?.value.vmaster }
+    set {
+      guard newValue != vmaster else { return }
+      var r = rare?.value ?? Rare()
+      r.vmaster = newValue
+      rare = r == Rare() ? nil : OutOfLine(r)
+    }
+  }
+
+  /// The fields few masters set (a shared iommu group, a nested vmaster), out of line: the
+  /// driver's table of masters holds every master inline, 262 144 slots at 100 000 masters.
+  /// Nil while both are unset.
+  private var rare: OutOfLine<Rare>?
+
+  /// The fields of `rare`.
+  private struct Rare: Sendable, Hashable {
+    var group: String?
+    var vmaster: VMaster?
+  }
 
   package init(
     name: String, sids: [UInt32], ssidBits: Int, ats: Bool, stall: Bool, group: String?, rmr: Bool = false,
@@ -49,7 +68,7 @@ package struct Master: Sendable, Hashable {
     self.ssidBits = ssidBits
     self.atsSupported = ats
     self.stallEnabled = stall
-    self.group = group
+    rare = group.map { OutOfLine(Rare(group: $0)) }
     self.rmr = rmr
     self.atsAlwaysOn = atsAlwaysOn
   }

@@ -18,14 +18,41 @@ package struct CDTable: Sendable, Hashable {
   package let format: Format
   /// log2 of the number of CDs (the STE's S1CDMax).
   package let s1cdmax: Int
-  /// Number of CDs if linear, of L1 descriptors if 2-level.
-  package let rootEntries: Int
-  /// The linear table or the L1 table.
-  package let root: Allocation
-  /// Who owns the table, e.g. "cd-table of nvme0".
-  package let owner: String
+  /// What never changes after allocation, in one shared object: a table is held inline by
+  /// every master (and legacy domain), and inline these made it 104 bytes.
+  private let fixed: Fixed
   /// Leaves by L1 index.
   package private(set) var leaves: [Int: Allocation] = [:]
+
+  /// Number of CDs if linear, of L1 descriptors if 2-level.
+  package var rootEntries: Int { fixed.rootEntries }
+  /// The linear table or the L1 table.
+  package var root: Allocation { fixed.root }
+  /// Who owns the table, e.g. "cd-table of nvme0".
+  package var owner: String { fixed.owner }
+
+  /// The fields of `fixed` (immutable, so sharing it keeps value semantics).
+  private final class Fixed: Sendable, Hashable {
+    let rootEntries: Int
+    let root: Allocation
+    let owner: String
+
+    init(rootEntries: Int, root: Allocation, owner: String) {
+      self.rootEntries = rootEntries
+      self.root = root
+      self.owner = owner
+    }
+
+    static func == (a: Fixed, b: Fixed) -> Bool {
+      a === b || (a.rootEntries == b.rootEntries && a.root == b.root && a.owner == b.owner)
+    }
+
+    func hash(into h: inout Hasher) {
+      h.combine(rootEntries)
+      h.combine(root)
+      h.combine(owner)
+    }
+  }
 
   /// Allocates the table for a master (or, in the legacy design, a domain) with
   /// `ssidBits`. Linear when the SMMU lacks 2-level CD tables or 2^ssidBits <= 1024; a
@@ -36,21 +63,21 @@ package struct CDTable: Sendable, Hashable {
   ) {
     precondition(ssidBits >= 0 && ssidBits <= 20, "SSID width 0...20")
     s1cdmax = ssidBits
-    self.owner = owner
     let maxContexts = 1 << ssidBits
     if !twoLevelSupported || maxContexts <= Self.leafEntries {
       precondition(maxContexts <= Self.leafEntries, "linear CD tables hold at most 1024 CDs")
       format = .linear
-      rootEntries = maxContexts
-      root = memory.allocate(
+      let root = memory.allocate(
         bytes: UInt64(maxContexts) * Self.cdBytes, align: 64, purpose: .cdTable, owner: owner,
         granularity: compact && maxContexts == 1 ? .exact : .page, firstIndex: 0)
+      fixed = Fixed(rootEntries: maxContexts, root: root, owner: owner)
     } else {
       format = .twoLevel
-      rootEntries = (maxContexts + Self.leafEntries - 1) / Self.leafEntries
-      root = memory.allocate(
+      let rootEntries = (maxContexts + Self.leafEntries - 1) / Self.leafEntries
+      let root = memory.allocate(
         bytes: UInt64(rootEntries * 8), align: 64, purpose: .cdTableL1, owner: owner + " L1",
         granularity: .page, firstIndex: 0)
+      fixed = Fixed(rootEntries: rootEntries, root: root, owner: owner)
     }
   }
 
@@ -120,12 +147,11 @@ extension CDTable {
   package init?(adoptingFrom ste: StreamTableEntry, in memory: PhysicalMemory, owner: String) {
     let ptr = ste.contextPointer
     guard let root = memory.allocation(containing: ptr) else { return nil }
-    self.owner = owner
-    self.root = root
     s1cdmax = Int(ste[StreamTableEntry.s1cdmax])
     if ste[StreamTableEntry.s1fmt] == StreamTableEntry.s1fmt64KL2 && s1cdmax > 10 {
       format = .twoLevel
-      rootEntries = ((1 << s1cdmax) + Self.leafEntries - 1) / Self.leafEntries
+      let rootEntries = ((1 << s1cdmax) + Self.leafEntries - 1) / Self.leafEntries
+      fixed = Fixed(rootEntries: rootEntries, root: root, owner: owner)
       for i in 0..<rootEntries {
         guard let d = try? memory.read(ptr + UInt64(i * 8)), d & 1 == 1,
           let leaf = memory.allocation(containing: d & Self.l1L2Ptr.mask)
@@ -134,7 +160,7 @@ extension CDTable {
       }
     } else {
       format = .linear
-      rootEntries = 1 << s1cdmax
+      fixed = Fixed(rootEntries: 1 << s1cdmax, root: root, owner: owner)
     }
   }
 }
