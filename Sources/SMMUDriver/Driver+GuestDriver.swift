@@ -93,6 +93,7 @@ extension Driver {
     -> OperationTrace
   {
     operation { (d: inout Driver) throws(DriverError) in
+      try Self.checkRange(iova: iova, size: size, pa: nil)
       let dom = try d.guestDomain(viommu, name)
       var table = dom.pageTable
       let start = iova & ~0xFFF

@@ -152,6 +152,19 @@ struct GuestScenarioTests {
       ])
   }
 
+  // The fuzzer's find: a guest unmap whose range ran past 2^64 trapped (the end address
+  // overflowed). Like the host's unmap, it is an error now, and the mapping stays.
+  @Test func guestUnmapOutsideTheInputRangeIsAnError() throws {
+    for line in [
+      "guest vm unmap gdom 0xffffffffffffffff", "guest vm unmap gdom 0x1000 size 0xfffffffffffff000",
+    ] {
+      let s = try Self.vm(Self.attached + "\n" + line + "\ndma gpu 0x400010")
+      let unmap = try #require(s.results.dropLast().last)
+      #expect(unmap.trace?.error?.code == .einval, "\(line)")
+      #expect(s.value(of: "dma") == "0x200080010")
+    }
+  }
+
   // upstream-2026.md §1.8, N9: after the unmap a DMA faults at stage 1: the vEVENTQ gets vSID 3.
   @Test func guestFaultReachesTheVSMMUWithTheVSID() throws {
     let s = try Self.vm(Self.attached + "\nguest vm unmap gdom 0x400000\ndma nic 0x1000\ndma gpu 0x400000")
