@@ -50,8 +50,7 @@ extension SMMU {
     commandQueue.cons += 1
     counters.commandCounts.add(nameIndex: nameIndex)
     pending.consumed(c, nameIndex: nameIndex, sequence: commandQueue.cons)
-    commands.append(c)
-    if commands.count >= 2 * logLimit { commands.removeFirst(commands.count - logLimit) }
+    if keepsCommandLog { keep(c) }
     if nameIndex == Command.syncNameIndex {
       // CMD_SYNC, about half of what is consumed: no second look at the case.
       if case .syncSignal(let s) = c, s.writesMSI { writeMSI(s) }
@@ -86,6 +85,13 @@ extension SMMU {
       break  // An accepted hint (PREFETCH_ADDR): no effect in the model.
     }
     observe(.command(c))
+  }
+
+  /// Appends a consumed command to `commandLog`, trimming it to the newest `logLimit` once it
+  /// holds twice that (only while `keepsCommandLog` is on).
+  mutating func keep(_ c: Command) {
+    commandLog.append(c)
+    if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
   }
 
   /// CMD_SYNC with CS=IRQ and MSIAddr != 0: the 32-bit MSIData is stored at MSIAddr before
