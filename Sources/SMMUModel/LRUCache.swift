@@ -151,6 +151,26 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     return removed
   }
 
+  /// Removes every entry of `group` (`Key.cacheGroup`) whose key matches `predicate`; returns
+  /// how many, counted as invalidations. `invalidate(where:)` for a predicate that holds only
+  /// within one group: the entries of other groups are passed over by their group, not given
+  /// to the predicate.
+  @discardableResult
+  package mutating func invalidate(group: UInt64, where predicate: (Key) -> Bool) -> Int {
+    var removed = 0
+    // From the end: removing entry i moves the last entry (already checked) into it.
+    var i = keys.count - 1
+    while i >= 0 {
+      if keys[i].cacheGroup == group, predicate(keys[i]) {
+        remove(entry: i)
+        removed += 1
+      }
+      i -= 1
+    }
+    stats.invalidations += removed
+    return removed
+  }
+
   /// Removes the entry for `key`, if held; returns how many (0 or 1), counted as
   /// invalidations (`invalidate(where:)` for a scope of exactly one key, without the scan).
   @discardableResult

@@ -60,10 +60,15 @@ extension SMMU {
     }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
+    // Each configuration invalidation drops exactly what `Command.invalidates(_:split:)`
+    // names, by key or by the SID's group (`ConfigCacheInvalidationTests`).
     case .cfgiCD(let sid, let ssid, true):
-      // A leaf CFGI_CD drops exactly one key (`invalidates(_:split:)`): removed, not scanned for.
+      // A leaf CFGI_CD (most of them) drops exactly one key: removed here, without a call.
       configCache.invalidate(key: .cd(sid: sid, ssid: ssid))
-    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll:
+    case .cfgiCD(let sid, let ssid, false): configCache.invalidateCD(sid: sid, ssid: ssid, leaf: false)
+    case .cfgiSTE(let sid, let leaf): configCache.invalidateSTE(sid: sid, leaf: leaf, split: streamTableSplit)
+    case .cfgiCDAll(let sid): configCache.invalidateCDs(sid: sid)
+    case .cfgiSTERange:
       let split = streamTableSplit
       configCache.invalidate { key, _ in c.invalidates(key, split: split) }
     case .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll:
