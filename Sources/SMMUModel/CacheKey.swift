@@ -4,7 +4,7 @@ package protocol CacheKey: Hashable, Sendable {
   /// Equal keys have equal hashes; the cache mixes the bits, so any spread will do.
   var cacheHash: UInt64 { get }
   /// The group of keys an invalidation may drop together (`LRUCache.invalidate(group:where:)`
-  /// looks only at the entries of one group).
+  /// asks its predicate only about the entries of one group).
   var cacheGroup: UInt64 { get }
 }
 

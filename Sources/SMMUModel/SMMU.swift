@@ -62,8 +62,6 @@ package struct SMMU: Sendable, MemoryAllocator {
   var lastTrackedStore: (entry: UInt64, generation: UInt64) = (~0, ~0)
   /// The ILLEGAL verdicts of recently checked entries (see `LegalityMemo`).
   var legality = LegalityMemo()
-  /// Cached lines found to match memory at its current generation (see `FreshLines`).
-  var freshLines = FreshLines()
   /// Observation points recorded since `startObserving()` (nil when not observing).
   var observations: [ObservationPoint]?
 
