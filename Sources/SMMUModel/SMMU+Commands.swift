@@ -55,7 +55,7 @@ extension SMMU {
       // CMD_SYNC, about half of what is consumed: no second look at the case.
       if case .syncSignal(let s) = c, s.writesMSI { writeMSI(s) }
       closeUpdateWindow()
-      observe(.command(c))
+      if observations != nil { observe(.command(c)) }
       return
     }
     switch c {
@@ -89,7 +89,9 @@ extension SMMU {
     case .raw:
       break  // An accepted hint (PREFETCH_ADDR): no effect in the model.
     }
-    observe(.command(c))
+    // Checked here, not only in `observe`: the event (a copy of the command) is built only
+    // when observing.
+    if observations != nil { observe(.command(c)) }
   }
 
   /// Appends a consumed command to `commandLog`, trimming it to the newest `logLimit` once it
