@@ -1,18 +1,29 @@
-import SMMUModel
 import Testing
 
-/// `ConfigCache.invalidate(_:split:)` (by key and by SID group) against the plain scan of
-/// `Command.invalidates(_:split:)`: over a long random mix of fills, hits and configuration
-/// invalidations, both caches hold the same lines in the same recency order, evict the same
-/// keys and count the same invalidations.
+@testable import SMMUModel
+
+/// The configuration invalidations `SMMU.consume` applies (by key and by SID group, see
+/// `ConfigCache+Invalidation.swift`) against the plain scan of `Command.invalidates(_:split:)`:
+/// over a long random mix of fills, hits and commands, the SMMU's cache and a cache the scan
+/// invalidates hold the same lines in the same recency order, evict the same keys and count
+/// the same invalidations.
 @Suite struct ConfigCacheInvalidationTests {
   /// A few SIDs (one at 2^32 - 1), SSIDs on both sides of the 64- and 1024-CD leaf sizes.
   static let sids: [UInt32] = [0, 1, 2, 0x41, 0x100, 0x1FF, .max]
   static let ssids: [UInt32] = [0, 1, 63, 64, 65, 1023, 1024, 1100, 70000]
 
+  /// An SMMU whose stream table has this SPLIT, with an empty cache of this capacity.
+  static func smmu(split: Int, capacity: Int) -> SMMU {
+    var smmu = SMMU()
+    smmu.programStreamTable(base: 0x4000_0000, config: UInt64(split) << 6 | 1 << 16)
+    smmu.configCache = ConfigCache(capacity: capacity)
+    return smmu
+  }
+
   @Test(arguments: [6, 8], [5, 24, 64])
   func agreesWithTheScan(split: Int, capacity: Int) {
-    var byCommand = ConfigCache(capacity: capacity)
+    var smmu = Self.smmu(split: split, capacity: capacity)
+    #expect(smmu.streamTableSplit == split)
     var byScan = ConfigCache(capacity: capacity)
     var seed: UInt64 = 0x9E37_79B9 ^ UInt64(split * 100 + capacity)
     func next(_ n: Int) -> Int {
@@ -46,20 +57,23 @@ import Testing
       case 0...4:
         let k = key()
         let line = ConfigCacheLine(address: UInt64(step) * 64, entry: EntryQwords(), count: 8)
-        #expect(byCommand.insert(k, line) == byScan.insert(k, line))
+        #expect(smmu.configCache.insert(k, line) == byScan.insert(k, line))
       case 5...6:
         let k = key()
-        #expect(byCommand.lookup(k) == byScan.lookup(k))
+        #expect(smmu.configCache.lookup(k) == byScan.lookup(k))
       default:
         let c = command()
-        let n = byCommand.invalidate(c, split: split)
+        let before = smmu.configCache.stats.invalidations
+        smmu.submit(c)
+        let n = smmu.configCache.stats.invalidations - before
         #expect(n == byScan.invalidate { k, _ in c.invalidates(k, split: split) }, "\(c.description)")
         removedAny = removedAny || n > 0
       }
-      #expect(byCommand.entriesByRecency.map(\.key) == byScan.entriesByRecency.map(\.key))
-      #expect(byCommand.entriesByRecency.map(\.value) == byScan.entriesByRecency.map(\.value))
+      #expect(smmu.configCache.entriesByRecency.map(\.key) == byScan.entriesByRecency.map(\.key))
+      #expect(smmu.configCache.entriesByRecency.map(\.value) == byScan.entriesByRecency.map(\.value))
     }
-    #expect(byCommand.stats == byScan.stats)
+    #expect(smmu.commandError == nil)
+    #expect(smmu.configCache.stats == byScan.stats)
     #expect(removedAny)
   }
 
@@ -91,12 +105,13 @@ import Testing
       (.sync, []),
     ]
     for (c, dropped) in cases {
-      var cache = ConfigCache(capacity: 16)
+      var smmu = Self.smmu(split: 6, capacity: 16)
       let line = ConfigCacheLine(address: 0x1000, entry: EntryQwords(), count: 8)
-      for k in keys { cache.insert(k, line) }
-      #expect(cache.invalidate(c, split: 6) == dropped.count, "\(c.description)")
-      #expect(Set(cache.entriesByRecency.map(\.key)) == Set(keys).subtracting(dropped), "\(c.description)")
-      #expect(cache.stats.invalidations == dropped.count)
+      for k in keys { smmu.configCache.insert(k, line) }
+      smmu.submit(c)
+      let left = Set(smmu.configCache.entriesByRecency.map(\.key))
+      #expect(left == Set(keys).subtracting(dropped), "\(c.description)")
+      #expect(smmu.configCache.stats.invalidations == dropped.count, "\(c.description)")
     }
   }
 }
