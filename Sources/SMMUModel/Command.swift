@@ -1,16 +1,38 @@
 /// The range operands of a range TLBI (TG != 0): (NUM+1) * 2^SCALE granules from the address.
+///
+/// Each operand is held in a byte (the fields are 5 and 2 bits wide; each must be 0...255):
+/// four `Int`s made every `Command` 57 bytes, this makes it 33, and commands are copied
+/// into every queue, list and trace.
 package struct TLBIRange: Sendable, Hashable {
-  package var num: Int
-  package var scale: Int
-  /// Translation granule: 1 = 4K, 2 = 16K, 3 = 64K.
-  package var tg: Int
-  package var ttl: Int
+  private var numByte: UInt8
+  private var scaleByte: UInt8
+  private var tgByte: UInt8
+  private var ttlByte: UInt8
 
+  package var num: Int {
+    get { Int(numByte) }
+    set { numByte = UInt8(newValue) }
+  }
+  package var scale: Int {
+    get { Int(scaleByte) }
+    set { scaleByte = UInt8(newValue) }
+  }
+  /// Translation granule: 1 = 4K, 2 = 16K, 3 = 64K.
+  package var tg: Int {
+    get { Int(tgByte) }
+    set { tgByte = UInt8(newValue) }
+  }
+  package var ttl: Int {
+    get { Int(ttlByte) }
+    set { ttlByte = UInt8(newValue) }
+  }
+
+  /// Operands of 0...255 each (the encoding's fields are narrower; a value beyond traps).
   package init(num: Int, scale: Int, tg: Int = 1, ttl: Int = 0) {
-    self.num = num
-    self.scale = scale
-    self.tg = tg
-    self.ttl = ttl
+    numByte = UInt8(num)
+    scaleByte = UInt8(scale)
+    tgByte = UInt8(tg)
+    ttlByte = UInt8(ttl)
   }
 
   /// Bytes covered (0 for TG = 0 or a reserved TG; saturated at 2^64 - 1 for operands from a

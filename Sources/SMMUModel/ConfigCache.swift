@@ -14,6 +14,10 @@ package enum ConfigCacheKey: CacheKey, CustomStringConvertible {
     }
   }
 
+  /// The stream whose invalidations may drop the entry: its SID (an STE and its CDs and L1 CD
+  /// descriptors share one), or 2^32 for an L1 stream-table descriptor (no SID's).
+  package var cacheGroup: UInt64 { sid.map { UInt64($0) } ?? 1 << 32 }
+
   /// One 64-bit word per key (kind in the top bits), hashed once.
   package func hash(into h: inout Hasher) { h.combine(cacheHash) }
 

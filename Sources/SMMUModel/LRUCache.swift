@@ -12,14 +12,19 @@ package struct CacheStats: Sendable, Hashable {
 ///
 /// Recency is a monotonically increasing stamp per entry; eviction scans for the oldest
 /// stamp, which is cheap at the capacities an SMMU has (tens to thousands of entries).
-/// Entries sit in dense parallel arrays, found through an open-addressing index (linear
+/// Entries sit in one dense array, found through an open-addressing index (linear
 /// probing on `CacheKey.cacheHash`, no per-access hasher).
 package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   package let capacity: Int
-  /// The entries, in no particular order: keys, values and recency stamps, parallel.
-  private var keys: [Key] = []
-  private var values: [Value] = []
-  private var stamps: [UInt64] = []
+  /// One entry: its key, value and recency stamp.
+  private struct Entry {
+    var key: Key
+    var value: Value
+    var stamp: UInt64
+  }
+  /// The entries, in no particular order (one array: an insertion or a removal checks one
+  /// buffer's uniqueness, not three).
+  private var entries: [Entry] = []
   /// The index: entry position + 1 per slot, 0 for a free slot (a power-of-two count, at
   /// least twice the entries).
   private var slots = [Int32](repeating: 0, count: 16)
@@ -33,7 +38,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     self.capacity = capacity
   }
 
-  package var count: Int { keys.count }
+  package var count: Int { entries.count }
 
   /// The home slot of a key: the high bits of a multiplicative hash.
   @inline(__always)
@@ -49,7 +54,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     while true {
       let s = Int(slots[i])
       if s == 0 { return (i, nil) }
-      if keys[s - 1] == key { return (i, s - 1) }
+      if entries[s - 1].key == key { return (i, s - 1) }
       i = (i + 1) & mask
     }
   }
@@ -60,7 +65,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   private func slot(ofEntry e: Int) -> Int {
     let mask = slots.count - 1
     let target = Int32(e + 1)
-    var i = home(keys[e])
+    var i = home(entries[e].key)
     while slots[i] != target { i = (i + 1) & mask }
     return i
   }
@@ -72,15 +77,15 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
       return nil
     }
     clock += 1
-    stamps[e] = clock
+    entries[e].stamp = clock
     stats.hits += 1
-    return values[e]
+    return entries[e].value
   }
 
   /// Reads without touching recency or counters.
   package func peek(_ key: Key) -> Value? {
     guard let e = slot(of: key).entry else { return nil }
-    return values[e]
+    return entries[e].value
   }
 
   /// `peek(_:)`, with the entry holding the value: until the cache next changes,
@@ -88,7 +93,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   /// probing the index.
   package func peekEntry(_ key: Key) -> (value: Value, entry: Int)? {
     guard let e = slot(of: key).entry else { return nil }
-    return (values[e], e)
+    return (entries[e].value, e)
   }
 
   /// `lookup(_:)` for a key `peekEntry` found at `entry`, or did not find (-1) with the cache
@@ -99,11 +104,11 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
       stats.misses += 1
       return nil
     }
-    guard entry >= 0, entry < keys.count, keys[entry] == key else { return lookup(key) }
+    guard entry >= 0, entry < entries.count, entries[entry].key == key else { return lookup(key) }
     clock += 1
-    stamps[entry] = clock
+    entries[entry].stamp = clock
     stats.hits += 1
-    return values[entry]
+    return entries[entry].value
   }
 
   /// Inserts or replaces; returns the key evicted to make room, if any.
@@ -113,24 +118,22 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
     clock += 1
     stats.insertions += 1
     if let e = slot(of: key).entry {
-      values[e] = value
-      stamps[e] = clock
+      entries[e].value = value
+      entries[e].stamp = clock
       return nil
     }
     var evicted: Key?
-    if keys.count >= capacity, !keys.isEmpty {
+    if entries.count >= capacity, !entries.isEmpty {
       var victim = 0
-      for i in 1..<stamps.count where stamps[i] < stamps[victim] { victim = i }
-      evicted = keys[victim]
+      for i in 1..<entries.count where entries[i].stamp < entries[victim].stamp { victim = i }
+      evicted = entries[victim].key
       remove(entry: victim)
       stats.evictions += 1
     }
-    if (keys.count + 1) * 2 > slots.count { grow() }
+    if (entries.count + 1) * 2 > slots.count { grow() }
     let free = slot(of: key).slot
-    keys.append(key)
-    values.append(value)
-    stamps.append(clock)
-    slots[free] = Int32(keys.count)
+    entries.append(Entry(key: key, value: value, stamp: clock))
+    slots[free] = Int32(entries.count)
     return evicted
   }
 
@@ -139,9 +142,29 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   package mutating func invalidate(where predicate: (Key, Value) -> Bool) -> Int {
     var removed = 0
     // From the end: removing entry i moves the last entry (already checked) into it.
-    var i = keys.count - 1
+    var i = entries.count - 1
     while i >= 0 {
-      if predicate(keys[i], values[i]) {
+      if predicate(entries[i].key, entries[i].value) {
+        remove(entry: i)
+        removed += 1
+      }
+      i -= 1
+    }
+    stats.invalidations += removed
+    return removed
+  }
+
+  /// Removes every entry of `group` (`Key.cacheGroup`) whose key matches `predicate`; returns
+  /// how many, counted as invalidations. `invalidate(where:)` for a predicate that holds only
+  /// within one group: the entries of other groups are passed over by their group, not given
+  /// to the predicate.
+  @discardableResult
+  package mutating func invalidate(group: UInt64, where predicate: (Key) -> Bool) -> Int {
+    var removed = 0
+    // From the end: removing entry i moves the last entry (already checked) into it.
+    var i = entries.count - 1
+    while i >= 0 {
+      if entries[i].key.cacheGroup == group, predicate(entries[i].key) {
         remove(entry: i)
         removed += 1
       }
@@ -163,7 +186,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
 
   /// Entries, most recently used first.
   package var entriesByRecency: [(key: Key, value: Value)] {
-    stamps.indices.sorted { stamps[$0] > stamps[$1] }.map { (keys[$0], values[$0]) }
+    entries.sorted { $0.stamp > $1.stamp }.map { ($0.key, $0.value) }
   }
 
   /// Removes entry `e`: its slot is freed (backward-shift deletion) and the last entry
@@ -177,7 +200,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
       j = (j + 1) & mask
       let s = Int(slots[j])
       if s == 0 { break }
-      let h = home(keys[s - 1])
+      let h = home(entries[s - 1].key)
       let movable = j > hole ? (h <= hole || h > j) : (h <= hole && h > j)
       if movable {
         slots[hole] = slots[j]
@@ -185,23 +208,19 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
       }
     }
     slots[hole] = 0
-    let last = keys.count - 1
+    let last = entries.count - 1
     if e != last {
       slots[slot(ofEntry: last)] = Int32(e + 1)
       // Moved, not swapped: entry e's old contents go anyway.
-      keys[e] = keys[last]
-      values[e] = values[last]
-      stamps[e] = stamps[last]
+      entries[e] = entries[last]
     }
-    keys.removeLast()
-    values.removeLast()
-    stamps.removeLast()
+    entries.removeLast()
   }
 
   /// Doubles the index.
   private mutating func grow() {
     slots = [Int32](repeating: 0, count: slots.count * 2)
     shift -= 1
-    for (i, k) in keys.enumerated() { slots[slot(of: k).slot] = Int32(i + 1) }
+    for (i, e) in entries.enumerated() { slots[slot(of: e.key).slot] = Int32(i + 1) }
   }
 }

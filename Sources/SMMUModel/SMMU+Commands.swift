@@ -50,21 +50,25 @@ extension SMMU {
     commandQueue.cons += 1
     counters.commandCounts.add(nameIndex: nameIndex)
     pending.consumed(c, nameIndex: nameIndex, sequence: commandQueue.cons)
-    commands.append(c)
-    if commands.count >= 2 * logLimit { commands.removeFirst(commands.count - logLimit) }
+    if keepsCommandLog { keep(c) }
     if nameIndex == Command.syncNameIndex {
       // CMD_SYNC, about half of what is consumed: no second look at the case.
       if case .syncSignal(let s) = c, s.writesMSI { writeMSI(s) }
       closeUpdateWindow()
-      observe(.command(c))
+      if observations != nil { observe(.command(c)) }
       return
     }
     switch c {
     case .prefetchConfig(let sid, _): prefetch(sid: sid)
+    // Each configuration invalidation drops exactly what `Command.invalidates(_:split:)`
+    // names, by key or by the SID's group (`ConfigCacheInvalidationTests`).
     case .cfgiCD(let sid, let ssid, true):
-      // A leaf CFGI_CD drops exactly one key (`invalidates(_:split:)`): removed, not scanned for.
+      // A leaf CFGI_CD (most of them) drops exactly one key: removed here, without a call.
       configCache.invalidate(key: .cd(sid: sid, ssid: ssid))
-    case .cfgiSTE, .cfgiSTERange, .cfgiCD, .cfgiCDAll:
+    case .cfgiCD(let sid, let ssid, false): configCache.invalidateCD(sid: sid, ssid: ssid, leaf: false)
+    case .cfgiSTE(let sid, let leaf): configCache.invalidateSTE(sid: sid, leaf: leaf, split: streamTableSplit)
+    case .cfgiCDAll(let sid): configCache.invalidateCDs(sid: sid)
+    case .cfgiSTERange:
       let split = streamTableSplit
       configCache.invalidate { key, _ in c.invalidates(key, split: split) }
     case .tlbiNHAll, .tlbiNHASID, .tlbiNHVA, .tlbiNHVAA, .tlbiS12VMAll, .tlbiS2IPA, .tlbiNSNHAll:
@@ -85,7 +89,16 @@ extension SMMU {
     case .raw:
       break  // An accepted hint (PREFETCH_ADDR): no effect in the model.
     }
-    observe(.command(c))
+    // Checked here, not only in `observe`: the event (a copy of the command) is built only
+    // when observing.
+    if observations != nil { observe(.command(c)) }
+  }
+
+  /// Appends a consumed command to `commandLog`, trimming it to the newest `logLimit` once it
+  /// holds twice that (only while `keepsCommandLog` is on).
+  mutating func keep(_ c: Command) {
+    commandLog.append(c)
+    if commandLog.count >= 2 * logLimit { commandLog.removeFirst(commandLog.count - logLimit) }
   }
 
   /// CMD_SYNC with CS=IRQ and MSIAddr != 0: the 32-bit MSIData is stored at MSIAddr before

@@ -434,7 +434,7 @@ extension SMMU {
     // Hazard (a): a cached configuration entry that no longer matches memory.
     var staleHit = false
     for i in r.lookup.accesses.indices where r.lookup.accesses.isHit(i) {
-      guard let line = r.lookup.accesses.line(i), freshLines.isStale(line, in: memory) else { continue }
+      guard let line = r.lookup.accesses.line(i), line.isStale(in: memory) else { continue }
       let key = r.lookup.accesses.key(i)
       staleHit = true
       let missing: String

@@ -24,10 +24,12 @@ package struct SMMU: Sendable, MemoryAllocator {
   package internal(set) var events: [Event] = []
   /// The architectural event queue: what software can consume, and the overflow flag.
   package internal(set) var eventQueue: EventQueue
-  /// Every command consumed, oldest first (the newest `logLimit` are kept).
-  package var commandLog: [Command] { commands.elements }
-  /// The commands of `commandLog`, in chunks (appending one copies none of the others).
-  var commands = ChunkedLog<Command>()
+  /// Every command consumed while `keepsCommandLog` was on, oldest first (the newest
+  /// `logLimit` are kept).
+  package internal(set) var commandLog: [Command] = []
+  /// When true, consumed commands are kept in `commandLog`. Off by default: nothing but tests
+  /// reads the log, and keeping it cost an append per command and up to 2 x `logLimit` commands.
+  package var keepsCommandLog = false
   package internal(set) var counters = SMMUCounters()
   package internal(set) var hazards: [Hazard] = []
   /// Set when an illegal command stopped the queue (CONS.ERR = CERROR_ILL).
@@ -60,8 +62,6 @@ package struct SMMU: Sendable, MemoryAllocator {
   var lastTrackedStore: (entry: UInt64, generation: UInt64) = (~0, ~0)
   /// The ILLEGAL verdicts of recently checked entries (see `LegalityMemo`).
   var legality = LegalityMemo()
-  /// Cached lines found to match memory at its current generation (see `FreshLines`).
-  var freshLines = FreshLines()
   /// Observation points recorded since `startObserving()` (nil when not observing).
   var observations: [ObservationPoint]?
 

@@ -200,6 +200,19 @@ import Testing
     #expect(TLBIRange(num: 2, scale: 1, tg: 3).bytes == 3 * 2 * 65536)
   }
 
+  /// The operands are held in a byte each: they read back as given, a change to one leaves the
+  /// others, and a command stays small (four `Int`s made it 57 bytes).
+  @Test func rangeOperandsReadBackAndKeepCommandsSmall() {
+    var r = TLBIRange(num: 31, scale: 63, tg: 3, ttl: 2)
+    #expect(r.num == 31 && r.scale == 63 && r.tg == 3 && r.ttl == 2)
+    r.scale = 4
+    r.ttl = 255
+    #expect(r == TLBIRange(num: 31, scale: 4, tg: 3, ttl: 255))
+    #expect(r != TLBIRange(num: 30, scale: 4, tg: 3, ttl: 255))
+    #expect(MemoryLayout<TLBIRange>.size == 4)
+    #expect(MemoryLayout<Command>.size <= 33)
+  }
+
   @Test func descriptions() {
     #expect(Command.cfgiAll.description == "CFGI_ALL")
     #expect(Command.cfgiCD(sid: 8, ssid: 3, leaf: true).description == "CFGI_CD sid=0x8 ssid=3 leaf=1")

@@ -2,31 +2,31 @@ import Testing
 
 @testable import SMMUModel
 
-/// The command log is kept in chunks (`ChunkedLog`) but reads as the one array it was: the
-/// newest commands, trimmed to `logLimit` once it reaches twice that.
+/// The command log is opt-in (`keepsCommandLog`): off, consuming keeps nothing; on, it keeps
+/// the newest commands, trimmed to `logLimit` once it reaches twice that.
 @Suite struct CommandLogTests {
-  @Test func chunkedLogReadsAsTheArrayItReplaces() {
-    var log = ChunkedLog<Int>()
-    var array: [Int] = []
-    #expect(log.elements.isEmpty)
-    for i in 0..<5000 {
-      log.append(i)
-      array.append(i)
-      if i % 1500 == 1499 {
-        let n = (i / 1500) % 2 == 0 ? 650 : array.count - 60
-        log.removeFirst(n)
-        array.removeFirst(n)
-      }
-      #expect(log.count == array.count)
-    }
-    #expect(log.elements == array)
-    log.removeFirst(log.count)
-    log.append(7)
-    #expect(log.elements == [7] && log.count == 1)
+  @Test func theLogIsOffByDefault() {
+    var smmu = SMMU()
+    #expect(!smmu.keepsCommandLog)
+    smmu.submit([.tlbiNHAll(vmid: 1), .sync])
+    #expect(smmu.commandLog.isEmpty)
+    #expect(smmu.commandQueue.cons == 2)
+    #expect(smmu.counters.commands == ["TLBI_NH_ALL": 1, "CMD_SYNC": 1])
+  }
+
+  @Test func theLogKeepsOnlyWhatWasConsumedWhileOn() {
+    var smmu = SMMU()
+    smmu.submit(.tlbiNHAll(vmid: 1))
+    smmu.keepsCommandLog = true
+    smmu.submit([.tlbiNHAll(vmid: 2), .sync])
+    smmu.keepsCommandLog = false
+    smmu.submit(.tlbiNHAll(vmid: 3))
+    #expect(smmu.commandLog == [.tlbiNHAll(vmid: 2), .sync])
   }
 
   @Test func commandLogKeepsTheNewestAcrossTrims() {
     var smmu = SMMU()
+    smmu.keepsCommandLog = true
     smmu.logLimit = 900
     var expected: [Command] = []
     for i in 0..<4000 {

@@ -9,7 +9,9 @@ import Testing
   static func noStage1() -> SMMU {
     var f = SMMUFeatures()
     f.stage1 = false
-    return SMMU(features: f)
+    var smmu = SMMU(features: f)
+    smmu.keepsCommandLog = true
+    return smmu
   }
 
   /// Item 16: CONS stays on the illegal command, CONS.ERR = ILL, GERROR.CMDQ_ERR toggles;
@@ -60,6 +62,7 @@ import Testing
 
   @Test func acknowledgingWithoutAnErrorDoesNothing() {
     var smmu = SMMU()
+    smmu.keepsCommandLog = true
     smmu.submit([.sync])
     let before = smmu.commandQueue
     smmu.acknowledgeCommandError()
@@ -91,11 +94,13 @@ import Testing
     default: break  // hyp is off by default
     }
     var smmu = SMMU(features: without)
+    smmu.keepsCommandLog = true
     smmu.submit([command, .sync])
     #expect(smmu.commandQueue.error == .ill, "\(command.description) without \(feature)")
     #expect(smmu.commandLog.isEmpty)
     #expect(smmu.commandError?.contains("no ") == true)
     var legal = SMMU(features: with)
+    legal.keepsCommandLog = true
     legal.submit([command, .sync])
     #expect(legal.commandQueue.error == .none, "\(command.description) with \(feature)")
     #expect(legal.commandLog.count == 2)

@@ -2,45 +2,53 @@ import Testing
 
 @testable import SMMUModel
 
-/// The stale-line check (hazard a) skips the memory read for a line found fresh at memory's
-/// current generation (`FreshLines`); any change to memory makes it read again.
-@Suite struct FreshLinesTests {
-  @Test func aLineFoundFreshIsStaleOnceMemoryChanges() throws {
+/// The stale-line check (hazard a), `ConfigCacheLine.isStale(in:)`: a cached line is stale
+/// exactly while memory (as the SMMU would read it) differs from it. (A memo of lines found
+/// fresh at one memory generation went: no run ever hit it, every transaction's memory had
+/// moved on.)
+@Suite struct StaleLineTests {
+  @Test func aLineIsStaleWhileMemoryDiffersFromIt() throws {
     var memory = PhysicalMemory()
     let a = memory.allocate(bytes: 64, purpose: .streamTable, owner: "stream table")
     try memory.write(a.base, 1, writer: "driver")
     let line = ConfigCacheLine(address: a.base, qwords: [1, 0, 0, 0, 0, 0, 0, 0])
-    var fresh = FreshLines()
-    var answers = [fresh.isStale(line, in: memory), fresh.isStale(line, in: memory)]
+    var answers = [line.isStale(in: memory), line.isStale(in: memory)]
     try memory.write(a.base + 8, 2, writer: "driver")
-    answers += [fresh.isStale(line, in: memory), fresh.isStale(line, in: memory)]
+    answers += [line.isStale(in: memory), line.isStale(in: memory)]
     try memory.write(a.base + 8, 0, writer: "driver")
-    answers.append(fresh.isStale(line, in: memory))
+    answers.append(line.isStale(in: memory))
     #expect(answers == [false, false, true, true, false])
   }
 
-  @Test func aLineFoundFreshIsStaleOnceAnUnseenValueHidesIt() {
+  @Test func aLineIsStaleOnceAnUnseenValueHidesIt() {
     var memory = PhysicalMemory()
     let a = memory.allocate(bytes: 64, purpose: .cdTable, owner: "cd-table")
     let line = ConfigCacheLine(address: a.base + 8, qwords: [0])
-    var fresh = FreshLines()
-    let before = fresh.isStale(line, in: memory)
+    let before = line.isStale(in: memory)
     memory.unseen = [a.base + 8: 5]
-    let after = fresh.isStale(line, in: memory)
+    let after = line.isStale(in: memory)
     #expect(!before && after)
   }
 
-  @Test func anotherLineAtTheSameGenerationIsStillRead() throws {
+  @Test func linesAtOneAddressAreJudgedByTheirOwnQwords() throws {
     var memory = PhysicalMemory()
     let a = memory.allocate(bytes: 128, purpose: .streamTable, owner: "stream table")
     try memory.write(a.base + 64, 3, writer: "driver")
-    var fresh = FreshLines()
     let answers = [
-      fresh.isStale(ConfigCacheLine(address: a.base, qwords: [0]), in: memory),
-      fresh.isStale(ConfigCacheLine(address: a.base + 64, qwords: [4]), in: memory),
-      fresh.isStale(ConfigCacheLine(address: a.base + 64, qwords: [3]), in: memory),
+      ConfigCacheLine(address: a.base, qwords: [0]).isStale(in: memory),
+      ConfigCacheLine(address: a.base + 64, qwords: [4]).isStale(in: memory),
+      ConfigCacheLine(address: a.base + 64, qwords: [3]).isStale(in: memory),
     ]
     #expect(answers == [false, true, false])
+  }
+
+  @Test func aFreedLineIsStale() throws {
+    var memory = PhysicalMemory()
+    let a = memory.allocate(bytes: 64, purpose: .cdTable, owner: "cd-table")
+    let line = ConfigCacheLine(address: a.base, qwords: [0, 0, 0, 0, 0, 0, 0, 0])
+    #expect(!line.isStale(in: memory))
+    try memory.free(a.base)
+    #expect(line.isStale(in: memory))
   }
 
   @Test func repeatedHitsStaySilentUntilTheCachedSTEIsRewritten() {
