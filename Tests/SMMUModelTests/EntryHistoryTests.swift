@@ -72,6 +72,27 @@ import Testing
     #expect(h.positionsByAddress(withMiddleQword0Bits: 2).isEmpty)
   }
 
+  /// An observation point's state leaves the entry histories out (sharing them would make
+  /// each later tracked store copy them whole), while the live SMMU keeps them and still
+  /// finds a torn update made with observations on.
+  @Test func observationPointsLeaveTheHistoriesOut() {
+    var (rig, _, _) = Rig.standard()
+    let (_, target) = HazardTests.retarget(&rig)
+    rig.smmu.startObserving()
+    rig.store(rig.steAddress(1), target.qwords[0])
+    rig.store(rig.steAddress(1) + 8, target.qwords[1])
+    #expect(
+      rig.smmu.updateWindow.position(of: rig.steAddress(1)).map { rig.smmu.updateWindow.stateCount(at: $0) }
+        == 3)
+    #expect(!rig.smmu.operationStates.isEmpty)
+    rig.smmu.submit([.sync])
+    let points = rig.smmu.takeObservations()
+    #expect(points.count == 3)
+    #expect(points.allSatisfy { $0.state.updateWindow.isEmpty && $0.state.operationStates.isEmpty })
+    #expect((try? points[1].state.read(rig.steAddress(1) + 8)) == target.qwords[1])
+    #expect(rig.smmu.hazards.filter { $0.kind == .tornUpdate }.map(\.entry) == ["STE sid 0x1"])
+  }
+
   /// The constant the torn-update checks screen states with: the STE's and the CD's V bits.
   @Test func entryValidBitsAreTheVBits() {
     #expect(SMMU.entryValidBits == StreamTableEntry.v.mask | ContextDescriptor.v.mask)
