@@ -1,7 +1,8 @@
 /// A moment inside a driver operation at which the SMMU may look at memory: after one store,
 /// one consumed command or one free. While `SMMU.observations` is on, the SMMU appends one
 /// per event with its whole state after it (a value copy: memory pages are shared until
-/// written), so a checker can evaluate every transaction at every point afterwards.
+/// written; the torn-update bookkeeping is left out), so a checker can evaluate every
+/// transaction at every point afterwards.
 package struct ObservationPoint: Sendable {
   /// What happened just before the point.
   package enum Event: Sendable, Hashable {
@@ -52,11 +53,16 @@ extension SMMU {
     if observations != nil { appendObservation(event) }
   }
 
-  /// Appends an observation point for `event` (observations are on).
+  /// Appends an observation point for `event` (observations are on). The point's state
+  /// keeps no entry histories: nothing stores through a point, and a copy sharing them would
+  /// make the next tracked store copy both whole (thousands of entries while a new
+  /// stream-table leaf is initialised, once per store).
   @inline(never)
   private mutating func appendObservation(_ event: ObservationPoint.Event) {
     var s = self
     s.observations = nil
+    s.updateWindow = EntryHistory()
+    s.operationStates = EntryHistory()
     observations!.append(ObservationPoint(event: event, state: s))
   }
 

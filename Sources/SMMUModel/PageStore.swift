@@ -29,11 +29,14 @@ struct PageStore: Sendable {
   func block(of page: UInt64) -> Int? {
     let mask = keys.count - 1
     var i = home(page)
-    while true {
-      let k = keys[i]
-      if k == page { return blocks[i] }
-      if k == Self.empty { return nil }
-      i = (i + 1) & mask
+    // Unchecked reads: `i` stays below the index size, which both arrays have.
+    return keys.withUnsafeBufferPointer { k in
+      while true {
+        let key = k[i]
+        if key == page { return blocks.withUnsafeBufferPointer { $0[i] } }
+        if key == Self.empty { return nil }
+        i = (i + 1) & mask
+      }
     }
   }
 

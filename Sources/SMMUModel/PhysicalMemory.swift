@@ -222,6 +222,14 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
       base: pages.words[o], end: pages.words[o + 1], purpose: MemoryPurpose(ordinal: pages.words[o + 2]))
   }
 
+  /// True when the owner block `b` records for its page contains `address` (its purpose
+  /// left unread).
+  @inline(__always)
+  private func ownerContains(_ address: UInt64, block b: Int) -> Bool {
+    let o = b + MemoryPage.ownerOffset
+    return address >= pages.words[o] && address < pages.words[o + 1]
+  }
+
   /// Records `owner` as block `b`'s page owner.
   private mutating func setOwner(_ owner: PageOwner, ofBlock b: Int) {
     let o = b + MemoryPage.ownerOffset
@@ -249,9 +257,8 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
   /// The purpose of the live allocation containing `address`, if any (no copy of the
   /// allocation's owner text).
   package func purpose(containing address: UInt64) -> MemoryPurpose? {
-    if let b = pages.block(of: address >> 12) {
-      let owner = owner(ofBlock: b)
-      if owner.contains(address) { return owner.purpose }
+    if let b = pages.block(of: address >> 12), ownerContains(address, block: b) {
+      return MemoryPurpose(ordinal: pages.words[b + MemoryPage.ownerOffset + 2])
     }
     return allocationIndex(containing: address).map { purposes[$0] }
   }
@@ -267,10 +274,12 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     guard address % 8 == 0 else { throw .unalignedAccess(address) }
     if !unseen.isEmpty, let v = unseen[address] { return v }
     let slot = Int((address & 4095) >> 3)
-    if let b = pages.block(of: address >> 12),
-      pages.words[b + MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0
-    {
-      return pages.words[b + slot]
+    if let b = pages.block(of: address >> 12) {
+      // Unchecked reads: a block holds its values and presence bits.
+      let value: UInt64? = pages.words.withUnsafeBufferPointer { w in
+        w[b + MemoryPage.slots + slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0 ? w[b + slot] : nil
+      }
+      if let value { return value }
     }
     guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
     return 0
@@ -288,15 +297,18 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     let old: UInt64
     if let b = pages.block(of: address >> 12) {
       let bits = b + MemoryPage.slots + slot >> 6
-      if pages.words[bits] & bit == 0 {
+      // Unchecked accesses: a block holds its values and presence bits.
+      let fresh = pages.words.withUnsafeBufferPointer { $0[bits] & bit == 0 }
+      if fresh {
         guard allocationIndex(containing: address) != nil else { throw .unmapped(address) }
-        old = 0
         stored += 1
-        pages.words[bits] |= bit
-      } else {
-        old = pages.words[b + slot]
       }
-      pages.words[b + slot] = value
+      old = pages.words.withUnsafeMutableBufferPointer { w in
+        let old = fresh ? 0 : w[b + slot]
+        w[bits] |= bit
+        w[b + slot] = value
+        return old
+      }
     } else {
       guard let i = allocationIndex(containing: address) else { throw .unmapped(address) }
       old = 0
@@ -321,8 +333,8 @@ package struct PhysicalMemory: Sendable, MemoryAllocator {
     if address % 64 == 0, let b = pages.block(of: address >> 12) {
       let slot = Int((address & 4095) >> 3)
       let present = (pages.words[b + MemoryPage.slots + slot >> 6] >> UInt64(slot & 63)) & 0xFF
-      let owner = owner(ofBlock: b)
-      if present == 0xFF || (owner.contains(address) && address + 56 < owner.end)
+      if present == 0xFF
+        || (ownerContains(address, block: b) && address + 56 < pages.words[b + MemoryPage.ownerOffset + 1])
         || allocationIndex(containing: address).map({ address + 56 < ends[$0] }) == true
       {
         var q = EntryQwords()

@@ -3,13 +3,16 @@ extension SMMU {
   /// starts a new window. Every state memory held may have been fetched by the SMMU; each
   /// valid one must equal, in the bits it uses itself, the entry as it was at the previous
   /// sync or as it is now (the rule the upstream KUnit harness checks at each sync).
+  @inline(__always)
   mutating func closeUpdateWindow() {
-    guard !updateWindow.isEmpty else { return }
-    for k in 0..<updateWindow.count {
-      let address = updateWindow.address(at: k)
-      let j = operationStates.position(of: address) ?? operationStates.add(address, updateWindow.first(at: k))
-      operationStates.append(updateWindow.last(at: k), at: j)
-    }
+    if !updateWindow.isEmpty { closeNonEmptyUpdateWindow() }
+  }
+
+  /// `closeUpdateWindow()` when the window holds an entry (its own call: a `settle()` with an
+  /// empty window enters no large frame).
+  @inline(never)
+  private mutating func closeNonEmptyUpdateWindow() {
+    operationStates.appendNewestStates(of: updateWindow)
     // Only an entry with a valid state between its two ends can be torn.
     for k in updateWindow.positionsByAddress(withMiddleQword0Bits: Self.entryValidBits) {
       checkWindowEntry(k)

@@ -108,28 +108,28 @@ package struct SMMU: Sendable, MemoryAllocator {
     let entry = address & ~63
     let tracked = memory.purpose(containing: address).map(Self.holdsEntries) ?? false
     var slot = tracked ? updateWindow.position(of: entry) : nil
-    // The entry as memory holds it now, when that is known without a read: the newest state
-    // of the window if nothing changed memory since the tracked store that made it.
+    // Whether the newest state of the window's entry is the entry as memory holds it now
+    // (known without a read): nothing changed memory since the tracked store that made it.
     // Likewise the newest state the operation holds once a CMD_SYNC closed that window.
     let unchanged = lastTrackedStore == (entry, memory.generation) && memory.unseen.isEmpty
-    var current: EntryQwords?
-    if let slot, unchanged { current = updateWindow.last(at: slot) }
+    var known = slot != nil && unchanged
     if tracked, slot == nil {
-      let held = unchanged ? operationStates.position(of: entry) : nil
+      let operationSlot = operationStates.position(of: entry)
+      let held = unchanged ? operationSlot : nil
       var before: EntryQwords?
       if let held { before = operationStates.last(at: held) } else { before = try? memory.readEntry(entry) }
       if let before {
         slot = updateWindow.add(entry, before)
-        if held == nil, operationStates.position(of: entry) == nil { operationStates.add(entry, before) }
-        if memory.unseen.isEmpty { current = before }
+        if operationSlot == nil { operationStates.add(entry, before) }
+        known = memory.unseen.isEmpty
       }
     }
     let w = try memory.write(address, value, writer: writer)
     if let slot {
-      var after = current
-      after?[Int((address & 63) >> 3)] = value
-      if after == nil { after = try? memory.readEntry(entry) }
-      if let after {
+      if known {
+        updateWindow.append(value, toQword: Int((address & 63) >> 3), at: slot)
+        lastTrackedStore = (entry, memory.generation)
+      } else if let after = try? memory.readEntry(entry) {
         updateWindow.append(after, at: slot)
         lastTrackedStore = (entry, memory.generation)
       }

@@ -60,6 +60,61 @@ import Testing
     #expect(h.position(of: 111 * 64) == 11)
   }
 
+  /// A store appended as one qword of the newest state: from the first state while it is the
+  /// only one, then from the newest (a reused slot's stale newest state never shows).
+  @Test func storesBuildOnTheNewestState() {
+    var h = EntryHistory()
+    let a = h.add(0x1000, Self.state(7))
+    h.append(Self.state(3), at: a)
+    h.append(Self.state(5), at: a)
+    h.removeAll()
+    let i = h.add(0x2000, Self.state(1))
+    #expect(h.last(at: i) == Self.state(1))
+    h.append(9, toQword: 2, at: i)
+    var second = Self.state(1)
+    second[2] = 9
+    #expect(h.states(at: i) == [Self.state(1), second])
+    #expect(h.middleQword0 == 0)
+    h.append(0x80, toQword: 0, at: i)
+    var third = second
+    third[0] = 0x80
+    #expect(h.states(at: i) == [Self.state(1), second, third])
+    #expect(h.middleQword0(at: i) == 1 && h.middleQword0 == 1)
+  }
+
+  /// The index survives growth, emptying (a small history after a large one finds none of
+  /// the large one's entries) and a second large history.
+  @Test func indexAcrossLargeAndSmallHistories() {
+    var h = EntryHistory()
+    for k in 0..<300 { h.add(0x10_0000 + UInt64(k) * 64, Self.state(0)) }
+    for k in stride(from: 0, to: 300, by: 7) { #expect(h.position(of: 0x10_0000 + UInt64(k) * 64) == k) }
+    #expect(h.position(of: 0x10_0000 + 300 * 64) == nil)
+    h.removeAll()
+    for k in 0..<10 { h.add(0x20_0000 + UInt64(k) * 4096, Self.state(0)) }
+    for k in 0..<300 { #expect(h.position(of: 0x10_0000 + UInt64(k) * 64) == nil) }
+    for k in 0..<10 { #expect(h.position(of: 0x20_0000 + UInt64(k) * 4096) == k) }
+    h.removeAll()
+    for k in 0..<600 { h.add(0x30_0000 + UInt64(599 - k) * 64, Self.state(0)) }
+    for k in 0..<10 { #expect(h.position(of: 0x20_0000 + UInt64(k) * 4096) == nil) }
+    #expect((0..<600).allSatisfy { h.position(of: 0x30_0000 + UInt64(599 - $0) * 64) == $0 })
+  }
+
+  /// The histories' ORed qword 0 of middle states, also after removing the entry holding it.
+  @Test func middleQword0OfAllEntries() {
+    var h = EntryHistory()
+    for (a, q): (UInt64, UInt64) in [(0x1000, 2), (0x2000, 4)] {
+      let i = h.add(a, Self.state(0))
+      h.append(Self.state(q), at: i)
+      h.append(Self.state(0), at: i)
+    }
+    #expect(h.middleQword0 == 6)
+    h.removeAll { $0 == 0x2000 }
+    #expect(h.middleQword0 == 2)
+    #expect(h.positionsByAddress(withMiddleQword0Bits: 4).isEmpty)
+    h.removeAll()
+    #expect(h.middleQword0 == 0)
+  }
+
   @Test func positionsByAddressWithValidMiddleStates() {
     var h = EntryHistory()
     for a: UInt64 in [0x3000, 0x1000, 0x2000, 0x4000] {
@@ -70,6 +125,27 @@ import Testing
     #expect(
       h.positionsByAddress(withMiddleQword0Bits: 1).map { h.address(at: $0) } == [0x1000, 0x2000, 0x3000])
     #expect(h.positionsByAddress(withMiddleQword0Bits: 2).isEmpty)
+  }
+
+  /// An observation point's state leaves the entry histories out (sharing them would make
+  /// each later tracked store copy them whole), while the live SMMU keeps them and still
+  /// finds a torn update made with observations on.
+  @Test func observationPointsLeaveTheHistoriesOut() {
+    var (rig, _, _) = Rig.standard()
+    let (_, target) = HazardTests.retarget(&rig)
+    rig.smmu.startObserving()
+    rig.store(rig.steAddress(1), target.qwords[0])
+    rig.store(rig.steAddress(1) + 8, target.qwords[1])
+    #expect(
+      rig.smmu.updateWindow.position(of: rig.steAddress(1)).map { rig.smmu.updateWindow.stateCount(at: $0) }
+        == 3)
+    #expect(!rig.smmu.operationStates.isEmpty)
+    rig.smmu.submit([.sync])
+    let points = rig.smmu.takeObservations()
+    #expect(points.count == 3)
+    #expect(points.allSatisfy { $0.state.updateWindow.isEmpty && $0.state.operationStates.isEmpty })
+    #expect((try? points[1].state.read(rig.steAddress(1) + 8)) == target.qwords[1])
+    #expect(rig.smmu.hazards.filter { $0.kind == .tornUpdate }.map(\.entry) == ["STE sid 0x1"])
   }
 
   /// The constant the torn-update checks screen states with: the STE's and the CD's V bits.
