@@ -140,18 +140,7 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   /// Removes every entry matching `predicate`; returns how many, counted as invalidations.
   @discardableResult
   package mutating func invalidate(where predicate: (Key, Value) -> Bool) -> Int {
-    var removed = 0
-    // From the end: removing entry i moves the last entry (already checked) into it.
-    var i = entries.count - 1
-    while i >= 0 {
-      if predicate(entries[i].key, entries[i].value) {
-        remove(entry: i)
-        removed += 1
-      }
-      i -= 1
-    }
-    stats.invalidations += removed
-    return removed
+    removeEntries(predicate)
   }
 
   /// Removes every entry of `group` (`Key.cacheGroup`) whose key matches `predicate`; returns
@@ -160,11 +149,16 @@ package struct LRUCache<Key: CacheKey, Value: Sendable>: Sendable {
   /// to the predicate.
   @discardableResult
   package mutating func invalidate(group: UInt64, where predicate: (Key) -> Bool) -> Int {
+    removeEntries { key, _ in key.cacheGroup == group && predicate(key) }
+  }
+
+  /// Removes every entry that `matches`; returns how many, counted as invalidations.
+  private mutating func removeEntries(_ matches: (Key, Value) -> Bool) -> Int {
     var removed = 0
     // From the end: removing entry i moves the last entry (already checked) into it.
     var i = entries.count - 1
     while i >= 0 {
-      if entries[i].key.cacheGroup == group, predicate(entries[i].key) {
+      if matches(entries[i].key, entries[i].value) {
         remove(entry: i)
         removed += 1
       }
