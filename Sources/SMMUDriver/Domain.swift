@@ -81,12 +81,9 @@ package struct Domain: Sendable, Hashable {
     var legacySVABinds: [String: Int] = [:]
   }
 
-  /// Applies `change` to the rare fields, keeping `rare` nil when they are all default (so
-  /// that equal domains compare equal).
+  /// Applies `change` to the rare fields (see `OutOfLine.update`).
   private mutating func updateRare(_ change: (inout Rare) -> Void) {
-    var r = rare?.value ?? Rare()
-    change(&r)
-    rare = r == Rare() ? nil : OutOfLine(r)
+    OutOfLine.update(&rare, empty: Rare(), change)
   }
 
   package init(name: String, kind: DomainKind, mm: String?) {

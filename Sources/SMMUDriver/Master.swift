@@ -40,12 +40,7 @@ package struct Master: Sendable, Hashable {
   /// any other attach); events without S2 go to that vSMMU.
   package internal(set) var vmaster: VMaster? {
     get { rare?.value.vmaster }
-    set {
-      guard newValue != vmaster else { return }
-      var r = rare?.value ?? Rare()
-      r.vmaster = newValue
-      rare = r == Rare() ? nil : OutOfLine(r)
-    }
+    set { OutOfLine.update(&rare, empty: Rare()) { $0.vmaster = newValue } }
   }
 
   /// The fields few masters set (a shared iommu group, a nested vmaster), out of line: the

@@ -14,3 +14,17 @@ package enum OutOfLine<Value: Sendable & Hashable>: Sendable, Hashable {
     set { self = .boxed(newValue) }
   }
 }
+
+extension OutOfLine {
+  /// Applies `change` to the value in `box` (`empty` when there is none). The box stays nil
+  /// while the value equals `empty`, so that holders of equal values compare equal, and is
+  /// left as it is when the value does not change (no new box). How a struct keeps the fields
+  /// few instances set out of line (`Domain`, `Master`).
+  package static func update(_ box: inout OutOfLine?, empty: Value, _ change: (inout Value) -> Void) {
+    let old = box?.value ?? empty
+    var new = old
+    change(&new)
+    guard new != old else { return }
+    box = new == empty ? nil : OutOfLine(new)
+  }
+}
